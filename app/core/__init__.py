@@ -1,0 +1,1 @@
+"""The domain: tags, values, the tag store and the plant model. Pure Python."""

@@ -1,0 +1,362 @@
+"""The plant model, loaded from a folder under ``plant_layouts/``.
+
+A layout folder holds ``plant.yaml`` (plant, connections, areas with their units) and tag
+files (``tags/*.yaml``). :func:`load_layout` checks everything and raises
+:class:`LayoutError` listing every mistake as ``file:line: what is wrong``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core.address import AddressError, parse_address
+from app.core.tags import DataType, TagDef
+from app.core.units import is_known_unit
+from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
+
+LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "plant_layouts"
+DEFAULT_LAYOUT = LAYOUTS_DIR / "copper_smelter"
+
+
+class LayoutError(ValueError):
+    """One or more mistakes in a layout; ``problems`` holds one ``file:line: ...`` each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    name: str
+    protocol: str  # "opcua" | "modbus"
+    endpoint: str = ""  # OPC UA endpoint URL
+    host: str = ""
+    port: int = 0
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PlantUnit:
+    id: str
+    area: str
+    name_en: str
+    name_zh: str
+    kind: str
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") and self.name_zh else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: str
+    name_en: str
+    name_zh: str
+    units: tuple[PlantUnit, ...]
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") and self.name_zh else self.name_en
+
+
+@dataclass(slots=True)
+class PlantLayout:
+    """Everything a layout folder declares."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    folder: Path
+    connections: dict[str, Connection]
+    areas: dict[str, Area]
+    units: dict[str, PlantUnit]
+    tags: dict[str, TagDef]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") and self.name_zh else self.name_en
+
+    def tags_in_area(self, area: str) -> list[TagDef]:
+        return [t for t in self.tags.values() if t.area == area]
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, path: Path, line: int | None, text: str) -> None:
+        self.items.append(f"{path}:{line or 0}: {text}")
+
+
+def _text(entry: dict, key: str) -> str:
+    value = entry.get(key, "")
+    return "" if value is None else str(value)
+
+
+def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
+    """Load and validate the layout in ``folder``; raise :class:`LayoutError` on mistakes."""
+    folder = Path(folder)
+    problems = _Problems()
+    plant_file = folder / "plant.yaml"
+    if not folder.is_dir():
+        raise LayoutError([f"{folder}:0: layout folder does not exist"])
+    try:
+        doc = load_yaml(plant_file)
+    except YamlFileError as exc:
+        raise LayoutError([str(exc)]) from None
+    if not isinstance(doc, dict):
+        raise LayoutError([f"{plant_file}:1: expected a mapping with plant, connections, areas"])
+
+    plant = doc.get("plant")
+    if not isinstance(plant, dict):
+        problems.add(plant_file, doc.get(LINE_KEY), "missing field 'plant'")
+        plant = {}
+    for key in ("id", "name_en"):
+        if key not in plant:
+            problems.add(plant_file, plant.get(LINE_KEY), f"plant: missing field {key!r}")
+
+    connections = _load_connections(plant_file, doc, problems)
+    areas, units = _load_areas(plant_file, doc, problems)
+    tags = _load_tags(folder, doc, plant_file, connections, units, problems)
+
+    if problems.items:
+        raise LayoutError(problems.items)
+    extra = {k: v for k, v in doc.items() if k not in ("plant", "connections", "areas", "tag_files", LINE_KEY)}
+    return PlantLayout(
+        id=_text(plant, "id"),
+        name_en=_text(plant, "name_en"),
+        name_zh=_text(plant, "name_zh"),
+        folder=folder,
+        connections=connections,
+        areas=areas,
+        units=units,
+        tags=tags,
+        extra=extra,
+    )
+
+
+def _load_connections(path: Path, doc: dict, problems: _Problems) -> dict[str, Connection]:
+    result: dict[str, Connection] = {}
+    raw = doc.get("connections") or {}
+    if not isinstance(raw, dict):
+        problems.add(path, doc.get(LINE_KEY), "'connections' must be a mapping of name -> settings")
+        return result
+    for name, entry in raw.items():
+        if name == LINE_KEY:
+            continue
+        if not isinstance(entry, dict):
+            problems.add(path, raw.get(LINE_KEY), f"connection {name!r}: expected a mapping")
+            continue
+        line = entry.get(LINE_KEY)
+        protocol = _text(entry, "protocol")
+        if protocol == "opcua":
+            endpoint = _text(entry, "endpoint")
+            if not endpoint.startswith("opc.tcp://"):
+                problems.add(path, line, f"connection {name!r}: endpoint must start with opc.tcp://")
+            result[name] = Connection(name, protocol, endpoint=endpoint, options=_options(entry))
+        elif protocol == "modbus":
+            try:
+                port = int(entry.get("port", 502))
+            except (TypeError, ValueError):
+                problems.add(path, line, f"connection {name!r}: port {entry.get('port')!r} is not a number")
+                port = 0
+            host = _text(entry, "host")
+            if not host:
+                problems.add(path, line, f"connection {name!r}: missing field 'host'")
+            result[name] = Connection(name, protocol, host=host, port=port, options=_options(entry))
+        else:
+            problems.add(path, line, f"connection {name!r}: protocol {protocol!r} is not opcua or modbus")
+    return result
+
+
+def _options(entry: dict) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k not in ("protocol", "endpoint", "host", "port", LINE_KEY)}
+
+
+def _load_areas(path: Path, doc: dict, problems: _Problems) -> tuple[dict[str, Area], dict[str, PlantUnit]]:
+    areas: dict[str, Area] = {}
+    units: dict[str, PlantUnit] = {}
+    raw = doc.get("areas")
+    if not isinstance(raw, list) or not raw:
+        problems.add(path, doc.get(LINE_KEY), "missing field 'areas' (a list of areas)")
+        return areas, units
+    for entry in raw:
+        if not isinstance(entry, dict):
+            problems.add(path, doc.get(LINE_KEY), "each area must be a mapping")
+            continue
+        line = entry.get(LINE_KEY)
+        area_id = _text(entry, "id")
+        if not area_id:
+            problems.add(path, line, "area: missing field 'id'")
+            continue
+        if area_id in areas:
+            problems.add(path, line, f"duplicate area {area_id!r}")
+        if not _text(entry, "name_en"):
+            problems.add(path, line, f"area {area_id!r}: missing field 'name_en'")
+        area_units: list[PlantUnit] = []
+        for unit in entry.get("units") or []:
+            if not isinstance(unit, dict) or not _text(unit, "id"):
+                problems.add(path, line, f"area {area_id!r}: a unit lacks field 'id'")
+                continue
+            unit_id = _text(unit, "id")
+            if unit_id in units:
+                problems.add(path, unit.get(LINE_KEY), f"duplicate unit {unit_id!r}")
+            plant_unit = PlantUnit(
+                unit_id, area_id, _text(unit, "name_en") or unit_id, _text(unit, "name_zh"), _text(unit, "kind")
+            )
+            units[unit_id] = plant_unit
+            area_units.append(plant_unit)
+        areas[area_id] = Area(area_id, _text(entry, "name_en"), _text(entry, "name_zh"), tuple(area_units))
+    return areas, units
+
+
+_REQUIRED_TAG_FIELDS = ("name", "unit", "desc_en", "desc_zh", "eu", "range", "address")
+_OPTIONAL_TAG_FIELDS = (
+    "type", "normal", "deadband", "historise", "writable", "write_limits", "critical", "states",
+    "alarms", "setpoint_of", "compression", LINE_KEY,
+)
+
+
+def _load_tags(
+    folder: Path,
+    doc: dict,
+    plant_file: Path,
+    connections: dict[str, Connection],
+    units: dict[str, PlantUnit],
+    problems: _Problems,
+) -> dict[str, TagDef]:
+    tags: dict[str, TagDef] = {}
+    patterns = doc.get("tag_files") or ["tags/*.yaml"]
+    files: list[Path] = []
+    for pattern in patterns:
+        matched = sorted(folder.glob(str(pattern)))
+        if not matched:
+            problems.add(plant_file, doc.get(LINE_KEY), f"tag_files: {pattern!r} matches no file")
+        files.extend(matched)
+    for path in files:
+        try:
+            tag_doc = load_yaml(path)
+        except YamlFileError as exc:
+            problems.items.append(str(exc))
+            continue
+        if not isinstance(tag_doc, dict) or not isinstance(tag_doc.get("tags"), list):
+            problems.add(path, 1, "expected a mapping with a 'tags' list")
+            continue
+        for entry in tag_doc["tags"]:
+            tag = _parse_tag(path, entry, connections, units, problems)
+            if tag is None:
+                continue
+            if tag.name in tags:
+                problems.add(path, entry.get(LINE_KEY), f"duplicate tag {tag.name!r} (first defined at {tags[tag.name].source})")
+                continue
+            tags[tag.name] = tag
+    for tag in tags.values():
+        if tag.setpoint_of and tag.setpoint_of not in tags:
+            problems.items.append(f"{tag.source}: tag {tag.name!r}: setpoint_of names unknown tag {tag.setpoint_of!r}")
+    return tags
+
+
+def _float(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _parse_tag(
+    path: Path, entry: object, connections: dict[str, Connection], units: dict[str, PlantUnit], problems: _Problems
+) -> TagDef | None:
+    if not isinstance(entry, dict):
+        problems.add(path, 0, "each tag must be a mapping")
+        return None
+    line = entry.get(LINE_KEY)
+    name = _text(entry, "name") or "?"
+    before = len(problems.items)
+    for key in _REQUIRED_TAG_FIELDS:
+        if key not in entry or entry[key] in (None, ""):
+            if not (key == "eu" and entry.get(key) == ""):
+                problems.add(path, line, f"tag {name!r}: missing field {key!r}")
+    if len(problems.items) > before:
+        return None
+    for key in entry:
+        if key not in _REQUIRED_TAG_FIELDS and key not in _OPTIONAL_TAG_FIELDS:
+            problems.add(path, line, f"tag {name!r}: unknown field {key!r}")
+    eng_unit = _text(entry, "eu")
+    if not is_known_unit(eng_unit):
+        problems.add(path, line, f"tag {name!r}: unknown unit {eng_unit!r}")
+    unit_id = _text(entry, "unit")
+    plant_unit = units.get(unit_id)
+    if plant_unit is None:
+        problems.add(path, line, f"tag {name!r}: unknown plant unit {unit_id!r}")
+    try:
+        data_type = DataType(_text(entry, "type") or "float")
+    except ValueError:
+        problems.add(path, line, f"tag {name!r}: unknown type {entry.get('type')!r} (float, int, bool, state)")
+        data_type = DataType.FLOAT
+    address = _text(entry, "address")
+    try:
+        parsed = parse_address(address)
+        if parsed.scheme in ("opcua", "modbus"):
+            conn = connections.get(parsed.connection)
+            if conn is None:
+                problems.add(path, line, f"tag {name!r}: bad address {address!r}: unknown connection {parsed.connection!r}")
+            elif conn.protocol != parsed.scheme:
+                problems.add(path, line, f"tag {name!r}: bad address {address!r}: connection {conn.name!r} is {conn.protocol}")
+    except AddressError as exc:
+        problems.add(path, line, f"tag {name!r}: bad address: {exc}")
+
+    def pair(key: str) -> tuple[float, float] | None:
+        value = entry.get(key)
+        if value is None:
+            return None
+        try:
+            low, high = (_float(v) for v in value)
+        except (TypeError, ValueError):
+            problems.add(path, line, f"tag {name!r}: {key} must be [low, high] numbers, got {value!r}")
+            return None
+        if low > high:
+            problems.add(path, line, f"tag {name!r}: {key} low {low:g} is above high {high:g}")
+        return low, high
+
+    eu_range = pair("range") or (0.0, 0.0)
+    normal = pair("normal")
+    write = pair("write_limits")
+    if normal and (normal[0] < eu_range[0] or normal[1] > eu_range[1]):
+        problems.add(path, line, f"tag {name!r}: normal band {list(normal)} lies outside range {list(eu_range)}")
+    writable = bool(entry.get("writable", False))
+    if writable and write is None:
+        write = eu_range
+    try:
+        deadband = _float(entry.get("deadband", 0.0))
+    except (TypeError, ValueError):
+        problems.add(path, line, f"tag {name!r}: deadband {entry.get('deadband')!r} is not a number")
+        deadband = 0.0
+    states = tuple(str(s) for s in entry.get("states") or ())
+    if data_type is DataType.STATE and not states:
+        problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
+    # A tag with problems is still returned, so one mistake does not cascade into
+    # "unknown tag" complaints elsewhere; the load fails as a whole anyway.
+    return TagDef(
+        name=name,
+        area=plant_unit.area if plant_unit else "",
+        unit_id=unit_id,
+        description_en=_text(entry, "desc_en"),
+        description_zh=_text(entry, "desc_zh"),
+        eng_unit=eng_unit,
+        eu_low=eu_range[0],
+        eu_high=eu_range[1],
+        address=address,
+        data_type=data_type,
+        normal_low=normal[0] if normal else None,
+        normal_high=normal[1] if normal else None,
+        deadband=deadband,
+        historise=bool(entry.get("historise", True)),
+        writable=writable,
+        write_low=write[0] if write else None,
+        write_high=write[1] if write else None,
+        critical=bool(entry.get("critical", False)),
+        states=states,
+        setpoint_of=_text(entry, "setpoint_of"),
+        source=f"{path}:{line}",
+    )

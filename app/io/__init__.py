@@ -1,0 +1,1 @@
+"""Drivers that talk to PLC/DCS servers and feed the tag store. No Qt."""

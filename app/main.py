@@ -1,0 +1,108 @@
+"""Composition root for the GUI: the only module under ``app/`` that imports Qt."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import locale
+import logging
+import os
+import sys
+from pathlib import Path
+
+from app.core.layout import LayoutError, PlantLayout, load_layout
+from app.core.settings import Settings
+from app.runtime import Runtime, SimulatorProcess, SimulatorStartError, replace_endpoint
+
+log = logging.getLogger(__name__)
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
+
+
+def has_display() -> bool:
+    """True when Qt can open a window here (an X or Wayland display, or a headless platform)."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if any(platform.startswith(p) for p in HEADLESS_PLATFORMS):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def choose_language(requested: str | None, settings: Settings) -> str:
+    """``--language``, else the setting, else the system locale (zh* -> zh_CN, else en)."""
+    choice = requested or settings.language
+    if not choice:
+        choice = os.environ.get("LC_ALL") or os.environ.get("LANG") or (locale.getlocale()[0] or "")
+    return "zh_CN" if choice.lower().startswith("zh") else "en"
+
+
+def run_gui(args: argparse.Namespace, settings: Settings) -> int:
+    if not has_display():
+        print("crucible: no display found (DISPLAY is not set); run it under a virtual screen: xvfb-run -a make run",
+              file=sys.stderr)
+        return 2
+    layout_path = args.layout or settings.layout
+    try:
+        layout = load_layout(layout_path)
+    except LayoutError as exc:
+        print(f"crucible: the plant layout {layout_path} has mistakes:", file=sys.stderr)
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 2
+
+    simulator: SimulatorProcess | None = None
+    if not args.no_sim:
+        simulator = SimulatorProcess(layout.folder, seed=settings.sim_seed, time_scale=settings.sim_time_scale)
+        print("crucible: starting the built-in copper-smelter simulator ...", file=sys.stderr)
+        try:
+            endpoint = simulator.start()
+        except SimulatorStartError as exc:
+            print(f"crucible: {exc}", file=sys.stderr)
+            return 2
+        for conn in list(layout.connections.values()):
+            if conn.protocol == "opcua":
+                replace_endpoint(layout, conn.name, endpoint)
+    try:
+        return _run_qt(layout, args, settings)
+    finally:
+        if simulator is not None:
+            simulator.stop()
+
+
+def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from widgets.i18n import Translations
+    from widgets.main_window import MainWindow
+    from widgets.theme import apply_theme
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setApplicationName("Crucible")
+    app.setOrganizationName("Crucible")
+    apply_theme(app)
+    language = choose_language(args.language, settings)
+    translations = Translations(app)
+    translations.install(language)
+    runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None)
+    window = MainWindow(runtime, language=language)
+    window.translations = translations
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    # Qt must not stop the loop by itself when the window closes: the drivers still need it
+    # to disconnect cleanly. The window's close ends main(), which ends the loop.
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(closed.set)
+
+    async def main() -> None:
+        runtime.start()
+        window.show()
+        await closed.wait()
+        await runtime.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0

@@ -1,0 +1,135 @@
+"""The runtime the GUI (and headless tools) run on: layout, store, drivers, simulator child.
+
+No Qt here: ``app/main.py`` builds a :class:`Runtime`, then the windows around it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app.core.layout import PlantLayout
+from app.core.store import TagStore
+from app.io.health import ConnectionHealth
+from app.io.opcua import OpcUaDriver
+
+log = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class SimulatorStartError(RuntimeError):
+    """The built-in simulator did not come up; the message says why."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class SimulatorProcess:
+    """``crucible sim`` as a child process, stopped when the HMI exits (or dies)."""
+
+    def __init__(self, layout_folder: Path, port: int | None = None, seed: int = 1, time_scale: float = 1.0) -> None:
+        self.layout_folder = layout_folder
+        self.port = port or free_port()
+        self.seed = seed
+        self.time_scale = time_scale
+        self.process: subprocess.Popen[str] | None = None
+        self.endpoint = ""
+
+    def start(self, timeout_s: float = 60.0) -> str:
+        """Start the child and wait for its endpoint line; return the endpoint URL."""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        cmd = [
+            sys.executable, "-m", "app.cli", "sim", "--port", str(self.port), "--seed", str(self.seed),
+            "--time-scale", str(self.time_scale), "--layout", str(self.layout_folder), "--exit-on-stdin-eof",
+        ]
+        self.process = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        assert self.process.stdout is not None and self.process.stderr is not None
+        sel = selectors.DefaultSelector()
+        sel.register(self.process.stdout, selectors.EVENT_READ)
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            if not sel.select(timeout=max(0.0, end - time.monotonic())):
+                break
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            if line.startswith("opc.tcp://"):
+                self.endpoint = line.strip()
+                return self.endpoint
+        reason = f"it did not report its endpoint within {timeout_s:.0f} s"
+        if self.process.poll() is not None:
+            lines = self.process.stderr.read().strip().splitlines()
+            reason = f"it exited with code {self.process.returncode}" + (f": {lines[-1]}" if lines else "")
+        self.stop()
+        raise SimulatorStartError(f"The built-in simulator did not start: {reason}")
+
+    def stop(self) -> None:
+        proc, self.process = self.process, None
+        if proc is None:
+            return
+        with contextlib.suppress(Exception):
+            if proc.stdin:
+                proc.stdin.close()  # the child exits on EOF
+            proc.terminate()
+            proc.wait(5)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+class Runtime:
+    """Layout + store + one driver per connection that has tags."""
+
+    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None) -> None:
+        self.layout = layout
+        self.store = TagStore(layout.tags.values())
+        self.drivers: list[OpcUaDriver] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        for conn in layout.connections.values():
+            tags = [t for t in layout.tags.values() if t.address.startswith(f"{conn.protocol}://{conn.name}/")]
+            if not tags:
+                continue
+            if conn.protocol == "opcua":
+                endpoint = endpoint_override or conn.endpoint
+                self.drivers.append(OpcUaDriver(conn.name, endpoint, self.store, tags))
+            else:
+                log.warning("connection %s: protocol %s has no driver yet; its tags stay Bad", conn.name, conn.protocol)
+
+    @property
+    def health(self) -> list[ConnectionHealth]:
+        return [d.health for d in self.drivers]
+
+    def start(self) -> None:
+        """Start every driver on the running loop."""
+        self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
+
+    async def stop(self, timeout_s: float = 5.0) -> None:
+        """Stop every driver; their tags turn Bad (no longer live)."""
+        await asyncio.gather(*(d.stop() for d in self.drivers), return_exceptions=True)
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=timeout_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+
+def replace_endpoint(layout: PlantLayout, name: str, endpoint: str) -> None:
+    """Point connection ``name`` at another endpoint (the simulator child's port)."""
+    conn = layout.connections[name]
+    layout.connections[name] = dataclasses.replace(conn, endpoint=endpoint)

@@ -1,0 +1,48 @@
+"""`crucible sim` as its own process, read by an independent asyncua client."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from asyncua import Client
+
+from app.core.layout import PlantLayout
+
+
+async def test_sim_prints_its_endpoint_and_serves_the_layout(layout: PlantLayout, free_port: int) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "sim", "--port", str(free_port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line == f"opc.tcp://127.0.0.1:{free_port}/crucible/"
+        async with Client(line) as client:
+            ns = await client.get_namespace_index("urn:crucible:copper-smelter")
+            plant = await client.nodes.objects.get_child([f"{ns}:Plant"])
+            areas = {(await n.read_browse_name()).Name for n in await plant.get_children()}
+            assert set(layout.areas) <= areas
+            node = client.get_node(f"ns={ns};s=SMF.T_PROC")
+            value = await node.read_value()
+            assert 1000 <= value <= 1500
+            eu_range = await (await node.get_child(["0:EURange"])).read_value()
+            assert (eu_range.Low, eu_range.High) == (1000, 1500)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert proc.returncode in (0, -15)
+
+
+def test_sim_refuses_a_port_in_use(free_port: int) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", free_port))
+        s.listen()
+        run = subprocess.run(
+            [sys.executable, "-m", "app.cli", "sim", "--port", str(free_port)], capture_output=True, text=True, timeout=60
+        )
+    assert run.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{free_port}" in run.stderr

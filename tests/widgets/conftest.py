@@ -1,0 +1,36 @@
+"""Qt test helpers: a qasync loop for widgets that need the asyncio side (pytest-qt has none)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def run_async(qapp) -> Iterator[Callable[[Coroutine[Any, Any, Any]], Any]]:  # type: ignore[no-untyped-def]
+    """Run a coroutine on a qasync loop over the test's QApplication (the GUI's real loop)."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+
+    def run(coro: Coroutine[Any, Any, Any]) -> Any:
+        return loop.run_until_complete(coro)
+
+    yield run
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Poll ``predicate`` while the loop (and Qt) keeps running."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        if predicate():
+            return True
+        await asyncio.sleep(0.1)
+    return bool(predicate())

@@ -1,0 +1,66 @@
+"""The main window against the simulator in its own process, as `crucible` runs it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+
+from app.core.layout import PlantLayout
+from app.core.tags import Quality
+from app.runtime import Runtime, replace_endpoint
+from tests.widgets.conftest import wait_until
+from widgets.main_window import MainWindow
+from widgets.tag_browser_panel import COL_QUALITY, COL_TAG, COL_VALUE
+
+
+def _row_text(panel, tag: str) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    proxy = panel.proxy
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, COL_TAG).data() == tag:
+            return {c: proxy.index(row, c).data() for c in range(proxy.columnCount())}
+    raise AssertionError(f"{tag} not shown")
+
+
+def test_tag_browser_shows_live_values_from_the_simulator(qtbot, run_async, sim_process, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    replace_endpoint(layout, "sim", sim_process.endpoint)
+    runtime = Runtime(layout)
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(runtime, settings=settings)
+    qtbot.addWidget(window)
+    panel = window.panels["tag_browser"]
+
+    async def body() -> None:
+        runtime.start()
+        window.show()
+        try:
+            # Before the first value: "No data", not a made-up number.
+            assert _row_text(panel, "SMF.T_PROC")[COL_VALUE] == ""
+            assert await wait_until(lambda: _row_text(panel, "SMF.T_PROC")[COL_QUALITY] == "Good")
+            first = _row_text(panel, "SMF.T_PROC")[COL_VALUE]
+            assert 1000 <= float(first) <= 1500
+            assert await wait_until(lambda: _row_text(panel, "SMF.T_PROC")[COL_VALUE] != first), "values change"
+            assert await wait_until(lambda: "sim: connected" in window._link_labels["sim"].text())
+            # Filter by area and text, as an operator would.
+            panel.area_box.setCurrentIndex(panel.area_box.findData("TH"))
+            panel.filter_edit.setText("c07 voltage")
+            shown = {panel.proxy.index(r, COL_TAG).data() for r in range(panel.proxy.rowCount())}
+            assert shown == {"TH.S1.C07.V", "TH.S2.C07.V"}
+            assert 0 < float(_row_text(panel, "TH.S1.C07.V")[COL_VALUE]) < 0.6
+        finally:
+            await runtime.stop()
+
+    run_async(body())
+    assert all(v.quality is Quality.BAD for v in runtime.store.values.values())  # stopped: no longer live
+
+
+def test_window_layout_is_saved_and_restored(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Runtime(layout), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    dock = window.docks["tag_browser"]
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    window.close()
+    again = MainWindow(Runtime(layout), settings=settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.dockWidgetArea(again.docks["tag_browser"]) == Qt.DockWidgetArea.LeftDockWidgetArea

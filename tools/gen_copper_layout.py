@@ -1,0 +1,309 @@
+"""Writes plant_layouts/copper_smelter/{plant.yaml,tags/*.yaml} from the tables below.
+
+The layout is data; this script only saves typing for the repetitive parts (80 tankhouse
+cells, three converters). Edit the tables, run ``python tools/gen_copper_layout.py``, and
+commit both. Figures come from ../shared/reference/copper_smelter.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+OUT = Path(__file__).resolve().parents[1] / "plant_layouts" / "copper_smelter"
+CONV_STATES = ["IDLE", "CHARGING", "SLAG_BLOW", "SKIMMING", "COPPER_BLOW", "POURING", "MAINTENANCE"]
+AF_STATES = ["IDLE", "CHARGING", "MELTING", "OXIDISING", "SKIMMING", "REDUCING", "CASTING"]
+MOTOR_STATES = ["STOPPED", "RUNNING", "FAULT"]
+
+AREAS = [
+    ("CB", "Concentrate blending", "精矿配料", [
+        ("CB", "Blending plant", "配料系统", "conveyor"), ("CB.DRYER", "Steam dryer", "蒸汽干燥机", "dryer")]),
+    ("SMF", "Smelting", "熔炼", [
+        ("SMF", "Flash smelting furnace", "闪速熔炼炉", "furnace"),
+        ("SMF.WHB", "Waste-heat boiler", "余热锅炉", "tank"),
+        ("SCF", "Slag-cleaning electric furnace", "贫化电炉", "furnace")]),
+    ("PSC", "Converters", "吹炼", [
+        ("PSC1", "Peirce-Smith converter 1", "1号转炉", "converter"),
+        ("PSC2", "Peirce-Smith converter 2", "2号转炉", "converter"),
+        ("PSC3", "Peirce-Smith converter 3", "3号转炉", "converter"),
+        ("PSC.CRANE1", "Converter aisle crane 1", "转炉跨1号行车", "crane"),
+        ("PSC.CRANE2", "Converter aisle crane 2", "转炉跨2号行车", "crane")]),
+    ("AF", "Anode refining and casting", "阳极精炼与浇铸", [
+        ("AF1", "Anode furnace 1", "1号阳极炉", "anode_furnace"),
+        ("AF2", "Anode furnace 2", "2号阳极炉", "anode_furnace"),
+        ("CW", "Casting wheel", "圆盘浇铸机", "casting_wheel")]),
+    ("TH", "Tankhouse", "电解", [
+        ("TH.S1", "Tankhouse section 1", "电解一工段", "cell_row"),
+        ("TH.S2", "Tankhouse section 2", "电解二工段", "cell_row"),
+        ("TH.RECT1", "Rectifier 1", "1号整流器", "rectifier"),
+        ("TH.RECT2", "Rectifier 2", "2号整流器", "rectifier"),
+        ("TH.ELEC", "Electrolyte circulation", "电解液循环", "tank"),
+        ("TH.CRANE", "Tankhouse crane", "电解行车", "crane")]),
+    ("AP", "Acid plant", "制酸", [
+        ("AP.GC", "Gas cleaning", "净化", "tank"), ("AP.DRY", "Drying tower", "干燥塔", "tank"),
+        ("AP.CONV", "SO2 converter (4 beds)", "转化器(四段)", "tank"),
+        ("AP.ABS", "Absorption towers", "吸收塔", "tank"), ("AP.BLOWER", "Main SO2 blower", "二氧化硫主风机", "fan")]),
+    ("SF", "Slag flotation", "渣选矿", [
+        ("SF.MILL", "Slag grinding mill", "渣磨机", "mill"), ("SF.FLOT", "Flotation cells", "浮选槽", "tank")]),
+    ("OX", "Oxygen plant", "制氧站", [
+        ("OX", "Air separation unit", "空分装置", "tank"), ("OX.COMP", "Main air compressor", "空压机", "fan")]),
+    ("PD", "Power distribution", "供配电", [("PD.MAIN", "Main substation", "总降压站", "substation")]),
+    ("WT", "Water treatment", "水处理", [
+        ("WT", "Water treatment plant", "水处理站", "tank"),
+        ("WT.P1", "Cooling water pump 1", "1号冷却水泵", "pump"),
+        ("WT.P2", "Cooling water pump 2", "2号冷却水泵", "pump")]),
+    ("HSE", "Safety and personnel", "安全与人员", [("HSE", "Personnel zones", "人员区域", "zone")]),
+]
+
+tags: dict[str, list[dict]] = {}
+
+
+def tag(area: str, unit: str, name: str, en: str, zh: str, eu: str, rng: tuple[float, float],
+        normal: tuple[float, float] | None = None, **extra: object) -> None:
+    entry: dict = {"name": name, "unit": unit, "desc_en": en, "desc_zh": zh, "eu": eu,
+                   "range": list(rng)}
+    if normal:
+        entry["normal"] = list(normal)
+    entry["address"] = f"opcua://sim/ns=2;s={name}"
+    entry.update(extra)
+    tags.setdefault(area, []).append(entry)
+
+
+def motor(area: str, unit: str, prefix: str, en: str, zh: str, vib_normal: tuple[float, float],
+          current: tuple[float, float]) -> None:
+    tag(area, unit, f"{prefix}.STATE", f"{en} state", f"{zh}状态", "state", (0, 2), type="state",
+        states=MOTOR_STATES, historise=True)
+    tag(area, unit, f"{prefix}.CMD", f"{en} start/stop command", f"{zh}启停命令", "bool", (0, 1),
+        type="bool", writable=True, critical=False)
+    tag(area, unit, f"{prefix}.VIB", f"{en} vibration", f"{zh}振动", "mm/s", (0, 20), vib_normal,
+        deadband=0.05)
+    tag(area, unit, f"{prefix}.CURRENT", f"{en} motor current", f"{zh}电机电流", "A",
+        (0, current[1] * 1.5), current, deadband=1)
+    tag(area, unit, f"{prefix}.RUN_HOURS", f"{en} run hours", f"{zh}运行小时", "h", (0, 200000))
+
+
+def build() -> None:
+    # Concentrate blending
+    tag("CB", "CB", "CB.FEED_SP", "Concentrate feed setpoint", "精矿给料设定", "t/h", (0, 300), (180, 230),
+        writable=True, write_limits=[100, 260], setpoint_of="CB.FEED_RATE")
+    tag("CB", "CB", "CB.FEED_RATE", "Concentrate feed rate", "精矿给料量", "t/h", (0, 300), (180, 230), deadband=0.5)
+    for i in range(1, 5):
+        tag("CB", "CB", f"CB.BIN{i}.LEVEL", f"Concentrate bin {i} level", f"{i}号精矿仓料位", "%", (0, 100), (30, 85))
+    tag("CB", "CB", "CB.BLEND_CU", "Blend copper grade", "混合矿铜品位", "% Cu", (15, 40), (25, 30))
+    tag("CB", "CB", "CB.BLEND_S", "Blend sulphur", "混合矿硫含量", "% S", (15, 45), (25, 35))
+    tag("CB", "CB", "CB.BLEND_FE", "Blend iron", "混合矿铁含量", "%", (10, 50), (20, 40))
+    tag("CB", "CB", "CB.BLEND_SIO2", "Blend silica", "混合矿二氧化硅", "%", (0, 20), (4, 10))
+    tag("CB", "CB.DRYER", "CB.DRYER.MOIST_OUT", "Dried concentrate moisture", "干矿水分", "%", (0, 12), (0.1, 0.3))
+    tag("CB", "CB.DRYER", "CB.DRYER.STEAM_P", "Dryer steam pressure", "干燥机蒸汽压力", "bar", (0, 20), (8, 12))
+    tag("CB", "CB.DRYER", "CB.DRYER.T_OUT", "Dryer outlet gas temperature", "干燥机出口烟气温度", "°C", (0, 200), (80, 120))
+    motor("CB", "CB", "CB.BELT1", "Feed belt 1", "1号给料皮带", (0.5, 2.8), (40, 80))
+    motor("CB", "CB", "CB.BELT2", "Feed belt 2", "2号给料皮带", (0.5, 2.8), (40, 80))
+
+    # Smelting furnace
+    s = "SMF"
+    tag("SMF", s, "SMF.MATTE_CU", "Matte copper grade", "冰铜品位", "% Cu", (40, 80), (55, 70))
+    tag("SMF", s, "SMF.T_MATTE", "Matte temperature", "冰铜温度", "°C", (1000, 1400), (1200, 1250), deadband=0.5)
+    tag("SMF", s, "SMF.T_PROC", "Reaction shaft temperature", "反应塔温度", "°C", (1000, 1500), (1250, 1350), deadband=0.5)
+    tag("SMF", s, "SMF.T_SLAG", "Slag temperature", "炉渣温度", "°C", (1000, 1450), (1230, 1300), deadband=0.5)
+    tag("SMF", s, "SMF.O2_ENR", "Process air oxygen enrichment", "工艺风富氧浓度", "vol %", (21, 95), (60, 75), deadband=0.1)
+    tag("SMF", s, "SMF.O2_ENR_SP", "Oxygen enrichment setpoint", "富氧浓度设定", "vol %", (21, 95), (60, 75),
+        writable=True, write_limits=[40, 85], critical=True, setpoint_of="SMF.O2_ENR")
+    tag("SMF", s, "SMF.OFFGAS_SO2", "Off-gas SO2", "烟气SO2浓度", "vol %", (0, 50), (20, 30))
+    tag("SMF", s, "SMF.SLAG_CU", "Slag copper", "渣含铜", "%", (0, 5), (0.6, 1.0))
+    tag("SMF", s, "SMF.SLAG_FE_SIO2", "Slag Fe/SiO2 ratio", "渣铁硅比", "ratio", (0, 3), (0.6, 1.2))
+    tag("SMF", s, "SMF.BATH_LEVEL", "Settler bath level", "沉淀池熔体液位", "mm", (0, 2000), (1200, 1600), deadband=2)
+    tag("SMF", s, "SMF.MATTE_LEVEL", "Matte layer level", "冰铜层液位", "mm", (0, 1500), (500, 900), deadband=2)
+    tag("SMF", s, "SMF.PROC_AIR", "Process air flow", "工艺风量", "Nm³/h", (0, 80000), (40000, 60000), deadband=50)
+    tag("SMF", s, "SMF.O2_FLOW", "Oxygen flow to burner", "精矿喷嘴氧气量", "Nm³/h", (0, 60000), (25000, 45000), deadband=50)
+    tag("SMF", s, "SMF.DRAFT_P", "Uptake draft pressure", "上升烟道负压", "Pa", (-300, 100), (-150, -50))
+    tag("SMF", s, "SMF.MATTE_TAPPED", "Matte tapped this shift", "本班放冰铜量", "t", (0, 2000))
+    tag("SMF", s, "SMF.SLAG_TAPPED", "Slag tapped this shift", "本班放渣量", "t", (0, 3000))
+    for i in range(1, 9):
+        tag("SMF", s, f"SMF.SHELL_T{i}", f"Settler shell temperature {i}", f"沉淀池炉壳温度{i}", "°C", (0, 400), (80, 200))
+    for i in range(1, 5):
+        tag("SMF", s, f"SMF.JACKET{i}.T_OUT", f"Cooling jacket {i} water outlet", f"{i}号水套出水温度", "°C", (0, 100), (30, 45))
+    w = "SMF.WHB"
+    tag("SMF", w, "SMF.WHB.STEAM_FLOW", "Boiler steam flow", "锅炉蒸汽量", "t/h", (0, 120), (60, 90))
+    tag("SMF", w, "SMF.WHB.STEAM_P", "Boiler drum pressure", "锅炉汽包压力", "bar", (0, 80), (40, 60))
+    tag("SMF", w, "SMF.WHB.DRUM_LEVEL", "Boiler drum level", "汽包液位", "mm", (-300, 300), (-50, 50))
+    tag("SMF", w, "SMF.WHB.T_OUT", "Boiler outlet gas temperature", "锅炉出口烟温", "°C", (0, 600), (330, 380))
+    tag("SCF", "SCF", "SCF.POWER", "Electric furnace power", "电炉功率", "MW", (0, 25), (10, 18))
+    tag("SCF", "SCF", "SCF.T_SLAG", "Electric furnace slag temperature", "电炉渣温度", "°C", (1000, 1450), (1220, 1300))
+    tag("SCF", "SCF", "SCF.SLAG_CU", "Discard slag copper", "弃渣含铜", "%", (0, 3), (0.4, 0.8))
+    for i in range(1, 4):
+        tag("SCF", "SCF", f"SCF.ELEC{i}.POS", f"Electrode {i} position", f"{i}号电极位置", "mm", (0, 2000), (600, 1400))
+        tag("SCF", "SCF", f"SCF.ELEC{i}.I", f"Electrode {i} current", f"{i}号电极电流", "kA", (0, 60), (20, 40))
+
+    # Converters
+    for n in (1, 2, 3):
+        p = f"PSC{n}"
+        tag("PSC", p, f"{p}.STATE", f"Converter {n} stage", f"{n}号转炉工序", "state", (0, 6), type="state", states=CONV_STATES)
+        tag("PSC", p, f"{p}.BLAST_FLOW", f"Converter {n} blast flow", f"{n}号转炉送风量", "Nm³/h", (0, 60000), (30000, 40000), deadband=50)
+        tag("PSC", p, f"{p}.BLAST_SP", f"Converter {n} blast setpoint", f"{n}号转炉送风设定", "Nm³/h", (0, 60000), (30000, 40000),
+            writable=True, write_limits=[20000, 45000], setpoint_of=f"{p}.BLAST_FLOW")
+        tag("PSC", p, f"{p}.TUYERE_FLOW", f"Converter {n} flow per tuyere", f"{n}号转炉单风口风量", "Nm³/min", (0, 25), (10, 14))
+        tag("PSC", p, f"{p}.T_BATH", f"Converter {n} bath temperature", f"{n}号转炉熔体温度", "°C", (900, 1400), (1150, 1250), deadband=0.5)
+        tag("PSC", p, f"{p}.OFFGAS_SO2", f"Converter {n} off-gas SO2", f"{n}号转炉烟气SO2", "vol %", (0, 20), (8, 12))
+        tag("PSC", p, f"{p}.TILT", f"Converter {n} tilt angle", f"{n}号转炉倾转角", "°", (-90, 90))
+        tag("PSC", p, f"{p}.BATCHES", f"Converter {n} refractory batch count", f"{n}号转炉炉龄", "batches", (0, 300), (0, 225))
+        tag("PSC", p, f"{p}.MATTE_CHARGED", f"Converter {n} matte charged", f"{n}号转炉加入冰铜量", "t", (0, 400))
+        tag("PSC", p, f"{p}.BLISTER_CU", f"Converter {n} blister copper grade", f"{n}号转炉粗铜品位", "%", (90, 100), (96, 98.5))
+        tag("PSC", p, f"{p}.CYCLE_H", f"Converter {n} elapsed cycle time", f"{n}号转炉本炉次时间", "h", (0, 24))
+        motor("PSC", p, f"{p}.BLOWER", f"Converter {n} air blower", f"{n}号转炉鼓风机", (1.0, 4.5), (250, 400))
+    for c in (1, 2):
+        cr = f"PSC.CRANE{c}"
+        tag("PSC", cr, f"{cr}.X", f"Crane {c} bridge position", f"{c}号行车大车位置", "m", (0, 120))
+        tag("PSC", cr, f"{cr}.Y", f"Crane {c} trolley position", f"{c}号行车小车位置", "m", (0, 30))
+        tag("PSC", cr, f"{cr}.LOAD", f"Crane {c} hook load", f"{c}号行车吊重", "t", (0, 120), (0, 100))
+
+    # Anode furnaces + casting wheel
+    for n in (1, 2):
+        a = f"AF{n}"
+        tag("AF", a, f"{a}.STATE", f"Anode furnace {n} stage", f"{n}号阳极炉工序", "state", (0, 6), type="state", states=AF_STATES)
+        tag("AF", a, f"{a}.T_BATH", f"Anode furnace {n} bath temperature", f"{n}号阳极炉铜液温度", "°C", (1000, 1300), (1150, 1220))
+        tag("AF", a, f"{a}.S_END", f"Anode furnace {n} sulphur", f"{n}号阳极炉含硫", "%", (0, 0.1), (0.0, 0.003))
+        tag("AF", a, f"{a}.O_END", f"Anode furnace {n} oxygen", f"{n}号阳极炉含氧", "ppm", (0, 8000), (1500, 3500))
+        tag("AF", a, f"{a}.CHARGE", f"Anode furnace {n} copper charged", f"{n}号阳极炉装铜量", "t", (0, 400))
+        tag("AF", a, f"{a}.FUEL_FLOW", f"Anode furnace {n} burner fuel", f"{n}号阳极炉燃料量", "Nm³/h", (0, 3000), (500, 1500))
+        tag("AF", a, f"{a}.CYCLE_H", f"Anode furnace {n} elapsed cycle time", f"{n}号阳极炉本炉次时间", "h", (0, 30))
+    tag("AF", "CW", "CW.ANODE_MASS", "Last anode mass", "阳极板单重", "kg", (300, 450), (363, 377))
+    tag("AF", "CW", "CW.TARGET_MASS", "Anode target mass", "阳极板目标重量", "kg", (300, 450), (360, 380),
+        writable=True, write_limits=[340, 400], setpoint_of="CW.ANODE_MASS")
+    tag("AF", "CW", "CW.RATE", "Casting rate", "浇铸速度", "t/h", (0, 120), (40, 90))
+    tag("AF", "CW", "CW.COUNT", "Anodes cast this shift", "本班浇铸块数", "count", (0, 5000))
+    tag("AF", "CW", "CW.REJECTS", "Rejected anodes this shift", "本班废板数", "count", (0, 500), (0, 40))
+    tag("AF", "CW", "CW.MOULD_T", "Mould temperature", "模具温度", "°C", (0, 400), (150, 250))
+
+    # Tankhouse
+    for sec in (1, 2):
+        u = f"TH.S{sec}"
+        for c in range(1, 41):
+            tag("TH", u, f"{u}.C{c:02d}.V", f"Section {sec} cell {c} voltage", f"{sec}工段{c}号槽电压", "V", (0, 0.6), (0.25, 0.32),
+                deadband=0.002, historise=True)
+        tag("TH", u, f"{u}.SHORTS", f"Section {sec} short-circuited cells", f"{sec}工段短路槽数", "count", (0, 40), (0, 1))
+        r = f"TH.RECT{sec}"
+        tag("TH", r, f"{r}.I", f"Rectifier {sec} current", f"{sec}号整流器电流", "kA", (0, 60), (38, 46), deadband=0.05)
+        tag("TH", r, f"{r}.I_SP", f"Rectifier {sec} current setpoint", f"{sec}号整流器电流设定", "kA", (0, 60), (38, 46),
+            writable=True, write_limits=[20, 50], critical=True, setpoint_of=f"{r}.I")
+        tag("TH", r, f"{r}.V", f"Rectifier {sec} DC voltage", f"{sec}号整流器直流电压", "V", (0, 40), (10, 14))
+        tag("TH", r, f"{r}.CD", f"Section {sec} current density", f"{sec}工段电流密度", "A/m²", (0, 450), (220, 250))
+        tag("TH", r, f"{r}.T", f"Rectifier {sec} transformer temperature", f"{sec}号整流变温度", "°C", (0, 120), (40, 75))
+    e = "TH.ELEC"
+    tag("TH", e, "TH.T_ELEC", "Electrolyte temperature", "电解液温度", "°C", (40, 80), (61, 65), deadband=0.05)
+    tag("TH", e, "TH.CU", "Electrolyte copper", "电解液铜离子浓度", "g/L", (20, 70), (40, 50))
+    tag("TH", e, "TH.H2SO4", "Electrolyte acid", "电解液硫酸浓度", "g/L", (100, 220), (150, 180))
+    tag("TH", e, "TH.CE", "Current efficiency", "电流效率", "%", (80, 100), (95, 98))
+    tag("TH", e, "TH.DC_SPEC", "DC specific energy", "直流电耗", "kWh/t", (0, 450), (230, 285))
+    tag("TH", e, "TH.CIRC_FLOW", "Electrolyte circulation flow", "电解液循环量", "m³/h", (0, 1500), (600, 1000))
+    tag("TH", e, "TH.CATHODE_T", "Cathode copper this shift", "本班阴极铜产量", "t", (0, 1000))
+    motor("TH", e, "TH.CIRC_P1", "Circulation pump 1", "1号循环泵", (0.5, 2.8), (60, 110))
+    motor("TH", e, "TH.CIRC_P2", "Circulation pump 2", "2号循环泵", (0.5, 2.8), (60, 110))
+    tag("TH", "TH.CRANE", "TH.CRANE.X", "Tankhouse crane bridge position", "电解行车大车位置", "m", (0, 200))
+    tag("TH", "TH.CRANE", "TH.CRANE.Y", "Tankhouse crane trolley position", "电解行车小车位置", "m", (0, 30))
+
+    # Acid plant
+    tag("AP", "AP.GC", "AP.SO2_FEED", "SO2 at converter inlet", "转化器入口SO2浓度", "vol %", (0, 20), (8, 12))
+    tag("AP", "AP.GC", "AP.GAS_FLOW", "Gas flow to acid plant", "制酸烟气量", "Nm³/h", (0, 300000), (150000, 230000), deadband=100)
+    tag("AP", "AP.GC", "AP.GC.T_OUT", "Gas cleaning outlet temperature", "净化出口温度", "°C", (0, 80), (30, 40))
+    tag("AP", "AP.GC", "AP.GC.DP", "Wet ESP pressure drop", "电除雾压降", "kPa", (0, 5), (0.5, 2))
+    tag("AP", "AP.DRY", "AP.DRY_ACID", "Drying tower acid strength", "干燥酸浓度", "% H₂SO₄", (85, 100), (92.5, 94))
+    tag("AP", "AP.DRY", "AP.DEW_POINT", "Dried gas dew point", "干燥后露点", "°C", (-70, 0), (-60, -40))
+    for b, (tin, tout) in enumerate([((420, 450), (580, 620)), ((430, 460), (500, 530)), ((420, 450), (440, 470)), ((400, 430), (410, 440))], 1):
+        tag("AP", "AP.CONV", f"AP.BED{b}_TIN", f"Catalyst bed {b} inlet temperature", f"第{b}段催化剂入口温度", "°C", (0, 700), tin, deadband=0.5)
+        tag("AP", "AP.CONV", f"AP.BED{b}_TOUT", f"Catalyst bed {b} outlet temperature", f"第{b}段催化剂出口温度", "°C", (0, 700), tout, deadband=0.5)
+    tag("AP", "AP.CONV", "AP.CONV_TOT", "Total SO2 conversion", "总转化率", "%", (95, 100), (99.7, 100))
+    tag("AP", "AP.ABS", "AP.ABS_ACID", "Absorber acid strength", "吸收酸浓度", "% H₂SO₄", (90, 100), (98, 99))
+    tag("AP", "AP.ABS", "AP.ABS_T", "Absorber acid temperature", "吸收酸温度", "°C", (0, 150), (70, 120))
+    tag("AP", "AP.ABS", "AP.TAIL_SO2", "Tail-gas SO2", "尾气SO2浓度", "mg/m³", (0, 1500), (0, 300))
+    tag("AP", "AP.ABS", "AP.ACID_RATE", "Acid production", "硫酸产量", "t/h", (0, 200), (100, 160))
+    tag("AP", "AP.ABS", "AP.ACID_TANK", "Product acid tank level", "成品酸罐液位", "%", (0, 100), (20, 85))
+    motor("AP", "AP.BLOWER", "AP.BLOWER", "Main SO2 blower", "主风机", (1.0, 4.5), (600, 900))
+    tag("AP", "AP.BLOWER", "AP.BLOWER.SPEED", "Main blower speed", "主风机转速", "rpm", (0, 6000), (3500, 4800))
+    tag("AP", "AP.BLOWER", "AP.BLOWER.SPEED_SP", "Main blower speed setpoint", "主风机转速设定", "rpm", (0, 6000), (3500, 4800),
+        writable=True, write_limits=[3000, 5200], setpoint_of="AP.BLOWER.SPEED")
+
+    # Slag flotation
+    tag("SF", "SF.MILL", "SF.FEED_RATE", "Slag feed rate", "渣处理量", "t/h", (0, 200), (80, 140))
+    tag("SF", "SF.MILL", "SF.FEED_CU", "Flotation feed copper", "给矿含铜", "%", (0, 8), (1.0, 3.0))
+    tag("SF", "SF.MILL", "SF.GRIND", "Grind, passing 43 µm", "磨矿细度(-43µm)", "%", (50, 100), (80, 95))
+    tag("SF", "SF.MILL", "SF.MILL.POWER", "Mill power", "磨机功率", "kW", (0, 5000), (2500, 4000))
+    motor("SF", "SF.MILL", "SF.MILL.MOTOR", "Mill motor", "磨机电机", (1.0, 4.5), (200, 400))
+    tag("SF", "SF.FLOT", "SF.CONC_CU", "Concentrate copper", "精矿含铜", "%", (0, 40), (20, 23))
+    tag("SF", "SF.FLOT", "SF.TAIL_CU", "Tailings copper", "尾矿含铜", "%", (0, 1), (0.25, 0.35))
+    tag("SF", "SF.FLOT", "SF.REC", "Copper recovery", "铜回收率", "%", (50, 100), (84, 90))
+    for i in range(1, 7):
+        tag("SF", "SF.FLOT", f"SF.CELL{i}.LEVEL", f"Flotation cell {i} froth level", f"{i}号浮选槽液位", "mm", (0, 600), (200, 400))
+
+    # Oxygen plant
+    tag("OX", "OX", "OX.O2_FLOW", "Oxygen production", "氧气产量", "Nm³/h", (0, 80000), (40000, 60000), deadband=50)
+    tag("OX", "OX", "OX.PURITY", "Oxygen purity", "氧气纯度", "vol %", (80, 100), (93, 99.6))
+    tag("OX", "OX", "OX.P_OUT", "Oxygen delivery pressure", "氧气输出压力", "bar", (0, 20), (5, 8))
+    tag("OX", "OX", "OX.LOX_LEVEL", "Liquid oxygen tank level", "液氧贮槽液位", "%", (0, 100), (30, 90))
+    motor("OX", "OX.COMP", "OX.COMP", "Main air compressor", "空压机", (1.0, 4.5), (800, 1200))
+    tag("OX", "OX.COMP", "OX.COMP.POWER", "Main air compressor power", "空压机功率", "MW", (0, 30), (15, 22))
+
+    # Power distribution: one meter per area
+    tag("PD", "PD.MAIN", "PD.MAIN.V", "Main bus voltage", "主母线电压", "kV", (0, 130), (107, 119))
+    tag("PD", "PD.MAIN", "PD.MAIN.P", "Plant total active power", "全厂有功功率", "MW", (0, 200), (60, 110))
+    tag("PD", "PD.MAIN", "PD.MAIN.PF", "Plant power factor", "全厂功率因数", "ratio", (0, 1), (0.92, 1))
+    tag("PD", "PD.MAIN", "PD.MAIN.F", "Grid frequency", "电网频率", "Hz", (45, 55), (49.8, 50.2))
+    for area, en, zh in [("CB", "concentrate blending", "精矿配料"), ("SMF", "smelting", "熔炼"), ("PSC", "converters", "吹炼"),
+                         ("AF", "anode refining", "阳极精炼"), ("TH", "tankhouse", "电解"), ("AP", "acid plant", "制酸"),
+                         ("SF", "slag flotation", "渣选矿"), ("OX", "oxygen plant", "制氧"), ("WT", "water treatment", "水处理")]:
+        tag("PD", "PD.MAIN", f"EM.{area}.KW", f"Power, {en}", f"{zh}有功功率", "kW", (0, 60000))
+        tag("PD", "PD.MAIN", f"EM.{area}.KWH", f"Energy meter, {en}", f"{zh}电度表", "kWh", (0, 1e10))
+
+    # Water treatment
+    tag("WT", "WT", "WT.INFLOW", "Waste water inflow", "污水进水量", "m³/h", (0, 800), (200, 500))
+    tag("WT", "WT", "WT.PH_IN", "Inlet pH", "进水pH", "pH", (0, 14), (1, 4))
+    tag("WT", "WT", "WT.PH_OUT", "Discharge pH", "出水pH", "pH", (0, 14), (6, 9))
+    tag("WT", "WT", "WT.TURBIDITY", "Discharge turbidity", "出水浊度", "", (0, 100), (0, 10))
+    tag("WT", "WT", "WT.RECYCLE", "Water recycle ratio", "水循环利用率", "%", (80, 100), (95, 100))
+    tag("WT", "WT", "WT.CW_T_SUPPLY", "Cooling water supply temperature", "冷却水供水温度", "°C", (0, 60), (25, 33))
+    tag("WT", "WT", "WT.CW_P", "Cooling water header pressure", "冷却水总管压力", "bar", (0, 10), (3.5, 5))
+    motor("WT", "WT.P1", "WT.P1", "Cooling water pump 1", "1号冷却水泵", (0.5, 2.8), (150, 250))
+    motor("WT", "WT.P2", "WT.P2", "Cooling water pump 2", "2号冷却水泵", (0.5, 2.8), (150, 250))
+
+    # Safety: people per zone (hazardous zones flagged in the name)
+    zones = [("Z01", "Smelting furnace tapping floor (hazardous)", "熔炼炉放出口平台(危险区)"),
+             ("Z02", "Converter aisle (hazardous)", "转炉跨(危险区)"),
+             ("Z03", "Anode casting floor (hazardous)", "阳极浇铸平台(危险区)"),
+             ("Z04", "Tankhouse floor", "电解车间"), ("Z05", "Acid plant", "制酸区"),
+             ("Z06", "Control room", "中控室"), ("Z07", "Workshop", "维修车间"), ("Z08", "Oxygen plant", "制氧站")]
+    for z, en, zh in zones:
+        tag("HSE", "HSE", f"HSE.{z}.PERSONS", f"People in {en}", f"{zh}人数", "persons", (0, 50))
+    tag("HSE", "HSE", "HSE.AMBIENT_SO2", "Ambient SO2 at converter aisle", "转炉跨环境SO2", "ppm", (0, 50), (0, 2))
+
+
+def write() -> None:
+    build()
+    tag_files = OUT / "tags"
+    tag_files.mkdir(parents=True, exist_ok=True)
+    for old in tag_files.glob("*.yaml"):
+        old.unlink()
+    area_of_unit = {u[0]: a[0] for a in AREAS for u in a[3]}
+    by_area: dict[str, list[dict]] = {}
+    for entries in tags.values():
+        for entry in entries:
+            by_area.setdefault(area_of_unit[entry["unit"]], []).append(entry)
+    header = "# Generated by tools/gen_copper_layout.py from ../shared/reference/copper_smelter.md.\n"
+    for area, entries in by_area.items():
+        text = yaml.safe_dump({"tags": entries}, allow_unicode=True, sort_keys=False, width=200)
+        (tag_files / f"{area.lower()}.yaml").write_text(header + text, encoding="utf-8")
+    plant = {
+        "plant": {"id": "copper_smelter", "name_en": "Copper smelter (400 kt/a cathode)", "name_zh": "铜冶炼厂(年产40万吨阴极铜)"},
+        "connections": {"sim": {"protocol": "opcua", "endpoint": "opc.tcp://127.0.0.1:4840/crucible/"}},
+        "areas": [
+            {"id": a, "name_en": en, "name_zh": zh,
+             "units": [{"id": u, "name_en": uen, "name_zh": uzh, "kind": kind} for u, uen, uzh, kind in units]}
+            for a, en, zh, units in AREAS
+        ],
+        "tag_files": ["tags/*.yaml"],
+    }
+    (OUT / "plant.yaml").write_text(header + yaml.safe_dump(plant, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    print(sum(len(v) for v in by_area.values()), "tags in", len(by_area), "files")
+
+
+if __name__ == "__main__":
+    write()
