@@ -21,6 +21,7 @@ from app.core.layout import PlantLayout
 from app.core.store import TagStore
 from app.io.health import ConnectionHealth
 from app.io.opcua import OpcUaDriver
+from app.io.writes import WritePath
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +110,7 @@ class Runtime:
                 self.drivers.append(OpcUaDriver(conn.name, endpoint, self.store, tags))
             else:
                 log.warning("connection %s: protocol %s has no driver yet; its tags stay Bad", conn.name, conn.protocol)
+        self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
 
     @property
     def health(self) -> list[ConnectionHealth]:

@@ -121,7 +121,8 @@ class OpcUaDriver:
                 await self._session()
                 backoff = 1.0
             except asyncio.CancelledError:
-                raise
+                if not self._stopping.is_set():
+                    raise
             except Exception as exc:  # noqa: BLE001 - any failure means: reconnect
                 message = _describe(exc, self.endpoint)
                 log.warning("%s: %s", self.name, message)
@@ -184,9 +185,40 @@ class OpcUaDriver:
             except Exception:  # noqa: BLE001 - the link is already gone
                 pass
 
+    async def write_value(self, tag: TagDef, value: float | int | bool) -> float | int | bool | None:
+        """Write ``value`` to the tag's node and return what the server reads back."""
+        from app.io.writes import WriteError
+
+        client = self._client
+        if client is None or self.health.state is not LinkState.CONNECTED:
+            raise WriteError(f"{tag.name}: {self.name} is not connected ({self.health.last_error or 'connecting'})")
+        node = client.get_node(_node_id(tag, await client.get_namespace_array()))
+        try:
+            variant_type = await node.read_data_type_as_variant_type()
+            if variant_type == ua.VariantType.Boolean:
+                value = bool(value)
+            elif variant_type in (ua.VariantType.Int16, ua.VariantType.Int32, ua.VariantType.Int64,
+                                  ua.VariantType.UInt16, ua.VariantType.UInt32, ua.VariantType.UInt64):
+                value = int(value)
+            else:
+                value = float(value)
+            await node.write_value(ua.DataValue(ua.Variant(value, variant_type)))
+        except ua.UaStatusCodeError as exc:
+            raise WriteError(f"{tag.name}: the server refused the write ({exc})") from None
+        except (TimeoutError, ConnectionError, OSError) as exc:
+            raise WriteError(f"{tag.name}: the write did not reach {self.endpoint} ({exc})") from None
+        # Read back until the server holds the new value (it may apply writes on its next cycle).
+        read_back: float | int | bool | None = None
+        for _ in range(20):
+            read_back = await node.read_value()
+            if read_back == value:
+                break
+            await asyncio.sleep(0.1)
+        return read_back
+
     async def stop(self) -> None:
+        """Ask :meth:`run` to disconnect and return (it marks the tags Bad on the way out)."""
         self._stopping.set()
-        await self._disconnect()
 
 
 def _bad(reason: str) -> TagValue:

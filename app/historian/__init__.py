@@ -1,0 +1,1 @@
+"""SQL history (SQLAlchemy): schema, writer, reader, retention. No Qt."""

@@ -1,0 +1,134 @@
+"""The one path every write takes: permission -> limits -> write -> read-back -> audit.
+
+Screens, the CLI and scripts all call :meth:`WritePath.write`; nothing writes to a driver
+directly. Each call returns a :class:`WriteResult` that says plainly what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from app.core.store import TagStore
+from app.core.tags import DataType, TagDef, utcnow
+
+log = logging.getLogger(__name__)
+
+class WriteDriver(Protocol):
+    """What a driver offers the write path."""
+
+    async def write_value(self, tag: TagDef, value: float | int | bool) -> float | int | bool | None:
+        """Write and return the value read back from the device (None if it cannot read back)."""
+        ...
+
+@dataclass(frozen=True)
+class WriteRequest:
+    tag: str
+    value: float | int | bool
+    user: str = ""
+    console: str = ""
+    reason: str = ""
+    second_user: str = ""  # the second person of a two-person (critical) write
+
+@dataclass(frozen=True)
+class WriteResult:
+    ok: bool
+    tag: str
+    old: object
+    new: object
+    read_back: object = None
+    message: str = ""
+    when: datetime = field(default_factory=utcnow)
+
+PermissionHook = Callable[[WriteRequest, TagDef], str | None]  # returns a refusal, or None
+AuditHook = Callable[[WriteRequest, WriteResult], None]
+
+class WriteError(Exception):
+    """A driver-level failure of a write; the message is shown to the user."""
+
+class WritePath:
+    """Checks, performs and records writes; see the module docstring."""
+
+    def __init__(
+        self,
+        store: TagStore,
+        drivers: dict[str, WriteDriver],
+        permission: PermissionHook | None = None,
+        audit: AuditHook | None = None,
+    ) -> None:
+        self.store = store
+        self.drivers = drivers  # connection name -> driver
+        self.permission = permission
+        self.audit_hooks: list[AuditHook] = [audit] if audit else []
+
+    def check(self, request: WriteRequest) -> tuple[TagDef | None, str]:
+        """The tag and '' when the request may go ahead, else a message saying why not."""
+        tag = self.store.definitions.get(request.tag)
+        if tag is None:
+            return None, f"{request.tag}: no such tag"
+        if not tag.writable:
+            return tag, f"{tag.name} is read-only"
+        if tag.data_type is not DataType.BOOL:
+            try:
+                value = float(request.value)
+            except (TypeError, ValueError):
+                return tag, f"{tag.name}: {request.value!r} is not a number"
+            low = tag.write_low if tag.write_low is not None else tag.eu_low
+            high = tag.write_high if tag.write_high is not None else tag.eu_high
+            if not low <= value <= high:
+                return tag, (
+                    f"{tag.name}: {value:g} {tag.eng_unit} is outside the allowed range "
+                    f"{low:g} to {high:g} {tag.eng_unit}".replace("  ", " ")
+                )
+        if self.permission is not None:
+            refusal = self.permission(request, tag)
+            if refusal:
+                return tag, refusal
+        return tag, ""
+
+    async def write(self, request: WriteRequest) -> WriteResult:
+        old_value = self.store.get(request.tag)
+        old = old_value.value if old_value else None
+        tag, refusal = self.check(request)
+        if tag is None or refusal:
+            return self._finish(request, WriteResult(False, request.tag, old, request.value, message=refusal))
+        connection = tag.address.split("://", 1)[1].split("/", 1)[0]
+        driver = self.drivers.get(connection)
+        if driver is None:
+            return self._finish(
+                request, WriteResult(False, tag.name, old, request.value, message=f"{tag.name}: connection {connection!r} is not available")
+            )
+        try:
+            read_back = await driver.write_value(tag, request.value)
+        except WriteError as exc:
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, message=str(exc)))
+        if read_back is None:
+            message = f"{tag.name}: written, but the device gave no read-back"
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, None, message))
+        if not _same(read_back, request.value):
+            message = f"{tag.name}: wrote {request.value!r} but the device reads back {read_back!r}"
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, read_back, message))
+        shown = tag.format_value(read_back)
+        message = f"{tag.name} = {shown} {tag.eng_unit}".rstrip() + " (confirmed by read-back)"
+        return self._finish(request, WriteResult(True, tag.name, old, request.value, read_back, message))
+
+    def _finish(self, request: WriteRequest, result: WriteResult) -> WriteResult:
+        log.info("write %s by %s: %s", request.tag, request.user or "?", result.message)
+        for hook in self.audit_hooks:
+            try:
+                hook(request, result)
+            except Exception:  # noqa: BLE001 - an audit failure is logged, never hides the result
+                log.exception("audit hook failed for a write of %s", request.tag)
+        return result
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return bool(a) == bool(b)
+    try:
+        return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(b)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return a == b
+
