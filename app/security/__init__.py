@@ -1,0 +1,1 @@
+"""Users, roles, permissions, audit trail, secrets and certificates. No Qt."""
