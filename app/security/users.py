@@ -144,7 +144,7 @@ class UserStore:
     def list_users(self) -> list[UserInfo]:
         with DbSession(self.engine) as db:
             return [
-                UserInfo(u.username, u.full_name, tuple(r.name for r in u.roles), u.enabled,
+                UserInfo(u.username, u.full_name, tuple(sorted(r.name for r in u.roles)), u.enabled,
                          _utc(u.locked_until), u.must_change_password)
                 for u in db.execute(select(User).order_by(User.username)).scalars()
             ]
