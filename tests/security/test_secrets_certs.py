@@ -20,6 +20,7 @@ from app.security import secrets
 from app.security.certs import KEY_PASSPHRASE_SECRET
 from app.security.context import build_security
 from app.security.trust import UntrustedCertificate, pretty_thumbprint
+from app.security.users import SecurityError
 
 
 @pytest.fixture
@@ -115,11 +116,11 @@ def test_no_password_in_any_file_the_app_writes(file_keyring: Path, settings: Se
     assert crucible(["users", "add", "lead", "--role", "shift_lead", "--password-stdin", *db]) == 0
     sec = build_security(settings)
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(SecurityError):
             sec.session.login("op1", passwords[2])
         sec.session.login("op1", passwords[0])
         sec.session.sign_critical("write_setpoint:SMF", "SMF.O2_ENR_SP", 70.0, passwords[0], "lead", passwords[1], "trial")
-        with pytest.raises(Exception):
+        with pytest.raises(SecurityError):
             sec.session.sign_critical("write_setpoint:SMF", "SMF.O2_ENR_SP", 70.0, passwords[2], "lead", passwords[2], "trial")
         sec.users.change_password("op1", passwords[0], passwords[3])
         assert crucible(["audit", "export", str(tmp_path / "data" / "audit.csv"), *db]) == 0
