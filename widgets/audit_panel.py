@@ -199,8 +199,14 @@ class AuditPanel(DockPanel):
 
     def reload(self) -> None:
         self.model.set_entries(self.trail.entries(limit=self.LIMIT))
-        self.view.resizeColumnsToContents()
+        self.fit_columns()
         self._update_status()
+
+    def fit_columns(self, widest: int = 240) -> None:
+        """Fit columns to their text, but no wider than ``widest`` (tooltips show the rest)."""
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, min(widest, self.view.columnWidth(column)))
 
     def _update_status(self, extra: str = "") -> None:
         text = self.tr("{shown} of {total} records shown").format(shown=self.proxy.rowCount(), total=self.model.rowCount())

@@ -183,7 +183,7 @@ class Session:
         self.require(action, target)
         user = self.username
         reason = reason.strip()
-        detail = f"{perms.describe(action)} {target} = {value}"
+        detail = f"{perms.describe(action)}: {target} = {value}"
         try:
             if self.reason_required and not reason:
                 raise SecurityError(f"{target} is critical: type the reason for this change")
