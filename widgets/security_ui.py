@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMainWindo
 from app.security.context import Security
 from app.security.session import Session
 from widgets.audit_panel import AuditPanel
+from widgets.certificate_dialog import CertificateTrustDialog
 from widgets.login_dialog import ChangePasswordDialog, LoginDialog
 
 INPUT_EVENTS = {
@@ -44,8 +45,12 @@ class SecurityUi(QObject):
         self.password_action.triggered.connect(self._on_password_triggered)
         self.logout_action = QAction(self)
         self.logout_action.triggered.connect(self._on_logout_triggered)
+        self.certs_action = QAction(self)
+        self.certs_action.triggered.connect(self._on_certs_triggered)
         for action in (self.lock_action, self.switch_action, self.password_action, self.logout_action):
             self.menu.addAction(action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.certs_action)
 
         self.user_label = QLabel()
         window.statusBar().addPermanentWidget(self.user_label)
@@ -66,6 +71,7 @@ class SecurityUi(QObject):
         self.switch_action.setText(self.tr("&Switch user (shift handover) ..."))
         self.password_action.setText(self.tr("&Change password ..."))
         self.logout_action.setText(self.tr("Log &out"))
+        self.certs_action.setText(self.tr("Pending OPC UA server &certificates ..."))
         self._refresh_user()
 
     def _refresh_user(self) -> None:
@@ -127,6 +133,15 @@ class SecurityUi(QObject):
     def _on_password_triggered(self) -> None:
         if self.session.user is not None:
             ChangePasswordDialog(self.security.users, self.session.username, self.window).open()
+
+    def _on_certs_triggered(self) -> None:
+        """Show the next pending server certificate (trust / reject / later)."""
+        pending = self.security.trust.list("pending")
+        if not pending:
+            self.window.statusBar().showMessage(self.tr("No server certificate is waiting for a decision."), 5000)
+            return
+        dialog = CertificateTrustDialog(self.security.trust, self.session, pending[0], self.window)
+        dialog.open()
 
     def _on_logout_triggered(self) -> None:
         self.session.logout()

@@ -154,3 +154,23 @@ def test_locked_window_keeps_showing_values_but_allows_no_action(qtbot, security
     qtbot.waitUntil(lambda: security.session.username == "lead", timeout=3000)
     assert window.security_ui.user_label.text() == "lead (shift lead)"
     window.close()
+
+
+def test_untrusted_server_certificate_needs_an_administrator(qtbot, security: Security, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.security.certs import create_client_certificate
+    from app.security.trust import UntrustedCertificate, pretty_thumbprint
+    from widgets.certificate_dialog import CertificateTrustDialog
+
+    der = create_client_certificate(tmp_path / "pki", None, hostname="plc1").cert_path.read_bytes()
+    with pytest.raises(UntrustedCertificate):
+        security.trust.require_trusted(der, "opc.tcp://plc1:4840")
+    pending = security.trust.list("pending")[0]
+    security.session.login("op1", "furnace-42")
+    dialog = CertificateTrustDialog(security.trust, security.session, pending)
+    qtbot.addWidget(dialog)
+    assert pretty_thumbprint(pending.thumbprint) in [w.text() for w in dialog.findChildren(type(dialog.header))]
+    assert not dialog.attempt() and "may not change settings" in dialog.message.text()
+    security.users.add_user("admin", "admin-pass-1", ["administrator"])
+    security.session.switch_user("admin", "admin-pass-1")
+    assert dialog.attempt() and dialog.decision == "trusted"
+    security.trust.require_trusted(der, "opc.tcp://plc1:4840")
