@@ -120,7 +120,7 @@ def _log_in(settings: Settings, layout: PlantLayout) -> Security | None:
     from PySide6.QtWidgets import QDialog, QMessageBox
     from sqlalchemy.exc import SQLAlchemyError
 
-    from widgets.login_dialog import FirstRunDialog, LoginDialog
+    from widgets.login_dialog import ChangePasswordDialog, FirstRunDialog, LoginDialog
 
     try:
         security = build_security(settings, definitions=layout.tags)
@@ -136,4 +136,10 @@ def _log_in(settings: Settings, layout: PlantLayout) -> Security | None:
     if LoginDialog(security.session).exec() != QDialog.DialogCode.Accepted:
         security.close()
         return None
+    user = security.session.user
+    if user is not None and user.must_change_password:  # after an administrator's reset
+        if ChangePasswordDialog(security.users, user.username).exec() != QDialog.DialogCode.Accepted:
+            security.session.logout()
+            security.close()
+            return None
     return security
