@@ -137,6 +137,7 @@ class AuditPanel(DockPanel):
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.category = QComboBox()
         self.category.currentIndexChanged.connect(self._on_category_changed)

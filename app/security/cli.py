@@ -124,11 +124,13 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             security.close()
     except (SecurityError, ValueError, FileExistsError, SecretsUnavailable) as exc:
         return _err(str(exc))
+    except ModuleNotFoundError as exc:  # e.g. a postgresql:// URL without its driver
+        return _err(f"database driver missing ({exc.name}): pip install 'crucible[postgres]' for PostgreSQL")
     except Exception as exc:  # noqa: BLE001 - e.g. database unreachable: say so, no traceback
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            return _err(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+            return _err(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]} (check --db or the db_url setting, and that the server runs)")
         raise
 
 
