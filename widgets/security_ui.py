@@ -8,11 +8,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMainWindow, QMenu
 
+from app.security import permissions as perms
 from app.security.context import Security
 from app.security.session import Session
 from widgets.audit_panel import AuditPanel
 from widgets.certificate_dialog import CertificateTrustDialog
 from widgets.login_dialog import ChangePasswordDialog, LoginDialog
+from widgets.users_panel import UsersPanel
 
 INPUT_EVENTS = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
@@ -34,6 +36,8 @@ class SecurityUi(QObject):
 
         self.audit_panel = AuditPanel(security.audit, self.session)
         window.add_panel(self.audit_panel)  # type: ignore[attr-defined]
+        self.users_panel = UsersPanel(security.users, self.session)
+        window.add_panel(self.users_panel)  # type: ignore[attr-defined]
 
         self.menu = QMenu(window)
         window.menuBar().addMenu(self.menu)
@@ -85,6 +89,23 @@ class SecurityUi(QObject):
             text, style = f"{session.username} ({roles})", USER_STYLE
         self.user_label.setText(text)
         self.user_label.setStyleSheet(style)
+        self._apply_panel_permissions()
+
+    def _apply_panel_permissions(self) -> None:
+        """Panels whose PERMISSIONS the user lacks are hidden (and cannot be re-opened)."""
+        panels = getattr(self.window, "panels", {})
+        docks = getattr(self.window, "docks", {})
+        for name, panel in panels.items():
+            dock = docks.get(name)
+            if dock is None:
+                continue
+            allowed = self.session.user is not None and all(
+                perms.grants(self.session.users.permissions_of(self.session.username), p) for p in panel.PERMISSIONS)
+            dock.toggleViewAction().setEnabled(allowed)
+            if not allowed:
+                dock.hide()
+        if self.session.may(perms.MANAGE_USERS):
+            self.users_panel.reload()
 
     # --- activity and lock ------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

@@ -174,3 +174,35 @@ def test_untrusted_server_certificate_needs_an_administrator(qtbot, security: Se
     security.session.switch_user("admin", "admin-pass-1")
     assert dialog.attempt() and dialog.decision == "trusted"
     security.trust.require_trusted(der, "opc.tcp://plc1:4840")
+
+
+def test_users_panel_for_administrators_only(qtbot, security: Security, layout: PlantLayout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from widgets.users_panel import UserDialog
+
+    security.users.add_user("admin", "admin-pass-1", ["administrator"])
+    security.session.login("op1", "furnace-42")
+    window = MainWindow(Runtime(layout), settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), security=security)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.docks["users"].isHidden() and not window.docks["users"].toggleViewAction().isEnabled()
+    assert not window.docks["audit"].isHidden()
+    security.session.switch_user("admin", "admin-pass-1")
+    assert window.docks["users"].toggleViewAction().isEnabled()
+    panel = window.panels["users"]
+    assert [u.username for u in panel.model.users] == ["admin", "lead", "op1"]
+    dialog = UserDialog(security.users, "admin", None, panel)
+    qtbot.addWidget(dialog)
+    dialog.user_field.setText("maint1")
+    dialog.password_field.setText("spanner-2026")
+    dialog.role_boxes["maintenance"].setChecked(True)
+    assert dialog.attempt()
+    panel.reload()
+    panel.view.selectRow([u.username for u in panel.model.users].index("op1"))
+    panel._on_toggle_clicked()
+    assert "op1 disabled" in panel.message.text()
+    info = security.users.user("maint1")
+    assert info is not None and info.roles == ("maintenance",) and info.must_change_password
+    assert not security.users.user("op1").enabled  # type: ignore[union-attr]
+    kinds = [(e.event_type, e.user, e.target) for e in security.audit.entries(limit=2)]
+    assert kinds == [("user_disable", "admin", "op1"), ("user_add", "admin", "maint1")]
+    window.close()
