@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--layout", type=Path, dest="sim_layout", help="plant layout folder")
     sim.add_argument("--exit-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
+    from app.security import cli as security_cli
+
+    security_cli.register(sub)
+
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
     return parser
@@ -60,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "validate":
         return _validate(args.path)
+    from app.security import cli as security_cli
+
+    if args.command in security_cli.COMMANDS:
+        return security_cli.handle(args, settings)
     if args.command == "sim":
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed

@@ -13,6 +13,7 @@ from pathlib import Path
 from app.core.layout import LayoutError, PlantLayout, load_layout
 from app.core.settings import Settings
 from app.runtime import Runtime, SimulatorProcess, SimulatorStartError, replace_endpoint
+from app.security.context import Security, build_security
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -86,7 +87,11 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     translations = Translations(app)
     translations.install(language)
     runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None)
-    window = MainWindow(runtime, language=language)
+    security = _log_in(settings, layout)
+    if security is None:
+        return 0
+    runtime.attach_security(security.session)
+    window = MainWindow(runtime, language=language, security=security)
     window.translations = translations
 
     loop = qasync.QEventLoop(app)
@@ -102,7 +107,39 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
         window.show()
         await closed.wait()
         await runtime.stop()
+        security.session.logout()
+        security.close()
 
     with loop:
         loop.run_until_complete(main())
     return 0
+
+
+def _log_in(settings: Settings, layout: PlantLayout) -> Security | None:
+    """First-run administrator setup, then the log-in; None when the user quits."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from widgets.login_dialog import ChangePasswordDialog, FirstRunDialog, LoginDialog
+
+    try:
+        security = build_security(settings, definitions=layout.tags)
+        first_run = not security.users.has_users()
+    except SQLAlchemyError as exc:
+        message = f"The user database cannot be opened ({settings.db_url or settings.default_sqlite_path}): {exc.__class__.__name__}. Check the db_url setting and that the database server is running."
+        QMessageBox.critical(None, "Crucible", message)
+        print(f"crucible: {message}", file=sys.stderr)
+        return None
+    if first_run and FirstRunDialog(security.users).exec() != QDialog.DialogCode.Accepted:
+        security.close()
+        return None
+    if LoginDialog(security.session).exec() != QDialog.DialogCode.Accepted:
+        security.close()
+        return None
+    user = security.session.user
+    if user is not None and user.must_change_password:  # after an administrator's reset
+        if ChangePasswordDialog(security.users, user.username).exec() != QDialog.DialogCode.Accepted:
+            security.session.logout()
+            security.close()
+            return None
+    return security

@@ -22,6 +22,8 @@ from app.core.store import TagStore
 from app.io.health import ConnectionHealth
 from app.io.opcua import OpcUaDriver
 from app.io.writes import WritePath
+from app.security.audit import AuditTrail
+from app.security.session import Session
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +113,15 @@ class Runtime:
             else:
                 log.warning("connection %s: protocol %s has no driver yet; its tags stay Bad", conn.name, conn.protocol)
         self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
+        self.session: Session | None = None  # set by attach_security (the GUI always does)
+        self.audit: AuditTrail | None = None
+
+    def attach_security(self, session: Session) -> None:
+        """Every write from now on is authorised by ``session`` and recorded in its audit trail."""
+        self.session = session
+        self.audit = session.audit  # other modules record alarm/config events here: audit.record(...)
+        self.write_path.permission = session.write_permission
+        self.write_path.audit_hooks.append(session.audit_write)
 
     @property
     def health(self) -> list[ConnectionHealth]:

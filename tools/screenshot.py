@@ -4,6 +4,10 @@
 
 Before the grab, an optional ``--exec PYTHON`` snippet runs with ``window`` bound to the
 main window (open a display, switch language, ...).
+
+The GUI asks for a log-in first (and, on a fresh data folder, for the first administrator):
+``--login USER:PASSWORD`` fills those dialogs (default ``admin:screenshot-admin``, which
+a fresh data folder's first-run dialog creates). The wait counts from the window's appearance.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ def main() -> int:
     p.add_argument("--wait", type=float, default=10.0, help="seconds before the grab")
     p.add_argument("--exec", dest="snippet", default="", help="python run with `window` before the grab")
     p.add_argument("--size", default="1600x900")
+    p.add_argument("--login", default="admin:screenshot-admin", help="USER:PASSWORD for the log-in dialogs")
     argv = sys.argv[1:]
     rest = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = p.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
@@ -46,8 +51,32 @@ def main() -> int:
             print(f"saved {args.out}")
         app.closeAllWindows()
 
-    QTimer.singleShot(int(args.wait * 1000 * 0.6), prepare)
-    QTimer.singleShot(int(args.wait * 1000), grab)
+    user, _, password = args.login.partition(":")
+    started: list[bool] = []
+
+    def poll() -> None:
+        """Fill the first-run / log-in dialogs; start the clock once the main window shows."""
+        from widgets.login_dialog import FirstRunDialog, LoginDialog
+
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, FirstRunDialog) and widget.isVisible():
+                widget.user_field.setText(user)
+                widget.password_field.setText(password)
+                widget.again_field.setText(password)
+                widget.buttons.accepted.emit()
+            elif isinstance(widget, LoginDialog) and widget.isVisible():
+                widget.user_field.setText(user)
+                widget.password_field.setText(password)
+                widget.buttons.accepted.emit()
+        if windows() and not started:
+            started.append(True)
+            QTimer.singleShot(int(args.wait * 1000 * 0.6), prepare)
+            QTimer.singleShot(int(args.wait * 1000), grab)
+
+    poller = QTimer()
+    poller.setInterval(300)
+    poller.timeout.connect(poll)
+    poller.start()
     from app.cli import main as crucible
 
     return crucible(rest)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -11,9 +12,13 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 from app import __version__
 from app.io.health import ConnectionHealth, LinkState
 from app.runtime import Runtime
+from app.security.context import Security
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import TagBrowserPanel
+
+if TYPE_CHECKING:
+    from widgets.security_ui import SecurityUi
 
 STATE_VERSION = 1
 
@@ -21,7 +26,9 @@ STATE_VERSION = 1
 class MainWindow(QMainWindow):
     """Hosts the panels; saves and restores their arrangement between runs."""
 
-    def __init__(self, runtime: Runtime, language: str = "en", settings: QSettings | None = None) -> None:
+    def __init__(
+        self, runtime: Runtime, language: str = "en", settings: QSettings | None = None, security: Security | None = None
+    ) -> None:
         super().__init__()
         self.runtime = runtime
         self.language = language
@@ -41,6 +48,11 @@ class MainWindow(QMainWindow):
         self._file_menu.addAction(self._quit_action)
 
         self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
+        self.security_ui: SecurityUi | None = None
+        if security is not None:  # the GUI always passes it; bare windows (tests) skip it
+            from widgets.security_ui import SecurityUi
+
+            self.security_ui = SecurityUi(self, security)
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()
@@ -92,6 +104,8 @@ class MainWindow(QMainWindow):
         self._file_menu.setTitle(self.tr("&File"))
         self._view_menu.setTitle(self.tr("&View"))
         self._quit_action.setText(self.tr("&Quit"))
+        if self.security_ui is not None:
+            self.security_ui.retranslate()
         for name, panel in self.panels.items():
             panel.retranslate()
             self.docks[name].setWindowTitle(panel.title())
@@ -134,6 +148,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        if self.security_ui is not None:
+            self.security_ui.teardown()
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
         self.bridge.close()

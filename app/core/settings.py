@@ -39,6 +39,14 @@ class Settings:
     sim_seed: int = 1
     sim_time_scale: float = 1.0
     refresh_hz: float = 10.0
+    # Security (IEC 62443-3-3 SL2): session lock, lock-out, password hashing, critical writes.
+    session_lock_minutes: float = 10.0  # lock the console after this much inactivity (0 = never)
+    lockout_failures: int = 5  # wrong passwords in a row before an account locks
+    lockout_minutes: float = 15.0
+    min_password_length: int = 8
+    scrypt_n: int = 32768  # scrypt cost (power of two); tests lower it, production keeps it
+    critical_second_person: bool = True  # critical writes need a second authorised person
+    opcua_pki_dir: Path = field(default_factory=lambda: data_dir() / "pki")
 
     @property
     def default_sqlite_path(self) -> Path:

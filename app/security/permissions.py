@@ -1,0 +1,79 @@
+"""Roles and the actions they permit (IEC 62443-3-3 SR 2.1, role-based authorisation).
+
+A permission is a short string. Writing setpoints is granted per plant area
+(``write_setpoint:SMF``) or for every area (``write_setpoint:*``). The default role table
+below seeds the database on first use; administrators can change a role's permissions
+afterwards (``crucible users roles --grant``), and every console sharing the database sees it.
+"""
+
+from __future__ import annotations
+
+VIEW = "view"
+ACK_ALARMS = "ack_alarms"
+SHELVE_ALARMS = "shelve_alarms"
+WRITE_SETPOINT = "write_setpoint"  # + ":<AREA>" or ":*"
+START_STOP = "start_stop_equipment"
+EDIT_PLANS = "edit_production_plans"
+CLOSE_WORK_ORDERS = "close_work_orders"
+MANAGE_USERS = "manage_users"
+CHANGE_SETTINGS = "change_settings"
+
+ACTIONS: tuple[str, ...] = (
+    VIEW, ACK_ALARMS, SHELVE_ALARMS, WRITE_SETPOINT, START_STOP, EDIT_PLANS, CLOSE_WORK_ORDERS,
+    MANAGE_USERS, CHANGE_SETTINGS,
+)
+
+DESCRIPTIONS: dict[str, str] = {
+    VIEW: "view process screens",
+    ACK_ALARMS: "acknowledge alarms",
+    SHELVE_ALARMS: "shelve alarms",
+    WRITE_SETPOINT: "write setpoints",
+    START_STOP: "start or stop equipment",
+    EDIT_PLANS: "edit production plans",
+    CLOSE_WORK_ORDERS: "close work orders",
+    MANAGE_USERS: "manage users",
+    CHANGE_SETTINGS: "change settings",
+}
+
+OPERATOR = "operator"
+SHIFT_LEAD = "shift_lead"
+MAINTENANCE = "maintenance"
+PROCESS_ENGINEER = "process_engineer"
+ADMINISTRATOR = "administrator"
+ROLES: tuple[str, ...] = (OPERATOR, SHIFT_LEAD, MAINTENANCE, PROCESS_ENGINEER, ADMINISTRATOR)
+
+ALL_AREAS = f"{WRITE_SETPOINT}:*"
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    OPERATOR: frozenset({VIEW, ACK_ALARMS, ALL_AREAS, START_STOP}),
+    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS}),
+    MAINTENANCE: frozenset({VIEW, START_STOP, CLOSE_WORK_ORDERS}),
+    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS}),
+    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS}),
+}
+
+
+def setpoint_permission(area: str) -> str:
+    """The permission that allows writing setpoints in ``area``."""
+    return f"{WRITE_SETPOINT}:{area}"
+
+
+def grants(permissions: frozenset[str] | set[str], action: str) -> bool:
+    """True when ``permissions`` include ``action`` (area wildcards honoured)."""
+    if action in permissions:
+        return True
+    if action.startswith(f"{WRITE_SETPOINT}:"):
+        return ALL_AREAS in permissions
+    return False
+
+
+def describe(action: str) -> str:
+    """Words for ``action`` in a refusal message ("write setpoints in SMF")."""
+    if action.startswith(f"{WRITE_SETPOINT}:"):
+        area = action.split(":", 1)[1]
+        return DESCRIPTIONS[WRITE_SETPOINT] + ("" if area == "*" else f" in {area}")
+    return DESCRIPTIONS.get(action, action)
+
+
+def is_known(action: str) -> bool:
+    return action in ACTIONS or action.startswith(f"{WRITE_SETPOINT}:")

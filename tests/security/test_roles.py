@@ -1,0 +1,55 @@
+"""Each role can do exactly its permissions and is refused the rest with a message."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.tags import DataType, TagDef
+from app.io.writes import WriteRequest
+from app.security import permissions as p
+from app.security.context import Security
+
+EXPECTED = {
+    p.OPERATOR: {p.VIEW, p.ACK_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP},
+    p.SHIFT_LEAD: {p.VIEW, p.ACK_ALARMS, p.SHELVE_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP, p.EDIT_PLANS},
+    p.MAINTENANCE: {p.VIEW, p.START_STOP, p.CLOSE_WORK_ORDERS},
+    p.PROCESS_ENGINEER: {p.VIEW, "write_setpoint:SMF", "write_setpoint:PSC", p.EDIT_PLANS, p.CHANGE_SETTINGS},
+    p.ADMINISTRATOR: {p.VIEW, p.MANAGE_USERS, p.CHANGE_SETTINGS},
+}
+ALL = [a for a in p.ACTIONS if a != p.WRITE_SETPOINT] + ["write_setpoint:SMF", "write_setpoint:PSC"]
+
+
+def _tag(name: str, area: str, dtype: DataType = DataType.FLOAT) -> TagDef:
+    return TagDef(name, area, "U", "", "", "", 0, 100, f"opcua://sim/ns=2;s={name}", data_type=dtype, writable=True)
+
+
+@pytest.mark.parametrize("role", p.ROLES)
+def test_each_role_gets_exactly_its_permissions(security: Security, role: str) -> None:
+    security.users.add_user("u1", "correct horse", [role])
+    security.session.login("u1", "correct horse")
+    for action in ALL:
+        refusal = security.session.refusal(action)
+        if action in EXPECTED[role]:
+            assert refusal is None, f"{role} should {action}"
+        else:
+            assert refusal is not None, f"{role} must not {action}"
+            assert refusal.startswith(f"u1 ({role.replace('_', ' ')}) may not {p.describe(action)}")
+    # the same decisions through the write path's permission hook
+    setpoint, command = _tag("SMF.X_SP", "SMF"), _tag("CB.BELT1.CMD", "CB", DataType.BOOL)
+    hook = security.session.write_permission
+    assert (hook(WriteRequest("SMF.X_SP", 1.0, user="u1"), setpoint) is None) == ("write_setpoint:SMF" in EXPECTED[role])
+    assert (hook(WriteRequest("CB.BELT1.CMD", True, user="u1"), command) is None) == (p.START_STOP in EXPECTED[role])
+
+
+def test_setpoints_can_be_granted_per_area(security: Security) -> None:
+    security.users.set_role_permission(p.MAINTENANCE, "write_setpoint:WT", True, actor="admin")
+    security.users.add_user("fitter", "wrench1234", [p.MAINTENANCE])
+    security.session.login("fitter", "wrench1234")
+    assert security.session.may("write_setpoint:WT")
+    assert security.session.refusal("write_setpoint:SMF", "SMF.O2_ENR_SP") == (
+        "fitter (maintenance) may not write setpoints in SMF (SMF.O2_ENR_SP): ask a user whose role allows it."
+    )
+
+
+def test_nobody_logged_in_is_refused(security: Security) -> None:
+    assert security.session.refusal(p.ACK_ALARMS) == "No one is logged in: log in to acknowledge alarms."
