@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
+from app.alarms import cli as alarms_cli
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
+    alarms_cli.register(sub)
     return parser
 
 
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "validate":
         return _validate(args.path)
+    if args.command == "alarms":
+        return alarms_cli.handle(args, settings.db_url or f"sqlite:///{settings.default_sqlite_path}")
     if args.command == "sim":
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed
