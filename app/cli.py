@@ -84,7 +84,16 @@ def _validate(path: Path) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
         return 1
-    print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags")
+    from app.alarms.definitions import AlarmDefinitionError, load_alarms
+
+    try:
+        alarms = load_alarms(layout)
+    except AlarmDefinitionError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
+        return 1
+    print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, {len(alarms)} alarms")
     return 0
 
 

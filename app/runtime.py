@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
 from app.io.health import ConnectionHealth
@@ -96,9 +97,10 @@ class SimulatorProcess:
 class Runtime:
     """Layout + store + one driver per connection that has tags."""
 
-    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None) -> None:
+    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None, db_url: str = "") -> None:
         self.layout = layout
         self.store = TagStore(layout.tags.values())
+        self.alarms = build_alarm_engine(layout, self.store, db_url)  # audit hook: alarms.audit = ...
         self.drivers: list[OpcUaDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
@@ -119,10 +121,13 @@ class Runtime:
     def start(self) -> None:
         """Start every driver on the running loop."""
         self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
+        self.alarms.start()
+        self._tasks.append(asyncio.ensure_future(self.alarms.run()))
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop every driver; their tags turn Bad (no longer live)."""
         await asyncio.gather(*(d.stop() for d in self.drivers), return_exceptions=True)
+        self.alarms.close()
         if self._tasks:
             _, pending = await asyncio.wait(self._tasks, timeout=timeout_s)
             for task in pending:

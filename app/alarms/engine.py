@@ -178,6 +178,7 @@ class AlarmEngine:
         self._first_out: dict[str, str] = {}
         self._groups: dict[str, list[AlarmRecord]] = {}
         self._store: Any = None
+        self._running = False
         for rec in self._list:
             if rec.definition.group:
                 self._groups.setdefault(rec.definition.group, []).append(rec)
@@ -240,7 +241,17 @@ class AlarmEngine:
             self._dirty[rec.id] = rec
         self._emit()
 
+    async def run(self, period_s: float = 0.5) -> None:
+        """Tick every ``period_s`` until :meth:`close` (delays, shelve expiry, other consoles)."""
+        import asyncio
+
+        self._running = True
+        while self._running:
+            self.tick()
+            await asyncio.sleep(period_s)
+
     def close(self) -> None:
+        self._running = False
         self.detach()
         if self.journal is not None:
             self.journal.close()
