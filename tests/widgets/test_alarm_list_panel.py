@@ -11,7 +11,7 @@ from app.alarms.engine import AlarmEngine
 from app.alarms.engine import AlarmState as S
 from app.core.layout import PlantLayout
 from tests.alarms.helpers import Clock
-from tests.alarms.scenarios import batch, blower_trip, normal_values, acid_plant_upset
+from tests.alarms.scenarios import acid_plant_upset, batch, blower_trip, normal_values
 from widgets.alarm_list_panel import AlarmListPanel
 
 

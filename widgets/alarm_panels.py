@@ -1,0 +1,24 @@
+"""Puts the alarm panels (list, journal, KPIs) and the priority counts into the main window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from widgets.alarm_journal_panel import AlarmJournalPanel
+from widgets.alarm_kpi_panel import AlarmKpiPanel
+from widgets.alarm_list_panel import AlarmListPanel
+
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
+
+
+def add_alarm_panels(window: MainWindow) -> AlarmListPanel:
+    """Add the panels; returns the alarm list (its ``sig_alarm_activated`` is for display call-up)."""
+    engine = window.runtime.alarms
+    alarm_list = AlarmListPanel(engine, window.runtime.layout, window.language)
+    window.add_panel(alarm_list)
+    if engine.journal is not None:
+        window.add_panel(AlarmJournalPanel(engine.journal.db))
+        window.add_panel(AlarmKpiPanel(engine.journal.db, engine))
+    window.statusBar().addPermanentWidget(alarm_list.counts_label)
+    return alarm_list
