@@ -39,6 +39,7 @@ class PriorityMixBar(QWidget):
         super().__init__()
         self.actual: dict[str, float] = {}
         self.setMinimumHeight(64)
+        self.setMaximumHeight(90)
 
     def set_mix(self, pct: dict[str, float]) -> None:
         self.actual = pct
@@ -50,6 +51,7 @@ class PriorityMixBar(QWidget):
         w = max(10.0, self.width() - label_w - 8)
         rows = ((self.tr("Actual"), self.actual), (self.tr("Target"), TARGET_MIX))
         h = (self.height() - 12) / 2
+        metrics = p.fontMetrics()
         for i, (name, mix) in enumerate(rows):
             y = 4 + i * (h + 4)
             p.setPen(QColor("#1e1e1e"))
@@ -60,8 +62,10 @@ class PriorityMixBar(QWidget):
                 share = mix.get(key, 0.0) / total
                 seg = QRectF(x, y, w * share, h)
                 p.fillRect(seg, QColor(MIX_COLOURS[key]))
-                if share > 0.04:
-                    p.drawText(seg, Qt.AlignmentFlag.AlignCenter, f"{key} {100 * share:.0f} %")
+                for text in (f"{self.tr(key)} {100 * share:.0f} %", f"{100 * share:.0f} %"):
+                    if share > 0 and metrics.horizontalAdvance(text) + 4 <= seg.width():
+                        p.drawText(seg, Qt.AlignmentFlag.AlignCenter, text)
+                        break
                 x += w * share
             if not mix or not sum(mix.values()):
                 p.drawRect(QRectF(label_w, y, w, h))
@@ -115,7 +119,11 @@ class AlarmKpiPanel(DockPanel):
         self.stale_view, self.stale = _table(["", ""])
         self.mix_bar = PriorityMixBar()
         self.summary_view.setColumnWidth(1, 110)
-        self.summary_view.setColumnWidth(2, 110)
+        self.summary_view.setColumnWidth(2, 90)
+        self.stale_view.setColumnWidth(1, 190)
+        self.chatter_view.setColumnWidth(1, 110)
+        self.chatter_view.setColumnWidth(2, 130)
+        self.top_view.setColumnWidth(1, 70)
         self.chatter_view.clicked.connect(self._on_chatter_view_clicked)
 
         top = QHBoxLayout()
@@ -125,7 +133,11 @@ class AlarmKpiPanel(DockPanel):
         self.summary_group = QGroupBox()
         QVBoxLayout(self.summary_group).addWidget(self.summary_view)
         self.mix_group = QGroupBox()
-        QVBoxLayout(self.mix_group).addWidget(self.mix_bar)
+        mix_box = QVBoxLayout(self.mix_group)
+        mix_box.addWidget(self.mix_bar)
+        self.mix_legend = QLabel()
+        mix_box.addWidget(self.mix_legend)
+        mix_box.addStretch(1)
         self.top_group = QGroupBox()
         QVBoxLayout(self.top_group).addWidget(self.top_view)
         self.chatter_group = QGroupBox()
@@ -226,9 +238,25 @@ class AlarmKpiPanel(DockPanel):
             (self.tr("Stale alarms (> 24 h)"), f"{len(r.stale)}", "0"),
             (self.tr("Acknowledgements / shelves"), f"{r.acks} / {r.shelves}", ""),
         ]
+        over = {
+            self.tr("Alarms per hour"): r.per_hour >= 6,
+            self.tr("Alarms per day"): r.per_day >= 144,
+            self.tr("10-min windows with more than 10"): r.windows_over_10_pct >= 1,
+            self.tr("Most in any 10 minutes"): r.max_per_10min > 10,
+            self.tr("Time in flood"): r.flood_time_pct >= 1,
+            self.tr("Chattering alarms"): bool(r.chattering),
+            self.tr("Stale alarms (> 24 h)"): bool(r.stale),
+        }
         self.summary.setRowCount(0)
         for name, value, target in figures:
-            self.summary.appendRow(_row(name, value, target))
+            items = _row(name, value, target)
+            if over.get(name):  # outside the EEMUA target: say so in text and weight, not colour alone
+                items[1].setText(value + "  ▲")
+                items[1].setForeground(QColor("#9b1020"))
+                font = items[1].font()
+                font.setBold(True)
+                items[1].setFont(font)
+            self.summary.appendRow(items)
         self.top.setRowCount(0)
         for alarm, n in r.top10:
             self.top.appendRow(_row(alarm, n))
@@ -245,6 +273,11 @@ class AlarmKpiPanel(DockPanel):
             items = _row(alarm, since.astimezone().strftime(local) + ("  " + self.tr("STALE") if stale else ""))
             self.stale.appendRow(items)
         self.mix_bar.set_mix(r.priority_pct)
+        self.mix_legend.setText("   ".join(
+            self.tr("{cls}: {n} ({pct} %, target {target} %)").format(
+                cls=self.tr(k), n=r.priority_counts.get(k, 0), pct=f"{r.priority_pct.get(k, 0):.0f}",
+                target=f"{TARGET_MIX[k]:g}")
+            for k in ("high", "medium", "low")))
 
     def _on_chatter_view_clicked(self, index: QModelIndex) -> None:
         if index.column() != 2 or self.engine is None:
