@@ -139,13 +139,13 @@ class AlarmJournalPanel(DockPanel):
         self.export_button.setText(self.tr("Export CSV..."))
 
     def period(self) -> tuple[datetime, datetime]:
-        start = self.from_edit.dateTime().toPython().astimezone(UTC)  # type: ignore[union-attr]
-        end = self.to_edit.dateTime().toPython().astimezone(UTC)  # type: ignore[union-attr]
+        start = datetime.fromtimestamp(self.from_edit.dateTime().toSecsSinceEpoch(), UTC)
+        end = datetime.fromtimestamp(self.to_edit.dateTime().toSecsSinceEpoch(), UTC)
         return start, end
 
     def set_period(self, start: datetime, end: datetime) -> None:
-        self.from_edit.setDateTime(QDateTime(start.astimezone().replace(tzinfo=None)))
-        self.to_edit.setDateTime(QDateTime(end.astimezone().replace(tzinfo=None)))
+        self.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp())))
+        self.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(end.timestamp()) + 59))
 
     def search(self) -> None:
         """Query in the background; the table fills when the rows arrive."""

@@ -218,8 +218,9 @@ class AlarmListPanel(DockPanel):
             box.setCurrentIndex(max(0, i))
             box.blockSignals(False)
 
-        refill(self.area_box, [(self.tr("All areas"), "")] + [(a.name(self.language), a.id)
-                                                             for a in self.layout_model.areas.values()])
+        areas: list[tuple[str, object]] = [(self.tr("All areas"), "")]
+        areas += [(a.name(self.language), a.id) for a in self.layout_model.areas.values()]
+        refill(self.area_box, areas)
         refill(self.priority_box, [(self.tr("All priorities"), 4), (self.tr("Medium and above"), 3),
                                    (self.tr("High and above"), 2), (self.tr("Urgent only"), 1)])
         refill(self.state_box, [(self.tr("Active and unacknowledged"), "annunciated"),

@@ -197,7 +197,9 @@ class AlarmEngine:
         self._lim_db = np.array([r.definition.deadband for r in limit], dtype=np.float64)
         self._lim_raw = np.zeros(len(limit), dtype=bool)
         self._vals = np.full(len(self._tag_names), np.nan)
-        self._good = np.zeros(len(self._tag_names), dtype=bool)
+        self._last_keys: tuple[str, ...] = ()
+        self._last_sel = np.zeros(0, dtype=np.int64)
+        self._last_pos = np.zeros(0, dtype=np.int64)
         self._other_by_tag: dict[str, list[AlarmRecord]] = {}
         self._by_sup_tag: dict[str, list[AlarmRecord]] = {}
         for rec in self._list:
@@ -208,6 +210,7 @@ class AlarmEngine:
                     self._other_by_tag.setdefault(d.setpoint_tag, []).append(rec)
             if d.suppression is not None:
                 self._by_sup_tag.setdefault(d.suppression.tag, []).append(rec)
+        self._needed = frozenset(self._other_by_tag) | frozenset(self._by_sup_tag)
 
     # --- wiring -----------------------------------------------------------------------
     def attach(self, store: Any) -> None:
@@ -260,25 +263,31 @@ class AlarmEngine:
     def evaluate(self, batch: Mapping[str, TagValue]) -> None:
         """Evaluate the alarms that depend on the tags in ``batch``."""
         now = self.clock()
-        self._values.update(batch)
-        tag_pos = self._tag_pos
-        vals, good = self._vals, self._good
-        touched = False
-        for name, tv in batch.items():
-            pos = tag_pos.get(name)
-            if pos is None:
-                continue
-            touched = True
-            v = tv.value
-            if tv.quality is Quality.GOOD and isinstance(v, int | float):
-                vals[pos] = v
-                good[pos] = True
-            else:
-                good[pos] = False
+        values = self._values
+        for name in batch.keys() & self._needed:  # only what non-limit alarms read later
+            values[name] = batch[name]
+        # Values into the numpy array in bulk: positions are cached per batch layout (drivers
+        # send the same tags in the same order), values go through one list comprehension.
+        keys = tuple(batch)
+        if keys != self._last_keys:
+            get = self._tag_pos.get
+            pos = np.array([get(n, -1) for n in keys], dtype=np.int64)
+            self._last_keys, self._last_sel = keys, np.flatnonzero(pos >= 0)
+            self._last_pos = pos[self._last_sel]
+        touched = len(self._last_pos) > 0
+        if touched:
+            good_q = Quality.GOOD
+            nan = math.nan
+            raw_values = [tv.value if tv.quality is good_q else nan for tv in batch.values()]
+            try:
+                numbers = np.array(raw_values, dtype=np.float64)
+            except (TypeError, ValueError):
+                numbers = np.array([_number(v) for v in raw_values], dtype=np.float64)
+            self._vals[self._last_pos] = numbers[self._last_sel]
         changes: list[tuple[AlarmRecord, bool]] = []
         if touched and len(self._lim_recs):
-            x = vals[self._lim_tag] * self._lim_sign
-            ok = good[self._lim_tag] & ~np.isnan(x)
+            x = self._vals[self._lim_tag] * self._lim_sign
+            ok = ~np.isnan(x)
             old = self._lim_raw
             new = np.where(old, x > self._lim_thr - self._lim_db, x > self._lim_thr)
             new &= ok
@@ -286,10 +295,14 @@ class AlarmEngine:
             flipped = np.flatnonzero(new != old)
             self._lim_raw = new
             for i in flipped:
-                changes.append((self._lim_recs[i], bool(new[i])))
+                rec = self._lim_recs[i]
+                tv = batch.get(rec.definition.tag)
+                if tv is not None:
+                    values[rec.definition.tag] = tv
+                changes.append((rec, bool(new[i])))
         seen: set[int] = set()
-        for name in batch:
-            for rec in self._other_by_tag.get(name, ()):
+        for name in batch.keys() & self._other_by_tag.keys():
+            for rec in self._other_by_tag[name]:
                 if rec.index in seen:
                     continue
                 seen.add(rec.index)
@@ -298,12 +311,12 @@ class AlarmEngine:
                     changes.append((rec, raw))
         # first-out needs the order things happened in, not definition order
         if len(changes) > 1:
-            changes.sort(key=lambda c: self._source_ts(c[0]))
+            changes.sort(key=lambda c: (self._source_ts(c[0]), c[0].index))
         for rec, raw in changes:
             rec.raw = raw
             self._raw_changed(rec, now)
-        for name in batch:
-            for rec in self._by_sup_tag.get(name, ()):
+        for name in batch.keys() & self._by_sup_tag.keys():
+            for rec in self._by_sup_tag[name]:
                 self._update_suppression(rec, now)
         self._run_pending(now)
         self._emit()
@@ -447,7 +460,8 @@ class AlarmEngine:
                     self._dirty[m.id] = m
 
     def _current_value(self, rec: AlarmRecord) -> Any:
-        tv = self._values.get(rec.definition.tag)
+        source = self._store.values if self._store is not None else self._values
+        tv = source.get(rec.definition.tag) or self._values.get(rec.definition.tag)
         return None if tv is None else tv.value
 
     # --- flood ------------------------------------------------------------------------------
