@@ -259,7 +259,7 @@ class AlarmListPanel(DockPanel):
             self.model.update_records(records)
             self._update_banner()
             self._update_detail()
-        if self.horn.sounding is not None and not any(r.unacked for r in self.model.rows):
+        if self.horn.sounding is not None and not any(r.unacked for r in self.model.records.values()):
             self.horn.stop()
         self.counts_label.update_counts(self.engine.counts())
 
@@ -269,7 +269,7 @@ class AlarmListPanel(DockPanel):
             parts.append('<span style="background:#c0162c;color:#ffffff;font-weight:bold;">&nbsp;'
                          + self.tr("ALARM FLOOD: {n} alarms in the last 10 minutes. Work by priority; "
                                    "group by area / first out.").format(n=self.engine.rate_10min) + "&nbsp;</span>")
-        for rec in newest_high(self.model.rows):
+        for rec in newest_high(list(self.model.records.values())):  # whatever the list's filter
             bg, fg = PRIORITY_COLOURS[rec.definition.priority]
             when = rec.time.astimezone().strftime("%H:%M:%S") if rec.time else ""
             parts.append(f'<span style="background:{bg};color:{fg};">&nbsp;{self.tr(PRIORITY_TEXT[rec.definition.priority])}'

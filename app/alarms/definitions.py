@@ -273,3 +273,13 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         response_s=response,
         source=where,
     )
+
+
+def limits_by_tag(alarms: list[AlarmDef]) -> dict[str, dict[str, float]]:
+    """Per tag, its alarm limits by type (``{"SMF.T_PROC": {"L": 1250, "H": 1350, "HH": 1400}}``),
+    for analog indicators that draw the alarm limits next to the normal band."""
+    out: dict[str, dict[str, float]] = {}
+    for a in alarms:
+        if a.type in (AlarmType.HH, AlarmType.H, AlarmType.L, AlarmType.LL) and a.limit is not None:
+            out.setdefault(a.tag, {})[a.type.value] = a.limit
+    return out

@@ -227,3 +227,34 @@ def test_every_change_and_action_reaches_the_journal(tmp_path: Path) -> None:
     assert all(r["who"] == "op1" for r in rows if r["event"] == "ack")
     assert rows[0]["priority"] == 2 and rows[0]["ts"] == rows[0]["ts"].replace(microsecond=0)
     assert len(audit) == 101 and audit[-1] == ("op2", "shelve", "PV.H", "maintenance")
+
+
+def test_no_journal_row_is_lost_while_the_database_fails(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from app.alarms.journal import ensure_tables, make_db_engine
+
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    clock = Clock()
+    writer = JournalWriter(url, "console-A", poll_s=0.2)
+    eng = engine([adef("PV", limit=10.0)], clock, journal=writer)
+    eng.start()
+    other = make_db_engine(url)
+    with other.begin() as conn:  # the table disappears under the writer: every insert fails
+        conn.execute(text("DROP TABLE alarm_journal"))
+    for i in range(50):
+        clock.advance(1)
+        feed(eng, clock, "PV", 20.0 if i % 2 == 0 else 0.0)
+    assert not writer.flush(timeout=1.0) and writer.last_error
+    ensure_tables(other)  # the database is back
+    assert writer.flush(timeout=10.0)
+    eng.close()
+    assert [r["event"] for r in read_journal(url)] == ["activate", "clear"] * 25
+
+
+def test_alarm_limits_per_tag_for_analog_indicators(layout) -> None:  # type: ignore[no-untyped-def]
+    from app.alarms.definitions import limits_by_tag, load_alarms
+
+    limits = limits_by_tag(load_alarms(layout))
+    assert limits["SMF.T_PROC"] == {"L": 1250, "H": 1350, "HH": 1400}
+    assert limits["AP.TAIL_SO2"] == {"H": 300, "HH": 400}
