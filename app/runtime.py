@@ -97,10 +97,12 @@ class SimulatorProcess:
 class Runtime:
     """Layout + store + one driver per connection that has tags."""
 
-    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None, db_url: str = "") -> None:
+    def __init__(
+        self, layout: PlantLayout, endpoint_override: str | None = None, db_url: str = "", console: str = ""
+    ) -> None:
         self.layout = layout
         self.store = TagStore(layout.tags.values())
-        self.alarms = build_alarm_engine(layout, self.store, db_url)  # audit hook: alarms.audit = ...
+        self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit hook: alarms.audit = ...
         self.drivers: list[OpcUaDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
