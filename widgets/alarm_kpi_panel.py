@@ -93,7 +93,7 @@ class AlarmKpiPanel(DockPanel):
 
     NAME = "alarm_kpi"
     TITLE = "Alarm KPIs"
-    AREA = Qt.DockWidgetArea.RightDockWidgetArea
+    AREA = Qt.DockWidgetArea.BottomDockWidgetArea
 
     def __init__(
         self,

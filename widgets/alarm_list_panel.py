@@ -205,6 +205,7 @@ class AlarmListPanel(DockPanel):
         self.model.set_records(list(engine.records.values()))
         self.retranslate()
         self.refresh()
+        self._update_detail()
 
     # --- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:

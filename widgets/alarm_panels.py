@@ -16,9 +16,10 @@ def add_alarm_panels(window: MainWindow) -> AlarmListPanel:
     """Add the panels; returns the alarm list (its ``sig_alarm_activated`` is for display call-up)."""
     engine = window.runtime.alarms
     alarm_list = AlarmListPanel(engine, window.runtime.layout, window.language)
-    window.add_panel(alarm_list)
-    if engine.journal is not None:
-        window.add_panel(AlarmJournalPanel(engine.journal.db))
-        window.add_panel(AlarmKpiPanel(engine.journal.db, engine))
+    list_dock = window.add_panel(alarm_list)
+    if engine.journal is not None:  # journal and KPIs as tabs behind the list: the list stays wide
+        for panel in (AlarmJournalPanel(engine.journal.db), AlarmKpiPanel(engine.journal.db, engine)):
+            window.tabifyDockWidget(list_dock, window.add_panel(panel))
+        list_dock.raise_()
     window.statusBar().addPermanentWidget(alarm_list.counts_label)
     return alarm_list
