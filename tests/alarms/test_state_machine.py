@@ -117,3 +117,22 @@ def test_engine_follows_the_reference_table(latch: bool, events: list[str]) -> N
         ref.step(ev)
         assert rec.state is ref.state(), f"after {ev}: engine {rec.state}, reference {ref.state()}"
         assert rec.condition == ref.cond
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(min_value=80.0, max_value=120.0), min_size=1, max_size=40),
+       st.sampled_from([0.0, 0.5, 5.0]), st.booleans())
+def test_deadband_against_a_reference_hysteresis(values: list[float], deadband: float, high: bool) -> None:
+    from app.alarms.definitions import AlarmType
+
+    clock = Clock()
+    kind = AlarmType.H if high else AlarmType.L
+    eng = engine([adef("PV", kind, limit=100.0, deadband=deadband)], clock)
+    rec = eng.records[f"PV.{kind.value}"]
+    active = False
+    for v in values:
+        clock.advance(1)
+        eng.evaluate({"PV": tv(v, clock.now)})
+        x, limit = (v, 100.0) if high else (-v, -100.0)
+        active = x > limit - deadband if active else x > limit
+        assert rec.condition == active

@@ -133,3 +133,21 @@ def test_horn_plays_real_sounds_without_crashing_headless(qtbot, monkeypatch) ->
     qtbot.wait(50)
     horn.silence()
     assert horn.sounding is None
+
+
+def test_shelve_dialog_needs_a_reason_and_offers_one_shot(qtbot, setup, layout: PlantLayout) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from widgets.alarm_list_panel import ShelveDialog
+
+    eng, panel, run = setup
+    run(acid_plant_upset(layout))
+    dialog = ShelveDialog([panel.proxy.record(0)])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason.setText("analyser being calibrated")
+    assert ok.isEnabled()
+    assert dialog.choice() == (3600.0, "analyser being calibrated")
+    dialog.duration.setCurrentIndex(dialog.duration.count() - 1)
+    assert dialog.choice() == (None, "analyser being calibrated")
