@@ -527,7 +527,7 @@ class AlarmEngine:
         if _remote is None and self.journal is not None:
             self.journal.put(ShelfOp(rec.id, {
                 "alarm": rec.id, "kind": rec.shelve.value, "since": now, "until": rec.shelve_until,
-                "who": who, "reason": reason, "console": self.console,
+                "who": who[:80], "reason": reason[:400], "console": self.console[:80],
             }))
         self._hidden_changed(rec, was_hidden, now)
         self._emit()
@@ -564,8 +564,8 @@ class AlarmEngine:
         rec.out_of_service, rec.oos_by = out, who if out else ""
         self._action(rec, "oos" if out else "in_service", who, reason, now, _remote)
         if _remote is None and self.journal is not None:
-            row = {"alarm": rec.id, "kind": "oos", "since": now, "until": None, "who": who, "reason": reason,
-                   "console": self.console}
+            row = {"alarm": rec.id, "kind": "oos", "since": now, "until": None, "who": who[:80],
+                   "reason": reason[:400], "console": self.console[:80]}
             self.journal.put(ShelfOp(rec.id, row if out else None))
         self._hidden_changed(rec, was_hidden, now)
         self._emit()
@@ -622,10 +622,11 @@ class AlarmEngine:
         d = rec.definition
         tag = self.tags.get(d.tag)
         value = self._current_value(rec)
-        self.journal.put({
-            "ts": now, "alarm": d.id, "tag": d.tag, "priority": int(d.priority), "area": d.area, "event": event,
-            "state": rec.state.value, "value": tag.format_value(value) if tag else str(value or ""),
-            "limit": d.limit_text, "who": who, "reason": reason, "console": self.console, "until": until,
+        text = tag.format_value(value) if tag else str(value or "")
+        self.journal.put({  # cut to the column sizes: one over-long reason must not block the journal
+            "ts": now, "alarm": d.id[:160], "tag": d.tag[:160], "priority": int(d.priority), "area": d.area[:40],
+            "event": event, "state": rec.state.value, "value": text[:40], "limit": d.limit_text[:40],
+            "who": who[:80], "reason": reason[:400], "console": self.console[:80], "until": until,
         })
 
     def _emit(self) -> None:

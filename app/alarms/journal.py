@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from app.alarms.models import TABLES, AlarmJournalRow, AlarmShelfRow
 
@@ -180,12 +180,26 @@ class JournalWriter:
                         conn.execute(delete(AlarmShelfRow).where(AlarmShelfRow.alarm == op.alarm))
                         if op.row is not None:
                             conn.execute(insert(AlarmShelfRow), [op.row])
+        except (DataError, IntegrityError) as exc:
+            if len(batch) == 1:
+                log.error("alarm journal: row rejected and dropped: %s: %r", str(exc).splitlines()[0], batch[0])
+                return True
+            # A row the database will never take (retrying would block the journal for good):
+            # write the batch row by row and log the rejected ones.
+            log.error("alarm journal: batch rejected (%s); writing row by row", str(exc).splitlines()[0])
+            return self._write_one_by_one(batch)
         except SQLAlchemyError as exc:
             self.last_error = str(exc).splitlines()[0]
             log.warning("alarm journal: write failed, will retry: %s", self.last_error)
             return False
         self.rows_written += len(journal)
         self.last_error = ""
+        return True
+
+    def _write_one_by_one(self, batch: list[dict[str, Any] | ShelfOp]) -> bool:
+        for item in batch:
+            while not self._write([item]):  # the database went away meanwhile: keep this row
+                time.sleep(min(5.0, self.poll_s * 4))
         return True
 
     def _poll(self) -> None:

@@ -258,3 +258,23 @@ def test_alarm_limits_per_tag_for_analog_indicators(layout) -> None:  # type: ig
     limits = limits_by_tag(load_alarms(layout))
     assert limits["SMF.T_PROC"] == {"L": 1250, "H": 1350, "HH": 1400}
     assert limits["AP.TAIL_SO2"] == {"H": 300, "HH": 400}
+
+
+def test_a_row_the_database_rejects_does_not_block_the_journal(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from app.alarms.journal import make_db_engine
+
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    writer = JournalWriter(url, "console-A", poll_s=0.2)
+    writer.start()
+    with make_db_engine(url).begin() as conn:  # a constraint this one row breaks
+        conn.execute(text("CREATE TRIGGER no_bad BEFORE INSERT ON alarm_journal WHEN NEW.reason = 'bad' "
+                          "BEGIN SELECT RAISE(ABORT, 'constraint failed'); END"))
+    clock = Clock()
+    for reason in ("a", "bad", "b"):
+        writer.put({"ts": clock.now, "alarm": "X", "tag": "X", "priority": 4, "area": "", "event": "ack",
+                    "state": "", "value": "", "limit": "", "who": "op", "reason": reason, "console": "c", "until": None})
+    assert writer.flush(timeout=10)
+    writer.close()
+    assert [r["reason"] for r in read_journal(url)] == ["a", "b"]
