@@ -102,3 +102,28 @@ def test_cli_names_the_line_of_a_bad_csv(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "app.cli", "alarms", "kpi", "--csv", str(path)],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and f"{path}:3: timestamp 'yesterday' is not ISO 8601" in out.stderr
+
+
+def test_cli_reads_the_journal_database(tmp_path: Path) -> None:
+    from sqlalchemy import insert
+
+    from app.alarms.journal import ensure_tables, make_db_engine
+    from app.alarms.models import AlarmJournalRow
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    db = make_db_engine(url)
+    ensure_tables(db)
+    with db.begin() as conn:
+        conn.execute(insert(AlarmJournalRow), [
+            {"ts": e.ts, "alarm": e.alarm, "tag": e.alarm, "priority": e.priority, "area": e.area, "event": e.event}
+            for e in crafted()
+        ])
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "alarms", "kpi", "--db", url, "--json",
+         "--from", START.isoformat(), "--to", END.isoformat()],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    assert figures["annunciated"] == 20 and figures["flood_duration_s"] == 540
+    assert figures["priority_pct"] == {"high": 5.0, "low": 80.0, "medium": 15.0}
