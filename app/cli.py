@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
+from app.alarms import cli as alarms_cli
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
+    alarms_cli.register(sub)
     return parser
 
 
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command in security_cli.COMMANDS:
         return security_cli.handle(args, settings)
+    if args.command == "alarms":
+        return alarms_cli.handle(args, settings.db_url or f"sqlite:///{settings.default_sqlite_path}")
     if args.command == "sim":
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed
@@ -88,7 +92,16 @@ def _validate(path: Path) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
         return 1
-    print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags")
+    from app.alarms.definitions import AlarmDefinitionError, load_alarms
+
+    try:
+        alarms = load_alarms(layout)
+    except AlarmDefinitionError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
+        return 1
+    print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, {len(alarms)} alarms")
     return 0
 
 

@@ -86,7 +86,15 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     language = choose_language(args.language, settings)
     translations = Translations(app)
     translations.install(language)
-    runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None)
+    from app.alarms.definitions import AlarmDefinitionError
+
+    try:
+        runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
+                          console=settings.console_name)
+    except AlarmDefinitionError as exc:
+        print(f"crucible: the alarm definitions of {layout.folder} have mistakes:", file=sys.stderr)
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 2
     security = _log_in(settings, layout)
     if security is None:
         return 0

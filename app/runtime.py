@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
 from app.io.health import ConnectionHealth
@@ -98,9 +99,12 @@ class SimulatorProcess:
 class Runtime:
     """Layout + store + one driver per connection that has tags."""
 
-    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None) -> None:
+    def __init__(
+        self, layout: PlantLayout, endpoint_override: str | None = None, db_url: str = "", console: str = ""
+    ) -> None:
         self.layout = layout
         self.store = TagStore(layout.tags.values())
+        self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit hook: alarms.audit = ...
         self.drivers: list[OpcUaDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
@@ -122,6 +126,12 @@ class Runtime:
         self.audit = session.audit  # other modules record alarm/config events here: audit.record(...)
         self.write_path.permission = session.write_permission
         self.write_path.audit_hooks.append(session.audit_write)
+        audit = session.audit
+
+        def audit_alarm_action(who: str, action: str, alarm_id: str, reason: str) -> None:
+            audit.record("alarm", action, user=who, target=alarm_id, reason=reason)
+
+        self.alarms.audit = audit_alarm_action
 
     @property
     def health(self) -> list[ConnectionHealth]:
@@ -130,10 +140,13 @@ class Runtime:
     def start(self) -> None:
         """Start every driver on the running loop."""
         self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
+        self.alarms.start()
+        self._tasks.append(asyncio.ensure_future(self.alarms.run()))
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop every driver; their tags turn Bad (no longer live)."""
         await asyncio.gather(*(d.stop() for d in self.drivers), return_exceptions=True)
+        self.alarms.close()
         if self._tasks:
             _, pending = await asyncio.wait(self._tasks, timeout=timeout_s)
             for task in pending:

@@ -13,6 +13,7 @@ from app import __version__
 from app.io.health import ConnectionHealth, LinkState
 from app.runtime import Runtime
 from app.security.context import Security
+from widgets.alarm_panels import add_alarm_panels
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import TagBrowserPanel
@@ -48,11 +49,18 @@ class MainWindow(QMainWindow):
         self._file_menu.addAction(self._quit_action)
 
         self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
+        self.alarm_list = add_alarm_panels(self)  # sig_alarm_activated(tag, time): wire to display/trend
         self.security_ui: SecurityUi | None = None
         if security is not None:  # the GUI always passes it; bare windows (tests) skip it
             from widgets.security_ui import SecurityUi
 
             self.security_ui = SecurityUi(self, security)
+            session = security.session
+            for name in ("alarm_list", "alarm_kpi"):
+                panel = self.panels.get(name)
+                if panel is not None:
+                    panel.user = lambda: session.username  # type: ignore[attr-defined]
+                    panel.authorize = session.refusal  # type: ignore[attr-defined]
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()

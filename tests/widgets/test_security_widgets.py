@@ -206,3 +206,38 @@ def test_users_panel_for_administrators_only(qtbot, security: Security, layout: 
     kinds = [(e.event_type, e.user, e.target) for e in security.audit.entries(limit=2)]
     assert kinds == [("user_disable", "admin", "op1"), ("user_add", "admin", "maint1")]
     window.close()
+
+
+def test_alarm_actions_follow_the_login_roles_and_are_audited(qtbot, security: Security, layout: PlantLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QMessageBox
+
+    runtime = Runtime(layout)
+    runtime.attach_security(security.session)
+    security.session.login("op1", "furnace-42")  # operators acknowledge but may not shelve
+    now = [utcnow()]
+    runtime.alarms.clock = lambda: now[0]
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), security=security)
+    qtbot.addWidget(window)
+    window.show()
+    refusals: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: refusals.append(text))
+    panel = window.panels["alarm_list"]
+    assert not window.docks["alarm_list"].isHidden()
+
+    for value in (450.0, 460.0):  # tail SO2 above the permit, held past the on-delay
+        runtime.store.apply({"AP.TAIL_SO2": TagValue(value, Quality.GOOD, now[0], now[0])})
+        now[0] += timedelta(seconds=40)
+        runtime.alarms.tick()
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() >= 1, timeout=3000)
+    records = [panel.proxy.record(r) for r in range(panel.proxy.rowCount())]
+    assert any(r.id.startswith("AP.TAIL_SO2") for r in records)
+
+    assert panel.shelve(records, 600.0, "transmitter check") == 0
+    assert refusals == ["op1 (operator) may not shelve alarms: ask a user whose role allows it."]
+    panel.table.selectRow(0)
+    assert panel.ack_selected() >= 1
+    entries = [(e.category, e.event_type, e.user, e.target) for e in security.audit.entries(limit=5)]
+    assert (au.ALARM, "ack", "op1", panel.proxy.record(0).id) in entries
+    window.close()

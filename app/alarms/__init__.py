@@ -1,0 +1,1 @@
+"""ISA-18.2 alarm management: definitions, engine, journal, shelving, KPIs (no Qt here)."""

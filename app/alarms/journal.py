@@ -1,0 +1,263 @@
+"""The alarm journal: a background writer thread, the shared-console poller, and readers.
+
+The engine runs on the GUI/asyncio thread and must never wait for the database, so it hands
+rows to :class:`JournalWriter`, whose thread writes them in one transaction per batch and
+keeps them (retrying) while the database is down: no row is lost. The same thread polls the
+journal for operator actions made on *other* consoles (ack, shelve, ...); the engine takes
+them with :meth:`JournalWriter.take_remote` on its next tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+
+from app.alarms.models import TABLES, AlarmJournalRow, AlarmShelfRow
+
+log = logging.getLogger(__name__)
+
+OPERATOR_EVENTS = ("ack", "shelve", "unshelve", "oos", "in_service")
+JOURNAL_EVENTS = ("activate", "clear", "ack", "shelve", "unshelve", "suppress", "unsuppress", "oos", "in_service")
+
+
+def as_utc(ts: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+
+
+def make_db_engine(url: str) -> Engine:
+    """A SQLAlchemy engine; SQLite gets WAL and a busy timeout so consoles can share a file."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def ensure_tables(engine: Engine) -> None:
+    """Create the alarm tables if missing (Alembic ``0003_alarms`` does the same on upgrade)."""
+    from app.historian.db import Base
+
+    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
+
+
+@dataclass(slots=True)
+class ShelfOp:
+    """Insert/replace (``row`` set) or delete (``row`` None) the shelf entry of ``alarm``."""
+
+    alarm: str
+    row: dict[str, Any] | None
+
+
+class JournalWriter:
+    """Writes journal rows on its own thread; polls other consoles' operator actions."""
+
+    def __init__(self, url_or_engine: str | Engine, console: str, poll_s: float = 0.5) -> None:
+        self.db = make_db_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+        self.console = console
+        self.poll_s = poll_s
+        self._queue: queue.Queue[dict[str, Any] | ShelfOp | None] = queue.Queue()
+        self._remote: deque[dict[str, Any]] = deque()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pending = 0
+        self._idle = threading.Condition()
+        self._last_id = 0
+        self._seen: deque[int] = deque(maxlen=5000)
+        self._seen_set: set[int] = set()
+        self.last_error = ""
+        self.rows_written = 0
+
+    # --- engine side (GUI thread) ------------------------------------------------------
+    def start(self) -> None:
+        ensure_tables(self.db)
+        with self.db.connect() as conn:
+            self._last_id = int(conn.execute(select(func.coalesce(func.max(AlarmJournalRow.id), 0))).scalar_one())
+        self._thread = threading.Thread(target=self._run, name="alarm-journal", daemon=True)
+        self._thread.start()
+
+    def put(self, row: dict[str, Any] | ShelfOp) -> None:
+        with self._idle:
+            self._pending += 1
+        self._queue.put(row)
+
+    def take_remote(self) -> list[dict[str, Any]]:
+        """Operator actions from other consoles seen since the last call (oldest first)."""
+        with self._lock:
+            rows = list(self._remote)
+            self._remote.clear()
+        return rows
+
+    def load_shelf(self) -> list[dict[str, Any]]:
+        """The shelves and out-of-service marks in force (read once at start-up)."""
+        with self.db.connect() as conn:
+            rows = conn.execute(select(AlarmShelfRow)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every row handed over so far is in the database."""
+        end = time.monotonic() + timeout
+        with self._idle:
+            while self._pending:
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        if self._thread is None:
+            return
+        self.flush(timeout)
+        self._queue.put(None)
+        self._thread.join(timeout)
+        self._thread = None
+        self.db.dispose()
+
+    # --- the thread -----------------------------------------------------------------------
+    def _run(self) -> None:
+        batch: list[dict[str, Any] | ShelfOp] = []
+        next_poll = 0.0
+        stopping = False
+        while not stopping:
+            try:
+                item = self._queue.get(timeout=self.poll_s / 2)
+                if item is None:
+                    stopping = True
+                else:
+                    batch.append(item)
+                while True:  # drain what is there: one transaction for the lot
+                    item = self._queue.get_nowait()
+                    if item is None:
+                        stopping = True
+                        break
+                    batch.append(item)
+            except queue.Empty:
+                pass
+            if batch:
+                if self._write(batch):
+                    with self._idle:
+                        self._pending -= len(batch)
+                        self._idle.notify_all()
+                    batch = []
+                elif stopping:
+                    log.error("alarm journal: %d rows not written at shutdown: %s", len(batch), self.last_error)
+                else:
+                    time.sleep(min(5.0, self.poll_s * 4))  # the DB is down: keep the rows, retry
+            if time.monotonic() >= next_poll:
+                self._poll()
+                next_poll = time.monotonic() + self.poll_s
+
+    def _write(self, batch: list[dict[str, Any] | ShelfOp]) -> bool:
+        journal = [r for r in batch if isinstance(r, dict)]
+        try:
+            with self.db.begin() as conn:
+                if journal:
+                    conn.execute(insert(AlarmJournalRow), journal)
+                for op in batch:
+                    if isinstance(op, ShelfOp):
+                        conn.execute(delete(AlarmShelfRow).where(AlarmShelfRow.alarm == op.alarm))
+                        if op.row is not None:
+                            conn.execute(insert(AlarmShelfRow), [op.row])
+        except (DataError, IntegrityError) as exc:
+            if len(batch) == 1:
+                log.error("alarm journal: row rejected and dropped: %s: %r", str(exc).splitlines()[0], batch[0])
+                return True
+            # A row the database will never take (retrying would block the journal for good):
+            # write the batch row by row and log the rejected ones.
+            log.error("alarm journal: batch rejected (%s); writing row by row", str(exc).splitlines()[0])
+            return self._write_one_by_one(batch)
+        except SQLAlchemyError as exc:
+            self.last_error = str(exc).splitlines()[0]
+            log.warning("alarm journal: write failed, will retry: %s", self.last_error)
+            return False
+        self.rows_written += len(journal)
+        self.last_error = ""
+        return True
+
+    def _write_one_by_one(self, batch: list[dict[str, Any] | ShelfOp]) -> bool:
+        for item in batch:
+            while not self._write([item]):  # the database went away meanwhile: keep this row
+                time.sleep(min(5.0, self.poll_s * 4))
+        return True
+
+    def _poll(self) -> None:
+        # Ids may commit out of order on PostgreSQL: look back a little and skip what we saw.
+        try:
+            with self.db.connect() as conn:
+                rows = conn.execute(
+                    select(AlarmJournalRow)
+                    .where(AlarmJournalRow.id > self._last_id - 500)
+                    .where(AlarmJournalRow.event.in_(OPERATOR_EVENTS))
+                    .where(AlarmJournalRow.console != self.console)
+                    .order_by(AlarmJournalRow.id)
+                ).mappings().all()
+                top = conn.execute(select(func.coalesce(func.max(AlarmJournalRow.id), 0))).scalar_one()
+        except SQLAlchemyError as exc:
+            self.last_error = str(exc).splitlines()[0]
+            return
+        fresh = [dict(r) for r in rows if r["id"] not in self._seen_set]
+        for row in fresh:
+            if len(self._seen) == self._seen.maxlen:
+                self._seen_set.discard(self._seen[0])
+            self._seen.append(row["id"])
+            self._seen_set.add(row["id"])
+        self._last_id = max(self._last_id, int(top))
+        if fresh:
+            with self._lock:
+                self._remote.extend(fresh)
+
+
+def read_journal(
+    url_or_engine: str | Engine,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    text: str = "",
+    events: tuple[str, ...] = (),
+    limit: int = 100_000,
+) -> list[dict[str, Any]]:
+    """Journal rows between ``start`` and ``end`` (oldest first), optionally filtered."""
+    db = make_db_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+    ensure_tables(db)
+    query = select(AlarmJournalRow).order_by(AlarmJournalRow.ts, AlarmJournalRow.id)
+    if start is not None:
+        query = query.where(AlarmJournalRow.ts >= start)
+    if end is not None:
+        query = query.where(AlarmJournalRow.ts < end)
+    if events:
+        query = query.where(AlarmJournalRow.event.in_(events))
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(
+            AlarmJournalRow.alarm.ilike(pattern) | AlarmJournalRow.who.ilike(pattern) | AlarmJournalRow.reason.ilike(pattern)
+        )
+    with db.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query.limit(limit)).mappings().all()]
+    for row in rows:
+        row["ts"] = as_utc(row["ts"])
+        if row.get("until") is not None:
+            row["until"] = as_utc(row["until"])
+    if isinstance(url_or_engine, str):
+        db.dispose()
+    return rows
