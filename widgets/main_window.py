@@ -2,20 +2,106 @@
 
 from __future__ import annotations
 
+import logging
+import platform
+from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu
 
 from app import __version__
+from app.core.displays import Display, DisplayError, load_displays
 from app.io.health import ConnectionHealth, LinkState
 from app.runtime import Runtime
+from widgets.display_panel import DisplayPanel, LimitsProvider
+from widgets.faceplate import ConfirmHook, Faceplate, FaceplateWindow, plain_confirm
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import TagBrowserPanel
 
 STATE_VERSION = 1
+log = logging.getLogger(__name__)
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
+
+
+class DisplayMenu:
+    """The Display menu of a window showing a :class:`DisplayPanel`: back/forward/up, every
+    display by level (function keys on the level-2 ones), open in a new window."""
+
+    def __init__(self, window: QMainWindow, menu: QMenu, panel: DisplayPanel, new_window: Callable[[], None]) -> None:
+        self.menu = menu
+        self.panel = panel
+        self.back = QAction(window)
+        self.back.setShortcuts([QKeySequence("Alt+Left"), QKeySequence(QKeySequence.StandardKey.Back)])
+        self.back.triggered.connect(panel.back)
+        self.forward = QAction(window)
+        self.forward.setShortcuts([QKeySequence("Alt+Right"), QKeySequence(QKeySequence.StandardKey.Forward)])
+        self.forward.triggered.connect(panel.forward)
+        self.up = QAction(window)
+        self.up.setShortcut(QKeySequence("Alt+Up"))
+        self.up.triggered.connect(panel.up)
+        self.new_window = QAction(window)
+        self.new_window.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_window.triggered.connect(new_window)
+        for action in (self.back, self.forward, self.up):
+            menu.addAction(action)
+        menu.addSeparator()
+        self.display_actions: dict[str, QAction] = {}
+        self.level_menus: dict[int, QMenu] = {}
+        for display in panel.displays.values():
+            target = menu if display.level <= 2 else self.level_menus.get(display.level)
+            if target is None:
+                target = self.level_menus[display.level] = menu.addMenu("")
+            action = QAction(window)
+            if display.key:
+                action.setShortcut(QKeySequence(display.key))
+            action.triggered.connect(lambda _=False, d=display.id: panel.show_display(d))
+            target.addAction(action)
+            self.display_actions[display.id] = action
+        menu.addSeparator()
+        menu.addAction(self.new_window)
+
+    def retranslate(self, language: str) -> None:
+        tr = lambda text: QCoreApplication.translate("DisplayMenu", text)  # noqa: E731
+        self.menu.setTitle(tr("&Display"))
+        self.back.setText(tr("&Back"))
+        self.forward.setText(tr("&Forward"))
+        self.up.setText(tr("&Up to parent display"))
+        self.new_window.setText(tr("Open in &new window"))
+        for level, sub in self.level_menus.items():
+            sub.setTitle(tr("Level {n} details").format(n=level))
+        for display_id, action in self.display_actions.items():
+            display = self.panel.displays[display_id]
+            action.setText(display.title(language))
+
+
+class DisplayWindow(QMainWindow):
+    """A further window with its own display and history (for a second monitor)."""
+
+    def __init__(self, main: MainWindow, display_id: str) -> None:
+        super().__init__()
+        self.main = main
+        self.setObjectName("DisplayWindow")
+        self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language, main.alarm_limits)
+        self.setCentralWidget(self.panel)
+        self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.panel, lambda: main.open_display_window(self.panel))
+        self.panel.sig_display_changed.connect(lambda _id: self.retranslate())
+        self.panel.sig_faceplate_requested.connect(main.open_faceplate)
+        self.panel.show_display(display_id)
+        self.resize(1600, 900)
+
+    def retranslate(self) -> None:
+        self.panel.set_language(self.main.language)
+        self.display_menu.retranslate(self.main.language)
+        self.setWindowTitle(f"{self.panel.title()} - Crucible")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.panel.close_panel()
+        if self in self.main.display_windows:
+            self.main.display_windows.remove(self)
+        super().closeEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -32,6 +118,21 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.setObjectName("MainWindow")
         self.resize(1600, 900)
+        # Hooks the security and alarm modules replace (see widgets/faceplate.py):
+        self.confirm_write: ConfirmHook = plain_confirm
+        self.confirm_critical: ConfirmHook = plain_confirm
+        self.user = ""
+        self.alarm_limits: LimitsProvider = lambda tag: None
+        self.faceplates: dict[str, FaceplateWindow] = {}
+        self.display_windows: list[DisplayWindow] = []
+        try:
+            self.displays: dict[str, Display] = load_displays(runtime.layout)
+        except DisplayError as exc:
+            log.error("the displays of %s have mistakes:\n%s", runtime.layout.folder, exc)
+            self.displays = {}
+        self.display_panel = DisplayPanel(runtime.layout, self.displays, self.bridge, language,
+                                          lambda tag: self.alarm_limits(tag))
+        self.setCentralWidget(self.display_panel)
 
         self._file_menu = self.menuBar().addMenu("")
         self._view_menu = self.menuBar().addMenu("")
@@ -39,6 +140,20 @@ class MainWindow(QMainWindow):
         self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self._quit_action.triggered.connect(self.close)
         self._file_menu.addAction(self._quit_action)
+        self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.display_panel,
+                                        lambda: self.open_display_window(self.display_panel))
+        self._language_menu = self.menuBar().addMenu("")
+        self._language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGE_NAMES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == language)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            self._language_group.addAction(action)
+            self._language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.display_panel.sig_display_changed.connect(self._on_display_changed)
+        self.display_panel.sig_faceplate_requested.connect(self.open_faceplate)
 
         self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
         self._link_labels: dict[str, QLabel] = {}
@@ -57,6 +172,8 @@ class MainWindow(QMainWindow):
         self._health_timer.setInterval(1000)
         self._health_timer.timeout.connect(self._refresh_links)
         self._health_timer.start()
+        if self.displays:
+            self.display_panel.show_display(next(iter(self.displays)))
         self.retranslate()
         self._on_clock_timeout()
         self.restore_layout()
@@ -88,14 +205,77 @@ class MainWindow(QMainWindow):
     # --- text -----------------------------------------------------------------------
     def retranslate(self) -> None:
         plant = self.runtime.layout.name(self.language)
-        self.setWindowTitle(self.tr("Crucible {version} - {plant}").format(version=__version__, plant=plant))
+        title = self.tr("Crucible {version} - {plant}").format(version=__version__, plant=plant)
+        if self.display_panel.current is not None:
+            title = f"{self.display_panel.title()} - {title}"
+        self.setWindowTitle(title)
         self._file_menu.setTitle(self.tr("&File"))
         self._view_menu.setTitle(self.tr("&View"))
         self._quit_action.setText(self.tr("&Quit"))
+        self._language_menu.setTitle(self.tr("&Language"))
+        self.display_menu.retranslate(self.language)
+        self.display_panel.set_language(self.language)
+        for faceplate in self.faceplates.values():
+            faceplate.retranslate(self.language)
+        for window in self.display_windows:
+            window.retranslate()
         for name, panel in self.panels.items():
             panel.retranslate()
             self.docks[name].setWindowTitle(panel.title())
         self._refresh_links()
+
+    def set_language(self, language: str) -> None:
+        """Switch every visible text to ``language`` ("en" or "zh_CN") while running."""
+        if self.translations is None:
+            from widgets.i18n import Translations
+
+            app = QApplication.instance()
+            if app is None:
+                return
+            self.translations = Translations(app)
+        assert hasattr(self.translations, "install")
+        self.translations.install(language)
+        self.language = language
+        self.qsettings.setValue("main/language", language)
+        if language in self.language_actions:
+            self.language_actions[language].setChecked(True)
+        for panel in self.panels.values():
+            setter = getattr(panel, "set_language", None)
+            if setter is not None:
+                setter(language)
+        self.retranslate()
+
+    # --- displays and faceplates ------------------------------------------------------
+    def _on_display_changed(self, display_id: str) -> None:
+        self.retranslate()
+
+    def open_display_window(self, source: DisplayPanel | None = None) -> DisplayWindow | None:
+        """The current display (of ``source``) in a new window, e.g. for a second monitor."""
+        source = source or self.display_panel
+        if source.current is None:
+            return None
+        window = DisplayWindow(self, source.current.id)
+        self.display_windows.append(window)
+        window.retranslate()
+        window.show()
+        return window
+
+    def open_faceplate(self, unit_id: str) -> FaceplateWindow:
+        """Show the faceplate of ``unit_id`` (raise it if already open)."""
+        window = self.faceplates.get(unit_id)
+        if window is None or not window.isVisible():
+            faceplate = Faceplate(
+                self.runtime.layout, unit_id, self.bridge, self.runtime.write_path.write, self.language,
+                user=self.user, console=platform.node(),
+                confirm_write=lambda parent, tag, old, new: self.confirm_write(parent, tag, old, new),
+                confirm_critical=lambda parent, tag, old, new: self.confirm_critical(parent, tag, old, new),
+            )
+            window = FaceplateWindow(faceplate, self)
+            self.faceplates[unit_id] = window
+            window.finished.connect(lambda _r, u=unit_id: self.faceplates.pop(u, None))
+        window.show()
+        window.raise_()
+        return window
 
     # --- status bar -----------------------------------------------------------------
     def _on_health_changed(self, health: ConnectionHealth) -> None:
@@ -134,6 +314,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        for window in list(self.display_windows) + list(self.faceplates.values()):
+            window.close()
+        self.display_panel.close_panel()
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
         self.bridge.close()
