@@ -41,8 +41,7 @@ ConfirmHook = Callable[[QWidget, TagDef, str, str], bool]
 WriteFn = Callable[[WriteRequest], Awaitable[WriteResult]]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Faceplate", text)
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text") calls
 
 
 def write_range(tag: TagDef) -> tuple[float, float]:
@@ -53,12 +52,12 @@ def write_range(tag: TagDef) -> tuple[float, float]:
 
 def format_with_unit(tag: TagDef, value: object) -> str:
     if value is None:
-        return _tr("no data")
+        return translate("Faceplate", "no data")
     shown = tag.format_value(value)
     if tag.data_type is DataType.STATE:
         return tr_state(shown)
     if tag.data_type is DataType.BOOL:
-        return _tr("ON") if value else _tr("OFF")
+        return translate("Faceplate", "ON") if value else translate("Faceplate", "OFF")
     return f"{shown} {tag.eng_unit}".rstrip()
 
 
@@ -66,9 +65,9 @@ def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
     """The default confirmation: a question box with old -> new."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(_tr("Confirm change"))
-    box.setText(_tr("Change {tag}?").format(tag=tag.name))
-    box.setInformativeText(_tr("{old}  →  {new}").format(old=old, new=new))
+    box.setWindowTitle(translate("Faceplate", "Confirm change"))
+    box.setText(translate("Faceplate", "Change {tag}?").format(tag=tag.name))
+    box.setInformativeText(translate("Faceplate", "{old}  →  {new}").format(old=old, new=new))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
@@ -82,11 +81,11 @@ class SetpointDialog(QDialog):
         self.tag = tag
         self.value: float | None = None
         low, high = write_range(tag)
-        self.setWindowTitle(_tr("New setpoint"))
+        self.setWindowTitle(translate("Faceplate", "New setpoint"))
         self.edit = QLineEdit()
         self.edit.setText("" if current is None else tag.format_value(current))
         self.edit.selectAll()
-        self.range_label = QLabel(_tr("Allowed range: {low} to {high} {unit}").format(
+        self.range_label = QLabel(translate("Faceplate", "Allowed range: {low} to {high} {unit}").format(
             low=tag.format_value(float(low)), high=tag.format_value(float(high)), unit=tag.eng_unit))
         self.error_label = QLabel()
         self.error_label.setObjectName("inputError")
@@ -96,7 +95,7 @@ class SetpointDialog(QDialog):
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
         box.addWidget(QLabel(f"<b>{tag.name}</b> — {tag.description(language)}"))
-        box.addWidget(QLabel(_tr("Current: {value}").format(value=format_with_unit(tag, current))))
+        box.addWidget(QLabel(translate("Faceplate", "Current: {value}").format(value=format_with_unit(tag, current))))
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
         row.addWidget(QLabel(tag.eng_unit))
@@ -111,9 +110,9 @@ class SetpointDialog(QDialog):
         try:
             value = float(text.strip().replace(",", "."))
         except ValueError:
-            return None, _tr("'{text}' is not a number.").format(text=text)
+            return None, translate("Faceplate", "'{text}' is not a number.").format(text=text)
         if not low <= value <= high:
-            return None, _tr("{value} {unit} is outside the allowed range {low} to {high} {unit}.").format(
+            return None, translate("Faceplate", "{value} {unit} is outside the allowed range {low} to {high} {unit}.").format(
                 value=f"{value:g}", unit=self.tag.eng_unit, low=f"{low:g}", high=f"{high:g}")
         return value, ""
 
@@ -322,23 +321,23 @@ class Faceplate(QWidget):
             self.language = language
         lang = self.language
         self.title_label.setText(f"<b>{self.unit.name(lang)}</b>  ({self.unit.id})")
-        self.values_box.setTitle(_tr("Key values"))
-        self.trend_box.setTitle(_tr("Trend (10 min): {name}").format(name=self.trend.tag.description(lang)) if self.trend else "")
-        self.mode_box.setTitle(_tr("Mode"))
-        self.auto_button.setText(_tr("Auto"))
-        self.manual_button.setText(_tr("Manual"))
-        self.setpoint_box.setTitle(_tr("Setpoints"))
-        self.command_box.setTitle(_tr("Commands"))
-        self.permissive_box.setTitle(_tr("Interlocks and permissives"))
+        self.values_box.setTitle(translate("Faceplate", "Key values"))
+        self.trend_box.setTitle(translate("Faceplate", "Trend (10 min): {name}").format(name=self.trend.tag.description(lang)) if self.trend else "")
+        self.mode_box.setTitle(translate("Faceplate", "Mode"))
+        self.auto_button.setText(translate("Faceplate", "Auto"))
+        self.manual_button.setText(translate("Faceplate", "Manual"))
+        self.setpoint_box.setTitle(translate("Faceplate", "Setpoints"))
+        self.command_box.setTitle(translate("Faceplate", "Commands"))
+        self.permissive_box.setTitle(translate("Faceplate", "Interlocks and permissives"))
         for desc, tag in self._desc_labels:
             desc.setText(tag.description(lang))
         for desc, button, tag in self._sp_rows:
             desc.setText(tag.description(lang))
-            button.setText(_tr("Change…"))
+            button.setText(translate("Faceplate", "Change…"))
         for desc, tag, start, stop in self._cmd_rows:
             desc.setText(tag.description(lang))
-            start.setText(_tr("Start"))
-            stop.setText(_tr("Stop"))
+            start.setText(translate("Faceplate", "Start"))
+            stop.setText(translate("Faceplate", "Stop"))
         self._refresh()
 
     def _refresh(self) -> None:
@@ -348,14 +347,14 @@ class Faceplate(QWidget):
             look = look_of(value)
             text = format_with_unit(tag, value.value if value else None)
             if look == "bad":
-                text += "  ✕ " + _tr("bad")
+                text += "  ✕ " + translate("Faceplate", "bad")
             elif look == "stale":
-                text += "  ? " + (value.reason if value and value.reason else _tr("uncertain"))
+                text += "  ? " + (value.reason if value and value.reason else translate("Faceplate", "uncertain"))
             label.setText(text)
             label.setProperty("look", look)
             label.setStyleSheet({"good": "", "no_data": "color: #7a1f9c;", "bad": "color: #7a1f9c;", "stale": "color: #8a6d00;"}[look])
         if self.mode_tag is None:
-            self.mode_label.setText(_tr("Mode: not provided by the controller"))
+            self.mode_label.setText(translate("Faceplate", "Mode: not provided by the controller"))
         self.permissive_label.setText("\n".join(self.permissives()))
 
     def permissives(self) -> list[str]:
@@ -363,13 +362,13 @@ class Faceplate(QWidget):
         lines = []
         looks = [look_of(self.values.get(t.name)) for t in self.tags]
         comms_ok = bool(looks) and all(look == "good" for look in looks)
-        lines.append(("✓ " if comms_ok else "✕ ") + (_tr("Signals healthy") if comms_ok else _tr("Some signals have no data or bad quality")))
+        lines.append(("✓ " if comms_ok else "✕ ") + (translate("Faceplate", "Signals healthy") if comms_ok else translate("Faceplate", "Some signals have no data or bad quality")))
         for tag in self.tags:
             if tag.data_type is DataType.STATE and tag.name.endswith(".STATE") and "STOPPED" in tag.states:
                 value = self.values.get(tag.name)
                 faulted = value is not None and value.value is not None and tag.format_value(value.value) in FAULT_STATES
                 lines.append(("✕ " if faulted else "✓ ") + tag.description(self.language) + ": " +
-                             (_tr("fault, reset needed before start") if faulted else _tr("no fault")))
+                             (translate("Faceplate", "fault, reset needed before start") if faulted else translate("Faceplate", "no fault")))
         for tag in self.tags:
             if tag.name.endswith((".INTERLOCK", ".PERMISSIVE")):
                 value = self.values.get(tag.name)
@@ -407,20 +406,20 @@ class Faceplate(QWidget):
         new_text = format_with_unit(tag, value)
         confirm = self.confirm_critical if tag.critical else self.confirm_write
         if not confirm(self, tag, old_text, new_text):
-            self.result_label.setText(_tr("Change of {tag} cancelled.").format(tag=tag.name))
+            self.result_label.setText(translate("Faceplate", "Change of {tag} cancelled.").format(tag=tag.name))
             return None
         if self.write_fn is None:
-            self.result_label.setText(_tr("No write path: this console cannot write."))
+            self.result_label.setText(translate("Faceplate", "No write path: this console cannot write."))
             return None
-        self.result_label.setText(_tr("Writing {tag} …").format(tag=tag.name))
+        self.result_label.setText(translate("Faceplate", "Writing {tag} …").format(tag=tag.name))
         result = await self.write_fn(WriteRequest(tag.name, value, user=self.user, console=self.console,
                                                   reason="faceplate"))
         if result.ok:
-            self.result_label.setText(_tr("Done: {tag} = {value} (confirmed by read-back)").format(
+            self.result_label.setText(translate("Faceplate", "Done: {tag} = {value} (confirmed by read-back)").format(
                 tag=tag.name, value=format_with_unit(tag, result.read_back)))
             self.result_label.setStyleSheet("")
         else:
-            self.result_label.setText(_tr("Not done: {message}").format(message=result.message))
+            self.result_label.setText(translate("Faceplate", "Not done: {message}").format(message=result.message))
             self.result_label.setStyleSheet("color: #7a1f9c; font-weight: bold;")
         self.sig_write_finished.emit(result)
         return result
@@ -448,7 +447,7 @@ class FaceplateWindow(QDialog):
 
     def retranslate(self, language: str | None = None) -> None:
         self.faceplate.retranslate(language)
-        self.setWindowTitle(_tr("Faceplate - {unit}").format(unit=self.faceplate.unit.name(self.faceplate.language)))
+        self.setWindowTitle(translate("Faceplate", "Faceplate - {unit}").format(unit=self.faceplate.unit.name(self.faceplate.language)))
 
     def done(self, result: int) -> None:
         self.faceplate.close_faceplate()

@@ -34,10 +34,10 @@ class DisplayMenu:
         self.menu = menu
         self.panel = panel
         self.back = QAction(window)
-        self.back.setShortcuts([QKeySequence("Alt+Left"), QKeySequence(QKeySequence.StandardKey.Back)])
+        self.back.setShortcut(QKeySequence("Alt+Left"))
         self.back.triggered.connect(panel.back)
         self.forward = QAction(window)
-        self.forward.setShortcuts([QKeySequence("Alt+Right"), QKeySequence(QKeySequence.StandardKey.Forward)])
+        self.forward.setShortcut(QKeySequence("Alt+Right"))
         self.forward.triggered.connect(panel.forward)
         self.up = QAction(window)
         self.up.setShortcut(QKeySequence("Alt+Up"))
@@ -64,14 +64,13 @@ class DisplayMenu:
         menu.addAction(self.new_window)
 
     def retranslate(self, language: str) -> None:
-        tr = lambda text: QCoreApplication.translate("DisplayMenu", text)  # noqa: E731
-        self.menu.setTitle(tr("&Display"))
-        self.back.setText(tr("&Back"))
-        self.forward.setText(tr("&Forward"))
-        self.up.setText(tr("&Up to parent display"))
-        self.new_window.setText(tr("Open in &new window"))
+        self.menu.setTitle(QCoreApplication.translate("DisplayMenu", "&Display"))
+        self.back.setText(QCoreApplication.translate("DisplayMenu", "&Back"))
+        self.forward.setText(QCoreApplication.translate("DisplayMenu", "&Forward"))
+        self.up.setText(QCoreApplication.translate("DisplayMenu", "&Up to parent display"))
+        self.new_window.setText(QCoreApplication.translate("DisplayMenu", "Open in &new window"))
         for level, sub in self.level_menus.items():
-            sub.setTitle(tr("Level {n} details").format(n=level))
+            sub.setTitle(QCoreApplication.translate("DisplayMenu", "Level {n} details").format(n=level))
         for display_id, action in self.display_actions.items():
             display = self.panel.displays[display_id]
             action.setText(display.title(language))
@@ -204,17 +203,18 @@ class MainWindow(QMainWindow):
 
     # --- text -----------------------------------------------------------------------
     def retranslate(self) -> None:
+        if self.display_panel.language != self.language:
+            self.display_panel.set_language(self.language)
         plant = self.runtime.layout.name(self.language)
-        title = self.tr("Crucible {version} - {plant}").format(version=__version__, plant=plant)
+        title = QCoreApplication.translate("MainWindow", "Crucible {version} - {plant}").format(version=__version__, plant=plant)
         if self.display_panel.current is not None:
             title = f"{self.display_panel.title()} - {title}"
         self.setWindowTitle(title)
-        self._file_menu.setTitle(self.tr("&File"))
-        self._view_menu.setTitle(self.tr("&View"))
-        self._quit_action.setText(self.tr("&Quit"))
-        self._language_menu.setTitle(self.tr("&Language"))
+        self._file_menu.setTitle(QCoreApplication.translate("MainWindow", "&File"))
+        self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
+        self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
+        self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
         self.display_menu.retranslate(self.language)
-        self.display_panel.set_language(self.language)
         for faceplate in self.faceplates.values():
             faceplate.retranslate(self.language)
         for window in self.display_windows:
@@ -291,16 +291,16 @@ class MainWindow(QMainWindow):
         if label is None:
             return
         names = {
-            LinkState.CONNECTING: self.tr("connecting"),
-            LinkState.CONNECTED: self.tr("connected"),
-            LinkState.DOWN: self.tr("DOWN"),
-            LinkState.STOPPED: self.tr("stopped"),
+            LinkState.CONNECTING: QCoreApplication.translate("MainWindow", "connecting"),
+            LinkState.CONNECTED: QCoreApplication.translate("MainWindow", "connected"),
+            LinkState.DOWN: QCoreApplication.translate("MainWindow", "DOWN"),
+            LinkState.STOPPED: QCoreApplication.translate("MainWindow", "stopped"),
         }
         text = f"{health.name}: {names[health.state]}"
         if health.state is LinkState.CONNECTED:
-            text += " · " + self.tr("{n}/s").format(n=f"{health.updates_per_s:.0f}")
+            text += " · " + QCoreApplication.translate("MainWindow", "{n}/s").format(n=f"{health.updates_per_s:.0f}")
             if health.bad_tags:
-                text += " · " + self.tr("{n} bad").format(n=health.bad_tags)
+                text += " · " + QCoreApplication.translate("MainWindow", "{n} bad").format(n=health.bad_tags)
         elif health.last_error:
             text += f" ({health.last_error})"
         label.setText(text)

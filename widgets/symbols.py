@@ -88,8 +88,7 @@ def tr_state(name: str) -> str:
     return QCoreApplication.translate("State", name)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Symbols", text)
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text") calls
 
 
 _FONTS: dict[tuple[int, bool], QFont] = {}
@@ -322,7 +321,7 @@ class ValueItem(BoundItem):
         text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else self.element.tag)
         fm = QFontMetricsF(font(14))
         self._desc = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, self.w - 150)) if self.element.options.get("describe") or self.element.label_en else ""
-        self._no_data = tr("no data")
+        self._no_data = translate("Symbols", "no data")
         self.update()
 
     def text(self) -> str:
@@ -386,7 +385,7 @@ class AnalogItem(BoundItem):
         tag = self.ctx.tags.get(self.element.tag)
         text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else "")
         self._desc = QFontMetricsF(font(14)).elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, self.w - 150))
-        self._no_data = tr("no data")
+        self._no_data = translate("Symbols", "no data")
         self.update()
 
     def limits(self) -> dict[str, float]:
@@ -461,7 +460,7 @@ class BarsItem(BoundItem):
         return 600.0, 200.0
 
     def retranslate(self) -> None:
-        self._no_data = tr("no data")
+        self._no_data = translate("Symbols", "no data")
         self.update()
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -680,13 +679,15 @@ class EquipmentItem(BoundItem):
         p.setPen(QPen(EQUIP_EDGE, 1))
         p.drawLine(QPointF(w * 0.02, h * 0.78), QPointF(w * 0.98, h * 0.78))
 
+    def tilt_angle(self) -> float:
+        """Degrees a converter is rolled out, from its stage (upright without good data)."""
+        return CONVERTER_TILT.get(self.state_name(), 0.0) if self.look == "good" else 0.0
+
     def _draw_converter(self, p: QPainter) -> None:
         w, h = self.w, self.h
         p.save()
         p.translate(w / 2, h / 2)
-        angle = CONVERTER_TILT.get(self.state_name(), 0.0) if self.look == "good" else 0.0
-        self.tilt = angle
-        p.rotate(angle)
+        p.rotate(self.tilt_angle())
         body = QRectF(-w * 0.45, -h * 0.32, w * 0.9, h * 0.64)
         p.drawRoundedRect(body, h * 0.3, h * 0.3)
         p.drawRect(QRectF(-w * 0.1, -h * 0.47, w * 0.2, h * 0.16))  # mouth
