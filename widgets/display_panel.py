@@ -55,6 +55,10 @@ class DisplayPanel(QWidget):
         self.back_stack: list[str] = []
         self.forward_stack: list[str] = []
         self.last_callup_s = 0.0
+        # Recently shown scenes stay built (not updated while hidden): calling one up again
+        # only re-syncs the values that changed meanwhile. Oldest dropped beyond the limit.
+        self.cache_limit = 6
+        self._cache: dict[str, DisplayScene] = {}
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.view)
@@ -68,16 +72,25 @@ class DisplayPanel(QWidget):
         if record and self.current is not None and self.current.id != display_id:
             self.back_stack.append(self.current.id)
             self.forward_stack.clear()
-        ctx = DisplayContext(
-            tags=self.layout_model.tags, language=self.language, activate=self._on_element_activated,
-            limits=self.limits, unit_names={u.id: u.name(self.language) for u in self.layout_model.units.values()},
-        )
+        scene = self._cache.pop(display_id, None)
+        if scene is not None and scene.display is display and scene.ctx.language == self.language:
+            values = self.bridge.store.values
+            scene.apply({n: v for n in scene.items_by_tag if (v := values.get(n)) is not None
+                         and scene.items_by_tag[n][0].values.get(n) is not v})
+        else:
+            ctx = DisplayContext(
+                tags=self.layout_model.tags, language=self.language, activate=self._on_element_activated,
+                limits=self.limits, unit_names={u.id: u.name(self.language) for u in self.layout_model.units.values()},
+            )
+            scene = DisplayScene(display, ctx, self.bridge.store.values)
         old = self.scene
-        self.scene = DisplayScene(display, ctx, self.bridge.store.values)
+        self.scene = scene
         self.current = display
-        self.view.setScene(self.scene)
-        if old is not None:
-            old.deleteLater()
+        self.view.setScene(scene)
+        if old is not None and old is not scene:
+            self._cache[old.display.id] = old
+            while len(self._cache) > self.cache_limit:
+                self._cache.pop(next(iter(self._cache))).deleteLater()
         self.last_callup_s = time.perf_counter() - start
         self.sig_display_changed.emit(display_id)
         return display
@@ -118,8 +131,14 @@ class DisplayPanel(QWidget):
         if self.scene is not None:
             self.scene.apply(changes)
 
+    def clear_cache(self) -> None:
+        for scene in self._cache.values():
+            scene.deleteLater()
+        self._cache.clear()
+
     def set_language(self, language: str) -> None:
         self.language = language
+        self.clear_cache()
         if self.scene is not None:
             self.scene.ctx.unit_names = {u.id: u.name(language) for u in self.layout_model.units.values()}
             self.scene.retranslate(language)

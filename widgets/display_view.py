@@ -38,6 +38,8 @@ class DisplayScene(QGraphicsScene):
                 value = initial.get(name)
                 if value is not None:
                     item.values[name] = value
+            if element.bound_tags:
+                item.refresh()
             self.addItem(item)
             self.bound_items.append(item)
 

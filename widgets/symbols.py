@@ -100,12 +100,37 @@ def font(pixels: int, bold: bool = False) -> QFont:
     f = _FONTS.get(key)
     if f is None:
         f = QFont()
-        f.setFamilies(["Noto Sans", "Noto Sans CJK SC", "DejaVu Sans"])
+        f.setFamilies(["DejaVu Sans", "Noto Sans CJK SC"])  # Latin from DejaVu, CJK from Noto
         f.setPixelSize(pixels)
         f.setBold(bold)
         f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         _FONTS[key] = f
     return f
+
+
+_ADVANCES: dict[tuple[int, bool], dict[str, float]] = {}
+
+
+def text_width(text: str, pixels: int, bold: bool = False) -> float:
+    """Width of ``text`` in scene units, from cached per-character advances (no text layout:
+    thousands of fields re-measure every second)."""
+    table = _ADVANCES.get((pixels, bold))
+    if table is None:
+        table = _ADVANCES[(pixels, bold)] = {}
+    width = 0.0
+    for ch in text:
+        advance = table.get(ch)
+        if advance is None:
+            advance = table[ch] = QFontMetricsF(font(pixels, bold)).horizontalAdvance(ch)
+        width += advance
+    return width
+
+
+def elide(text: str, pixels: int, width: float) -> str:
+    """``text`` shortened with "…" to fit ``width`` (the layout call only when it does not fit)."""
+    if text_width(text, pixels) <= width:
+        return text
+    return QFontMetricsF(font(pixels)).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def look_of(value: TagValue | None) -> str:
@@ -177,6 +202,8 @@ class BoundItem(QGraphicsItem):
         self.w = element.w or self.default_size()[0]
         self.h = element.h or self.default_size()[1]
         self.setPos(element.x, element.y)
+        self._bounds = QRectF(-2, -2, self.w + 4, self.h + 4)
+        self._look = "no_data" if self.values else "good"
         self._hover = False
         self.clickable = self.is_clickable()
         if self.clickable:
@@ -192,12 +219,18 @@ class BoundItem(QGraphicsItem):
         return type(self).clickable
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return QRectF(-2, -2, self.w + 4, self.h + 4)
+        return self._bounds
 
     # --- values ---------------------------------------------------------------------------
     def set_value(self, name: str, value: TagValue) -> None:
         self.values[name] = value
-        self.update()
+        if self.refresh():
+            self.update()
+
+    def refresh(self) -> bool:
+        """Recompute what the item shows from its values; True when that changed."""
+        self._look = worst_look([look_of(v) for v in self.values.values()])
+        return True
 
     def value_of(self, name: str | None = None) -> TagValue | None:
         return self.values.get(name or self.element.tag)
@@ -205,7 +238,7 @@ class BoundItem(QGraphicsItem):
     @property
     def look(self) -> str:
         """How the item shows its data now: no_data, good, stale or bad (the worst tag)."""
-        return worst_look([look_of(v) for v in self.values.values()])
+        return self._look
 
     def state_name(self) -> str:
         value = self.value_of()
@@ -310,24 +343,47 @@ class NavItem(BoundItem):
         p.drawPolygon(arrow)
 
 
+LOOK_COLOUR = {"good": TEXT, "stale": STALE, "bad": BAD, "no_data": BAD}
+VALUE_BOX_PEN = QPen(QColor("#a6a6a6"), 1)
+VALUE_BOX_BRUSH = QBrush(QColor("#d2d2d2"))
+VALUE_PX = 15
+
+
 class ValueItem(BoundItem):
-    """Tag value with unit; with ``describe: true`` the tag description on the left."""
+    """Tag value with unit; with ``describe: true`` the tag description on the left.
+
+    The shown text and its width are computed when a value arrives, not at every paint:
+    a display with thousands of fields repaints many times more often than values change.
+    """
 
     def default_size(self) -> tuple[float, float]:
         return 130.0, 24.0
 
     def retranslate(self) -> None:
         tag = self.ctx.tags.get(self.element.tag)
-        text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else self.element.tag)
-        fm = QFontMetricsF(font(14))
-        self._desc = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, self.w - 150)) if self.element.options.get("describe") or self.element.label_en else ""
+        self._tag = tag
         self._no_data = translate("Symbols", "no data")
+        wants_desc = bool(self.element.options.get("describe") or self.element.label_en)
+        text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else self.element.tag)
+        value_w = min(140.0, self.w) if wants_desc else self.w
+        self._desc = elide(text, 14, max(10.0, self.w - value_w - 6)) if wants_desc else ""
+        self._vrect = QRectF(self.w - value_w, 0, value_w, self.h)
+        self._drect = QRectF(0, 0, self.w - value_w - 6, self.h)
+        self._text = ""
+        self.refresh()
         self.update()
+
+    def refresh(self) -> bool:
+        before = (self._look, self._text)
+        super().refresh()
+        self._text = self.text()
+        self._text_w = text_width(self._text, VALUE_PX, self._look == "good")
+        return (self._look, self._text) != before
 
     def text(self) -> str:
         """The value as shown (with unit), or the no-data text."""
-        tag = self.ctx.tags.get(self.element.tag)
-        value = self.value_of()
+        tag = self._tag
+        value = self.values.get(self.element.tag)
         if value is None or value.value is None or tag is None:
             return self._no_data
         shown = tag.format_value(value.value)
@@ -335,46 +391,51 @@ class ValueItem(BoundItem):
             return tr_state(shown)
         return f"{shown} {tag.eng_unit}".rstrip()
 
+    def paint_value(self, p: QPainter, vrect: QRectF) -> None:
+        look = self._look
+        p.setPen(VALUE_BOX_PEN)
+        p.setBrush(VALUE_BOX_BRUSH)
+        p.drawRect(vrect)
+        p.setPen(LOOK_COLOUR[look])
+        p.setFont(font(VALUE_PX, look == "good"))
+        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
+        x = max(vrect.left() + 2, vrect.right() - 18 - self._text_w)
+        p.drawText(QPointF(x, vrect.center().y() + VALUE_PX * 0.36), self._text)
+        if look != "good":
+            self.paint_quality(p, vrect)
+
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        look = self.look
-        value_w = 140.0 if self._desc else self.w
-        vrect = QRectF(self.w - value_w, 0, value_w, self.h)
         if self._desc:
             p.setPen(MUTED)
             p.setFont(font(14))
-            p.drawText(QRectF(0, 0, self.w - value_w - 6, self.h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._desc)
-        p.setPen(QPen(QColor("#a6a6a6"), 1))
-        p.setBrush(QColor("#d2d2d2"))
-        p.drawRect(vrect)
-        colour = {"good": TEXT, "stale": STALE, "bad": BAD, "no_data": BAD}[look]
-        p.setPen(colour)
-        p.setFont(font(15, look == "good"))
-        p.drawText(vrect.adjusted(4, 0, -18, 0), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.text())
-        self.paint_quality(p, vrect)
+            p.drawText(QPointF(0, self._drect.center().y() + 5), self._desc)
+        self.paint_value(p, self._vrect)
 
 
 class StateItem(ValueItem):
     """State text (a stage, RUNNING/STOPPED/FAULT) in a box; FAULT is drawn inverted."""
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if self.state_name() in FAULT_STATES and self.look == "good":
-            value_w = 140.0 if self._desc else self.w
-            vrect = QRectF(self.w - value_w, 0, value_w, self.h)
+        if self.state_name() in FAULT_STATES and self._look == "good":
             if self._desc:
                 p.setPen(MUTED)
                 p.setFont(font(14))
-                p.drawText(QRectF(0, 0, self.w - value_w - 6, self.h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._desc)
+                p.drawText(self._drect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._desc)
             p.setPen(QPen(ALARM_COLOURS[2], 2))
             p.setBrush(QColor("#303030"))
-            p.drawRect(vrect)
+            p.drawRect(self._vrect)
             p.setPen(QColor("#ffffff"))
             p.setFont(font(15, True))
-            p.drawText(vrect, Qt.AlignmentFlag.AlignCenter, "⚠ " + self.text())
+            p.drawText(self._vrect, Qt.AlignmentFlag.AlignCenter, "⚠ " + self._text)
             return
         super().paint(p, option, widget)
 
 
-class AnalogItem(BoundItem):
+SCALE_PEN = QPen(QColor("#8c8c8c"), 1)
+POINTER_PEN = QPen(QColor("#000000"), 1)
+
+
+class AnalogItem(ValueItem):
     """ISA-101 analog indicator: a moving pointer over the range, the normal band shaded,
     alarm limits (when the alarm engine provides them) as ticks; value and unit as text."""
 
@@ -383,73 +444,77 @@ class AnalogItem(BoundItem):
 
     def retranslate(self) -> None:
         tag = self.ctx.tags.get(self.element.tag)
-        text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else "")
-        self._desc = QFontMetricsF(font(14)).elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, self.w - 150))
+        self._tag = tag
         self._no_data = translate("Symbols", "no data")
+        text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else "")
+        value_w = min(140.0, self.w * 0.5)
+        self._desc = elide(text, 14, max(10.0, self.w - value_w - 6))
+        self._vrect = QRectF(self.w - value_w, 0, value_w, min(21.0, self.h * 0.5))
+        self._drect = QRectF(0, 0, self.w - value_w - 6, min(20.0, self.h * 0.5))
+        x0, x1 = 4.0, self.w - 4.0
+        y = self.h - min(14.0, self.h * 0.35)
+        self._bar = QRectF(x0, y, x1 - x0, min(10.0, self.h * 0.25))
+        self._band: QRectF | None = None
+        if tag is not None and tag.normal_low is not None and tag.normal_high is not None:
+            a = x0 + self.fraction(tag.normal_low) * (x1 - x0)
+            b = x0 + self.fraction(tag.normal_high) * (x1 - x0)
+            self._band = QRectF(a, y + 1, max(1.0, b - a), self._bar.height() - 2)
+        self._text = ""
+        self.refresh()
         self.update()
 
     def limits(self) -> dict[str, float]:
         return self.ctx.limits(self.element.tag) or {}
-
-    def text(self) -> str:
-        tag = self.ctx.tags[self.element.tag]
-        value = self.value_of()
-        if value is None or value.value is None:
-            return self._no_data
-        return f"{tag.format_value(value.value)} {tag.eng_unit}".rstrip()
 
     def fraction(self, v: float) -> float:
         tag = self.ctx.tags[self.element.tag]
         span = tag.eu_high - tag.eu_low
         return min(1.0, max(0.0, (v - tag.eu_low) / span)) if span > 0 else 0.0
 
+    def refresh(self) -> bool:
+        before = (self._look, self._text, getattr(self, "_pointer", None))
+        super().refresh()
+        value = self.values.get(self.element.tag)
+        self._pointer = None
+        self._priority = 0
+        if value is not None and isinstance(value.value, int | float) and self._tag is not None:
+            self._pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
+            if self._look == "good":
+                self._priority = alarm_priority(self._tag, value, self.limits() or None)
+        return (self._look, self._text, self._pointer) != before
+
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        tag = self.ctx.tags[self.element.tag]
-        value = self.value_of()
-        look = self.look
+        look = self._look
         p.setFont(font(14))
         p.setPen(MUTED)
-        p.drawText(QRectF(0, 0, self.w - 146, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._desc)
-        vrect = QRectF(self.w - 140, 0, 140, 21)
-        p.setPen(QPen(QColor("#a6a6a6"), 1))
-        p.setBrush(QColor("#d2d2d2"))
-        p.drawRect(vrect)
-        priority = alarm_priority(tag, value, self.limits() or None) if look == "good" else 0
-        colour = {"good": TEXT, "stale": STALE, "bad": BAD, "no_data": BAD}[look]
-        p.setPen(colour)
-        p.setFont(font(15, look == "good"))
-        p.drawText(vrect.adjusted(4, 0, -18, 0), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.text())
-        self.paint_quality(p, vrect)
-        # the scale
-        x0, x1 = 4.0, self.w - 4.0
-        y = self.h - 14
-        bar = QRectF(x0, y, x1 - x0, 10)
-        p.setPen(QPen(QColor("#8c8c8c"), 1))
+        p.drawText(QPointF(0, self._drect.center().y() + 5), self._desc)
+        self.paint_value(p, self._vrect)
+        bar = self._bar
+        p.setPen(SCALE_PEN)
         p.setBrush(SCALE)
         p.drawRect(bar)
-        if tag.normal_low is not None and tag.normal_high is not None:
-            a = x0 + self.fraction(tag.normal_low) * (x1 - x0)
-            b = x0 + self.fraction(tag.normal_high) * (x1 - x0)
+        if self._band is not None:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(BAND)
-            p.drawRect(QRectF(a, y + 1, max(1.0, b - a), 8))
-        p.setFont(font(10, True))
-        for name, limit in self.limits().items():
-            lx = x0 + self.fraction(limit) * (x1 - x0)
-            p.setPen(QPen(TEXT, 2))
-            p.drawLine(QPointF(lx, y - 2), QPointF(lx, y + 12))
-            p.drawText(QRectF(lx - 10, y - 14, 20, 12), Qt.AlignmentFlag.AlignCenter, name)
-        if value is not None and value.value is not None:
-            try:
-                px = x0 + self.fraction(float(value.value)) * (x1 - x0)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                return
+            p.drawRect(self._band)
+        limits = self.limits()
+        if limits:
+            p.setFont(font(10, True))
+            for name, limit in limits.items():
+                lx = bar.left() + self.fraction(limit) * bar.width()
+                p.setPen(QPen(TEXT, 2))
+                p.drawLine(QPointF(lx, bar.top() - 2), QPointF(lx, bar.bottom() + 2))
+                p.drawText(QRectF(lx - 10, bar.top() - 14, 20, 12), Qt.AlignmentFlag.AlignCenter, name)
+        px = self._pointer
+        if px is not None:
+            y = bar.top()
             pointer = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
-            p.setPen(QPen(QColor("#000000"), 1))
-            p.setBrush(ALARM_COLOURS[priority] if priority in (1, 2) else (QColor("#000000") if look == "good" else colour))
-            if look != "good":
+            if look == "good":
+                p.setPen(POINTER_PEN)
+                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else QColor("#000000"))
+            else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
-                p.setPen(QPen(colour, 1.5))
+                p.setPen(QPen(LOOK_COLOUR[look], 1.5))
             p.drawPolygon(pointer)
 
 

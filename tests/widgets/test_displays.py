@@ -177,3 +177,18 @@ def test_a_display_opens_in_a_new_window(qtbot, layout: PlantLayout, tmp_path) -
     window.bridge.store.apply({"TH.S1.C05.V": value(0.29)})
     window.bridge.flush()
     assert all(i.value_of("TH.S1.C05.V") is not None for i in window.display_panel.scene.items_for("TH.S1.C05.V"))
+
+
+def test_a_display_called_up_again_shows_values_that_changed_while_hidden(panel: DisplayPanel) -> None:
+    store = panel.bridge.store
+    panel.show_display("smf")
+    store.apply({"SMF.T_PROC": value(1290.0)})
+    panel.bridge.flush()
+    first = panel.scene
+    panel.show_display("psc")
+    store.apply({"SMF.T_PROC": value(1311.0, Quality.UNCERTAIN, "stale")})
+    panel.bridge.flush()
+    panel.show_display("smf")
+    assert panel.scene is first  # kept built
+    item = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AnalogItem))
+    assert item.text() == "1311.0 °C" and item.look == "stale"
