@@ -87,7 +87,7 @@ def overview() -> None:
                 e.append(state(x + 12, 260 + i * ROW, t, 316))
             else:
                 e.append({"type": "value", "at": [x + 12, 260 + i * ROW], "size": [316, 24], "tag": t, "describe": True})
-        e.append(nav(x + 12, 362, target, en, zh))
+        e.append({**nav(x + 12, 362, target, en, zh), "size": [240, 34]})
     e.append(alarm(315, 30, ["CB.FEED_RATE", "CB.BIN1.LEVEL", "CB.BIN2.LEVEL", "CB.DRYER.MOIST_OUT", "CB.BELT1.STATE", "CB.BELT2.STATE"]))
     e.append(alarm(670, 30, ["SMF.T_PROC", "SMF.T_MATTE", "SMF.BATH_LEVEL", "SMF.DRAFT_P", "SMF.WHB.DRUM_LEVEL"]))
     e.append(alarm(1025, 30, ["PSC1.T_BATH", "PSC2.T_BATH", "PSC3.T_BATH", "PSC1.BLAST_FLOW", "PSC2.BLAST_FLOW", "PSC3.BLAST_FLOW"]))
@@ -111,11 +111,11 @@ def overview() -> None:
         pipe((1050, 150), (1100, 150), arrow=True, label_en="blister", label_zh="粗铜"),
         pipe((1240, 150), (1270, 150), arrow=True),
         pipe((1400, 150), (1460, 150), arrow=True, label_en="anodes", label_zh="阳极板"),
-        # off-gas to the acid plant, slag to flotation, oxygen to the furnace
-        pipe((545, 70), (545, 50), (712, 50), (712, 470), arrow=True, label_en="SO₂ gas", label_zh="SO₂烟气"),
-        pipe((900, 110), (900, 60), (712, 60)),
-        pipe((470, 240), (470, 460), arrow=True, label_en="slag", label_zh="炉渣"),
-        pipe((250, 470), (250, 230), (420, 230), arrow=True, label_en="oxygen", label_zh="氧气"),
+        # by-product streams between the rows: slag to flotation, converter gas to the acid plant,
+        # oxygen up to the furnace
+        pipe((560, 412), (560, 438), arrow=True, label_en="slag", label_zh="炉渣"),
+        pipe((900, 412), (900, 438), arrow=True, label_en="SO₂ gas", label_zh="SO₂烟气"),
+        pipe((250, 438), (250, 412), arrow=True, label_en="oxygen", label_zh="氧气"),
     ]
     # Bottom row: by-products and utilities.
     low = [
@@ -129,7 +129,7 @@ def overview() -> None:
         e.append(frame(x, 440, w, 400, en, zh, display=target))
         for i, t in enumerate(kpis):
             e.append({"type": "value", "at": [x + 12, 630 + i * ROW], "size": [w - 24, 24], "tag": t, "describe": True})
-        e.append(nav(x + 12, 792, target, en, zh))
+        e.append({**nav(x + 12, 792, target, en, zh), "size": [min(240, w - 24), 34]})
     e += [
         sym("tank", 60, 490, 80, 110, unit="OX", tag="OX.LOX_LEVEL"),
         sym("fan", 190, 510, 80, 80, unit="OX.COMP", tag="OX.COMP.STATE"),
@@ -157,7 +157,7 @@ def overview() -> None:
 
 def unit_display(name: str, head: dict[str, Any], elements: Elements) -> None:
     head = {"level": 2, "parent": "overview", **head}
-    write(name, head, [nav(1640, 10, "overview", "Plant overview", "全厂总貌"), *elements])
+    write(name, head, [nav(1620, 10, "overview", "Plant overview", "全厂总貌"), *elements])
 
 
 def blending() -> None:
@@ -232,15 +232,15 @@ def converters() -> None:
             nav(x + 20, 790, f"psc{n}", f"Converter {n} detail", f"{n}号转炉详情"),
             alarm(x + 490, 60, [f"{p}.T_BATH", f"{p}.BLAST_FLOW", f"{p}.OFFGAS_SO2", f"{p}.BLOWER.STATE", f"{p}.BATCHES"]),
         ]
-    e.append(nav(1400, 10, "af", "Anode furnaces", "阳极炉"))
+    e.append(nav(1440, 10, "af", "Anode furnaces", "阳极炉"))
     unit_display("30_psc", {"id": "psc", "title_en": "Converters", "title_zh": "吹炼", "key": "F4"}, e)
 
 
 def converter_detail(n: int) -> None:
     p = f"PSC{n}"
     e: Elements = [
-        nav(1640, 10, "overview", "Plant overview", "全厂总貌"),
-        nav(1460, 10, "psc", "Converters", "吹炼"),
+        nav(1620, 10, "overview", "Plant overview", "全厂总貌"),
+        nav(1440, 10, "psc", "Converters", "吹炼"),
         frame(20, 50, 820, 560, f"Converter {n} vessel", f"{n}号转炉炉体"),
         sym("converter", 160, 110, 520, 330, unit=p, tag=f"{p}.STATE"),
         state(60, 470, f"{p}.STATE", 400),
@@ -263,7 +263,7 @@ def converter_detail(n: int) -> None:
     ]
     others = [m for m in (1, 2, 3) if m != n]
     for k, m in enumerate(others):
-        e.append(nav(1280 - 180 * k, 10, f"psc{m}", f"Converter {m}", f"{m}号转炉"))
+        e.append(nav(1260 - 180 * k, 10, f"psc{m}", f"Converter {m}", f"{m}号转炉"))
     head = {"id": f"psc{n}", "level": 3, "parent": "psc", "title_en": f"Converter {n} detail", "title_zh": f"{n}号转炉详情"}
     write(f"31_psc{n}", head, e)
 
@@ -332,9 +332,9 @@ def tankhouse() -> None:
 def tankhouse_section(s: int) -> None:
     cells = [f"TH.S{s}.C{c:02d}.V" for c in range(1, 41)]
     e: Elements = [
-        nav(1640, 10, "overview", "Plant overview", "全厂总貌"),
-        nav(1460, 10, "th", "Tankhouse", "电解"),
-        nav(1280, 10, f"th_s{3 - s}", f"Section {3 - s} cells", f"{3 - s}工段电解槽"),
+        nav(1620, 10, "overview", "Plant overview", "全厂总貌"),
+        nav(1440, 10, "th", "Tankhouse", "电解"),
+        nav(1260, 10, f"th_s{3 - s}", f"Section {3 - s} cells", f"{3 - s}工段电解槽"),
         frame(20, 50, 1760, 500, "Cell voltages (V)", "槽电压 (V)"),
         {"type": "bars", "at": [40, 100], "size": [1720, 430], "tags": cells},
         sym("cell_row", 40, 570, 1100, 80, unit=f"TH.S{s}", tags=cells),
@@ -373,7 +373,7 @@ def acid() -> None:
         *analogs(940, 470, ["AP.ACID_RATE", "AP.TAIL_SO2", "AP.ABS_ACID", "AP.BLOWER.SPEED", "AP.BLOWER.SPEED_SP",
                             "AP.BLOWER.VIB", "AP.BLOWER.CURRENT"], 820),
         alarm(1730, 60, ["AP.CONV_TOT", "AP.TAIL_SO2", "AP.DEW_POINT", "AP.BED1_TIN", "AP.BLOWER.STATE", "AP.ACID_TANK"]),
-        nav(1460, 10, "smf", "Flash smelting", "闪速熔炼"),
+        nav(1440, 10, "smf", "Flash smelting", "闪速熔炼"),
     ]
     unit_display("60_ap", {"id": "ap", "title_en": "Acid plant", "title_zh": "制酸", "key": "F7"}, e)
 

@@ -34,6 +34,10 @@ def main() -> int:
         return [x for x in app.topLevelWidgets() if isinstance(x, QMainWindow) and x.isVisible()]
 
     def prepare() -> None:
+        if not windows():  # a slow start (loaded machine): wait for the window, then start the clock
+            QTimer.singleShot(1000, prepare)
+            return
+        QTimer.singleShot(int(args.wait * 1000 * 0.4), grab)
         for window in windows():
             window.resize(w, h)
             if args.snippet:
@@ -47,7 +51,6 @@ def main() -> int:
         app.closeAllWindows()
 
     QTimer.singleShot(int(args.wait * 1000 * 0.6), prepare)
-    QTimer.singleShot(int(args.wait * 1000), grab)
     from app.cli import main as crucible
 
     return crucible(rest)

@@ -198,7 +198,7 @@ class Faceplate(QWidget):
         self.tags = [t for t in layout.tags.values() if t.unit_id == unit_id]
         self.values: dict[str, TagValue] = {t.name: v for t in self.tags if (v := bridge.store.get(t.name)) is not None}
         self._value_labels: dict[str, QLabel] = {}
-        self._pending: set[asyncio.Future[object]] = set()
+        self._pending: set[asyncio.Future[WriteResult | None]] = set()
 
         names = {t.name for t in self.tags}
         self.setpoints = [t for t in self.tags if t.writable and t.data_type is not DataType.BOOL]
@@ -258,7 +258,7 @@ class Faceplate(QWidget):
         self.setpoint_box = QGroupBox()
         sp_grid = QGridLayout(self.setpoint_box)
         self.setpoint_buttons: dict[str, QPushButton] = {}
-        self._sp_rows: list[tuple[QLabel, QLabel, TagDef]] = []
+        self._sp_rows: list[tuple[QLabel, QPushButton, TagDef]] = []
         for row, tag in enumerate(self.setpoints):
             desc, current, rng, button = QLabel(), QLabel(), QLabel(), QPushButton()
             low, high = write_range(tag)

@@ -7,7 +7,7 @@ import platform
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu
 
@@ -30,7 +30,7 @@ class DisplayMenu:
     """The Display menu of a window showing a :class:`DisplayPanel`: back/forward/up, every
     display by level (function keys on the level-2 ones), open in a new window."""
 
-    def __init__(self, window: QMainWindow, menu: QMenu, panel: DisplayPanel, new_window: Callable[[], None]) -> None:
+    def __init__(self, window: QMainWindow, menu: QMenu, panel: DisplayPanel, new_window: Callable[[], object]) -> None:
         self.menu = menu
         self.panel = panel
         self.back = QAction(window)
@@ -195,6 +195,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
+        else:  # first start: the process display gets the room, docks a strip at the edge
+            bottom = [d for n, d in self.docks.items() if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+            if bottom:
+                self.resizeDocks(bottom, [240] * len(bottom), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())

@@ -85,7 +85,11 @@ CONVERTER_TILT = {
 
 
 def tr_state(name: str) -> str:
-    return QCoreApplication.translate("State", name)
+    """A state name for the screen: translated, or in English "COPPER_BLOW" -> "Copper blow"."""
+    text = QCoreApplication.translate("State", name)
+    if text == name and name.isupper():
+        return name.replace("_", " ").capitalize()
+    return text
 
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text") calls
