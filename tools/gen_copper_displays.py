@@ -147,11 +147,11 @@ def overview() -> None:
         pipe((1000, 545), (1020, 545), arrow=True),
         pipe((490, 545), (520, 545), arrow=True),
     ]
-    e.append(alarm(315, 450, ["OX.PURITY", "OX.P_OUT", "OX.LOX_LEVEL", "OX.COMP.STATE"]))
-    e.append(alarm(705, 450, ["SF.REC", "SF.TAIL_CU", "SF.MILL.MOTOR.STATE"]))
-    e.append(alarm(1045, 450, ["AP.CONV_TOT", "AP.TAIL_SO2", "AP.BED1_TIN", "AP.DEW_POINT", "AP.BLOWER.STATE"]))
-    e.append(alarm(1405, 450, ["PD.MAIN.F", "PD.MAIN.V", "WT.CW_P", "WT.PH_OUT", "WT.P1.STATE", "WT.P2.STATE"]))
-    e.append(alarm(1745, 450, ["HSE.AMBIENT_SO2"]))
+    e.append(alarm(305, 450, ["OX.PURITY", "OX.P_OUT", "OX.LOX_LEVEL", "OX.COMP.STATE"]))
+    e.append(alarm(655, 450, ["SF.REC", "SF.TAIL_CU", "SF.MILL.MOTOR.STATE"]))
+    e.append(alarm(1035, 450, ["AP.CONV_TOT", "AP.TAIL_SO2", "AP.BED1_TIN", "AP.DEW_POINT", "AP.BLOWER.STATE"]))
+    e.append(alarm(1395, 450, ["PD.MAIN.F", "PD.MAIN.V", "WT.CW_P", "WT.PH_OUT", "WT.P1.STATE", "WT.P2.STATE"]))
+    e.append(alarm(1735, 450, ["HSE.AMBIENT_SO2"]))
     write("01_overview", {"id": "overview", "level": 1, "title_en": "Plant overview", "title_zh": "全厂总貌", "key": "F1"}, e)
 
 

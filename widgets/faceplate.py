@@ -33,7 +33,7 @@ from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.writes import WriteRequest, WriteResult
 from widgets.store_bridge import StoreBridge
-from widgets.symbols import FAULT_STATES, look_of, tr_state
+from widgets.symbols import FAULT_STATES, look_of, tr_state, tr_unit
 
 #: (parent, tag, old text, new text) -> True to go ahead
 ConfirmHook = Callable[[QWidget, TagDef, str, str], bool]
@@ -58,7 +58,7 @@ def format_with_unit(tag: TagDef, value: object) -> str:
         return tr_state(shown)
     if tag.data_type is DataType.BOOL:
         return translate("Faceplate", "ON") if value else translate("Faceplate", "OFF")
-    return f"{shown} {tag.eng_unit}".rstrip()
+    return f"{shown} {tr_unit(tag.eng_unit)}".rstrip()
 
 
 def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:

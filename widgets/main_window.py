@@ -83,7 +83,8 @@ class DisplayWindow(QMainWindow):
         super().__init__()
         self.main = main
         self.setObjectName("DisplayWindow")
-        self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language, main.alarm_limits)
+        self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language,
+                                  lambda tag: main.alarm_limits(tag))
         self.setCentralWidget(self.panel)
         self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.panel, lambda: main.open_display_window(self.panel))
         self.panel.sig_display_changed.connect(lambda _id: self.retranslate())

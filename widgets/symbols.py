@@ -76,6 +76,17 @@ STATE_NAMES = (
     QT_TRANSLATE_NOOP("State", "FAULT"), QT_TRANSLATE_NOOP("State", "ON"), QT_TRANSLATE_NOOP("State", "OFF"),
 )
 
+# Engineering units that are words; the rest (°C, t/h, Nm³/h) read the same in every language.
+UNIT_WORDS = (
+    QT_TRANSLATE_NOOP("Unit", "persons"), QT_TRANSLATE_NOOP("Unit", "count"),
+    QT_TRANSLATE_NOOP("Unit", "batches"), QT_TRANSLATE_NOOP("Unit", "ratio"),
+)
+
+
+def tr_unit(unit: str) -> str:
+    return QCoreApplication.translate("Unit", unit) if unit in UNIT_WORDS else unit
+
+
 # Converter tilt by stage (degrees, positive = mouth towards the aisle): blowing upright,
 # charging and skimming rolled out, pouring rolled furthest.
 CONVERTER_TILT = {
@@ -393,7 +404,7 @@ class ValueItem(BoundItem):
         shown = tag.format_value(value.value)
         if tag.data_type is DataType.STATE:
             return tr_state(shown)
-        return f"{shown} {tag.eng_unit}".rstrip()
+        return f"{shown} {tr_unit(tag.eng_unit)}".rstrip()
 
     def paint_value(self, p: QPainter, vrect: QRectF) -> None:
         look = self._look

@@ -366,4 +366,23 @@
         <translation>无数据</translation>
     </message>
 </context>
+<context>
+    <name>Unit</name>
+    <message>
+        <source>persons</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>个</translation>
+    </message>
+    <message>
+        <source>batches</source>
+        <translation>炉次</translation>
+    </message>
+    <message>
+        <source>ratio</source>
+        <translation>比值</translation>
+    </message>
+</context>
 </TS>
