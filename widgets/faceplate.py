@@ -145,6 +145,8 @@ class TrendPlot(QWidget):
         self.plot.setYRange(tag.eu_low, tag.eu_high)
         self.plot.getAxis("left").setTextPen("#1e1e1e")
         self.plot.getAxis("bottom").setTextPen("#1e1e1e")
+        self.plot.getAxis("bottom").setLabel("s")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         if tag.normal_low is not None and tag.normal_high is not None:
             band = pg.LinearRegionItem((tag.normal_low, tag.normal_high), orientation="horizontal", movable=False,
                                        brush=pg.mkBrush(150, 150, 150, 90), pen=pg.mkPen(None))
@@ -204,7 +206,9 @@ class Faceplate(QWidget):
         self.setpoints = [t for t in self.tags if t.writable and t.data_type is not DataType.BOOL]
         self.commands = [t for t in self.tags if t.writable and t.data_type is DataType.BOOL and t.name.endswith(".CMD")]
         self.mode_tag = next((layout.tags[n] for n in (f"{unit_id}.MODE",) if n in layout.tags), None)
-        shown = [t for t in self.tags if not t.writable and t.data_type is not DataType.BOOL and t.name != (self.mode_tag.name if self.mode_tag else "")]
+        in_commands = {t.name[: -len(".CMD")] + ".STATE" for t in self.commands}
+        skip = in_commands | ({self.mode_tag.name} if self.mode_tag else set())
+        shown = [t for t in self.tags if not t.writable and t.data_type is not DataType.BOOL and t.name not in skip]
         measured = [layout.tags[t.setpoint_of] for t in self.setpoints if t.setpoint_of in layout.tags]
         trend_tag = next(iter(measured), None) or next((t for t in shown if t.data_type is DataType.FLOAT and t.normal_low is not None), None)
 

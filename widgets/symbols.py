@@ -767,7 +767,12 @@ class EquipmentItem(BoundItem):
         w, h = self.w, self.h
         p.save()
         p.translate(w / 2, h / 2)
-        p.rotate(self.tilt_angle())
+        angle = self.tilt_angle()
+        p.rotate(angle)
+        # rolled out, the vessel stands on end: shrink it so it stays inside its own rectangle
+        sin = abs(math.sin(math.radians(angle)))
+        fit = 1.0 - (1.0 - min(1.0, h / w)) * sin
+        p.scale(fit, fit)
         body = QRectF(-w * 0.45, -h * 0.32, w * 0.9, h * 0.64)
         p.drawRoundedRect(body, h * 0.3, h * 0.3)
         p.drawRect(QRectF(-w * 0.1, -h * 0.47, w * 0.2, h * 0.16))  # mouth
