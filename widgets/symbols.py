@@ -308,6 +308,7 @@ class TextItem(BoundItem):
         return 200.0, 22.0
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(TEXT)
         p.setFont(font(int(self.element.options.get("font", 14)), bool(self.element.options.get("bold", False))))
         p.drawText(QRectF(0, 0, self.w, self.h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -325,6 +326,7 @@ class FrameItem(BoundItem):
         return bool(self.element.options.get("display"))
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(QPen(EQUIP_EDGE if self._hover else FRAME, 1.5))
         p.setBrush(QColor("#c2c2c2"))
         p.drawRoundedRect(QRectF(0, 0, self.w, self.h), 4, 4)
@@ -343,6 +345,7 @@ class NavItem(BoundItem):
         return 170.0, 34.0
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = QRectF(0, 0, self.w, self.h)
         p.setPen(QPen(EQUIP_EDGE, 1.2))
         p.setBrush(QColor("#d6d6d6") if self._hover else QColor("#bcbcbc"))
@@ -408,6 +411,7 @@ class ValueItem(BoundItem):
 
     def paint_value(self, p: QPainter, vrect: QRectF) -> None:
         look = self._look
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp boxes, and cheaper
         p.setPen(VALUE_BOX_PEN)
         p.setBrush(VALUE_BOX_BRUSH)
         p.drawRect(vrect)
@@ -522,6 +526,7 @@ class AnalogItem(ValueItem):
                 p.drawText(QRectF(lx - 10, bar.top() - 14, 20, 12), Qt.AlignmentFlag.AlignCenter, name)
         px = self._pointer
         if px is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             y = bar.top()
             pointer = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
             if look == "good":
@@ -544,6 +549,7 @@ class BarsItem(BoundItem):
         self.update()
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         names = self.element.tags
         tags = [self.ctx.tags[n] for n in names]
         low = min(t.eu_low for t in tags)
@@ -626,6 +632,7 @@ class AlarmItem(BoundItem):
         return best, count
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         priority, count = self.state()
         s = min(self.w, self.h) - 10
         cx, cy = self.w / 2, s / 2 + 2
@@ -671,6 +678,7 @@ class PipeItem(BoundItem):
         return self._rect
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         pts = [QPointF(x, y) for x, y in self.element.points]
         p.setPen(QPen(LINE, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin))
         p.setBrush(Qt.BrushStyle.NoBrush)
