@@ -580,6 +580,11 @@ class BarsItem(BoundItem):
         label_every = 1 if slot > 40 else 5
         for i, (name, tag) in enumerate(zip(names, tags, strict=True)):
             x = left + i * slot + (slot - bw) / 2
+            if (i + 1) % label_every == 0 or i == 0:
+                p.setPen(MUTED)
+                p.setFont(font(11))
+                short = name.split(".")[-2] if name.count(".") >= 2 else name.split(".")[-1]
+                p.drawText(QRectF(left + i * slot - 10, bottom + 2, slot + 20, 20), Qt.AlignmentFlag.AlignCenter, short)
             value = self.values.get(name)
             look = look_of(value)
             if look == "no_data" or value is None or value.value is None:
@@ -604,11 +609,6 @@ class BarsItem(BoundItem):
                 p.setBrush(QColor("#000000"))
                 tip = yv - 10 if v >= (tag.normal_high or v) else yv - 10
                 p.drawPolygon(QPolygonF([QPointF(x + bw / 2 - 5, tip - 6), QPointF(x + bw / 2 + 5, tip - 6), QPointF(x + bw / 2, tip + 2)]))
-            if (i + 1) % label_every == 0 or i == 0:
-                p.setPen(MUTED)
-                p.setFont(font(11))
-                short = name.split(".")[-2] if name.count(".") >= 2 else name.split(".")[-1]
-                p.drawText(QRectF(left + i * slot - 10, bottom + 2, slot + 20, 20), Qt.AlignmentFlag.AlignCenter, short)
 
 
 class AlarmItem(BoundItem):

@@ -66,3 +66,19 @@ def test_broken_yaml_names_the_line(layout: PlantLayout, tmp_path: Path) -> None
     with pytest.raises(DisplayError) as err:
         load_displays(layout, tmp_path / "d")
     assert err.value.problems[0].startswith(f"{tmp_path / 'd' / 'b.yaml'}:3:")
+
+
+def test_validate_checks_the_displays_too(layout: PlantLayout, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from app.cli import main
+
+    assert main(["validate", str(layout.folder)]) == 0
+    assert "14 displays" in capsys.readouterr().out
+    copy = tmp_path / "plant"
+    shutil.copytree(layout.folder, copy)
+    broken = copy / "displays" / "30_psc.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("tag: PSC2.T_BATH", "tag: PSC2.T_BATHX", 1), encoding="utf-8")
+    assert main(["validate", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken}:" in out and "unknown tag 'PSC2.T_BATHX'" in out
