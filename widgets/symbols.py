@@ -244,7 +244,12 @@ class BoundItem(QGraphicsItem):
 
     def refresh(self) -> bool:
         """Recompute what the item shows from its values; True when that changed."""
-        self._look = worst_look([look_of(v) for v in self.values.values()])
+        values = self.values
+        if len(values) == 1:  # the common case: one tag, one look
+            for v in values.values():
+                self._look = look_of(v)
+        else:
+            self._look = worst_look([look_of(v) for v in values.values()])
         return True
 
     def value_of(self, name: str | None = None) -> TagValue | None:
@@ -387,6 +392,7 @@ class ValueItem(BoundItem):
         self._desc = elide(text, 14, max(10.0, self.w - value_w - 6)) if wants_desc else ""
         self._vrect = QRectF(self.w - value_w, 0, value_w, self.h)
         self._drect = QRectF(0, 0, self.w - value_w - 6, self.h)
+        self._desc_pos = QPointF(0, self._drect.center().y() + 5)
         self._text = ""
         self.refresh()
         self.update()
@@ -396,6 +402,10 @@ class ValueItem(BoundItem):
         super().refresh()
         self._text = self.text()
         self._text_w = text_width(self._text, VALUE_PX, self._look == "good")
+        vrect = self._vrect
+        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
+        self._text_pos = QPointF(max(vrect.left() + 2, vrect.right() - 18 - self._text_w),
+                                 vrect.center().y() + VALUE_PX * 0.36)
         return (self._look, self._text) != before
 
     def text(self) -> str:
@@ -411,15 +421,10 @@ class ValueItem(BoundItem):
 
     def paint_value(self, p: QPainter, vrect: QRectF) -> None:
         look = self._look
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp boxes, and cheaper
-        p.setPen(VALUE_BOX_PEN)
-        p.setBrush(VALUE_BOX_BRUSH)
-        p.drawRect(vrect)
+        p.fillRect(vrect, VALUE_BOX_BRUSH)  # a lighter field; the fewest painter calls per value
         p.setPen(LOOK_COLOUR[look])
         p.setFont(font(VALUE_PX, look == "good"))
-        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
-        x = max(vrect.left() + 2, vrect.right() - 18 - self._text_w)
-        p.drawText(QPointF(x, vrect.center().y() + VALUE_PX * 0.36), self._text)
+        p.drawText(self._text_pos, self._text)
         if look != "good":
             self.paint_quality(p, vrect)
 
@@ -427,7 +432,7 @@ class ValueItem(BoundItem):
         if self._desc:
             p.setPen(MUTED)
             p.setFont(font(14))
-            p.drawText(QPointF(0, self._drect.center().y() + 5), self._desc)
+            p.drawText(self._desc_pos, self._desc)
         self.paint_value(p, self._vrect)
 
 
@@ -470,6 +475,7 @@ class AnalogItem(ValueItem):
         self._desc = elide(text, 14, max(10.0, self.w - value_w - 6))
         self._vrect = QRectF(self.w - value_w, 0, value_w, min(21.0, self.h * 0.5))
         self._drect = QRectF(0, 0, self.w - value_w - 6, min(20.0, self.h * 0.5))
+        self._desc_pos = QPointF(0, self._drect.center().y() + 5)
         x0, x1 = 4.0, self.w - 4.0
         y = self.h - min(14.0, self.h * 0.35)
         self._bar = QRectF(x0, y, x1 - x0, min(10.0, self.h * 0.25))
@@ -497,7 +503,9 @@ class AnalogItem(ValueItem):
         self._pointer = None
         self._priority = 0
         if value is not None and isinstance(value.value, int | float) and self._tag is not None:
-            self._pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
+            px = self._pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
+            y = self._bar.top()
+            self._pointer_shape = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
             if self._look == "good":
                 self._priority = alarm_priority(self._tag, value, self.limits() or None)
         return (self._look, self._text, self._pointer) != before
@@ -506,16 +514,15 @@ class AnalogItem(ValueItem):
         look = self._look
         p.setFont(font(14))
         p.setPen(MUTED)
-        p.drawText(QPointF(0, self._drect.center().y() + 5), self._desc)
+        p.drawText(self._desc_pos, self._desc)
         self.paint_value(p, self._vrect)
         bar = self._bar
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(SCALE_PEN)
         p.setBrush(SCALE)
         p.drawRect(bar)
         if self._band is not None:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(BAND)
-            p.drawRect(self._band)
+            p.fillRect(self._band, BAND)
         limits = self.limits()
         if limits:
             p.setFont(font(10, True))
@@ -527,8 +534,7 @@ class AnalogItem(ValueItem):
         px = self._pointer
         if px is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            y = bar.top()
-            pointer = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
+            pointer = self._pointer_shape
             if look == "good":
                 p.setPen(POINTER_PEN)
                 p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else QColor("#000000"))
