@@ -393,6 +393,7 @@ class ValueItem(BoundItem):
         self._vrect = QRectF(self.w - value_w, 0, value_w, self.h)
         self._drect = QRectF(0, 0, self.w - value_w - 6, self.h)
         self._desc_pos = QPointF(0, self._drect.center().y() + 5)
+        self._prepare_format()
         self._text = ""
         self.refresh()
         self.update()
@@ -408,12 +409,26 @@ class ValueItem(BoundItem):
                                  vrect.center().y() + VALUE_PX * 0.36)
         return (self._look, self._text) != before
 
+    def _prepare_format(self) -> None:
+        """Decimals and unit suffix, once: thousands of values are re-formatted every second."""
+        tag = self._tag
+        self._decimals = -1
+        self._suffix = ""
+        if tag is not None and tag.data_type is DataType.FLOAT:
+            span = abs(tag.eu_high - tag.eu_low)
+            self._decimals = 0 if span >= 1000 else 1 if span >= 50 else 2 if span >= 2 else 3
+            unit = tr_unit(tag.eng_unit)
+            self._suffix = f" {unit}" if unit else ""
+
     def text(self) -> str:
         """The value as shown (with unit), or the no-data text."""
         tag = self._tag
         value = self.values.get(self.element.tag)
         if value is None or value.value is None or tag is None:
             return self._no_data
+        v = value.value
+        if self._decimals >= 0 and type(v) is float and v == v:  # a float, not NaN: the fast path
+            return f"{v:.{self._decimals}f}{self._suffix}"
         shown = tag.format_value(value.value)
         if tag.data_type is DataType.STATE:
             return tr_state(shown)
@@ -476,6 +491,7 @@ class AnalogItem(ValueItem):
         self._vrect = QRectF(self.w - value_w, 0, value_w, min(21.0, self.h * 0.5))
         self._drect = QRectF(0, 0, self.w - value_w - 6, min(20.0, self.h * 0.5))
         self._desc_pos = QPointF(0, self._drect.center().y() + 5)
+        self._prepare_format()
         x0, x1 = 4.0, self.w - 4.0
         y = self.h - min(14.0, self.h * 0.35)
         self._bar = QRectF(x0, y, x1 - x0, min(10.0, self.h * 0.25))
