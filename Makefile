@@ -30,9 +30,9 @@ lint: setup
 	$(VENV)/bin/ruff check app widgets tests bench tools
 	$(VENV)/bin/mypy app
 
+# Refresh resources/translations/*.ts from widgets/ + app/main.py, compile the .qm, list gaps.
 translations: setup
-	$(VENV)/bin/pyside6-lupdate $$(find widgets app -name '*.py' | sort) -ts resources/translations/crucible_zh_CN.ts
-	$(VENV)/bin/pyside6-lrelease resources/translations/crucible_zh_CN.ts -qm resources/translations/crucible_zh_CN.qm
+	$(PY) tools/translations.py
 
 bench: setup
 	for b in bench/*.py; do $(PY) $$b || exit 1; done

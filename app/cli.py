@@ -101,7 +101,19 @@ def _validate(path: Path) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
         return 1
-    print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, {len(alarms)} alarms")
+    displays: dict[str, object] = {}
+    if (Path(path) / "displays").is_dir():
+        from app.core.displays import DisplayError, load_displays
+
+        try:
+            displays = dict(load_displays(layout))
+        except DisplayError as exc:
+            for problem in exc.problems:
+                print(problem)
+            print(f"{len(exc.problems)} problem(s) in the displays of {path}", file=sys.stderr)
+            return 1
+    print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, "
+          f"{len(alarms)} alarms, {len(displays)} displays")
     return 0
 
 

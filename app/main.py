@@ -30,9 +30,10 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def choose_language(requested: str | None, settings: Settings) -> str:
-    """``--language``, else the setting, else the system locale (zh* -> zh_CN, else en)."""
-    choice = requested or settings.language
+def choose_language(requested: str | None, settings: Settings, last_used: str = "") -> str:
+    """``--language``, else the setting, else the last choice from the Language menu, else
+    the system locale (zh* -> zh_CN, else en)."""
+    choice = requested or settings.language or last_used
     if not choice:
         choice = os.environ.get("LC_ALL") or os.environ.get("LANG") or (locale.getlocale()[0] or "")
     return "zh_CN" if choice.lower().startswith("zh") else "en"
@@ -83,7 +84,10 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     app.setApplicationName("Crucible")
     app.setOrganizationName("Crucible")
     apply_theme(app)
-    language = choose_language(args.language, settings)
+    from PySide6.QtCore import QSettings
+
+    last_used = QSettings("Crucible", "Crucible").value("main/language", "")
+    language = choose_language(args.language, settings, str(last_used or ""))
     translations = Translations(app)
     translations.install(language)
     from app.alarms.definitions import AlarmDefinitionError

@@ -103,6 +103,7 @@ class Runtime:
         self, layout: PlantLayout, endpoint_override: str | None = None, db_url: str = "", console: str = ""
     ) -> None:
         self.layout = layout
+        self.console = console or os.uname().nodename
         self.store = TagStore(layout.tags.values())
         self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit hook: alarms.audit = ...
         self.drivers: list[OpcUaDriver] = []

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+import platform
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu
 
 from app import __version__
+from app.alarms.definitions import limits_by_tag
+from app.core.displays import Display, DisplayError, display_for, load_displays
+from app.core.tags import TagDef
 from app.io.health import ConnectionHealth, LinkState
+from app.io.writes import WriteRequest
 from app.runtime import Runtime
 from app.security.context import Security
 from widgets.alarm_panels import add_alarm_panels
+from widgets.display_panel import DisplayPanel, LimitsProvider
+from widgets.faceplate import (
+    ConfirmHook,
+    CriticalHook,
+    Faceplate,
+    FaceplateWindow,
+    plain_confirm,
+    plain_critical,
+)
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import TagBrowserPanel
@@ -22,6 +38,86 @@ if TYPE_CHECKING:
     from widgets.security_ui import SecurityUi
 
 STATE_VERSION = 1
+log = logging.getLogger(__name__)
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
+
+
+class DisplayMenu:
+    """The Display menu of a window showing a :class:`DisplayPanel`: back/forward/up, every
+    display by level (function keys on the level-2 ones), open in a new window."""
+
+    def __init__(self, window: QMainWindow, menu: QMenu, panel: DisplayPanel, new_window: Callable[[], object]) -> None:
+        self.menu = menu
+        self.panel = panel
+        self.back = QAction(window)
+        self.back.setShortcut(QKeySequence("Alt+Left"))
+        self.back.triggered.connect(panel.back)
+        self.forward = QAction(window)
+        self.forward.setShortcut(QKeySequence("Alt+Right"))
+        self.forward.triggered.connect(panel.forward)
+        self.up = QAction(window)
+        self.up.setShortcut(QKeySequence("Alt+Up"))
+        self.up.triggered.connect(panel.up)
+        self.new_window = QAction(window)
+        self.new_window.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_window.triggered.connect(new_window)
+        for action in (self.back, self.forward, self.up):
+            menu.addAction(action)
+        menu.addSeparator()
+        self.display_actions: dict[str, QAction] = {}
+        self.level_menus: dict[int, QMenu] = {}
+        for display in panel.displays.values():
+            target = menu if display.level <= 2 else self.level_menus.get(display.level)
+            if target is None:
+                target = self.level_menus[display.level] = menu.addMenu("")
+            action = QAction(window)
+            if display.key:
+                action.setShortcut(QKeySequence(display.key))
+            action.triggered.connect(lambda _=False, d=display.id: panel.show_display(d))
+            target.addAction(action)
+            self.display_actions[display.id] = action
+        menu.addSeparator()
+        menu.addAction(self.new_window)
+
+    def retranslate(self, language: str) -> None:
+        self.menu.setTitle(QCoreApplication.translate("DisplayMenu", "&Display"))
+        self.back.setText(QCoreApplication.translate("DisplayMenu", "&Back"))
+        self.forward.setText(QCoreApplication.translate("DisplayMenu", "&Forward"))
+        self.up.setText(QCoreApplication.translate("DisplayMenu", "&Up to parent display"))
+        self.new_window.setText(QCoreApplication.translate("DisplayMenu", "Open in &new window"))
+        for level, sub in self.level_menus.items():
+            sub.setTitle(QCoreApplication.translate("DisplayMenu", "Level {n} details").format(n=level))
+        for display_id, action in self.display_actions.items():
+            display = self.panel.displays[display_id]
+            action.setText(display.title(language))
+
+
+class DisplayWindow(QMainWindow):
+    """A further window with its own display and history (for a second monitor)."""
+
+    def __init__(self, main: MainWindow, display_id: str) -> None:
+        super().__init__()
+        self.main = main
+        self.setObjectName("DisplayWindow")
+        self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language,
+                                  lambda tag: main.alarm_limits(tag))
+        self.setCentralWidget(self.panel)
+        self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.panel, lambda: main.open_display_window(self.panel))
+        self.panel.sig_display_changed.connect(lambda _id: self.retranslate())
+        self.panel.sig_faceplate_requested.connect(main.open_faceplate)
+        self.panel.show_display(display_id)
+        self.resize(1600, 900)
+
+    def retranslate(self) -> None:
+        self.panel.set_language(self.main.language)
+        self.display_menu.retranslate(self.main.language)
+        self.setWindowTitle(f"{self.panel.title()} - Crucible")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.panel.close_panel()
+        if self in self.main.display_windows:
+            self.main.display_windows.remove(self)
+        super().closeEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -40,6 +136,22 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.setObjectName("MainWindow")
         self.resize(1600, 900)
+        # Hooks the security and alarm modules replace (see widgets/faceplate.py):
+        self.confirm_write: ConfirmHook = plain_confirm
+        self.confirm_critical: CriticalHook = plain_critical
+        self.user: Callable[[], str] = lambda: ""
+        limits = limits_by_tag(runtime.alarms.definitions)
+        self.alarm_limits: LimitsProvider = lambda tag: limits.get(tag)
+        self.faceplates: dict[str, FaceplateWindow] = {}
+        self.display_windows: list[DisplayWindow] = []
+        try:
+            self.displays: dict[str, Display] = load_displays(runtime.layout)
+        except DisplayError as exc:
+            log.error("the displays of %s have mistakes:\n%s", runtime.layout.folder, exc)
+            self.displays = {}
+        self.display_panel = DisplayPanel(runtime.layout, self.displays, self.bridge, language,
+                                          lambda tag: self.alarm_limits(tag))
+        self.setCentralWidget(self.display_panel)
 
         self._file_menu = self.menuBar().addMenu("")
         self._view_menu = self.menuBar().addMenu("")
@@ -47,15 +159,39 @@ class MainWindow(QMainWindow):
         self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self._quit_action.triggered.connect(self.close)
         self._file_menu.addAction(self._quit_action)
+        self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.display_panel,
+                                        lambda: self.open_display_window(self.display_panel))
+        self._language_menu = self.menuBar().addMenu("")
+        self._language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGE_NAMES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == language)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            self._language_group.addAction(action)
+            self._language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.display_panel.sig_display_changed.connect(self._on_display_changed)
+        self.display_panel.sig_faceplate_requested.connect(self.open_faceplate)
 
         self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
-        self.alarm_list = add_alarm_panels(self)  # sig_alarm_activated(tag, time): wire to display/trend
+        self.alarm_list = add_alarm_panels(self)
+        self.alarm_list.sig_alarm_activated.connect(self._on_alarm_list_alarm_activated)
         self.security_ui: SecurityUi | None = None
         if security is not None:  # the GUI always passes it; bare windows (tests) skip it
             from widgets.security_ui import SecurityUi
 
             self.security_ui = SecurityUi(self, security)
             session = security.session
+            self.user = lambda: session.username
+
+            def signed_request(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
+                from widgets.signature_dialog import SignatureDialog
+
+                signature = SignatureDialog.ask(faceplate, session, tag, new, old, self.language)
+                return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
+
+            self.confirm_critical = signed_request
             for name in ("alarm_list", "alarm_kpi"):
                 panel = self.panels.get(name)
                 if panel is not None:
@@ -77,6 +213,8 @@ class MainWindow(QMainWindow):
         self._health_timer.setInterval(1000)
         self._health_timer.timeout.connect(self._refresh_links)
         self._health_timer.start()
+        if self.displays:
+            self.display_panel.show_display(next(iter(self.displays)))
         self.retranslate()
         self._on_clock_timeout()
         self.restore_layout()
@@ -99,6 +237,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
+        else:  # first start: the process display gets the room, docks a strip at the edge
+            bottom = [d for n, d in self.docks.items() if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+            if bottom:
+                self.resizeDocks(bottom, [240] * len(bottom), Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())
@@ -107,17 +249,91 @@ class MainWindow(QMainWindow):
 
     # --- text -----------------------------------------------------------------------
     def retranslate(self) -> None:
+        if self.display_panel.language != self.language:
+            self.display_panel.set_language(self.language)
         plant = self.runtime.layout.name(self.language)
-        self.setWindowTitle(self.tr("Crucible {version} - {plant}").format(version=__version__, plant=plant))
-        self._file_menu.setTitle(self.tr("&File"))
-        self._view_menu.setTitle(self.tr("&View"))
-        self._quit_action.setText(self.tr("&Quit"))
+        title = QCoreApplication.translate("MainWindow", "Crucible {version} - {plant}").format(version=__version__, plant=plant)
+        if self.display_panel.current is not None:
+            title = f"{self.display_panel.title()} - {title}"
+        self.setWindowTitle(title)
+        self._file_menu.setTitle(QCoreApplication.translate("MainWindow", "&File"))
+        self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
+        self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
+        self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
+        self.display_menu.retranslate(self.language)
+        for faceplate in self.faceplates.values():
+            faceplate.retranslate(self.language)
+        for window in self.display_windows:
+            window.retranslate()
         if self.security_ui is not None:
             self.security_ui.retranslate()
         for name, panel in self.panels.items():
             panel.retranslate()
             self.docks[name].setWindowTitle(panel.title())
         self._refresh_links()
+
+    def set_language(self, language: str) -> None:
+        """Switch every visible text to ``language`` ("en" or "zh_CN") while running."""
+        if self.translations is None:
+            from widgets.i18n import Translations
+
+            app = QApplication.instance()
+            if app is None:
+                return
+            self.translations = Translations(app)
+        assert hasattr(self.translations, "install")
+        self.translations.install(language)
+        self.language = language
+        self.qsettings.setValue("main/language", language)
+        if language in self.language_actions:
+            self.language_actions[language].setChecked(True)
+        for panel in self.panels.values():
+            setter = getattr(panel, "set_language", None)
+            if setter is not None:
+                setter(language)
+        self.retranslate()
+
+    # --- displays and faceplates ------------------------------------------------------
+    def _on_display_changed(self, display_id: str) -> None:
+        self.retranslate()
+
+    def open_display_window(self, source: DisplayPanel | None = None) -> DisplayWindow | None:
+        """The current display (of ``source``) in a new window, e.g. for a second monitor."""
+        source = source or self.display_panel
+        if source.current is None:
+            return None
+        window = DisplayWindow(self, source.current.id)
+        self.display_windows.append(window)
+        window.retranslate()
+        window.show()
+        return window
+
+    def _on_alarm_list_alarm_activated(self, tag_name: str, when: object) -> None:
+        """Double-click on an alarm: its unit's display and faceplate."""
+        tag = self.runtime.layout.tags.get(tag_name)
+        if tag is None:
+            return
+        display = display_for(self.displays, tag.unit_id, tag.name)
+        if display is not None:
+            self.display_panel.show_display(display)
+        self.open_faceplate(tag.unit_id)
+
+    def open_faceplate(self, unit_id: str) -> FaceplateWindow:
+        """Show the faceplate of ``unit_id`` (raise it if already open)."""
+        window = self.faceplates.get(unit_id)
+        if window is None or not window.isVisible():
+            faceplate = Faceplate(
+                self.runtime.layout, unit_id, self.bridge, self.runtime.write_path.write, self.language,
+                user=lambda: self.user(), console=self.runtime.console or platform.node(),
+                confirm_write=lambda parent, tag, old, new: self.confirm_write(parent, tag, old, new),
+                confirm_critical=lambda faceplate, tag, old, new: self.confirm_critical(faceplate, tag, old, new),
+            )
+            window = FaceplateWindow(faceplate, self)
+            self.faceplates[unit_id] = window
+            window.finished.connect(lambda _r, u=unit_id: self.faceplates.pop(u, None))
+        window.show()
+        window.raise_()
+        return window
 
     # --- status bar -----------------------------------------------------------------
     def _on_health_changed(self, health: ConnectionHealth) -> None:
@@ -133,16 +349,16 @@ class MainWindow(QMainWindow):
         if label is None:
             return
         names = {
-            LinkState.CONNECTING: self.tr("connecting"),
-            LinkState.CONNECTED: self.tr("connected"),
-            LinkState.DOWN: self.tr("DOWN"),
-            LinkState.STOPPED: self.tr("stopped"),
+            LinkState.CONNECTING: QCoreApplication.translate("MainWindow", "connecting"),
+            LinkState.CONNECTED: QCoreApplication.translate("MainWindow", "connected"),
+            LinkState.DOWN: QCoreApplication.translate("MainWindow", "DOWN"),
+            LinkState.STOPPED: QCoreApplication.translate("MainWindow", "stopped"),
         }
         text = f"{health.name}: {names[health.state]}"
         if health.state is LinkState.CONNECTED:
-            text += " · " + self.tr("{n}/s").format(n=f"{health.updates_per_s:.0f}")
+            text += " · " + QCoreApplication.translate("MainWindow", "{n}/s").format(n=f"{health.updates_per_s:.0f}")
             if health.bad_tags:
-                text += " · " + self.tr("{n} bad").format(n=health.bad_tags)
+                text += " · " + QCoreApplication.translate("MainWindow", "{n} bad").format(n=health.bad_tags)
         elif health.last_error:
             text += f" ({health.last_error})"
         label.setText(text)
@@ -158,6 +374,9 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.security_ui is not None:
             self.security_ui.teardown()
+        for window in list(self.display_windows) + list(self.faceplates.values()):
+            window.close()
+        self.display_panel.close_panel()
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
         self.bridge.close()

@@ -27,8 +27,22 @@ from widgets.store_bridge import StoreBridge
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 COL_TAG, COL_DESC, COL_VALUE, COL_UNIT, COL_QUALITY, COL_TIME, COL_AREA = range(7)
-HEADERS = ("Tag", "Description", "Value", "Unit", "Quality", "Time", "Area")
-QUALITY_TEXT = {Quality.GOOD: "Good", Quality.UNCERTAIN: "Uncertain", Quality.BAD: "Bad"}
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    return text
+
+
+HEADERS = (
+    QT_TRANSLATE_NOOP("TagTableModel", "Tag"), QT_TRANSLATE_NOOP("TagTableModel", "Description"), QT_TRANSLATE_NOOP("TagTableModel", "Value"),
+    QT_TRANSLATE_NOOP("TagTableModel", "Unit"), QT_TRANSLATE_NOOP("TagTableModel", "Quality"),
+    QT_TRANSLATE_NOOP("TagTableModel", "Time"), QT_TRANSLATE_NOOP("TagTableModel", "Area"),
+)
+QUALITY_TEXT = {
+    Quality.GOOD: QT_TRANSLATE_NOOP("TagTableModel", "Good"),
+    Quality.UNCERTAIN: QT_TRANSLATE_NOOP("TagTableModel", "Uncertain"),
+    Quality.BAD: QT_TRANSLATE_NOOP("TagTableModel", "Bad"),
+}
 
 
 def quality_text(value: TagValue | None) -> str:
@@ -153,7 +167,7 @@ class TagBrowserPanel(DockPanel):
     """Every tag, filterable by area and text."""
 
     NAME = "tag_browser"
-    TITLE = "Tag browser"
+    TITLE = QT_TRANSLATE_NOOP("TagBrowserPanel", "Tag browser")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
 
     def __init__(self, layout: PlantLayout, bridge: StoreBridge, language: str = "en") -> None:

@@ -30,7 +30,7 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
     app.setPalette(palette)
     font = QFont()
-    font.setFamilies(["Noto Sans", "Noto Sans CJK SC", "DejaVu Sans"])
+    font.setFamilies(["Noto Sans", "DejaVu Sans", "Noto Sans CJK SC"])
     font.setPointSize(10)
     app.setFont(font)
     app.setStyleSheet(QSS.read_text(encoding="utf-8"))

@@ -241,3 +241,54 @@ def test_alarm_actions_follow_the_login_roles_and_are_audited(qtbot, security: S
     entries = [(e.category, e.event_type, e.user, e.target) for e in security.audit.entries(limit=5)]
     assert (au.ALARM, "ack", "op1", panel.proxy.record(0).id) in entries
     window.close()
+
+
+async def test_critical_faceplate_write_is_signed_by_two_people_and_audited(qtbot, security: Security, layout: PlantLayout, sim_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from app.io.opcua import OpcUaDriver
+    from app.security.session import action_for
+    from tests.io.test_opcua_driver import wait_for
+    from widgets.signature_dialog import SignatureDialog
+
+    runtime = Runtime(layout)
+    driver = OpcUaDriver("sim", sim_server.endpoint, runtime.store, layout.tags.values(), publishing_ms=200)
+    runtime.drivers = [driver]
+    runtime.write_path.drivers = {"sim": driver}
+    runtime.attach_security(security.session)
+    security.session.login("op1", "furnace-42")
+    task = asyncio.create_task(driver.run())
+    asked: list[tuple[str, object]] = []
+
+    def sign(parent, session, tag, new, old=None, language="en"):  # type: ignore[no-untyped-def]
+        asked.append((tag.name, new))  # what the real dialog would collect from the two people
+        return session.sign_critical(action_for(tag), tag.name, new, "furnace-42", "lead", "converter-7",
+                                     "raise matte grade per shift plan")
+
+    monkeypatch.setattr(SignatureDialog, "ask", staticmethod(sign))
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), security=security)
+    qtbot.addWidget(window)
+    try:
+        assert await wait_for(lambda: (v := runtime.store.get("SMF.O2_ENR_SP")) is not None and v.is_good)
+        faceplate = window.open_faceplate("SMF").faceplate
+        result = await faceplate.change(layout.tags["SMF.O2_ENR_SP"], 70.0)
+        assert asked == [("SMF.O2_ENR_SP", 70.0)]
+        assert result is not None and result.ok, result
+        record = next(e for e in security.audit.entries(limit=10) if e.event_type == "setpoint_write")
+        assert (record.user, record.second_user, record.reason, record.target) == (
+            "op1", "lead", "raise matte grade per shift plan", "SMF.O2_ENR_SP")
+    finally:
+        window.close()
+        await driver.stop()
+        await task
+
+
+def test_double_clicked_alarm_calls_up_its_display_and_faceplate(qtbot, layout: PlantLayout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(Runtime(layout), settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.alarm_list.sig_alarm_activated.emit("AP.TAIL_SO2", utcnow())
+    current = window.display_panel.current
+    assert current is not None and current.level == 2 and "Acid" in current.title_en
+    assert "AP.ABS" in window.faceplates and window.faceplates["AP.ABS"].isVisible()
+    window.close()

@@ -1,0 +1,194 @@
+"""Process displays: binding, live values, quality looks, navigation, language switch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage, QPainter
+
+from app.core.displays import load_displays
+from app.core.layout import PlantLayout
+from app.core.store import TagStore
+from app.core.tags import Quality, TagValue
+from app.runtime import Runtime
+from widgets.display_panel import DisplayPanel
+from widgets.main_window import MainWindow
+from widgets.store_bridge import StoreBridge
+from widgets.symbols import AlarmItem, AnalogItem, BoundItem, EquipmentItem, ValueItem
+
+
+def value(v: object, quality: Quality = Quality.GOOD, reason: str = "") -> TagValue:
+    now = datetime.now(UTC)
+    return TagValue(v, quality, now, now, reason)  # type: ignore[arg-type]
+
+
+def render(item: BoundItem) -> QImage:
+    """What the item looks like on screen (its scene area rendered to an image)."""
+    scene = item.scene()
+    rect = item.sceneBoundingRect()
+    image = QImage(int(rect.width()) + 1, int(rect.height()) + 1, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    scene.render(painter, source=rect)
+    painter.end()
+    return image
+
+
+@pytest.fixture
+def panel(qtbot, layout: PlantLayout):  # type: ignore[no-untyped-def]
+    store = TagStore(layout.tags.values())
+    bridge = StoreBridge(store)
+    limits = {"SMF.T_PROC": {"LL": 1150.0, "L": 1200.0, "H": 1380.0, "HH": 1420.0}}
+    widget = DisplayPanel(layout, load_displays(layout), bridge, limits=limits.get)
+    qtbot.addWidget(widget)
+    widget.resize(1600, 800)
+    yield widget
+    bridge.close()
+
+
+def test_every_display_loads_and_binds_every_element_to_a_tag(panel: DisplayPanel, layout: PlantLayout) -> None:
+    for display in panel.displays.values():
+        panel.show_display(display.id)
+        scene = panel.scene
+        assert scene is not None and len(scene.bound_items) == len(display.elements)
+        assert set(scene.items_by_tag) == display.bound_tags, display.id
+        assert set(scene.items_by_tag) <= set(layout.tags)
+        bound = [item for item in scene.bound_items if item.element.bound_tags]
+        assert bound, display.id
+        for item in bound:  # before the first value, every bound element shows "no data"
+            assert item.look == "no_data", item.element.source
+            assert set(item.values) == set(item.element.bound_tags)
+        assert [i for i in scene.bound_items if isinstance(i, ValueItem) and i.text() != "no data"] == []
+
+
+def test_a_value_change_reaches_the_element_and_quality_changes_its_look(panel: DisplayPanel) -> None:
+    panel.show_display("smf")
+    store = panel.bridge.store
+    item = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AnalogItem))
+    no_data = render(item)
+    store.apply({"SMF.T_PROC": value(1301.4)})
+    panel.bridge.flush()
+    assert item.text() == "1301.4 °C" and item.look == "good"
+    good = render(item)
+    assert good != no_data
+    store.apply({"SMF.T_PROC": value(1301.4, Quality.UNCERTAIN, "stale")})
+    panel.bridge.flush()
+    assert item.look == "stale"
+    stale = render(item)
+    store.apply({"SMF.T_PROC": value(1301.4, Quality.BAD, "connection lost")})
+    panel.bridge.flush()
+    assert item.look == "bad" and item.text() == "1301.4 °C"  # the last value stays, marked
+    bad = render(item)
+    assert len({good.bits().tobytes(), stale.bits().tobytes(), bad.bits().tobytes()}) == 3
+
+
+def test_alarm_limits_drive_the_alarm_indicator_by_priority(panel: DisplayPanel) -> None:
+    panel.show_display("smf")
+    store = panel.bridge.store
+    alarm = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AlarmItem))
+    store.apply({"SMF.T_PROC": value(1300.0)})
+    panel.bridge.flush()
+    assert alarm.state() == (0, 0)
+    store.apply({"SMF.T_PROC": value(1390.0)})
+    panel.bridge.flush()
+    assert alarm.state() == (2, 1)
+    store.apply({"SMF.T_PROC": value(1430.0), "SMF.DRAFT_P": value(20.0)})  # HH; draft off its normal band
+    panel.bridge.flush()
+    assert alarm.state() == (1, 2)
+
+
+def test_converter_tilts_with_its_stage(panel: DisplayPanel, layout: PlantLayout) -> None:
+    panel.show_display("psc1")
+    converter = next(i for i in panel.scene.items_for("PSC1.STATE") if isinstance(i, EquipmentItem))
+    assert converter.tilt_angle() == 0.0
+    panel.bridge.store.apply({"PSC1.STATE": value(layout.tags["PSC1.STATE"].states.index("POURING"))})
+    panel.bridge.flush()
+    assert converter.tilt_angle() > 45
+
+
+def test_clicks_navigate_and_open_faceplates(panel: DisplayPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel.show_display("overview")
+    requested: list[str] = []
+    panel.sig_faceplate_requested.connect(requested.append)
+    nav = next(i for i in panel.scene.bound_items if i.element.type == "nav" and i.element.target == "psc")
+    panel.show()
+    qtbot.waitExposed(panel)
+    pos = panel.view.mapFromScene(nav.sceneBoundingRect().center())
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert panel.current.id == "psc"
+    converter = next(i for i in panel.scene.items_for("PSC2.STATE") if isinstance(i, EquipmentItem))
+    panel._on_element_activated(converter.element)  # on a unit display, equipment opens its faceplate
+    assert requested == ["PSC2"]
+    assert panel.back() and panel.current.id == "overview"
+    assert panel.forward() and panel.current.id == "psc"
+
+
+def test_keyboard_navigation_and_chinese(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(Runtime(layout), settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel = window.display_panel
+    panel.view.setFocus()
+    assert panel.current.id == "overview"
+    assert window.windowTitle().startswith("Plant overview - Level 1")
+    qtbot.keyClick(panel.view, Qt.Key.Key_F4)
+    assert panel.current.id == "psc"
+    assert window.windowTitle().startswith("Converters - Level 2")
+    qtbot.keyClick(panel.view, Qt.Key.Key_F6)
+    assert panel.current.id == "th"
+    qtbot.keyClick(panel.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert panel.current.id == "psc"
+    qtbot.keyClick(panel.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert panel.current.id == "th"
+    qtbot.keyClick(panel.view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert panel.current.id == "overview"
+
+    try:
+        window.set_language("zh_CN")
+        assert window.display_menu.menu.title() == "画面(&D)"
+        assert window._file_menu.title() == "文件(&F)"
+        assert window.windowTitle().startswith("全厂总貌 - 第1级")
+        assert window.display_menu.display_actions["psc"].text() == "吹炼"
+        value_item = next(i for i in panel.scene.bound_items if isinstance(i, ValueItem))
+        assert value_item.text() == "无数据"
+        assert "精矿" in value_item._desc  # tag descriptions in the chosen language
+        assert window.docks["tag_browser"].windowTitle() == "位号浏览器"
+    finally:
+        window.set_language("en")
+    assert window.display_menu.menu.title() == "&Display"
+    assert window.windowTitle().startswith("Plant overview - Level 1")
+
+
+def test_a_display_opens_in_a_new_window(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(Runtime(layout), settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.display_panel.show_display("th_s1")
+    second = window.open_display_window()
+    assert second is not None
+    qtbot.addWidget(second)
+    assert second.panel.current.id == "th_s1" and "Tankhouse section 1" in second.windowTitle()
+    second.panel.show_display("psc")  # independent of the main window
+    assert window.display_panel.current.id == "th_s1"
+    window.bridge.store.apply({"TH.S1.C05.V": value(0.29)})
+    window.bridge.flush()
+    assert all(i.value_of("TH.S1.C05.V") is not None for i in window.display_panel.scene.items_for("TH.S1.C05.V"))
+
+
+def test_a_display_called_up_again_shows_values_that_changed_while_hidden(panel: DisplayPanel) -> None:
+    store = panel.bridge.store
+    panel.show_display("smf")
+    store.apply({"SMF.T_PROC": value(1290.0)})
+    panel.bridge.flush()
+    first = panel.scene
+    panel.show_display("psc")
+    store.apply({"SMF.T_PROC": value(1311.0, Quality.UNCERTAIN, "stale")})
+    panel.bridge.flush()
+    panel.show_display("smf")
+    assert panel.scene is first  # kept built
+    item = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AnalogItem))
+    assert item.text() == "1311.0 °C" and item.look == "stale"

@@ -1,0 +1,96 @@
+"""Faceplates: setpoint entry refuses out-of-range input; writes are confirmed, performed
+against the simulator through the write path, and the read-back is shown."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+from PySide6.QtWidgets import QDialog
+
+from app.core.layout import PlantLayout
+from app.core.store import TagStore
+from app.io.opcua import OpcUaDriver
+from app.io.writes import WritePath
+from tests.io.test_opcua_driver import wait_for
+from widgets.faceplate import Faceplate, SetpointDialog
+from widgets.store_bridge import StoreBridge
+
+
+def test_out_of_range_input_is_refused_with_the_allowed_range(qtbot, layout: PlantLayout) -> None:  # type: ignore[no-untyped-def]
+    tag = layout.tags["PSC1.BLAST_SP"]
+    dialog = SetpointDialog(tag, 35000.0)
+    qtbot.addWidget(dialog)
+    assert dialog.range_label.text() == "Allowed range: 20000 to 45000 Nm³/h"
+    dialog.edit.setText("90000")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.value is None
+    assert dialog.error_label.text() == "90000 Nm³/h is outside the allowed range 20000 to 45000 Nm³/h."
+    dialog.edit.setText("lots")
+    dialog.accept()
+    assert dialog.value is None and "is not a number" in dialog.error_label.text()
+    dialog.edit.setText("33000")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.value == 33000.0
+
+
+def test_faceplate_shows_the_unit(qtbot, layout: PlantLayout) -> None:  # type: ignore[no-untyped-def]
+    bridge = StoreBridge(TagStore(layout.tags.values()))
+    faceplate = Faceplate(layout, "WT.P1", bridge, None)
+    qtbot.addWidget(faceplate)
+    assert "Cooling water pump 1" in faceplate.title_label.text()
+    assert set(faceplate.start_buttons) == {"WT.P1.CMD"} and faceplate.start_buttons["WT.P1.CMD"].text() == "Start"
+    assert faceplate._value_labels["WT.P1.VIB"].text() == "no data"
+    assert faceplate.permissives()[0].startswith("✕")  # no data yet: not healthy
+    faceplate.close_faceplate()
+    bridge.close()
+
+
+async def test_setpoint_write_is_confirmed_written_and_read_back(qtbot, layout: PlantLayout, sim_server) -> None:  # type: ignore[no-untyped-def]
+    store = TagStore(layout.tags.values())
+    driver = OpcUaDriver("sim", sim_server.endpoint, store, layout.tags.values(), publishing_ms=200)
+    task = asyncio.create_task(driver.run())
+    path = WritePath(store, {"sim": driver})
+    bridge = StoreBridge(store)
+    asked: list[tuple[str, str, str]] = []
+    answer = {"yes": True}
+
+    def confirm(parent, tag, old, new):  # type: ignore[no-untyped-def]
+        asked.append((tag.name, old, new))
+        return answer["yes"]
+
+    critical_asked: list[str] = []
+    try:
+        assert await wait_for(lambda: store.get("PSC2.BLAST_SP") is not None and store.get("PSC2.BLAST_SP").is_good)
+        faceplate = Faceplate(layout, "PSC2", bridge, path.write, user="op1", console="cr1", confirm_write=confirm,
+                              confirm_critical=lambda p, t, o, n: critical_asked.append(t.name) or None)
+        qtbot.addWidget(faceplate)
+        tag = layout.tags["PSC2.BLAST_SP"]
+        old = store.get("PSC2.BLAST_SP").value
+        result = await faceplate.change(tag, 33500.0)
+        assert asked == [("PSC2.BLAST_SP", f"{tag.format_value(old)} Nm³/h", "33500 Nm³/h")]
+        assert result is not None and result.ok and result.read_back == 33500.0, result
+        assert faceplate.result_label.text() == "Done: PSC2.BLAST_SP = 33500 Nm³/h (confirmed by read-back)"
+        assert await wait_for(lambda: store.get("PSC2.BLAST_SP").value == 33500.0)
+
+        answer["yes"] = False  # the operator says no: nothing is written
+        assert await faceplate.change(tag, 34000.0) is None
+        assert "cancelled" in faceplate.result_label.text()
+        await asyncio.sleep(0.5)
+        assert store.get("PSC2.BLAST_SP").value == 33500.0
+
+        # A critical tag goes through the critical-write hook (the security module's dialog).
+        critical = dataclasses.replace(tag, critical=True)
+        assert await faceplate.change(critical, 34000.0) is None
+        assert critical_asked == ["PSC2.BLAST_SP"]
+
+        # A refused write (the write path's own limit check) is reported, not hidden.
+        answer["yes"] = True
+        refused = await faceplate.change(tag, 90000.0)
+        assert refused is not None and not refused.ok
+        assert faceplate.result_label.text().startswith("Not done: PSC2.BLAST_SP: 90000 Nm³/h is outside")
+        faceplate.close_faceplate()
+    finally:
+        bridge.close()
+        await driver.stop()
+        await task
