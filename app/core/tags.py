@@ -80,6 +80,8 @@ class TagDef:
     critical: bool = False
     states: tuple[str, ...] = ()
     setpoint_of: str = ""  # this tag is the setpoint of that (measured) tag
+    sampling_ms: int = 0  # how often the driver samples/polls it; 0 = the connection's default
+    max_step: float | None = None  # largest change one write may make (rate-of-change check)
     source: str = field(default="", compare=False)  # "file:line" where it was defined
 
     def description(self, language: str) -> str:
