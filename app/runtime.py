@@ -19,7 +19,9 @@ from pathlib import Path
 
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
+from app.io.driver import DriverBase
 from app.io.health import ConnectionHealth
+from app.io.modbus import ModbusDriver
 from app.io.opcua import OpcUaDriver
 from app.io.writes import WritePath
 
@@ -99,7 +101,7 @@ class Runtime:
     def __init__(self, layout: PlantLayout, endpoint_override: str | None = None) -> None:
         self.layout = layout
         self.store = TagStore(layout.tags.values())
-        self.drivers: list[OpcUaDriver] = []
+        self.drivers: list[OpcUaDriver | ModbusDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
             tags = [t for t in layout.tags.values() if t.address.startswith(f"{conn.protocol}://{conn.name}/")]
@@ -107,10 +109,15 @@ class Runtime:
                 continue
             if conn.protocol == "opcua":
                 endpoint = endpoint_override or conn.endpoint
-                self.drivers.append(OpcUaDriver(conn.name, endpoint, self.store, tags))
+                self.drivers.append(OpcUaDriver(conn.name, endpoint, self.store, tags, options=conn.options))
+            elif conn.protocol == "modbus":
+                self.drivers.append(ModbusDriver(conn.name, conn.host, conn.port, self.store, tags, conn.options))
             else:
-                log.warning("connection %s: protocol %s has no driver yet; its tags stay Bad", conn.name, conn.protocol)
+                log.warning("connection %s: protocol %s has no driver; its tags stay Bad", conn.name, conn.protocol)
         self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
+
+    def driver(self, connection: str) -> DriverBase | None:
+        return next((d for d in self.drivers if d.name == connection), None)
 
     @property
     def health(self) -> list[ConnectionHealth]:

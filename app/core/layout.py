@@ -215,7 +215,7 @@ def _load_areas(path: Path, doc: dict, problems: _Problems) -> tuple[dict[str, A
 _REQUIRED_TAG_FIELDS = ("name", "unit", "desc_en", "desc_zh", "eu", "range", "address")
 _OPTIONAL_TAG_FIELDS = (
     "type", "normal", "deadband", "historise", "writable", "write_limits", "critical", "states",
-    "alarms", "setpoint_of", "compression", "sampling_ms", "max_step", LINE_KEY,
+    "alarms", "setpoint_of", "compression", "sampling_ms", "max_step", "report_deadband", LINE_KEY,
 )
 
 
@@ -350,6 +350,15 @@ def _parse_tag(
         except (TypeError, ValueError):
             problems.add(path, line, f"tag {name!r}: max_step {entry['max_step']!r} is not a positive number")
             max_step = None
+    report_deadband = 0.0
+    if entry.get("report_deadband") is not None:
+        try:
+            report_deadband = _float(entry["report_deadband"])
+            if report_deadband < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.add(path, line, f"tag {name!r}: report_deadband {entry['report_deadband']!r} is not a number >= 0")
+            report_deadband = 0.0
     states = tuple(str(s) for s in entry.get("states") or ())
     if data_type is DataType.STATE and not states:
         problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
@@ -378,5 +387,6 @@ def _parse_tag(
         setpoint_of=_text(entry, "setpoint_of"),
         sampling_ms=sampling_ms,
         max_step=max_step,
+        report_deadband=report_deadband,
         source=f"{path}:{line}",
     )

@@ -82,6 +82,7 @@ class TagDef:
     setpoint_of: str = ""  # this tag is the setpoint of that (measured) tag
     sampling_ms: int = 0  # how often the driver samples/polls it; 0 = the connection's default
     max_step: float | None = None  # largest change one write may make (rate-of-change check)
+    report_deadband: float = 0.0  # absolute change the server must see before it reports (OPC UA)
     source: str = field(default="", compare=False)  # "file:line" where it was defined
 
     def description(self, language: str) -> str:
