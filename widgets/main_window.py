@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 from app import __version__
 from app.io.health import ConnectionHealth, LinkState
 from app.runtime import Runtime
+from widgets.connections_panel import ConnectionsPanel
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import TagBrowserPanel
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
         self._file_menu.addAction(self._quit_action)
 
         self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
+        self.add_panel(ConnectionsPanel(runtime.health))
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()
