@@ -12,6 +12,7 @@ from pathlib import Path
 from app import __version__
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
+from app.io import cli as io_cli
 
 log = logging.getLogger("crucible")
 
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--layout", type=Path, dest="sim_layout", help="plant layout folder")
     sim.add_argument("--exit-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
+    io_cli.register(sub)  # crucible tags browse|import|read|watch|write
+
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
     return parser
@@ -58,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"crucible: settings: {exc}", file=sys.stderr)
         return 2
+    if getattr(args, "io_handler", None):
+        return int(args.io_handler(args, settings))
     if args.command == "validate":
         return _validate(args.path)
     if args.command == "sim":

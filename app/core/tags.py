@@ -106,6 +106,8 @@ class TagDef:
             if math.isnan(value):
                 return "NaN"
             span = abs(self.eu_high - self.eu_low)
+            if not math.isfinite(span):  # no range known (an address typed on the command line)
+                return f"{value:.7g}"
             decimals = 0 if span >= 1000 else 1 if span >= 50 else 2 if span >= 2 else 3
             return f"{value:.{decimals}f}"
         return str(value)
