@@ -394,6 +394,8 @@ async def make_client(
 ) -> Client:
     """An asyncua client with the user, secure channel and trust list the options ask for."""
     client = Client(endpoint, timeout=timeout_s, watchdog_intervall=1.0)
+    if options.get("application_uri"):  # must match the URI in the client certificate
+        client.application_uri = str(options["application_uri"])
     username = options.get("username")
     security = options.get("security")
     if username or (isinstance(security, dict) and security.get("private_key_encrypted")):
