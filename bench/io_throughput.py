@@ -197,7 +197,11 @@ async def client(role: str, endpoint: str, ns: int, items: int, warmup: float, s
 
 # --- Modbus -------------------------------------------------------------------------
 async def modbus_server(port: int) -> None:
-    from pymodbus.datastore import ModbusDeviceContext, ModbusSequentialDataBlock, ModbusServerContext
+    from pymodbus.datastore import (
+        ModbusDeviceContext,
+        ModbusSequentialDataBlock,
+        ModbusServerContext,
+    )
     from pymodbus.server import ModbusTcpServer
 
     logging_quiet()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from asyncua import Server, ua
 from asyncua.crypto.cert_gen import setup_self_signed_certificate
+from asyncua.crypto.permission_rules import User, UserRole
 from asyncua.server.user_managers import UserManager
-from asyncua.server.users import User, UserRole
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from app.core.store import TagStore
