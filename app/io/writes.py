@@ -7,6 +7,7 @@ directly. Each call returns a :class:`WriteResult` that says plainly what happen
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,16 +123,21 @@ class WritePath:
             return self._finish(
                 request, WriteResult(False, tag.name, old, request.value, message=f"{tag.name}: connection {connection!r} is not available")
             )
-        try:
-            read_back = await asyncio.wait_for(driver.write_value(tag, request.value), self.read_back_timeout_s)
-        except WriteError as exc:
-            return self._finish(request, WriteResult(False, tag.name, old, request.value, message=str(exc)))
-        except TimeoutError:
+        task = asyncio.ensure_future(driver.write_value(tag, request.value))
+        done, _ = await asyncio.wait({task}, timeout=self.read_back_timeout_s)
+        if not done:
+            task.cancel()
+            with contextlib.suppress(BaseException):  # whatever the driver ends with: it is too late
+                await task
             message = (
                 f"{tag.name}: no read-back confirmation within {self.read_back_timeout_s:g} s; "
                 "the write may or may not have reached the device - check the value"
             )
             return self._finish(request, WriteResult(False, tag.name, old, request.value, message=message))
+        try:
+            read_back = task.result()
+        except WriteError as exc:
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, message=str(exc)))
         except Exception as exc:  # noqa: BLE001 - never a silent or unexplained failure
             log.exception("write of %s failed", tag.name)
             message = f"{tag.name}: the write failed ({type(exc).__name__}: {exc})"

@@ -190,3 +190,28 @@ async def test_writes_are_checked_and_confirmed_by_read_back(modbus_server: Modb
     finally:
         await driver.stop()
         await task
+
+
+async def test_write_without_confirmation_in_time_fails_plainly(modbus_server: ModbusTestServer) -> None:
+    tags = [
+        tag("OK", "modbus://p/hr/1"),
+        tag("SILENT_SP", "modbus://p/hr/5?unit=9", writable=True, write_low=0.0, write_high=100.0),
+    ]
+    store = TagStore(tags)
+    driver = ModbusDriver("p", "127.0.0.1", modbus_server.port, store, tags, {"poll_ms": 300, "timeout_s": 2.0})
+    audited = []
+    path = WritePath(store, {"p": driver}, audit=lambda req, res: audited.append(res), read_back_timeout_s=0.5)
+    task = asyncio.create_task(driver.run())
+    try:
+        assert await wait_for(lambda: driver.health.state is LinkState.CONNECTED and store.get("OK") is not None, 10)
+        result = await path.write(WriteRequest("SILENT_SP", 10.0, user="eng"))
+        assert not result.ok
+        assert result.message == (
+            "SILENT_SP: no read-back confirmation within 0.5 s; "
+            "the write may or may not have reached the device - check the value"
+        )
+        assert audited == [result]  # never silent: the failure is audited too
+        assert await wait_for(lambda: store.get("OK").is_good, 5)  # the link is still usable
+    finally:
+        await driver.stop()
+        await task
