@@ -109,7 +109,7 @@ async def test_signed_and_encrypted_session_with_keyring_password(secure_server,
         assert await wait_for(lambda: store.get("KILN.T") is not None and store.get("KILN.T").is_good, 20), driver.health.last_error
         assert store.get("KILN.T").value == 812.5
         assert asked[0] == "opcua/kiln/password"
-        assert driver.health.state is LinkState.CONNECTED
+        assert await wait_for(lambda: driver.health.state is LinkState.CONNECTED, 10)
     finally:
         await driver.stop()
         await task
