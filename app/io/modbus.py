@@ -324,8 +324,10 @@ class ModbusDriver(DriverBase):
                 except asyncio.CancelledError:
                     if not self._stopping.is_set():
                         raise
-                except (ModbusLinkError, OSError) as exc:
+                except Exception as exc:  # noqa: BLE001 - whatever broke the link: report, redial
                     message = str(exc) or type(exc).__name__
+                    if not isinstance(exc, ModbusLinkError | OSError):
+                        log.exception("%s: unexpected failure", self.name)
                     if "cannot reach" not in message:
                         message = f"{self.host}:{self.port}: {message}"
                     log.warning("%s: %s", self.name, message)
