@@ -130,6 +130,7 @@ class OpcUaDriver(DriverBase):
         self._client: Client | None = None
         self._groups: list[_SubGroup] = []
         self._subscription_lost = ""
+        self._publish_tasks: list[asyncio.Future[Any]] = []
         self._node_ids: dict[str, ua.NodeId] = {}
         # Parsed once, with the tag's name in any error.
         self._node_texts = {t.name: parse_address(t.address, tag=t.name).node_id for t in self.tags.values()}
@@ -308,6 +309,13 @@ class OpcUaDriver(DriverBase):
                     for (name, _), result in zip(retry, again, strict=True):
                         if isinstance(result, ua.StatusCode):
                             self.store.apply({name: _bad(f"cannot subscribe: {result.name}")})
+        # asyncua keeps one publish request open per session; with several subscriptions the
+        # server's responses then queue behind each other and lag grows. One more publish loop
+        # per extra subscription keeps a request open for each (asyncua <1.2 internals, pinned).
+        publish_loop = getattr(client.uaclient, "_publish_loop", None)
+        if publish_loop is not None:
+            extra = min(len(self._groups), 8) - 1
+            self._publish_tasks = [asyncio.ensure_future(publish_loop()) for _ in range(extra)]
 
     def _item_request(self, name: str, handle: int, publishing_ms: int) -> ua.MonitoredItemCreateRequest:
         tag = self.tags[name]
@@ -336,6 +344,10 @@ class OpcUaDriver(DriverBase):
     async def _disconnect(self) -> None:
         client, self._client = self._client, None
         self._groups = []
+        tasks, self._publish_tasks = self._publish_tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if client is not None:
             try:
                 await asyncio.wait_for(client.disconnect(), 2.0)
