@@ -161,6 +161,7 @@ class OpcUaDriver(DriverBase):
         now = datetime.now(UTC)
         handles = group.handles
         batch: dict[str, TagValue] = {}
+        all_good = True
         for notification in notifications:
             if isinstance(notification, ua.DataChangeNotification):
                 for item in notification.MonitoredItems:
@@ -173,6 +174,7 @@ class OpcUaDriver(DriverBase):
                         quality, reason = Quality.GOOD, ""
                     else:
                         quality, reason = quality_of(status)
+                        all_good = False
                     variant = dv.Value
                     batch[name] = TagValue(
                         variant.Value if variant is not None else None,
@@ -188,7 +190,8 @@ class OpcUaDriver(DriverBase):
         if batch:
             self.health.count_updates(len(batch))
             self.store.apply(batch)
-            self.count_bad()
+            if not all_good or self.health.bad_tags:  # recount only when it can have changed
+                self.count_bad()
 
     async def watch_stale(self, interval_s: float = 0.5) -> None:
         """A subscription silent for longer than its keep-alive turns its tags stale."""
