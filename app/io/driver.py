@@ -71,6 +71,7 @@ class DriverBase:
         self.tags = {t.name: t for t in tags}
         self.health = health
         self.health.tag_count = len(self.tags)
+        self.health.bad_tags = len(self.tags)  # no data yet is not good data
         self.stale = StaleWatcher(store, {})
         self._stopping = asyncio.Event()
 
