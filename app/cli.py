@@ -13,6 +13,7 @@ from app import __version__
 from app.alarms import cli as alarms_cli
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
+from app.io import cli as io_cli
 
 log = logging.getLogger("crucible")
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.security import cli as security_cli
 
     security_cli.register(sub)
+    io_cli.register(sub)  # crucible tags browse|import|read|watch|write
 
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"crucible: settings: {exc}", file=sys.stderr)
         return 2
+    if getattr(args, "io_handler", None):
+        return int(args.io_handler(args, settings))
     if args.command == "validate":
         return _validate(args.path)
     from app.security import cli as security_cli

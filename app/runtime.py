@@ -20,7 +20,9 @@ from pathlib import Path
 from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
+from app.io.driver import DriverBase
 from app.io.health import ConnectionHealth
+from app.io.modbus import ModbusDriver
 from app.io.opcua import OpcUaDriver
 from app.io.writes import WritePath
 from app.security.audit import AuditTrail
@@ -105,8 +107,8 @@ class Runtime:
         self.layout = layout
         self.console = console or os.uname().nodename
         self.store = TagStore(layout.tags.values())
-        self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit hook: alarms.audit = ...
-        self.drivers: list[OpcUaDriver] = []
+        self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit: attach_security
+        self.drivers: list[OpcUaDriver | ModbusDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
             tags = [t for t in layout.tags.values() if t.address.startswith(f"{conn.protocol}://{conn.name}/")]
@@ -114,9 +116,11 @@ class Runtime:
                 continue
             if conn.protocol == "opcua":
                 endpoint = endpoint_override or conn.endpoint
-                self.drivers.append(OpcUaDriver(conn.name, endpoint, self.store, tags))
+                self.drivers.append(OpcUaDriver(conn.name, endpoint, self.store, tags, options=conn.options))
+            elif conn.protocol == "modbus":
+                self.drivers.append(ModbusDriver(conn.name, conn.host, conn.port, self.store, tags, conn.options))
             else:
-                log.warning("connection %s: protocol %s has no driver yet; its tags stay Bad", conn.name, conn.protocol)
+                log.warning("connection %s: protocol %s has no driver; its tags stay Bad", conn.name, conn.protocol)
         self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
         self.session: Session | None = None  # set by attach_security (the GUI always does)
         self.audit: AuditTrail | None = None
@@ -133,6 +137,9 @@ class Runtime:
             audit.record("alarm", action, user=who, target=alarm_id, reason=reason)
 
         self.alarms.audit = audit_alarm_action
+
+    def driver(self, connection: str) -> DriverBase | None:
+        return next((d for d in self.drivers if d.name == connection), None)
 
     @property
     def health(self) -> list[ConnectionHealth]:

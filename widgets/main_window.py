@@ -21,6 +21,7 @@ from app.io.writes import WriteRequest
 from app.runtime import Runtime
 from app.security.context import Security
 from widgets.alarm_panels import add_alarm_panels
+from widgets.connections_panel import ConnectionsPanel
 from widgets.display_panel import DisplayPanel, LimitsProvider
 from widgets.faceplate import (
     ConfirmHook,
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
                 if panel is not None:
                     panel.user = lambda: session.username  # type: ignore[attr-defined]
                     panel.authorize = session.refusal  # type: ignore[attr-defined]
+        self.add_panel(ConnectionsPanel(runtime.health))
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()

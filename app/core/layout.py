@@ -215,7 +215,7 @@ def _load_areas(path: Path, doc: dict, problems: _Problems) -> tuple[dict[str, A
 _REQUIRED_TAG_FIELDS = ("name", "unit", "desc_en", "desc_zh", "eu", "range", "address")
 _OPTIONAL_TAG_FIELDS = (
     "type", "normal", "deadband", "historise", "writable", "write_limits", "critical", "states",
-    "alarms", "setpoint_of", "compression", LINE_KEY,
+    "alarms", "setpoint_of", "compression", "sampling_ms", "max_step", "report_deadband", LINE_KEY,
 )
 
 
@@ -332,6 +332,33 @@ def _parse_tag(
     except (TypeError, ValueError):
         problems.add(path, line, f"tag {name!r}: deadband {entry.get('deadband')!r} is not a number")
         deadband = 0.0
+    sampling_ms = 0
+    if entry.get("sampling_ms") is not None:
+        try:
+            sampling_ms = int(_float(entry["sampling_ms"]))
+            if sampling_ms <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.add(path, line, f"tag {name!r}: sampling_ms {entry['sampling_ms']!r} is not a positive number of milliseconds")
+            sampling_ms = 0
+    max_step: float | None = None
+    if entry.get("max_step") is not None:
+        try:
+            max_step = _float(entry["max_step"])
+            if max_step <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.add(path, line, f"tag {name!r}: max_step {entry['max_step']!r} is not a positive number")
+            max_step = None
+    report_deadband = 0.0
+    if entry.get("report_deadband") is not None:
+        try:
+            report_deadband = _float(entry["report_deadband"])
+            if report_deadband < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.add(path, line, f"tag {name!r}: report_deadband {entry['report_deadband']!r} is not a number >= 0")
+            report_deadband = 0.0
     states = tuple(str(s) for s in entry.get("states") or ())
     if data_type is DataType.STATE and not states:
         problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
@@ -358,5 +385,8 @@ def _parse_tag(
         critical=bool(entry.get("critical", False)),
         states=states,
         setpoint_of=_text(entry, "setpoint_of"),
+        sampling_ms=sampling_ms,
+        max_step=max_step,
+        report_deadband=report_deadband,
         source=f"{path}:{line}",
     )

@@ -80,6 +80,9 @@ class TagDef:
     critical: bool = False
     states: tuple[str, ...] = ()
     setpoint_of: str = ""  # this tag is the setpoint of that (measured) tag
+    sampling_ms: int = 0  # how often the driver samples/polls it; 0 = the connection's default
+    max_step: float | None = None  # largest change one write may make (rate-of-change check)
+    report_deadband: float = 0.0  # absolute change the server must see before it reports (OPC UA)
     source: str = field(default="", compare=False)  # "file:line" where it was defined
 
     def description(self, language: str) -> str:
@@ -103,6 +106,8 @@ class TagDef:
             if math.isnan(value):
                 return "NaN"
             span = abs(self.eu_high - self.eu_low)
+            if not math.isfinite(span):  # no range known (an address typed on the command line)
+                return f"{value:.7g}"
             decimals = 0 if span >= 1000 else 1 if span >= 50 else 2 if span >= 2 else 3
             return f"{value:.{decimals}f}"
         return str(value)

@@ -1,28 +1,68 @@
 """OPC UA driver (asyncua): subscribe to a connection's tags and feed the tag store.
 
-Data-change callbacks only put values in a dictionary; one flush per publish response
-hands the whole batch to :meth:`TagStore.apply`. On any loss of the session every tag of
-the connection turns Bad ("connection lost") and the driver reconnects with backoff,
-recreating its subscriptions.
+Tags are grouped by rate (``sampling_ms`` per tag, else the connection's publishing
+interval); each rate gets its own subscriptions of at most ``max_items_per_subscription``
+monitored items, created in chunks. Each monitored item carries its tag's sampling interval
+and, for analog tags, an absolute deadband filter.
+
+The publish response is handled directly (no per-item callback objects): one batch per
+response goes to :meth:`TagStore.apply`, with the status code mapped to quality and both
+source and server timestamps kept. A keep-alive proves the subscription's values are still
+current; a subscription that stays silent beyond its keep-alive turns its tags Uncertain
+("stale"). On any loss of the session every tag turns Bad ("connection lost") and the
+driver reconnects with backoff, recreating every subscription.
+
+Secure channel, user and trust list come from the connection's options in ``plant.yaml``::
+
+    connections:
+      dcs:
+        protocol: opcua
+        endpoint: opc.tcp://dcs1:4840/
+        publishing_ms: 500
+        username: crucible           # password: keyring "opcua/dcs/password"
+        security:
+          policy: Basic256Sha256     # or Aes128Sha256RsaOaep, Aes256Sha256RsaPss
+          mode: SignAndEncrypt       # or Sign
+          certificate: /etc/crucible/pki/client.der
+          private_key: /etc/crucible/pki/client.pem   # passphrase: "opcua/dcs/key-passphrase"
+          trust_list: /etc/crucible/pki/trusted       # server certificates (or their CAs)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from asyncua import Client, ua
+from asyncua.common.subscription import Subscription
 
 from app.core.address import parse_address
 from app.core.store import TagStore
-from app.core.tags import Quality, TagDef, TagValue
+from app.core.tags import DataType, Quality, TagDef, TagValue
+from app.io.driver import STALE, DriverBase
 from app.io.health import ConnectionHealth, LinkState
 
 log = logging.getLogger(__name__)
 CHUNK = 500  # monitored items created per request
+SECURITY_POLICIES = {
+    "Basic256Sha256": "Basic256Sha256",
+    "Aes128Sha256RsaOaep": "Aes128Sha256RsaOaep",
+    "Aes128_Sha256_RsaOaep": "Aes128Sha256RsaOaep",
+    "Aes256Sha256RsaPss": "Aes256Sha256RsaPss",
+    "Aes256_Sha256_RsaPss": "Aes256Sha256RsaPss",
+}
+SECURITY_MODES = ("Sign", "SignAndEncrypt")
+
+
+class OpcUaConfigError(ValueError):
+    """A connection's OPC UA options cannot be used; the message says which and why."""
 
 
 def quality_of(status: ua.StatusCode | None) -> tuple[Quality, str]:
@@ -41,18 +81,29 @@ def _aware(ts: datetime | None, fallback: datetime) -> datetime:
     return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
-class _Handler:
+@dataclass
+class _SubGroup:
+    """One subscription: its rate, its tags by client handle, when it last spoke."""
+
+    publishing_ms: int
+    names: list[str]
+    handles: dict[int, str] = field(default_factory=dict)
+    last_publish: float = 0.0
+    subscription: Subscription | None = None
+    stale: bool = False
+
+
+class _StatusHandler:
+    """asyncua wants a handler object; data changes bypass it (see ``_on_publish``)."""
+
     def __init__(self, driver: OpcUaDriver) -> None:
         self.driver = driver
-
-    def datachange_notification(self, node: object, val: object, data: object) -> None:
-        self.driver._on_data_change(node, data)
 
     def status_change_notification(self, status: object) -> None:
         log.info("%s: subscription status %s", self.driver.name, status)
 
 
-class OpcUaDriver:
+class OpcUaDriver(DriverBase):
     """One OPC UA connection: its session, subscriptions and health."""
 
     def __init__(
@@ -64,88 +115,140 @@ class OpcUaDriver:
         publishing_ms: int = 500,
         timeout_s: float = 4.0,
         max_backoff_s: float = 10.0,
+        options: dict[str, Any] | None = None,
+        secret: Callable[[str], str | None] | None = None,
     ) -> None:
-        self.name = name
+        super().__init__(name, store, tags, ConnectionHealth(name, "opcua", endpoint))
+        self.options = dict(options or {})
         self.endpoint = endpoint
-        self.store = store
-        self.tags = {t.name: t for t in tags}
-        self.publishing_ms = publishing_ms
-        self.timeout_s = timeout_s
-        self.max_backoff_s = max_backoff_s
-        self.health = ConnectionHealth(name, "opcua", endpoint, tag_count=len(self.tags))
-        self._pending: dict[str, TagValue] = {}
-        self._flush_scheduled = False
-        self._node_to_tag: dict[ua.NodeId, str] = {}
+        self.publishing_ms = int(self.options.get("publishing_ms", publishing_ms))
+        self.timeout_s = float(self.options.get("timeout_s", timeout_s))
+        self.max_backoff_s = float(self.options.get("max_backoff_s", max_backoff_s))
+        self.max_items = int(self.options.get("max_items_per_subscription", 2500))
+        self.keepalive_ms = int(self.options.get("keepalive_ms", 2000))
+        self._secret = secret
         self._client: Client | None = None
-        self._stopping = asyncio.Event()
+        self._groups: list[_SubGroup] = []
+        self._subscription_lost = ""
+        self._publish_tasks: list[asyncio.Future[Any]] = []
+        self._node_ids: dict[str, ua.NodeId] = {}
+        # Parsed once, with the tag's name in any error.
+        self._node_texts = {t.name: parse_address(t.address, tag=t.name).node_id for t in self.tags.values()}
+
+    # --- plan ----------------------------------------------------------------------
+    def plan(self) -> list[_SubGroup]:
+        """Tags grouped by rate, each rate split into subscriptions of <= max_items."""
+        by_rate: dict[int, list[str]] = {}
+        for tag in self.tags.values():
+            by_rate.setdefault(tag.sampling_ms or self.publishing_ms, []).append(tag.name)
+        groups = []
+        for rate, names in sorted(by_rate.items()):
+            parts = max(1, math.ceil(len(names) / self.max_items))
+            size = math.ceil(len(names) / parts)
+            for start in range(0, len(names), size):
+                groups.append(_SubGroup(rate, names[start : start + size]))
+        return groups
 
     # --- data path -----------------------------------------------------------------
-    def _on_data_change(self, node: object, data: object) -> None:
-        name = self._node_to_tag.get(node.nodeid)  # type: ignore[attr-defined]
-        if name is None:
-            return
-        dv: ua.DataValue = data.monitored_item.Value  # type: ignore[attr-defined]
+    def _on_publish(self, group: _SubGroup, result: ua.PublishResult) -> None:
+        group.last_publish = time.monotonic()
+        notifications = result.NotificationMessage.NotificationData
+        if group.stale:
+            group.stale = False
+            self.stale.revive(group.names)
+        if not notifications:
+            return  # a keep-alive: the values we hold are still current
         now = datetime.now(UTC)
-        quality, reason = quality_of(dv.StatusCode)
-        value = dv.Value.Value if dv.Value is not None else None
-        self._pending[name] = TagValue(
-            value, quality, _aware(dv.SourceTimestamp, now), _aware(dv.ServerTimestamp, now), reason
-        )
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush)
-
-    def _flush(self) -> None:
-        self._flush_scheduled = False
-        batch, self._pending = self._pending, {}
+        handles = group.handles
+        batch: dict[str, TagValue] = {}
+        all_good = True
+        for notification in notifications:
+            if isinstance(notification, ua.DataChangeNotification):
+                for item in notification.MonitoredItems:
+                    name = handles.get(item.ClientHandle)
+                    if name is None:
+                        continue
+                    dv = item.Value
+                    status = dv.StatusCode
+                    if status is None or status.value == 0:
+                        quality, reason = Quality.GOOD, ""
+                    else:
+                        quality, reason = quality_of(status)
+                        all_good = False
+                    variant = dv.Value
+                    batch[name] = TagValue(
+                        variant.Value if variant is not None else None,
+                        quality,
+                        dv.SourceTimestamp.replace(tzinfo=UTC) if dv.SourceTimestamp else now,
+                        dv.ServerTimestamp.replace(tzinfo=UTC) if dv.ServerTimestamp else now,
+                        reason,
+                    )
+            elif isinstance(notification, ua.StatusChangeNotification):
+                status = notification.Status
+                if not status.is_good():
+                    self._subscription_lost = f"the server ended a subscription ({status.name})"
         if batch:
             self.health.count_updates(len(batch))
             self.store.apply(batch)
-            self._count_bad()
+            if not all_good or self.health.bad_tags:  # recount only when it can have changed
+                self.count_bad()
 
-    def _count_bad(self) -> None:
-        values = self.store.values
-        bad = sum(1 for n in self.tags if (v := values.get(n)) is None or v.quality is not Quality.GOOD)
-        if bad != self.health.bad_tags:
-            self.health.bad_tags = bad
-            self.health.changed.emit(self.health)
+    async def watch_stale(self, interval_s: float = 0.5) -> None:
+        """A subscription silent for longer than its keep-alive turns its tags stale."""
+        while not self._stopping.is_set():
+            await self.sleep_or_stop(interval_s)
+            if self.health.state is not LinkState.CONNECTED:
+                continue
+            now = time.monotonic()
+            for group in self._groups:
+                limit = (max(self.keepalive_ms, 3 * group.publishing_ms) + group.publishing_ms) / 1000 * 1.5
+                if not group.stale and group.last_publish and now - group.last_publish > limit:
+                    group.stale = True
+                    self.store.mark_quality(
+                        [n for n in group.names if (v := self.store.values.get(n)) is not None and v.is_good],
+                        Quality.UNCERTAIN,
+                        STALE,
+                    )
+                    self.count_bad()
 
     # --- session life cycle --------------------------------------------------------
     async def run(self) -> None:
         """Connect, subscribe and keep the session alive until :meth:`stop`."""
-        backoff = 1.0
-        first = True
-        while not self._stopping.is_set():
-            self.health.set_state(LinkState.CONNECTING, self.health.last_error)
-            try:
-                await self._session()
-                backoff = 1.0
-            except asyncio.CancelledError:
-                if not self._stopping.is_set():
-                    raise
-            except Exception as exc:  # noqa: BLE001 - any failure means: reconnect
-                message = _describe(exc, self.endpoint)
-                log.warning("%s: %s", self.name, message)
-                self.health.set_state(LinkState.DOWN, message)
-            reason = "driver stopped" if self._stopping.is_set() else "connection lost"
-            self.store.mark_quality(self.tags, Quality.BAD, reason)
-            self._count_bad()
+        backoff = 0.5
+        watcher = asyncio.ensure_future(self.watch_stale())
+        try:
+            while not self._stopping.is_set():
+                self.health.set_state(LinkState.CONNECTING, self.health.last_error)
+                connected_at = time.monotonic()
+                try:
+                    await self._session()
+                except asyncio.CancelledError:
+                    if not self._stopping.is_set():
+                        raise
+                except OpcUaConfigError as exc:
+                    log.error("%s: %s", self.name, exc)
+                    self.health.set_state(LinkState.DOWN, str(exc))
+                except Exception as exc:  # noqa: BLE001 - any failure means: reconnect
+                    message = describe_error(exc, self.endpoint)
+                    log.warning("%s: %s", self.name, message)
+                    self.health.set_state(LinkState.DOWN, message)
+                reason = "driver stopped" if self._stopping.is_set() else "connection lost"
+                self.mark_all(Quality.BAD, reason)
+                await self._disconnect()
+                if self._stopping.is_set():
+                    break
+                backoff = 0.5 if time.monotonic() - connected_at > 10 else min(backoff * 2, self.max_backoff_s)
+                self.health.reconnects += 1
+                await self.sleep_or_stop(backoff)
+        finally:
+            watcher.cancel()
             await self._disconnect()
-            if self._stopping.is_set():
-                break
-            if not first:
-                backoff = min(backoff * 2, self.max_backoff_s)
-            first = False
-            self.health.reconnects += 1
-            try:
-                await asyncio.wait_for(self._stopping.wait(), backoff)
-            except TimeoutError:
-                pass
-        self.health.set_state(LinkState.STOPPED)
+            self.health.set_state(LinkState.STOPPED, self.health.last_error)
 
     async def _session(self) -> None:
-        client = Client(self.endpoint, timeout=self.timeout_s, watchdog_intervall=1.0)
+        client = await make_client(self.endpoint, self.timeout_s, self.options, self.name, self._secret)
         self._client = client
+        self._subscription_lost = ""
         await client.connect()
         started = time.perf_counter()
         await client.nodes.server_state.read_value()
@@ -153,32 +256,101 @@ class OpcUaDriver:
         await self._subscribe(client)
         self.health.set_state(LinkState.CONNECTED)
         while not self._stopping.is_set():
-            try:
-                await asyncio.wait_for(self._stopping.wait(), 1.0)
-            except TimeoutError:
-                pass
+            await self.sleep_or_stop(1.0)
+            if self._stopping.is_set():
+                break
+            if self._subscription_lost:
+                raise ConnectionError(self._subscription_lost)
             await client.check_connection()
             started = time.perf_counter()
             await client.nodes.server_state.read_value()
             self.health.latency_ms = (time.perf_counter() - started) * 1000
 
     async def _subscribe(self, client: Client) -> None:
-        sub = await client.create_subscription(self.publishing_ms, _Handler(self))
-        self._node_to_tag.clear()
-        names = list(self.tags)
         ns_map = await client.get_namespace_array()
-        for start in range(0, len(names), CHUNK):
-            chunk = names[start : start + CHUNK]
-            nodes = [client.get_node(_node_id(self.tags[n], ns_map)) for n in chunk]
-            for name, node in zip(chunk, nodes, strict=True):
-                self._node_to_tag[node.nodeid] = name
-            handles = await sub.subscribe_data_change(nodes, queuesize=1)
-            for name, handle in zip(chunk, handles, strict=True):
-                if isinstance(handle, ua.StatusCode):
-                    self.store.apply({name: _bad(f"cannot subscribe: {handle.name}")})
+        self._node_ids = {}
+        for name, text in self._node_texts.items():
+            try:
+                self._node_ids[name] = node_id_of(text, ns_map)
+            except ValueError as exc:
+                self.store.apply({name: _bad(f"cannot subscribe: {exc}")})
+        self._groups = self.plan()
+        for group in self._groups:
+            params = ua.CreateSubscriptionParameters()
+            params.RequestedPublishingInterval = group.publishing_ms
+            keepalive = max(1, math.ceil(self.keepalive_ms / group.publishing_ms))
+            params.RequestedMaxKeepAliveCount = keepalive
+            params.RequestedLifetimeCount = max(keepalive * 3, math.ceil(60_000 / group.publishing_ms))
+            params.MaxNotificationsPerPublish = 0  # no limit
+            params.PublishingEnabled = True
+            params.Priority = 0
+            sub = Subscription(client.uaclient, params, _StatusHandler(self))  # type: ignore[arg-type]
+            # Data changes are read straight from the publish response (see module docstring).
+            sub.publish_callback = lambda result, g=group: self._on_publish(g, result)  # type: ignore[method-assign]
+            await sub.init()
+            group.subscription = sub
+            group.last_publish = time.monotonic()
+            names = [n for n in group.names if n in self._node_ids]
+            for start in range(0, len(names), CHUNK):
+                chunk = names[start : start + CHUNK]
+                requests = []
+                for name in chunk:
+                    handle = len(group.handles) + 1
+                    group.handles[handle] = name
+                    requests.append(self._item_request(name, handle, group.publishing_ms))
+                results = await sub.create_monitored_items(requests)
+                retry = []
+                for name, request, result in zip(chunk, requests, results, strict=True):
+                    if isinstance(result, ua.StatusCode):
+                        if request.RequestedParameters.Filter is not None and "Filter" in result.name:
+                            request.RequestedParameters.Filter = None  # server has no deadband: plain item
+                            retry.append((name, request))
+                        else:
+                            self.store.apply({name: _bad(f"cannot subscribe: {result.name}")})
+                if retry:
+                    again = await sub.create_monitored_items([r for _, r in retry])
+                    for (name, _), result in zip(retry, again, strict=True):
+                        if isinstance(result, ua.StatusCode):
+                            self.store.apply({name: _bad(f"cannot subscribe: {result.name}")})
+        # asyncua keeps one publish request open per session; with several subscriptions the
+        # server's responses then queue behind each other and lag grows. One more publish loop
+        # per extra subscription keeps a request open for each (asyncua <1.2 internals, pinned).
+        publish_loop = getattr(client.uaclient, "_publish_loop", None)
+        if publish_loop is not None:
+            extra = min(len(self._groups), 8) - 1
+            self._publish_tasks = [asyncio.ensure_future(publish_loop()) for _ in range(extra)]
+
+    def _item_request(self, name: str, handle: int, publishing_ms: int) -> ua.MonitoredItemCreateRequest:
+        tag = self.tags[name]
+        item = ua.ReadValueId()
+        item.NodeId = self._node_ids[name]
+        item.AttributeId = ua.AttributeIds.Value
+        params = ua.MonitoringParameters()
+        params.ClientHandle = handle
+        params.SamplingInterval = float(tag.sampling_ms or publishing_ms)
+        params.QueueSize = 1
+        params.DiscardOldest = True
+        # ``report_deadband``, not ``deadband``: the latter is the alarm/historian band, and the
+        # alarm engine needs every value.
+        if tag.report_deadband > 0 and tag.data_type in (DataType.FLOAT, DataType.INT):
+            dc_filter = ua.DataChangeFilter()
+            dc_filter.Trigger = ua.DataChangeTrigger.StatusValue
+            dc_filter.DeadbandType = ua.DeadbandType.Absolute
+            dc_filter.DeadbandValue = tag.report_deadband
+            params.Filter = dc_filter
+        request = ua.MonitoredItemCreateRequest()
+        request.ItemToMonitor = item
+        request.MonitoringMode = ua.MonitoringMode.Reporting
+        request.RequestedParameters = params
+        return request
 
     async def _disconnect(self) -> None:
         client, self._client = self._client, None
+        self._groups = []
+        tasks, self._publish_tasks = self._publish_tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if client is not None:
             try:
                 await asyncio.wait_for(client.disconnect(), 2.0)
@@ -192,33 +364,126 @@ class OpcUaDriver:
         client = self._client
         if client is None or self.health.state is not LinkState.CONNECTED:
             raise WriteError(f"{tag.name}: {self.name} is not connected ({self.health.last_error or 'connecting'})")
-        node = client.get_node(_node_id(tag, await client.get_namespace_array()))
-        try:
-            variant_type = await node.read_data_type_as_variant_type()
-            if variant_type == ua.VariantType.Boolean:
-                value = bool(value)
-            elif variant_type in (ua.VariantType.Int16, ua.VariantType.Int32, ua.VariantType.Int64,
-                                  ua.VariantType.UInt16, ua.VariantType.UInt32, ua.VariantType.UInt64):
-                value = int(value)
-            else:
-                value = float(value)
-            await node.write_value(ua.DataValue(ua.Variant(value, variant_type)))
-        except ua.UaStatusCodeError as exc:
-            raise WriteError(f"{tag.name}: the server refused the write ({exc})") from None
-        except (TimeoutError, ConnectionError, OSError) as exc:
-            raise WriteError(f"{tag.name}: the write did not reach {self.endpoint} ({exc})") from None
-        # Read back until the server holds the new value (it may apply writes on its next cycle).
-        read_back: float | int | bool | None = None
-        for _ in range(20):
-            read_back = await node.read_value()
-            if read_back == value:
-                break
-            await asyncio.sleep(0.1)
-        return read_back
+        node_id = self._node_ids.get(tag.name) or node_id_of(
+            parse_address(tag.address, tag=tag.name).node_id, await client.get_namespace_array()
+        )
+        return await write_node(client, client.get_node(node_id), value, tag.name, self.endpoint)
 
-    async def stop(self) -> None:
-        """Ask :meth:`run` to disconnect and return (it marks the tags Bad on the way out)."""
-        self._stopping.set()
+
+async def write_node(client: Client, node: Any, value: float | int | bool, what: str, endpoint: str) -> Any:
+    """Write with the node's own data type, then read back until it holds the value."""
+    from app.io.writes import WriteError
+
+    try:
+        variant_type = await node.read_data_type_as_variant_type()
+        if variant_type == ua.VariantType.Boolean:
+            value = bool(value)
+        elif variant_type in (ua.VariantType.Int16, ua.VariantType.Int32, ua.VariantType.Int64,
+                              ua.VariantType.UInt16, ua.VariantType.UInt32, ua.VariantType.UInt64,
+                              ua.VariantType.Byte, ua.VariantType.SByte):
+            value = int(value)
+        else:
+            value = float(value)
+        await node.write_value(ua.DataValue(ua.Variant(value, variant_type)))
+    except ua.UaStatusCodeError as exc:
+        raise WriteError(f"{what}: the server refused the write ({exc})") from None
+    except (TimeoutError, ConnectionError, OSError) as exc:
+        raise WriteError(f"{what}: the write did not reach {endpoint} ({exc})") from None
+    # Read back until the server holds the new value (it may apply writes on its next cycle);
+    # the write path bounds the whole with its read-back timeout.
+    read_back = None
+    for _ in range(50):
+        read_back = await node.read_value()
+        if read_back == value:
+            break
+        await asyncio.sleep(0.1)
+    return read_back
+
+
+async def make_client(
+    endpoint: str,
+    timeout_s: float,
+    options: dict[str, Any],
+    connection: str,
+    secret: Callable[[str], str | None] | None = None,
+) -> Client:
+    """An asyncua client with the user, secure channel and trust list the options ask for."""
+    client = Client(endpoint, timeout=timeout_s, watchdog_intervall=1.0)
+    if options.get("application_uri"):  # must match the URI in the client certificate
+        client.application_uri = str(options["application_uri"])
+    username = options.get("username")
+    security = options.get("security")
+    if username or (isinstance(security, dict) and security.get("private_key_encrypted")):
+        if secret is None:
+            from app.security.secrets import get_secret as secret
+    if username:
+        assert secret is not None
+        password = secret(f"opcua/{connection}/password")
+        if password is None:
+            raise OpcUaConfigError(
+                f"connection {connection!r}: no password stored for user {username!r}; "
+                f"store it in the keyring as 'opcua/{connection}/password'"
+            )
+        client.set_user(str(username))
+        client.set_password(password)
+    if security:
+        if not isinstance(security, dict):
+            raise OpcUaConfigError(f"connection {connection!r}: 'security' must be a mapping")
+        await _apply_security(client, security, connection, secret)
+    return client
+
+
+async def _apply_security(
+    client: Client, security: dict[str, Any], connection: str, secret: Callable[[str], str | None] | None
+) -> None:
+    from asyncua.crypto import security_policies
+    from asyncua.crypto.truststore import TrustStore
+    from asyncua.crypto.validator import CertificateValidator, CertificateValidatorOptions
+
+    policy_name = SECURITY_POLICIES.get(str(security.get("policy", "Basic256Sha256")))
+    if policy_name is None:
+        raise OpcUaConfigError(
+            f"connection {connection!r}: security policy {security.get('policy')!r} is not allowed "
+            f"(use {', '.join(sorted(set(SECURITY_POLICIES.values())))})"
+        )
+    mode = str(security.get("mode", "SignAndEncrypt"))
+    if mode not in SECURITY_MODES:
+        raise OpcUaConfigError(f"connection {connection!r}: security mode {mode!r} is not Sign or SignAndEncrypt")
+    paths = {}
+    for key in ("certificate", "private_key"):
+        if not security.get(key):
+            raise OpcUaConfigError(f"connection {connection!r}: security needs {key!r} (a file path)")
+        paths[key] = Path(str(security[key])).expanduser()
+        if not paths[key].is_file():
+            raise OpcUaConfigError(f"connection {connection!r}: {key} file {paths[key]} does not exist")
+    passphrase = None
+    if security.get("private_key_encrypted"):
+        assert secret is not None
+        passphrase = secret(f"opcua/{connection}/key-passphrase")
+        if passphrase is None:
+            raise OpcUaConfigError(
+                f"connection {connection!r}: the private key is encrypted but no passphrase is stored "
+                f"as 'opcua/{connection}/key-passphrase'"
+            )
+    trust = security.get("trust_list")
+    if trust:
+        folder = Path(str(trust)).expanduser()
+        if not folder.is_dir():
+            raise OpcUaConfigError(f"connection {connection!r}: trust_list folder {folder} does not exist")
+        store = TrustStore([folder], [])
+        await store.load()
+        client.certificate_validator = CertificateValidator(  # type: ignore[assignment]
+            CertificateValidatorOptions.TRUSTED_VALIDATION | CertificateValidatorOptions.PEER_SERVER, store
+        )
+    server_cert = security.get("server_certificate")
+    await client.set_security(
+        getattr(security_policies, f"SecurityPolicy{policy_name}"),
+        str(paths["certificate"]),
+        str(paths["private_key"]),
+        passphrase,
+        str(Path(str(server_cert)).expanduser()) if server_cert else None,
+        getattr(ua.MessageSecurityMode, mode),
+    )
 
 
 def _bad(reason: str) -> TagValue:
@@ -226,19 +491,30 @@ def _bad(reason: str) -> TagValue:
     return TagValue(None, Quality.BAD, now, now, reason)
 
 
-def _node_id(tag: TagDef, ns_array: list[str]) -> ua.NodeId:
-    """The node id of a tag; ``nsu=`` URIs are resolved against the server's namespaces."""
-    text = parse_address(tag.address).node_id
+def node_id_of(text: str, ns_array: list[str]) -> ua.NodeId:
+    """A node id from its text; ``nsu=`` URIs are resolved against the server's namespaces."""
     if text.startswith("nsu="):
         uri, _, rest = text[4:].partition(";")
+        if uri not in ns_array:
+            raise ValueError(f"the server has no namespace {uri!r}")
         text = f"ns={ns_array.index(uri)};{rest}"
     return ua.NodeId.from_string(text)
 
 
-def _describe(exc: BaseException, endpoint: str) -> str:
+def _node_id(tag: TagDef, ns_array: list[str]) -> ua.NodeId:
+    return node_id_of(parse_address(tag.address, tag=tag.name).node_id, ns_array)
+
+
+def describe_error(exc: BaseException, endpoint: str) -> str:
+    """A one-line reason for a failed session, for the health panel and the log."""
     if isinstance(exc, ConnectionRefusedError | OSError) and not isinstance(exc, TimeoutError):
         return f"cannot reach {endpoint}: {exc.strerror or exc}"
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         return f"{endpoint} did not answer in time"
+    if isinstance(exc, ua.UaStatusCodeError):
+        return f"{endpoint}: {exc}"
     text = str(exc) or type(exc).__name__
     return f"{endpoint}: {text}"
+
+
+_describe = describe_error

@@ -6,6 +6,8 @@ directly. Each call returns a :class:`WriteResult` that says plainly what happen
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,7 +60,9 @@ class WritePath:
         drivers: dict[str, WriteDriver],
         permission: PermissionHook | None = None,
         audit: AuditHook | None = None,
+        read_back_timeout_s: float = 5.0,
     ) -> None:
+        self.read_back_timeout_s = read_back_timeout_s
         self.store = store
         self.drivers = drivers  # connection name -> driver
         self.permission = permission
@@ -83,11 +87,29 @@ class WritePath:
                     f"{tag.name}: {value:g} {tag.eng_unit} is outside the allowed range "
                     f"{low:g} to {high:g} {tag.eng_unit}".replace("  ", " ")
                 )
+            if tag.max_step is not None:
+                step_refusal = self._check_step(tag, value)
+                if step_refusal:
+                    return tag, step_refusal
         if self.permission is not None:
             refusal = self.permission(request, tag)
             if refusal:
                 return tag, refusal
         return tag, ""
+
+    def _check_step(self, tag: TagDef, value: float) -> str:
+        """Rate-of-change: one write may move the tag by at most ``tag.max_step``."""
+        current = self.store.get(tag.name)
+        unit = f" {tag.eng_unit}" if tag.eng_unit else ""
+        if current is None or not current.is_good or isinstance(current.value, str | None):
+            return f"{tag.name}: the present value is not known, so a step of at most {tag.max_step:g}{unit} cannot be checked"
+        step = abs(value - float(current.value))
+        if tag.max_step is not None and step > tag.max_step:
+            return (
+                f"{tag.name}: {value:g}{unit} is {step:g}{unit} away from the present "
+                f"{float(current.value):g}{unit}, more than the allowed step of {tag.max_step:g}{unit}"
+            )
+        return ""
 
     async def write(self, request: WriteRequest) -> WriteResult:
         old_value = self.store.get(request.tag)
@@ -101,10 +123,25 @@ class WritePath:
             return self._finish(
                 request, WriteResult(False, tag.name, old, request.value, message=f"{tag.name}: connection {connection!r} is not available")
             )
+        task = asyncio.ensure_future(driver.write_value(tag, request.value))
+        done, _ = await asyncio.wait({task}, timeout=self.read_back_timeout_s)
+        if not done:
+            task.cancel()
+            with contextlib.suppress(BaseException):  # whatever the driver ends with: it is too late
+                await task
+            message = (
+                f"{tag.name}: no read-back confirmation within {self.read_back_timeout_s:g} s; "
+                "the write may or may not have reached the device - check the value"
+            )
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, message=message))
         try:
-            read_back = await driver.write_value(tag, request.value)
+            read_back = task.result()
         except WriteError as exc:
             return self._finish(request, WriteResult(False, tag.name, old, request.value, message=str(exc)))
+        except Exception as exc:  # noqa: BLE001 - never a silent or unexplained failure
+            log.exception("write of %s failed", tag.name)
+            message = f"{tag.name}: the write failed ({type(exc).__name__}: {exc})"
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, message=message))
         if read_back is None:
             message = f"{tag.name}: written, but the device gave no read-back"
             return self._finish(request, WriteResult(False, tag.name, old, request.value, None, message))

@@ -1,0 +1,103 @@
+"""``crucible tags ...`` against real servers (the simulator's OPC UA server, a pymodbus server)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.core.address import modbus_point, parse_address
+from app.core.layout import PlantLayout
+from app.io import cli
+from app.io.modbus import encode
+from tests.io.modbus_server import ModbusTestServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_read_write_and_watch_with_addresses_naming_their_server(sim_server) -> None:  # type: ignore[no-untyped-def]
+    # The simulator advertises 127.0.0.1; dial it as "localhost" (another host name).
+    endpoint = sim_server.endpoint.replace("127.0.0.1", "localhost")
+    out = io.StringIO()
+    rc = await cli.read(cli.resolve([f"{endpoint}#ns=2;s=SMF.T_PROC", f"{endpoint}#ns=2;s=NO.SUCH"], None), out, 10)
+    lines = out.getvalue().splitlines()
+    assert rc == 1 and len(lines) == 2
+    assert "#ns=2;s=SMF.T_PROC  1" in lines[0] and "Good" in lines[0]
+    assert "Bad (cannot subscribe: BadNodeIdUnknown)" in lines[1]
+
+    out = io.StringIO()
+    assert await cli.write(cli.resolve([f"{endpoint}#ns=2;s=PSC2.BLAST_SP"], None), "31000", "eng", "", out) == 0
+    assert out.getvalue().startswith("OK: ") and "confirmed by read-back" in out.getvalue()
+
+    out = io.StringIO()
+    await cli.watch(cli.resolve([f"{endpoint}#ns=2;s=SMF.T_PROC"], None), out, seconds=2.0)
+    assert sum("Good" in line for line in out.getvalue().splitlines()) >= 2  # live updates
+
+
+async def test_write_of_a_layout_tag_keeps_its_limits(layout: PlantLayout, sim_server) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    resolved = cli.resolve(["PSC2.BLAST_SP"], layout, sim_server.endpoint)
+    assert await cli.write(resolved, "90000", "eng", "", out) == 1
+    assert out.getvalue().strip() == "FAILED: PSC2.BLAST_SP: 90000 Nm³/h is outside the allowed range 20000 to 45000 Nm³/h"
+
+
+async def test_modbus_address_naming_its_server() -> None:
+    server = ModbusTestServer()
+    await server.start()
+    try:
+        server.set_registers("hr", 0, encode(modbus_point(parse_address("modbus://x/hr/0?type=float32")), 12.5))
+        address = f"modbus://127.0.0.1:{server.port}/hr/40001?type=float32"
+        out = io.StringIO()
+        assert await cli.read(cli.resolve([address], None), out, 5) == 0
+        assert out.getvalue().startswith(f"{address}  12.5  Good")
+        out = io.StringIO()
+        assert await cli.write(cli.resolve([address], None), "7.25", "eng", "", out) == 0
+        assert "7.25" in out.getvalue()
+        out = io.StringIO()
+        bad = f"modbus://127.0.0.1:{server.port}/hr/9000"
+        assert await cli.read(cli.resolve([bad], None), out, 2) == 1
+        assert "Bad (Modbus exception 2 (illegal data address))" in out.getvalue()
+    finally:
+        await server.stop()
+
+
+def test_bad_addresses_are_refused_with_a_reason() -> None:
+    with pytest.raises(cli.CliError, match="put the node id after '#'"):
+        cli.resolve(["opc.tcp://h:4840/"], None)
+    with pytest.raises(cli.CliError, match="table 'zz'"):
+        cli.resolve(["modbus://h:502/zz/1"], None)
+    with pytest.raises(cli.CliError, match="not a tag of the layout"):
+        cli.resolve(["KILN.T"], None)
+
+
+def test_browse_and_import_from_the_command_line(sim_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run = [sys.executable, "-m", "app.cli"]
+    browse = subprocess.run(
+        [*run, "tags", "browse", sim_process.endpoint, "--depth", "4"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert browse.returncode == 0, browse.stderr
+    assert "Plant  [Object]  ns=2;s=Plant" in browse.stdout
+    assert "SMF.T_PROC  [Variable]  ns=2;s=SMF.T_PROC  = 1" in browse.stdout
+
+    target = tmp_path / "tags" / "psc.yaml"
+    imp = subprocess.run(
+        [*run, "tags", "import", sim_process.endpoint, "--under", "Plant/PSC", "-o", str(target), "--connection", "sim"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert imp.returncode == 0, imp.stderr
+    tags = {t["name"]: t for t in yaml.safe_load(target.read_text(encoding="utf-8"))["tags"]}
+    sp = tags["PSC2.BLAST_SP"]
+    assert sp["eu"] == "Nm³/h" and sp["range"] == [0.0, 60000.0] and sp["writable"] is True
+    assert sp["address"] == "opcua://sim/ns=2;s=PSC2.BLAST_SP" and sp["unit"] == "PSC2"
+    assert "writable" not in tags["PSC1.BLAST_FLOW"]
+
+    read = subprocess.run(
+        [*run, "tags", "read", "SMF.T_PROC", "--endpoint", sim_process.endpoint], cwd=ROOT, capture_output=True,
+        text=True, timeout=120,
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.startswith("SMF.T_PROC  1") and "°C  Good" in read.stdout
