@@ -332,6 +332,11 @@ def _parse_tag(
     except (TypeError, ValueError):
         problems.add(path, line, f"tag {name!r}: deadband {entry.get('deadband')!r} is not a number")
         deadband = 0.0
+    try:
+        compression = _float(entry.get("compression", 0.0))
+    except (TypeError, ValueError):
+        problems.add(path, line, f"tag {name!r}: compression {entry.get('compression')!r} is not a number")
+        compression = 0.0
     states = tuple(str(s) for s in entry.get("states") or ())
     if data_type is DataType.STATE and not states:
         problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
@@ -351,6 +356,7 @@ def _parse_tag(
         normal_low=normal[0] if normal else None,
         normal_high=normal[1] if normal else None,
         deadband=deadband,
+        compression=compression,
         historise=bool(entry.get("historise", True)),
         writable=writable,
         write_low=write[0] if write else None,
