@@ -12,6 +12,7 @@ from pathlib import Path
 from app import __version__
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
+from app.historian import cli as historian_cli
 
 log = logging.getLogger("crucible")
 
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--layout", type=Path, dest="sim_layout", help="plant layout folder")
     sim.add_argument("--exit-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
+    historian_cli.register(parser, sub)
+
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
     return parser
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "validate":
         return _validate(args.path)
+    if args.command == "db":
+        return historian_cli.handle(args, settings)
     if args.command == "sim":
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed

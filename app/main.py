@@ -69,6 +69,20 @@ def run_gui(args: argparse.Namespace, settings: Settings) -> int:
             simulator.stop()
 
 
+def _open_historian(args: argparse.Namespace, settings: Settings, layout: PlantLayout):  # type: ignore[no-untyped-def]
+    from app.historian.database import DatabaseError
+    from app.historian.service import open_historian
+
+    try:
+        historian = open_historian(settings, getattr(args, "db", None), layout.tags)
+    except DatabaseError as exc:
+        print(f"crucible: history is off: {exc}", file=sys.stderr)
+        return None
+    if historian.schema_message:
+        print(f"crucible: history: {historian.schema_message}", file=sys.stderr)
+    return historian
+
+
 def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -85,7 +99,8 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     language = choose_language(args.language, settings)
     translations = Translations(app)
     translations.install(language)
-    runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None)
+    historian = _open_historian(args, settings, layout)
+    runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, historian=historian)
     window = MainWindow(runtime, language=language)
     window.translations = translations
 

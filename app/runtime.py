@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
+from app.historian.service import Historian
 from app.io.health import ConnectionHealth
 from app.io.opcua import OpcUaDriver
 from app.io.writes import WritePath
@@ -96,9 +97,13 @@ class SimulatorProcess:
 class Runtime:
     """Layout + store + one driver per connection that has tags."""
 
-    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None) -> None:
+    def __init__(self, layout: PlantLayout, endpoint_override: str | None = None,
+                 historian: Historian | None = None) -> None:
         self.layout = layout
         self.store = TagStore(layout.tags.values())
+        self.historian = historian
+        if historian is not None:
+            historian.attach(self.store)
         self.drivers: list[OpcUaDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
@@ -119,6 +124,8 @@ class Runtime:
     def start(self) -> None:
         """Start every driver on the running loop."""
         self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
+        if self.historian is not None:
+            self.historian.start()
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop every driver; their tags turn Bad (no longer live)."""
@@ -129,6 +136,8 @@ class Runtime:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        if self.historian is not None:  # flushes the queue to the DB or the spool; blocking
+            await asyncio.get_running_loop().run_in_executor(None, self.historian.stop)
 
 
 def replace_endpoint(layout: PlantLayout, name: str, endpoint: str) -> None:

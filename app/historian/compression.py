@@ -115,7 +115,7 @@ class Compressor:
 
     def historised(self, name: str) -> bool:
         tag = self.definitions.get(name)
-        return tag is not None and tag.historise
+        return tag is None or tag.historise  # names without a definition are kept, like the store
 
     def chunk_from_batches(self, batches: Iterable[Mapping[str, TagValue]]) -> Chunk:
         archived: dict[str, list[Point]] = {}

@@ -106,6 +106,7 @@ def alembic_config(engine: Engine | None = None):  # type: ignore[no-untyped-def
     """An Alembic config for the packaged migrations (no alembic.ini needed in the cwd)."""
     from alembic.config import Config
 
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger("alembic").level))
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
