@@ -215,7 +215,8 @@ class HistorianWriter:
         self.max_replay_samples = max_replay_samples
         self.status_changed: Signal[[HistorianStatus]] = Signal()
         self.durable: Signal[[int]] = Signal()  # seq of a chunk now in the DB or the spool
-        self._queue: collections.deque[Callable[[], Chunk]] = collections.deque()
+        # items: a store batch (dict) or a callable making a chunk (bulk arrays, retries)
+        self._queue: collections.deque[dict[str, TagValue] | Callable[[], Chunk]] = collections.deque()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
@@ -230,7 +231,7 @@ class HistorianWriter:
     # --- any thread -----------------------------------------------------------------
     def enqueue(self, batch: Mapping[str, TagValue]) -> None:
         """Take a store batch (connect to ``TagStore.batch_applied``). Never blocks."""
-        self._queue.append(lambda b=dict(batch): self.compressor.chunk_from_batches([b]))  # type: ignore[misc]
+        self._queue.append(dict(batch))
         self._wake.set()
 
     def enqueue_arrays(self, names: list[str], idx: np.ndarray, ts_us: np.ndarray, value: np.ndarray,
@@ -285,12 +286,21 @@ class HistorianWriter:
 
     def _cycle(self, final: bool = False) -> None:
         chunks: list[Chunk] = []
-        while self._queue:
-            make = self._queue.popleft()
+        pending: list[dict[str, TagValue]] = []
+        while self._queue or pending:
+            item = self._queue.popleft() if self._queue else None
+            if isinstance(item, dict):
+                pending.append(item)
+                continue
             try:
-                chunks.append(make())
+                if pending:  # consecutive store batches: one chunk, one rollup computation
+                    chunks.append(self.compressor.chunk_from_batches(pending))
+                    pending = []
+                if item is not None:
+                    chunks.append(item())
             except Exception:  # noqa: BLE001 - a bad value must not stop history
                 log.exception("historian: could not archive a batch")
+                pending = []
         if final:
             chunks.append(self.compressor.flush())
         chunks = [c for c in chunks if len(c) or len(c.rollups)]
