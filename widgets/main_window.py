@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
@@ -13,7 +13,8 @@ from app.io.health import ConnectionHealth, LinkState
 from app.runtime import Runtime
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
-from widgets.tag_browser_panel import TagBrowserPanel
+from widgets.tag_browser_panel import COL_TAG, TagBrowserPanel
+from widgets.trend_panel import TrendPanel
 
 STATE_VERSION = 1
 
@@ -40,7 +41,15 @@ class MainWindow(QMainWindow):
         self._quit_action.triggered.connect(self.close)
         self._file_menu.addAction(self._quit_action)
 
-        self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
+        browser = TagBrowserPanel(runtime.layout, self.bridge, language)
+        self.add_panel(browser)
+        historian = runtime.historian
+        self.trend = TrendPanel(runtime.layout.tags, self.bridge, historian.reader if historian else None, language)
+        self.add_panel(self.trend)
+        browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
+        self._history_label = QLabel()
+        self._history_label.setObjectName("historyStatus")
+        self.statusBar().addPermanentWidget(self._history_label)
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()
@@ -105,6 +114,32 @@ class MainWindow(QMainWindow):
     def _refresh_links(self) -> None:
         for health in self.runtime.health:
             self._refresh_link(health)
+        self._refresh_history()
+
+    def _refresh_history(self) -> None:
+        historian = self.runtime.historian
+        if historian is None:
+            self._history_label.setText(self.tr("History off"))
+            return
+        status = historian.status
+        if status.buffering:
+            text = self.tr("History buffering ({n} samples)").format(n=f"{status.spooled_samples:,}")
+            tip = status.last_error
+        else:
+            text, tip = self.tr("History OK"), ""
+        if historian.schema_message:
+            tip = (tip + "\n" if tip else "") + historian.schema_message
+        self._history_label.setText(text)
+        self._history_label.setToolTip(tip)
+        self._history_label.setObjectName("linkDown" if status.buffering else "historyStatus")
+        self._history_label.style().unpolish(self._history_label)
+        self._history_label.style().polish(self._history_label)
+
+    def _on_browser_table_double_clicked(self, index: QModelIndex) -> None:
+        name = index.sibling(index.row(), COL_TAG).data()
+        if name:
+            self.trend.add_pen(str(name))
+            self.docks[TrendPanel.NAME].raise_()
 
     def _refresh_link(self, health: ConnectionHealth) -> None:
         label = self._link_labels.get(health.name)
@@ -136,5 +171,6 @@ class MainWindow(QMainWindow):
         self.save_layout()
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
+        self.trend.shutdown()
         self.bridge.close()
         super().closeEvent(event)
