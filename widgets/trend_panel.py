@@ -116,8 +116,8 @@ class TrendPanel(DockPanel):
             item.getAxis(axis).setPen(pg.mkPen("#444"))
             item.getAxis(axis).setTextPen(pg.mkPen("#222"))
         self.legend = item.addLegend(offset=(8, 8), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
-        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#555", style=Qt.PenStyle.DashLine))
-        self.plot.addItem(self.cursor, ignoreBounds=True)
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#555", style=Qt.PenStyle.DashLine))
+        self.plot.addItem(self.cursor_line, ignoreBounds=True)
         self.readout = QLabel()
         self.readout.setObjectName("trendReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
@@ -394,7 +394,7 @@ class TrendPanel(DockPanel):
 
     def show_cursor(self, t: float) -> None:
         """Put the cursor at ``t`` (epoch s) and read out every pen there."""
-        self.cursor.setPos(t)
+        self.cursor_line.setPos(t)
         parts = [f"<b>{datetime.fromtimestamp(t).strftime('%Y-%m-%d %H:%M:%S')}</b>"]
         for pen in self.pens.values():
             v = pen.value_at(t)

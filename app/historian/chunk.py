@@ -83,7 +83,7 @@ class Chunk:
         def take(dtype: type, count: int) -> np.ndarray:
             nonlocal pos
             size = np.dtype(dtype).itemsize * count
-            arr = np.frombuffer(data, dtype=dtype, count=count, offset=pos).copy()
+            arr: np.ndarray = np.frombuffer(data, dtype=dtype, count=count, offset=pos).copy()
             pos += size
             return arr
 
@@ -211,8 +211,8 @@ def compute_rollups(
         si = np.searchsorted(all_keys, keys)
         ii = np.searchsorted(all_keys, ukeys)
 
-        def spread(vals: np.ndarray, where: np.ndarray, fill: float | int, dtype: type) -> np.ndarray:
-            arr = np.full(m, fill, dtype=dtype)
+        def spread(vals: np.ndarray, where: np.ndarray, fill: float | int, dtype: type, m: int = m) -> np.ndarray:
+            arr: np.ndarray = np.full(m, fill, dtype=dtype)
             arr[where] = vals
             return arr
 

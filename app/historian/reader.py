@@ -165,7 +165,7 @@ class HistoryReader:
             for ts, v, q in zip(s.ts.tolist(), s.value.tolist(), s.quality.tolist(), strict=True):
                 writer.writerow([from_us(ts).isoformat(timespec="microseconds"), tag,
                                  "" if math.isnan(v) else repr(v), Quality(q).name])
-        return buf.getvalue() if out is None else ""
+        return buf.getvalue() if isinstance(buf, io.StringIO) and out is None else ""
 
 
 def _series(rows: list[tuple]) -> Series:  # type: ignore[type-arg]

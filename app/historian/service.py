@@ -11,7 +11,14 @@ from sqlalchemy import Engine
 from app.core.settings import Settings, data_dir
 from app.core.store import TagStore
 from app.core.tags import TagDef
-from app.historian.database import DatabaseError, database_url, describe, make_engine, schema_status, upgrade
+from app.historian.database import (
+    DatabaseError,
+    database_url,
+    describe,
+    make_engine,
+    schema_status,
+    upgrade,
+)
 from app.historian.reader import HistoryReader
 from app.historian.retention import RetentionWorker
 from app.historian.writer import HistorianStatus, HistorianWriter

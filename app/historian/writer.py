@@ -149,14 +149,14 @@ class SampleSink:
                         self._copy_samples(cur, list(rows))
                     else:
                         cur.executemany("INSERT OR IGNORE INTO samples (tag_id, ts, value, quality) "
-                                        "VALUES (?, ?, ?, ?)", rows)
+                                        "VALUES (?, ?, ?, ?)", rows)  # type: ignore[arg-type]
                 r = chunk.rollups
                 if len(r):
                     cur.executemany(self._upsert, zip(
                         ids[r.idx].tolist(), r.width_s.tolist(), r.ts.tolist(), _none_nan(r.vmin),
                         _none_nan(r.vmax), r.total.tolist(), r.count.tolist(), r.bad_count.tolist(),
                         _none_neg(r.first_ts), _none_nan(r.first), _none_neg(r.last_ts), _none_nan(r.last),
-                        r.tw_sum.tolist(), r.tw_dur_s.tolist(), strict=True))
+                        r.tw_sum.tolist(), r.tw_dur_s.tolist(), strict=True))  # type: ignore[arg-type]
                 if chunk.seq:
                     p = self.p
                     cur.execute(

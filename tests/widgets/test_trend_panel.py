@@ -24,7 +24,7 @@ from widgets.store_bridge import StoreBridge
 from widgets.trend_panel import TrendPanel
 
 TAG = "SMF.T_PROC"
-TAG2 = "SMF.P_HOOD" 
+TAG2 = "SMF.P_HOOD"
 
 
 @pytest.fixture
