@@ -126,32 +126,27 @@ class HistoryReader:
             return _empty_buckets(starts, "raw")
         for rollup in (HOUR_S, MINUTE_S):
             if width >= rollup * US:
-                return self._from_rollups(tid, rollup, t0, t1, width, starts)
-        rows = self._query("SELECT ts, value, quality FROM samples WHERE tag_id = ? AND ts >= ? AND ts < ? "
-                           "ORDER BY ts", (tid, t0, t1))
-        s = _series(rows)
-        usable = (s.quality != BAD) & np.isfinite(s.value)
-        k = (s.ts - t0) // width
-        return _bucketize(n, starts, k[usable], s.value[usable], s.value[usable], s.value[usable],
-                          np.ones(int(usable.sum()), np.int64), s.value[usable], s.value[usable],
-                          k[~usable], "raw")
+                w = rollup * US
+                return self._buckets(_ROLLUP_SQL, (t0, width, tid, rollup, (t0 // w) * w, t1, tid, rollup, tid, rollup),
+                                     starts, f"rollup{rollup}")
+        return self._buckets(_RAW_SQL, (t0, width, tid, t0, t1, tid, tid), starts, "raw")
 
-    def _from_rollups(self, tid: int, width_s: int, t0: int, t1: int, width: int, starts: np.ndarray) -> Buckets:
-        w = width_s * US
-        rows = self._query(
-            'SELECT ts, vmin, vmax, total, "count", bad_count, "first", "last" FROM rollups '
-            "WHERE tag_id = ? AND width_s = ? AND ts >= ? AND ts < ? ORDER BY ts",
-            (tid, width_s, (t0 // w) * w, t1),
-        )
+    def _buckets(self, sql: str, params: tuple, starts: np.ndarray, source: str) -> Buckets:  # type: ignore[type-arg]
+        """Aggregate in the database: one row per non-empty output bucket comes back."""
+        rows = self._query(sql, params)
+        out = _empty_buckets(starts, source)
         if not rows:
-            return _empty_buckets(starts, f"rollup{width_s}")
-        arr = np.array(rows, dtype=np.float64)  # None -> nan
-        ts = arr[:, 0].astype(np.int64)
-        k = np.clip((ts - t0) // width, 0, len(starts) - 1)
+            return out
+        arr = np.array(rows, dtype=np.float64)  # NULL -> nan
+        k = np.clip(arr[:, 0].astype(np.int64), 0, len(starts) - 1)
+        out.vmin[k], out.vmax[k] = arr[:, 1], arr[:, 2]
         cnt = arr[:, 4].astype(np.int64)
-        ok = cnt > 0
-        return _bucketize(len(starts), starts, k[ok], arr[ok, 1], arr[ok, 2], arr[ok, 3], cnt[ok], arr[ok, 6],
-                          arr[ok, 7], np.repeat(k, arr[:, 5].astype(np.int64)), f"rollup{width_s}")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.avg[k] = np.where(cnt > 0, arr[:, 3] / np.maximum(cnt, 1), np.nan)
+        out.count[k] = cnt
+        out.bad_count[k] = arr[:, 5].astype(np.int64)
+        out.first[k], out.last[k] = arr[:, 6], arr[:, 7]
+        return out
 
     # --- export ---------------------------------------------------------------------
     def export_csv(self, tags: list[str], start: datetime | int, end: datetime | int,
@@ -168,6 +163,37 @@ class HistoryReader:
         return buf.getvalue() if isinstance(buf, io.StringIO) and out is None else ""
 
 
+# Bucket k = (ts - t0) // width; first/last are looked up by the bucket's first/last
+# usable time through the primary key: portable SQL for SQLite and PostgreSQL.
+_ROLLUP_SQL = """
+WITH a AS (
+  SELECT (ts - ?) / ? AS k, min(vmin) AS vmin, max(vmax) AS vmax, sum(total) AS total, sum("count") AS cnt,
+         sum(bad_count) AS bad, min(CASE WHEN "count" > 0 THEN ts END) AS fts,
+         max(CASE WHEN "count" > 0 THEN ts END) AS lts
+  FROM rollups WHERE tag_id = ? AND width_s = ? AND ts >= ? AND ts < ? GROUP BY 1)
+SELECT a.k, a.vmin, a.vmax, a.total, a.cnt, a.bad, f."first", l."last"
+FROM a LEFT JOIN rollups f ON f.tag_id = ? AND f.width_s = ? AND f.ts = a.fts
+LEFT JOIN rollups l ON l.tag_id = ? AND l.width_s = ? AND l.ts = a.lts
+ORDER BY a.k
+"""
+_RAW_SQL = f"""
+WITH a AS (
+  SELECT (ts - ?) / ? AS k,
+         min(CASE WHEN quality <> {BAD} THEN value END) AS vmin,
+         max(CASE WHEN quality <> {BAD} THEN value END) AS vmax,
+         sum(CASE WHEN quality <> {BAD} THEN value END) AS total,
+         count(CASE WHEN quality <> {BAD} THEN value END) AS cnt,
+         sum(CASE WHEN quality = {BAD} THEN 1 ELSE 0 END) AS bad,
+         min(CASE WHEN quality <> {BAD} AND value IS NOT NULL THEN ts END) AS fts,
+         max(CASE WHEN quality <> {BAD} AND value IS NOT NULL THEN ts END) AS lts
+  FROM samples WHERE tag_id = ? AND ts >= ? AND ts < ? GROUP BY 1)
+SELECT a.k, a.vmin, a.vmax, a.total, a.cnt, a.bad, f.value, l.value
+FROM a LEFT JOIN samples f ON f.tag_id = ? AND f.ts = a.fts
+LEFT JOIN samples l ON l.tag_id = ? AND l.ts = a.lts
+ORDER BY a.k
+"""
+
+
 def _series(rows: list[tuple]) -> Series:  # type: ignore[type-arg]
     if not rows:
         return Series(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int8))
@@ -182,29 +208,3 @@ def _empty_buckets(starts: np.ndarray, source: str) -> Buckets:
     nan = np.full(n, np.nan)
     zero = np.zeros(n, np.int64)
     return Buckets(starts, nan, nan.copy(), nan.copy(), nan.copy(), nan.copy(), zero, zero.copy(), source)
-
-
-def _bucketize(n: int, starts: np.ndarray, k: np.ndarray, vmin: np.ndarray, vmax: np.ndarray, total: np.ndarray,
-               cnt: np.ndarray, first: np.ndarray, last: np.ndarray, bad_k: np.ndarray, source: str) -> Buckets:
-    """Combine rows (sorted by time) that fall into bucket ``k`` each."""
-    out_min = np.full(n, np.inf)
-    out_max = np.full(n, -np.inf)
-    np.minimum.at(out_min, k, vmin)
-    np.maximum.at(out_max, k, vmax)
-    count = np.bincount(k, weights=cnt, minlength=n).astype(np.int64)
-    sums = np.bincount(k, weights=total, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        avg = np.where(count > 0, sums / np.maximum(count, 1), np.nan)
-    out_first = np.full(n, np.nan)
-    out_last = np.full(n, np.nan)
-    if len(k):
-        # rows are in time order: the first row of a bucket gives first, the last gives last
-        uk, fi = np.unique(k, return_index=True)
-        out_first[uk] = first[fi]
-        uk, li = np.unique(k[::-1], return_index=True)
-        out_last[uk] = last[::-1][li]
-    empty = count == 0
-    out_min[empty] = np.nan
-    out_max[empty] = np.nan
-    bad = np.bincount(bad_k, minlength=n).astype(np.int64) if len(bad_k) else np.zeros(n, np.int64)
-    return Buckets(starts, out_min, out_max, avg, out_first, out_last, count, bad[:n], source)

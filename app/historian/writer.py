@@ -14,7 +14,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.events import Signal
 from app.core.tags import TagDef, TagValue
-from app.historian.chunk import Chunk, merge_chunks
+from app.historian.chunk import Chunk, Rollups, merge_chunks
 from app.historian.compression import Compressor
 from app.historian.database import describe
+from app.historian.schema import US
 from app.historian.spool import Spool
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,26 @@ def _none_neg(values: np.ndarray) -> list[int | None]:
     return [None if v < 0 else v for v in values.tolist()]
 
 
+_PG_FULL = np.dtype([("n", ">i2"), ("l1", ">i4"), ("tag", ">i4"), ("l2", ">i4"), ("ts", ">i8"), ("l3", ">i4"),
+                     ("v", ">f8"), ("l4", ">i4"), ("q", ">i2")])
+_PG_NULL = np.dtype([("n", ">i2"), ("l1", ">i4"), ("tag", ">i4"), ("l2", ">i4"), ("ts", ">i8"), ("l3", ">i4"),
+                     ("l4", ">i4"), ("q", ">i2")])
+_PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_PG_TRAILER = b"\xff\xff"
+
+
+def binary_copy_samples(tag_id: np.ndarray, ts: np.ndarray, value: np.ndarray, quality: np.ndarray) -> bytes:
+    """Samples in PostgreSQL's binary COPY format, built with numpy (NaN -> NULL)."""
+    has = np.isfinite(value)
+    full = np.zeros(int(has.sum()), _PG_FULL)
+    full["n"], full["l1"], full["l2"], full["l3"], full["l4"] = 4, 4, 8, 8, 2
+    full["tag"], full["ts"], full["v"], full["q"] = tag_id[has], ts[has], value[has], quality[has]
+    null = np.zeros(int((~has).sum()), _PG_NULL)
+    null["n"], null["l1"], null["l2"], null["l3"], null["l4"] = 4, 4, 8, -1, 2
+    null["tag"], null["ts"], null["q"] = tag_id[~has], ts[~has], quality[~has]
+    return b"".join((_PG_HEADER, full.tobytes(), null.tobytes(), _PG_TRAILER))
+
+
 @dataclass(frozen=True)
 class HistorianStatus:
     """What the status bar shows: ``ok``, ``buffering`` (spooling) or ``stopped``."""
@@ -98,6 +119,9 @@ class SampleSink:
         self.tag_ids: dict[str, int] = {}
         self.checkpoint: int | None = None
         self._upsert = _rollup_upsert_sql(self.p)
+        cols = ", ".join(_q(c) for c in ROLLUP_COLS)
+        head, _, tail = self._upsert.partition(" VALUES (")
+        self._upsert_select = f"{head} SELECT {cols} FROM rollups_in{tail[tail.index(' ON CONFLICT'):]}"
 
     def _ensure_tags(self, cur, names: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
         missing = [n for n in names if n not in self.tag_ids]
@@ -140,23 +164,10 @@ class SampleSink:
                 if chunk.seq and chunk.seq <= self.checkpoint:
                     return 0  # replayed after a crash between commit and spool clean-up
                 ids = np.array(self._ensure_tags(cur, chunk.names) or [0], dtype=np.int64)
-                n = len(chunk)
-                if n:
-                    tag_ids = ids[chunk.idx].tolist()
-                    rows = zip(tag_ids, chunk.ts.tolist(), _none_nan(chunk.value), chunk.quality.tolist(),
-                               strict=True)
-                    if self.dialect == "postgresql":
-                        self._copy_samples(cur, list(rows))
-                    else:
-                        cur.executemany("INSERT OR IGNORE INTO samples (tag_id, ts, value, quality) "
-                                        "VALUES (?, ?, ?, ?)", rows)  # type: ignore[arg-type]
-                r = chunk.rollups
-                if len(r):
-                    cur.executemany(self._upsert, zip(
-                        ids[r.idx].tolist(), r.width_s.tolist(), r.ts.tolist(), _none_nan(r.vmin),
-                        _none_nan(r.vmax), r.total.tolist(), r.count.tolist(), r.bad_count.tolist(),
-                        _none_neg(r.first_ts), _none_nan(r.first), _none_neg(r.last_ts), _none_nan(r.last),
-                        r.tw_sum.tolist(), r.tw_dur_s.tolist(), strict=True))  # type: ignore[arg-type]
+                if self.dialect == "postgresql":
+                    self._write_postgresql(cur, ids, chunk)
+                else:
+                    self._write_sqlite(cur, ids, chunk)
                 if chunk.seq:
                     p = self.p
                     cur.execute(
@@ -170,23 +181,52 @@ class SampleSink:
             self.checkpoint = chunk.seq
         return len(chunk)
 
-    def _copy_samples(self, cur, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def,type-arg]
+    @staticmethod
+    def _rollup_rows(ids: np.ndarray, r: Rollups) -> Iterable[tuple]:  # type: ignore[type-arg]
+        return zip(
+            ids[r.idx].tolist(), r.width_s.tolist(), r.ts.tolist(), _none_nan(r.vmin), _none_nan(r.vmax),
+            r.total.tolist(), r.count.tolist(), r.bad_count.tolist(), _none_neg(r.first_ts), _none_nan(r.first),
+            _none_neg(r.last_ts), _none_nan(r.last), r.tw_sum.tolist(), r.tw_dur_s.tolist(), strict=True)
+
+    def _write_sqlite(self, cur, ids: np.ndarray, chunk: Chunk) -> None:  # type: ignore[no-untyped-def]
+        if len(chunk):
+            rows = zip(ids[chunk.idx].tolist(), chunk.ts.tolist(), _none_nan(chunk.value), chunk.quality.tolist(),
+                       strict=True)
+            cur.executemany("INSERT OR IGNORE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)", rows)
+        if len(chunk.rollups):
+            cur.executemany(self._upsert, self._rollup_rows(ids, chunk.rollups))
+
+    def _write_postgresql(self, cur, ids: np.ndarray, chunk: Chunk) -> None:  # type: ignore[no-untyped-def]
         import psycopg
 
-        cur.execute("SAVEPOINT samples_copy")
-        try:
-            with cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cur.execute("RELEASE SAVEPOINT samples_copy")
-        except psycopg.errors.UniqueViolation:
-            # Some samples are already there (another console, a restored spool): keep the rest.
-            cur.execute("ROLLBACK TO SAVEPOINT samples_copy")
-            cur.execute("CREATE TEMP TABLE IF NOT EXISTS samples_in (LIKE samples) ON COMMIT DELETE ROWS")
-            with cur.copy("COPY samples_in (tag_id, ts, value, quality) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cur.execute("INSERT INTO samples SELECT * FROM samples_in ON CONFLICT DO NOTHING")
+        if len(chunk):
+            data = binary_copy_samples(ids[chunk.idx], chunk.ts, chunk.value, chunk.quality)
+            cur.execute("SAVEPOINT samples_copy")
+            try:
+                with cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data)
+                cur.execute("RELEASE SAVEPOINT samples_copy")
+            except psycopg.errors.UniqueViolation:
+                # Some samples are already there (another console, a restored backup): keep the rest.
+                cur.execute("ROLLBACK TO SAVEPOINT samples_copy")
+                cur.execute("CREATE TEMP TABLE IF NOT EXISTS samples_in (LIKE samples) ON COMMIT DELETE ROWS")
+                with cur.copy("COPY samples_in (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data)
+                cur.execute("INSERT INTO samples SELECT * FROM samples_in ON CONFLICT DO NOTHING")
+        r = chunk.rollups
+        if not len(r):
+            return
+        keys = (ids[r.idx] << 40) ^ (r.width_s.astype(np.int64) << 32) ^ (r.ts // US)
+        if len(np.unique(keys)) < len(keys) or len(r) < 200:
+            cur.executemany(self._upsert, self._rollup_rows(ids, r))  # one statement per row
+            return
+        # many rows with distinct keys: COPY them, then one INSERT ... ON CONFLICT merges all
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS rollups_in (LIKE rollups) ON COMMIT DELETE ROWS")
+        cols = ", ".join(_q(c) for c in ROLLUP_COLS)
+        with cur.copy(f"COPY rollups_in ({cols}) FROM STDIN") as copy:
+            for row in self._rollup_rows(ids, r):
+                copy.write_row(row)
+        cur.execute(self._upsert_select)
 
 
 class HistorianWriter:

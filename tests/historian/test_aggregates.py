@@ -120,3 +120,31 @@ def test_reader_buckets_equal_numpy(filled: Engine, buckets: int) -> None:
                 assert agg.last[i] == pytest.approx(v[m][-1])
             else:
                 assert np.isnan(agg.vmin[i])
+
+
+def test_bulk_ingest_merges_rollups_across_batches(engine: Engine, tmp_path: Path) -> None:
+    """Large batches (the PostgreSQL COPY + merge path) agree with the samples they came from."""
+    writer = HistorianWriter(engine, tmp_path / "spool")
+    writer.start()
+    names = [f"BULK.T{i}" for i in range(300)]
+    rng = np.random.default_rng(3)
+    t0 = to_us(T0) + 17 * US  # batches end mid-minute, so buckets are merged across commits
+    for b in range(3):
+        idx = np.repeat(np.arange(300, dtype=np.int32), 100)
+        ts = t0 + (np.tile(np.arange(100, dtype=np.int64), 300) + b * 100) * US
+        value = rng.normal(0, 1, len(idx))
+        quality = np.where(rng.random(len(idx)) < 0.05, 0, 2).astype(np.int8)
+        writer.enqueue_arrays(names, idx, ts, value, quality)
+        assert writer.flush()
+    writer.stop()
+    with engine.connect() as conn:
+        expected = conn.exec_driver_sql(
+            f"SELECT tag_id, (ts / {60 * US}) * {60 * US} AS b, min(CASE WHEN quality <> 0 THEN value END), "
+            "max(CASE WHEN quality <> 0 THEN value END), sum(CASE WHEN quality <> 0 THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN quality = 0 THEN 1 ELSE 0 END) FROM samples GROUP BY 1, 2 ORDER BY 1, 2").all()
+        got = conn.exec_driver_sql('SELECT tag_id, ts, vmin, vmax, "count", bad_count FROM rollups '
+                                   "WHERE width_s = 60 ORDER BY 1, 2").all()
+    assert len(expected) == len(got) == 300 * 6
+    for e, g in zip(expected, got, strict=True):
+        assert g[:2] == tuple(e[:2]) and g[4:] == tuple(e[4:])
+        assert g[2] == pytest.approx(e[2]) and g[3] == pytest.approx(e[3])
