@@ -100,6 +100,7 @@ class TrendPanel(DockPanel):
         self._pending = 0
         self._setting_range = False
         self._closed = False
+        self._cursor_t: float | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trend-query")
         self._results = _Results()
         self._results.sig_history_loaded.connect(self._on_results_history_loaded)
@@ -320,6 +321,8 @@ class TrendPanel(DockPanel):
             else:
                 pen.hist_x, pen.hist_y, pen.hist_end = x, y, end  # type: ignore[assignment]
                 self._redraw(pen)
+                if self._cursor_t is not None:
+                    self.show_cursor(self._cursor_t)
         self._update_status()
 
     def wait_idle(self, timeout_s: float = 10.0) -> bool:
@@ -394,6 +397,7 @@ class TrendPanel(DockPanel):
 
     def show_cursor(self, t: float) -> None:
         """Put the cursor at ``t`` (epoch s) and read out every pen there."""
+        self._cursor_t = t
         self.cursor_line.setPos(t)
         parts = [f"<b>{datetime.fromtimestamp(t).strftime('%Y-%m-%d %H:%M:%S')}</b>"]
         for pen in self.pens.values():
