@@ -3,7 +3,8 @@
 Deadband (exception) drops a reading within ``TagDef.deadband`` of the last one passed on;
 swinging door (deviation ``TagDef.compression``) keeps the points a straight line through
 the archive cannot do without: any value between two archived points lies within the
-deviation of the line joining them. A quality change or a non-number always archives, and
+deviation of the line joining them (the stricter variant of the door: the held point is
+only replaced while the segment to it still passes every reading in between). A quality change or a non-number always archives, and
 a tag is archived at least every ``heartbeat_s`` so a steady value still shows up.
 """
 
@@ -76,18 +77,17 @@ class TagState:
             self._archive(p, out)
             return
         dev = self.deviation
-        dt = ts - arch[0]
-        up = max(self.up, (v - dev - arch[1]) / dt)
-        lo = min(self.lo, (v + dev - arch[1]) / dt)
-        if self.held is not None and (up > lo or due):
+        # The held point is the end of the longest segment from the archived point that
+        # passes within ``dev`` of every reading in between (``up``..``lo`` bound its slope).
+        slope = (v - arch[1]) / (ts - arch[0])
+        if self.held is not None and (due or not self.up <= slope <= self.lo):
             held = self.held
             out.append(held)
-            self.arch = held
-            dt = ts - held[0]
-            self.up = (v - dev - held[1]) / dt
-            self.lo = (v + dev - held[1]) / dt
-        else:
-            self.up, self.lo = up, lo
+            self.arch = arch = held
+            self.up, self.lo = -math.inf, math.inf
+        dt = ts - arch[0]
+        self.up = max(self.up, (v - dev - arch[1]) / dt)
+        self.lo = min(self.lo, (v + dev - arch[1]) / dt)
         self.held = p
 
     def flush(self, out: list[Point]) -> None:
