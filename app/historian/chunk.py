@@ -95,6 +95,39 @@ class Chunk:
                    int(header["seq"]))
 
 
+def combine_rollups(r: Rollups) -> Rollups:
+    """One row per (tag, width, bucket): increments of the same bucket merged (replays)."""
+    if len(r) < 2:
+        return r
+    big = np.iinfo(np.int64).max
+    order = np.lexsort((r.ts, r.width_s, r.idx))
+    key_idx, key_w, key_ts = r.idx[order], r.width_s[order], r.ts[order]
+    new = np.r_[True, (key_idx[1:] != key_idx[:-1]) | (key_w[1:] != key_w[:-1]) | (key_ts[1:] != key_ts[:-1])]
+    if new.all():
+        return Rollups(*[a[order] for a in r.arrays()])
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+
+    def pick(ts_field: np.ndarray, val: np.ndarray, newest: bool) -> tuple[np.ndarray, np.ndarray]:
+        t = ts_field[order]
+        t_adj = np.where(t < 0, -1 if newest else big, t)
+        sub = np.lexsort((t_adj, group))  # by group, then time
+        pos = (np.r_[starts[1:], len(order)] - 1) if newest else starts
+        chosen = sub[pos]
+        return t[chosen], val[order][chosen]
+
+    vmin = np.fmin.reduceat(r.vmin[order], starts)
+    vmax = np.fmax.reduceat(r.vmax[order], starts)
+    first_ts, first = pick(r.first_ts, r.first, newest=False)
+    last_ts, last = pick(r.last_ts, r.last, newest=True)
+    return Rollups(
+        key_idx[starts], key_w[starts], key_ts[starts], vmin, vmax,
+        np.add.reduceat(r.total[order], starts), np.add.reduceat(r.count[order], starts),
+        np.add.reduceat(r.bad_count[order], starts), first_ts, first, last_ts, last,
+        np.add.reduceat(r.tw_sum[order], starts), np.add.reduceat(r.tw_dur_s[order], starts),
+    )
+
+
 def merge_chunks(chunks: list[Chunk]) -> Chunk:
     """One chunk holding all of ``chunks`` (names re-indexed), seq of the last."""
     if len(chunks) == 1:
@@ -105,10 +138,10 @@ def merge_chunks(chunks: list[Chunk]) -> Chunk:
         remap = np.array([names.setdefault(n, len(names)) for n in c.names] or [0], dtype=np.int32)
         idx_parts.append(remap[c.idx] if len(c) else c.idx)
         r_parts.append(remap[c.rollups.idx] if len(c.rollups) else c.rollups.idx)
-    rollups = Rollups(
+    rollups = combine_rollups(Rollups(
         np.concatenate(r_parts).astype(np.int32),
         *[np.concatenate([getattr(c.rollups, f) for c in chunks]) for f in ("width_s", "ts") + ROLLUP_FIELDS],
-    )
+    ))
     return Chunk(
         list(names),
         np.concatenate(idx_parts).astype(np.int32),

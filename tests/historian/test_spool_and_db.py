@@ -128,3 +128,18 @@ def test_raw_last_before_and_csv(engine: Engine, tmp_path: Path) -> None:
     assert rows[0] == ["time_utc", "tag", "value", "quality"] and len(rows) == 201
     assert {r[3] for r in rows[1:]} == {"GOOD", "BAD"}
     assert rows[1][0] == "2026-11-02T06:00:00.000000+00:00"
+
+
+def test_merged_chunks_carry_one_rollup_row_per_bucket() -> None:
+    from app.historian.chunk import combine_rollups, merge_chunks
+
+    comp = Compressor()
+    chunks = [comp.chunk_from_batches([b]) for b in batches(["M.A", "M.B"], 200, bad_every=7)]
+    merged = merge_chunks(chunks)
+    whole = Compressor().chunk_from_batches(batches(["M.A", "M.B"], 200, bad_every=7))
+    r, w = combine_rollups(merged.rollups), combine_rollups(whole.rollups)  # both in key order
+    assert len(r) == len(w) == len(set(zip(r.idx.tolist(), r.width_s.tolist(), r.ts.tolist(), strict=True)))
+    for f in ("ts", "count", "bad_count", "first_ts", "last_ts"):
+        assert np.array_equal(getattr(r, f), getattr(w, f)), f
+    for f in ("vmin", "vmax", "total", "first", "last", "tw_sum", "tw_dur_s"):
+        assert np.allclose(getattr(r, f), getattr(w, f), equal_nan=True), f
