@@ -67,6 +67,8 @@ def _rollup_upsert_sql(p: str) -> str:
 
 
 def _none_nan(values: np.ndarray) -> list[float | None]:
+    if not np.isnan(values).any():
+        return values.tolist()  # type: ignore[no-any-return]
     return [None if v != v else v for v in values.tolist()]
 
 
