@@ -13,6 +13,7 @@ from app import __version__
 from app.alarms import cli as alarms_cli
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
+from app.historian import cli as historian_cli
 from app.io import cli as io_cli
 
 log = logging.getLogger("crucible")
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     security_cli.register(sub)
     io_cli.register(sub)  # crucible tags browse|import|read|watch|write
+    historian_cli.register(parser, sub)
 
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return security_cli.handle(args, settings)
     if args.command == "alarms":
         return alarms_cli.handle(args, settings.db_url or f"sqlite:///{settings.default_sqlite_path}")
+    if args.command == "db":
+        return historian_cli.handle(args, settings)
     if args.command == "sim":
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed

@@ -71,6 +71,20 @@ def run_gui(args: argparse.Namespace, settings: Settings) -> int:
             simulator.stop()
 
 
+def _open_historian(args: argparse.Namespace, settings: Settings, layout: PlantLayout):  # type: ignore[no-untyped-def]
+    from app.historian.database import DatabaseError
+    from app.historian.service import open_historian
+
+    try:
+        historian = open_historian(settings, getattr(args, "db", None), layout.tags)
+    except DatabaseError as exc:
+        print(f"crucible: history is off: {exc}", file=sys.stderr)
+        return None
+    if historian.schema_message:
+        print(f"crucible: history: {historian.schema_message}", file=sys.stderr)
+    return historian
+
+
 def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -92,9 +106,10 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     translations.install(language)
     from app.alarms.definitions import AlarmDefinitionError
 
+    historian = _open_historian(args, settings, layout)
     try:
         runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
-                          console=settings.console_name)
+                          console=settings.console_name, historian=historian)
     except AlarmDefinitionError as exc:
         print(f"crucible: the alarm definitions of {layout.folder} have mistakes:", file=sys.stderr)
         print("\n".join(exc.problems), file=sys.stderr)

@@ -20,6 +20,7 @@ from pathlib import Path
 from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
+from app.historian.service import Historian
 from app.io.driver import DriverBase
 from app.io.health import ConnectionHealth
 from app.io.modbus import ModbusDriver
@@ -102,12 +103,20 @@ class Runtime:
     """Layout + store + one driver per connection that has tags."""
 
     def __init__(
-        self, layout: PlantLayout, endpoint_override: str | None = None, db_url: str = "", console: str = ""
+        self,
+        layout: PlantLayout,
+        endpoint_override: str | None = None,
+        db_url: str = "",
+        console: str = "",
+        historian: Historian | None = None,
     ) -> None:
         self.layout = layout
         self.console = console or os.uname().nodename
         self.store = TagStore(layout.tags.values())
         self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit: attach_security
+        self.historian = historian
+        if historian is not None:
+            historian.attach(self.store)
         self.drivers: list[OpcUaDriver | ModbusDriver] = []
         self._tasks: list[asyncio.Task[None]] = []
         for conn in layout.connections.values():
@@ -150,6 +159,8 @@ class Runtime:
         self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
         self.alarms.start()
         self._tasks.append(asyncio.ensure_future(self.alarms.run()))
+        if self.historian is not None:
+            self.historian.start()
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop every driver; their tags turn Bad (no longer live)."""
@@ -161,6 +172,8 @@ class Runtime:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        if self.historian is not None:  # flushes the queue to the DB or the spool; blocking
+            await asyncio.get_running_loop().run_in_executor(None, self.historian.stop)
 
 
 def replace_endpoint(layout: PlantLayout, name: str, endpoint: str) -> None:

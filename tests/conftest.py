@@ -12,6 +12,8 @@ import pytest
 
 from app.core.layout import DEFAULT_LAYOUT, PlantLayout, load_layout
 
+pytest_plugins = ["tests.pg"]
+
 # Nothing a test does may touch the developer's own settings or history.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu
 
@@ -33,7 +33,8 @@ from widgets.faceplate import (
 )
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
-from widgets.tag_browser_panel import TagBrowserPanel
+from widgets.tag_browser_panel import COL_TAG, TagBrowserPanel
+from widgets.trend_panel import TrendPanel
 
 if TYPE_CHECKING:
     from widgets.security_ui import SecurityUi
@@ -175,7 +176,15 @@ class MainWindow(QMainWindow):
         self.display_panel.sig_display_changed.connect(self._on_display_changed)
         self.display_panel.sig_faceplate_requested.connect(self.open_faceplate)
 
-        self.add_panel(TagBrowserPanel(runtime.layout, self.bridge, language))
+        browser = TagBrowserPanel(runtime.layout, self.bridge, language)
+        self.add_panel(browser)
+        historian = runtime.historian
+        self.trend = TrendPanel(runtime.layout.tags, self.bridge, historian.reader if historian else None, language)
+        self.add_panel(self.trend)
+        browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
+        self._history_label = QLabel()
+        self._history_label.setObjectName("historyStatus")
+        self.statusBar().addPermanentWidget(self._history_label)
         self.alarm_list = add_alarm_panels(self)
         self.alarm_list.sig_alarm_activated.connect(self._on_alarm_list_alarm_activated)
         self.security_ui: SecurityUi | None = None
@@ -311,10 +320,16 @@ class MainWindow(QMainWindow):
         return window
 
     def _on_alarm_list_alarm_activated(self, tag_name: str, when: object) -> None:
-        """Double-click on an alarm: its unit's display and faceplate."""
+        """Double-click on an alarm: its unit's display and faceplate, and a trend around it."""
         tag = self.runtime.layout.tags.get(tag_name)
         if tag is None:
             return
+        if isinstance(when, datetime):
+            self.trend.add_pen(tag_name)
+            at = when.timestamp()
+            self.trend.show_window(at - 1800.0, at + 600.0)  # 30 min before, 10 min after
+            self.docks[self.trend.NAME].show()
+            self.docks[self.trend.NAME].raise_()
         display = display_for(self.displays, tag.unit_id, tag.name)
         if display is not None:
             self.display_panel.show_display(display)
@@ -345,6 +360,32 @@ class MainWindow(QMainWindow):
     def _refresh_links(self) -> None:
         for health in self.runtime.health:
             self._refresh_link(health)
+        self._refresh_history()
+
+    def _refresh_history(self) -> None:
+        historian = self.runtime.historian
+        if historian is None:
+            self._history_label.setText(self.tr("History off"))
+            return
+        status = historian.status
+        if status.buffering:
+            text = self.tr("History buffering ({n} samples)").format(n=f"{status.spooled_samples:,}")
+            tip = status.last_error
+        else:
+            text, tip = self.tr("History OK"), ""
+        if historian.schema_message:
+            tip = (tip + "\n" if tip else "") + historian.schema_message
+        self._history_label.setText(text)
+        self._history_label.setToolTip(tip)
+        self._history_label.setObjectName("linkDown" if status.buffering else "historyStatus")
+        self._history_label.style().unpolish(self._history_label)
+        self._history_label.style().polish(self._history_label)
+
+    def _on_browser_table_double_clicked(self, index: QModelIndex) -> None:
+        name = index.sibling(index.row(), COL_TAG).data()
+        if name:
+            self.trend.add_pen(str(name))
+            self.docks[TrendPanel.NAME].raise_()
 
     def _refresh_link(self, health: ConnectionHealth) -> None:
         label = self._link_labels.get(health.name)
@@ -381,5 +422,6 @@ class MainWindow(QMainWindow):
         self.display_panel.close_panel()
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
+        self.trend.shutdown()
         self.bridge.close()
         super().closeEvent(event)

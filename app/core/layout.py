@@ -359,6 +359,11 @@ def _parse_tag(
         except (TypeError, ValueError):
             problems.add(path, line, f"tag {name!r}: report_deadband {entry['report_deadband']!r} is not a number >= 0")
             report_deadband = 0.0
+    try:
+        compression = _float(entry.get("compression", 0.0))
+    except (TypeError, ValueError):
+        problems.add(path, line, f"tag {name!r}: compression {entry.get('compression')!r} is not a number")
+        compression = 0.0
     states = tuple(str(s) for s in entry.get("states") or ())
     if data_type is DataType.STATE and not states:
         problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
@@ -378,6 +383,7 @@ def _parse_tag(
         normal_low=normal[0] if normal else None,
         normal_high=normal[1] if normal else None,
         deadband=deadband,
+        compression=compression,
         historise=bool(entry.get("historise", True)),
         writable=writable,
         write_low=write[0] if write else None,

@@ -35,6 +35,8 @@ class Settings:
     layout: Path = DEFAULT_LAYOUT
     language: str = ""  # "" = from the system locale; "en" or "zh_CN"
     db_url: str = ""  # "" = SQLite file in the data folder
+    history_raw_days: int = 90  # raw samples older than this are pruned
+    history_rollup_years: int = 10  # minute/hour rollups older than this are pruned
     console_name: str = field(default_factory=lambda: os.uname().nodename)
     sim_seed: int = 1
     sim_time_scale: float = 1.0

@@ -73,6 +73,7 @@ class TagDef:
     normal_low: float | None = None
     normal_high: float | None = None
     deadband: float = 0.0
+    compression: float = 0.0  # swinging-door deviation for the historian (0 = keep every change)
     historise: bool = True
     writable: bool = False
     write_low: float | None = None

@@ -291,4 +291,7 @@ def test_double_clicked_alarm_calls_up_its_display_and_faceplate(qtbot, layout: 
     current = window.display_panel.current
     assert current is not None and current.level == 2 and "Acid" in current.title_en
     assert "AP.ABS" in window.faceplates and window.faceplates["AP.ABS"].isVisible()
+    assert "AP.TAIL_SO2" in window.trend.pens and not window.trend.live
+    start, end = window.trend.view_range()
+    assert start < utcnow().timestamp() < end
     window.close()

@@ -1,0 +1,437 @@
+"""The historian writer: its own thread, one commit per batch, store and forward.
+
+The tag store calls :meth:`HistorianWriter.enqueue` on the GUI/asyncio thread; that only
+appends to a queue. The writer thread compresses, computes rollup increments, and commits
+samples + rollups + its checkpoint in one transaction. When the database is out of reach
+(PostgreSQL down, SQLite locked, disk full) the chunk goes to the fsync'd spool instead and
+the writer retries; the spool replays in order before anything newer is written.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from app.core.events import Signal
+from app.core.tags import TagDef, TagValue
+from app.historian.chunk import Chunk, Rollups, merge_chunks
+from app.historian.compression import Compressor
+from app.historian.database import describe
+from app.historian.schema import US
+from app.historian.spool import Spool
+
+log = logging.getLogger(__name__)
+
+ROLLUP_COLS = ("tag_id", "width_s", "ts", "vmin", "vmax", "total", "count", "bad_count", "first_ts", "first",
+               "last_ts", "last", "tw_sum", "tw_dur_s")
+
+
+def _q(c: str) -> str:
+    return f'"{c}"'
+
+
+def _rollup_upsert_sql(p: str) -> str:
+    r, x = "rollups", "excluded"
+
+    def least(c: str, op: str) -> str:
+        return (f"CASE WHEN {r}.{c} IS NULL THEN {x}.{c} WHEN {x}.{c} IS NULL THEN {r}.{c} "
+                f"WHEN {x}.{c} {op} {r}.{c} THEN {x}.{c} ELSE {r}.{c} END")
+
+    def edge(col: str, tcol: str, op: str) -> str:
+        return (f"CASE WHEN {r}.{tcol} IS NULL OR ({x}.{tcol} IS NOT NULL AND {x}.{tcol} {op} {r}.{tcol}) "
+                f"THEN {x}.{col} ELSE {r}.{col} END")
+
+    sets = [
+        f"vmin = {least('vmin', '<')}",
+        f"vmax = {least('vmax', '>')}",
+        *[f"{_q(c)} = {r}.{_q(c)} + {x}.{_q(c)}" for c in ("total", "count", "bad_count", "tw_sum", "tw_dur_s")],
+        f'"first" = {edge(_q("first"), "first_ts", "<")}',
+        f"first_ts = {edge('first_ts', 'first_ts', '<')}",
+        f'"last" = {edge(_q("last"), "last_ts", ">")}',
+        f"last_ts = {edge('last_ts', 'last_ts', '>')}",
+    ]
+    cols = ", ".join(_q(c) for c in ROLLUP_COLS)
+    marks = ", ".join([p] * len(ROLLUP_COLS))
+    return (f"INSERT INTO rollups ({cols}) VALUES ({marks}) ON CONFLICT (tag_id, width_s, ts) DO UPDATE SET "
+            + ", ".join(sets))
+
+
+def _none_nan(values: np.ndarray) -> list[float | None]:
+    if not np.isnan(values).any():
+        return values.tolist()  # type: ignore[no-any-return]
+    return [None if v != v else v for v in values.tolist()]
+
+
+def _none_neg(values: np.ndarray) -> list[int | None]:
+    return [None if v < 0 else v for v in values.tolist()]
+
+
+_PG_FULL = np.dtype([("n", ">i2"), ("l1", ">i4"), ("tag", ">i4"), ("l2", ">i4"), ("ts", ">i8"), ("l3", ">i4"),
+                     ("v", ">f8"), ("l4", ">i4"), ("q", ">i2")])
+_PG_NULL = np.dtype([("n", ">i2"), ("l1", ">i4"), ("tag", ">i4"), ("l2", ">i4"), ("ts", ">i8"), ("l3", ">i4"),
+                     ("l4", ">i4"), ("q", ">i2")])
+_PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_PG_TRAILER = b"\xff\xff"
+
+
+def binary_copy_samples(tag_id: np.ndarray, ts: np.ndarray, value: np.ndarray, quality: np.ndarray) -> bytes:
+    """Samples in PostgreSQL's binary COPY format, built with numpy (NaN -> NULL)."""
+    has = np.isfinite(value)
+    full = np.zeros(int(has.sum()), _PG_FULL)
+    full["n"], full["l1"], full["l2"], full["l3"], full["l4"] = 4, 4, 8, 8, 2
+    full["tag"], full["ts"], full["v"], full["q"] = tag_id[has], ts[has], value[has], quality[has]
+    null = np.zeros(int((~has).sum()), _PG_NULL)
+    null["n"], null["l1"], null["l2"], null["l3"], null["l4"] = 4, 4, 8, -1, 2
+    null["tag"], null["ts"], null["q"] = tag_id[~has], ts[~has], quality[~has]
+    return b"".join((_PG_HEADER, full.tobytes(), null.tobytes(), _PG_TRAILER))
+
+
+@dataclass(frozen=True)
+class HistorianStatus:
+    """What the status bar shows: ``ok``, ``buffering`` (spooling) or ``stopped``."""
+
+    state: str
+    spooled_samples: int
+    last_error: str = ""
+    written_samples: int = 0
+
+    @property
+    def buffering(self) -> bool:
+        return self.state == "buffering"
+
+
+class SampleSink:
+    """Writes chunks to one database (SQLite or PostgreSQL) — the writer thread's half."""
+
+    def __init__(self, engine: Engine, writer_id: str) -> None:
+        self.engine = engine
+        self.writer_id = writer_id
+        self.dialect = engine.dialect.name
+        self.p = "?" if self.dialect == "sqlite" else "%s"
+        self.tag_ids: dict[str, int] = {}
+        self.checkpoint: int | None = None
+        self._upsert = _rollup_upsert_sql(self.p)
+        cols = ", ".join(_q(c) for c in ROLLUP_COLS)
+        head, _, tail = self._upsert.partition(" VALUES (")
+        self._upsert_select = f"{head} SELECT {cols} FROM rollups_in{tail[tail.index(' ON CONFLICT'):]}"
+
+    def _ensure_tags(self, cur, names: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
+        missing = [n for n in names if n not in self.tag_ids]
+        if missing:
+            p = self.p
+            cur.executemany(
+                f"INSERT INTO tags (name, eng_unit, description) VALUES ({p}, '', '') ON CONFLICT (name) DO NOTHING",
+                [(n,) for n in missing],
+            )
+            for i in range(0, len(missing), 500):
+                part = missing[i : i + 500]
+                cur.execute(f"SELECT id, name FROM tags WHERE name IN ({', '.join([p] * len(part))})", part)
+                for tag_id, name in cur.fetchall():
+                    self.tag_ids[name] = int(tag_id)
+        return [self.tag_ids[n] for n in names]
+
+    def _read_checkpoint(self, cur) -> int:  # type: ignore[no-untyped-def]
+        cur.execute(f"SELECT last_seq FROM writer_checkpoints WHERE writer_id = {self.p}", (self.writer_id,))
+        row = cur.fetchone()
+        return int(row[0]) if row else 0
+
+    def committed_seq(self) -> int:
+        """The last chunk sequence number this writer committed to the database."""
+        if self.checkpoint is None:
+            with self.engine.connect() as conn:
+                row = conn.execute(text("SELECT last_seq FROM writer_checkpoints WHERE writer_id = :w"),
+                                   {"w": self.writer_id}).first()
+            self.checkpoint = int(row[0]) if row else 0
+        return self.checkpoint
+
+    def write(self, chunk: Chunk) -> int:
+        """Commit ``chunk`` (samples, rollups, checkpoint) in one transaction; skip if already in."""
+        with self.engine.begin() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            cur = dbapi.cursor()
+            try:
+                if self.checkpoint is None:
+                    self.checkpoint = self._read_checkpoint(cur)
+                if chunk.seq and chunk.seq <= self.checkpoint:
+                    return 0  # replayed after a crash between commit and spool clean-up
+                ids = np.array(self._ensure_tags(cur, chunk.names) or [0], dtype=np.int64)
+                if self.dialect == "postgresql":
+                    self._write_postgresql(cur, ids, chunk)
+                else:
+                    self._write_sqlite(cur, ids, chunk)
+                if chunk.seq:
+                    p = self.p
+                    cur.execute(
+                        f"INSERT INTO writer_checkpoints (writer_id, last_seq) VALUES ({p}, {p}) "
+                        "ON CONFLICT (writer_id) DO UPDATE SET last_seq = excluded.last_seq",
+                        (self.writer_id, chunk.seq),
+                    )
+            finally:
+                cur.close()
+        if chunk.seq:
+            self.checkpoint = chunk.seq
+        return len(chunk)
+
+    @staticmethod
+    def _rollup_rows(ids: np.ndarray, r: Rollups) -> Iterable[tuple]:  # type: ignore[type-arg]
+        return zip(
+            ids[r.idx].tolist(), r.width_s.tolist(), r.ts.tolist(), _none_nan(r.vmin), _none_nan(r.vmax),
+            r.total.tolist(), r.count.tolist(), r.bad_count.tolist(), _none_neg(r.first_ts), _none_nan(r.first),
+            _none_neg(r.last_ts), _none_nan(r.last), r.tw_sum.tolist(), r.tw_dur_s.tolist(), strict=True)
+
+    def _write_sqlite(self, cur, ids: np.ndarray, chunk: Chunk) -> None:  # type: ignore[no-untyped-def]
+        if len(chunk):
+            rows = zip(ids[chunk.idx].tolist(), chunk.ts.tolist(), _none_nan(chunk.value), chunk.quality.tolist(),
+                       strict=True)
+            cur.executemany("INSERT OR IGNORE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)", rows)
+        if len(chunk.rollups):
+            cur.executemany(self._upsert, self._rollup_rows(ids, chunk.rollups))
+
+    def _write_postgresql(self, cur, ids: np.ndarray, chunk: Chunk) -> None:  # type: ignore[no-untyped-def]
+        import psycopg
+
+        if len(chunk):
+            data = binary_copy_samples(ids[chunk.idx], chunk.ts, chunk.value, chunk.quality)
+            cur.execute("SAVEPOINT samples_copy")
+            try:
+                with cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data)
+                cur.execute("RELEASE SAVEPOINT samples_copy")
+            except psycopg.errors.UniqueViolation:
+                # Some samples are already there (another console, a restored backup): keep the rest.
+                cur.execute("ROLLBACK TO SAVEPOINT samples_copy")
+                cur.execute("CREATE TEMP TABLE IF NOT EXISTS samples_in (LIKE samples) ON COMMIT DELETE ROWS")
+                with cur.copy("COPY samples_in (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(data)
+                cur.execute("INSERT INTO samples SELECT * FROM samples_in ON CONFLICT DO NOTHING")
+        r = chunk.rollups
+        if not len(r):
+            return
+        keys = (ids[r.idx] << 40) ^ (r.width_s.astype(np.int64) << 32) ^ (r.ts // US)
+        if len(np.unique(keys)) < len(keys) or len(r) < 200:
+            cur.executemany(self._upsert, self._rollup_rows(ids, r))  # one statement per row
+            return
+        # many rows with distinct keys: COPY them, then one INSERT ... ON CONFLICT merges all
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS rollups_in (LIKE rollups) ON COMMIT DELETE ROWS")
+        cols = ", ".join(_q(c) for c in ROLLUP_COLS)
+        with cur.copy(f"COPY rollups_in ({cols}) FROM STDIN") as copy:
+            for row in self._rollup_rows(ids, r):
+                copy.write_row(row)
+        cur.execute(self._upsert_select)
+
+
+class HistorianWriter:
+    """Writer thread with compression, rollups and store-and-forward.
+
+    ``enqueue`` is cheap and thread-safe (a deque append). ``status`` tells the GUI whether
+    history is being written or buffered, and how many samples wait in the spool.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        spool_dir: Path,
+        definitions: Mapping[str, TagDef] | None = None,
+        commit_interval_s: float = 0.5,
+        retry_interval_s: float = 2.0,
+        heartbeat_s: float = 600.0,
+        max_replay_samples: int = 200_000,
+    ) -> None:
+        self.engine = engine
+        self.spool = Spool(spool_dir)
+        self.sink = SampleSink(engine, self.spool.writer_id)
+        self.compressor = Compressor(definitions, heartbeat_s=heartbeat_s)
+        self.commit_interval_s = commit_interval_s
+        self.retry_interval_s = retry_interval_s
+        self.max_replay_samples = max_replay_samples
+        self.status_changed: Signal[[HistorianStatus]] = Signal()
+        self.durable: Signal[[int]] = Signal()  # seq of a chunk now in the DB or the spool
+        # items: a store batch (dict) or a callable making a chunk (bulk arrays, retries)
+        self._queue: collections.deque[dict[str, TagValue] | Callable[[], Chunk]] = collections.deque()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_seq = self.spool.last_seq
+        self._db_down = not self.spool.empty
+        self._next_try = 0.0
+        self._last_error = ""
+        self._written = 0
+        self._status = self._make_status()
+
+    # --- any thread -----------------------------------------------------------------
+    def enqueue(self, batch: Mapping[str, TagValue]) -> None:
+        """Take a store batch (connect to ``TagStore.batch_applied``). Never blocks."""
+        self._queue.append(dict(batch))
+        self._wake.set()
+
+    def enqueue_arrays(self, names: list[str], idx: np.ndarray, ts_us: np.ndarray, value: np.ndarray,
+                       quality: np.ndarray) -> None:
+        """Bulk samples (imports, benchmarks): ``idx`` indexes ``names``; ts in µs UTC."""
+        self._queue.append(lambda: self.compressor.chunk_from_arrays(names, idx, ts_us, value, quality))
+        self._wake.set()
+
+    @property
+    def status(self) -> HistorianStatus:
+        return self._status
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="historian-writer", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Flush held points and the queue (to the DB or the spool), then end the thread."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+        else:
+            self._cycle(final=True)
+        self._set_status()
+
+    def flush(self, timeout_s: float = 30.0) -> bool:
+        """Wait until everything queued is in the database or the spool."""
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            self._idle.clear()
+            self._wake.set()
+            if self._idle.wait(max(0.0, end - time.monotonic())) and not self._queue:
+                return True
+        return False
+
+    # --- writer thread --------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.commit_interval_s)
+            self._wake.clear()
+            self._cycle()
+            self._idle.set()
+        self._cycle(final=True)
+        self._idle.set()
+
+    def _next_seq(self) -> int:
+        self._last_seq = max(self._last_seq + 1, time.time_ns() // 1000)
+        return self._last_seq
+
+    def _cycle(self, final: bool = False) -> None:
+        chunks: list[Chunk] = []
+        pending: list[dict[str, TagValue]] = []
+        while self._queue or pending:
+            item = self._queue.popleft() if self._queue else None
+            if isinstance(item, dict):
+                pending.append(item)
+                continue
+            try:
+                if pending:  # consecutive store batches: one chunk, one rollup computation
+                    chunks.append(self.compressor.chunk_from_batches(pending))
+                    pending = []
+                if item is not None:
+                    chunks.append(item())
+            except Exception:  # noqa: BLE001 - a bad value must not stop history
+                log.exception("historian: could not archive a batch")
+                pending = []
+        if final:
+            chunks.append(self.compressor.flush())
+        chunks = [c for c in chunks if len(c) or len(c.rollups)]
+        chunk = merge_chunks(chunks) if chunks else None
+        if chunk is not None:
+            chunk.seq = self._next_seq()
+        if self._db_down or not self.spool.empty:
+            if chunk is not None:
+                self._to_spool(chunk)
+            if time.monotonic() >= self._next_try or final:
+                self._replay()
+        elif chunk is not None:
+            try:
+                self._written += self.sink.write(chunk)
+                self._last_error = ""
+                self.durable.emit(chunk.seq)
+            except (SQLAlchemyError, DBAPIError, OSError) as exc:
+                self._went_down(exc)
+                self._to_spool(chunk)
+            except Exception as exc:  # noqa: BLE001 - never drop data on a bug either
+                log.exception("historian: unexpected error writing history")
+                self._went_down(exc)
+                self._to_spool(chunk)
+        self._set_status()
+
+    def _to_spool(self, chunk: Chunk) -> None:
+        try:
+            self.spool.append(chunk)
+            self.durable.emit(chunk.seq)
+        except OSError as exc:
+            # The spool's disk is full too: keep it in memory and try again next cycle.
+            log.error("historian: cannot write the spool %s: %s", self.spool.path, exc)
+            self._last_error = f"spool: {exc}"
+            self._queue.appendleft(lambda c=chunk: c)  # type: ignore[misc]
+
+    def _went_down(self, exc: BaseException) -> None:
+        cause = getattr(exc, "orig", None) or exc
+        msg = " ".join(str(cause).split())[:300]
+        if not self._db_down:
+            log.warning("historian: %s unavailable, buffering to %s: %s", describe(self.engine.url),
+                        self.spool.path, msg)
+        self._db_down = True
+        self._last_error = msg
+        self._next_try = time.monotonic() + self.retry_interval_s
+        self.sink.checkpoint = None  # re-read after reconnecting
+
+    def _replay(self) -> None:
+        """Write the spool to the database in order; clear it when all is in."""
+        try:
+            group: list[Chunk] = []
+            size = 0
+            done = self.sink.committed_seq()
+            for chunk in self.spool.read():
+                if chunk.seq <= done:
+                    continue  # committed before a crash, the spool not yet cleared
+                group.append(chunk)
+                size += len(chunk)
+                if size >= self.max_replay_samples:
+                    self._written += self.sink.write(merge_chunks(group))
+                    group, size = [], 0
+            if group:
+                self._written += self.sink.write(merge_chunks(group))
+        except (SQLAlchemyError, DBAPIError, OSError) as exc:
+            self._went_down(exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("historian: unexpected error replaying the spool")
+            self._went_down(exc)
+            return
+        if not self.spool.empty:
+            log.info("historian: %s back; replayed %d spooled samples", describe(self.engine.url),
+                     self.spool.samples)
+        self.spool.clear()
+        self._db_down = False
+        self._last_error = ""
+
+    def _make_status(self) -> HistorianStatus:
+        if self._db_down or not self.spool.empty:
+            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written)
+        if self._thread is None and self._stop.is_set():
+            return HistorianStatus("stopped", 0, "", self._written)
+        return HistorianStatus("ok", 0, self._last_error, self._written)
+
+    def _set_status(self) -> None:
+        status = self._make_status()
+        if status != self._status:
+            self._status = status
+            self.status_changed.emit(status)
+
+
+def finite_or_none(x: float) -> float | None:
+    return x if math.isfinite(x) else None
