@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QDateTime,
     QModelIndex,
@@ -36,7 +37,25 @@ from widgets.panel import DockPanel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("ts", "alarm", "priority", "area", "event", "state", "value", "limit", "who", "reason", "console")
-HEADERS = ("Time", "Alarm", "Priority", "Area", "Event", "State", "Value", "Limit", "Who", "Reason", "Console")
+HEADERS = (
+    QT_TRANSLATE_NOOP("JournalTableModel", "Time"), QT_TRANSLATE_NOOP("JournalTableModel", "Alarm"), QT_TRANSLATE_NOOP("JournalTableModel", "Priority"), QT_TRANSLATE_NOOP("JournalTableModel", "Area"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "Event"), QT_TRANSLATE_NOOP("JournalTableModel", "State"), QT_TRANSLATE_NOOP("JournalTableModel", "Value"), QT_TRANSLATE_NOOP("JournalTableModel", "Limit"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "Who"), QT_TRANSLATE_NOOP("JournalTableModel", "Reason"), QT_TRANSLATE_NOOP("JournalTableModel", "Console"),
+)
+
+
+# The journal's event codes (app.alarms.journal.JOURNAL_EVENTS), shown through self.tr in the event filter.
+_EVENT_WORDS = (
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "activate"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "clear"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "ack"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "shelve"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "unshelve"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "suppress"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "unsuppress"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "oos"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "in_service"),
+)
 
 
 class JournalTableModel(QAbstractTableModel):
@@ -77,7 +96,7 @@ class AlarmJournalPanel(DockPanel):
     """Search the journal by period, text (alarm, who, reason) and event; export to CSV."""
 
     NAME = "alarm_journal"
-    TITLE = "Alarm journal"
+    TITLE = QT_TRANSLATE_NOOP("AlarmJournalPanel", "Alarm journal")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
 
     def __init__(self, db_url: str | Engine) -> None:
@@ -131,7 +150,7 @@ class AlarmJournalPanel(DockPanel):
         self.event_box.clear()
         self.event_box.addItem(self.tr("All events"), "")
         for ev in JOURNAL_EVENTS:
-            self.event_box.addItem(ev, ev)
+            self.event_box.addItem(self.tr(ev), ev)  # shown translated, filtered by the code
         self.event_box.setCurrentIndex(max(0, self.event_box.findData(current)))
         self.event_box.blockSignals(False)
         self.text_edit.setPlaceholderText(self.tr("Alarm, user or reason"))

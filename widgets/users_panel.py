@@ -6,7 +6,7 @@ Every change goes through :class:`app.security.users.UserStore` (audited) and ne
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -28,7 +28,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class UsersModel(QAbstractTableModel):
-    HEADERS = ("User", "Name", "Roles", "Enabled", "Locked until")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("UsersModel", "User"), QT_TRANSLATE_NOOP("UsersModel", "Name"), QT_TRANSLATE_NOOP("UsersModel", "Roles"), QT_TRANSLATE_NOOP("UsersModel", "Enabled"), QT_TRANSLATE_NOOP("UsersModel", "Locked until"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,7 +108,7 @@ class UsersPanel(DockPanel):
     """Users and their roles, for administrators."""
 
     NAME = "users"
-    TITLE = "Users"
+    TITLE = QT_TRANSLATE_NOOP("UsersPanel", "Users")
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
     PERMISSIONS = (perms.MANAGE_USERS,)
 
