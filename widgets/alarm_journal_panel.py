@@ -31,8 +31,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from app.alarms.definitions import Priority
+from app.alarms.engine import AlarmState
 from app.alarms.journal import JOURNAL_EVENTS, read_journal
 from app.alarms.kpi import write_csv_journal
+from widgets.alarm_models import STATE_TEXT
+from widgets.alarm_models import tr as alarm_tr
 from widgets.panel import DockPanel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -55,6 +58,20 @@ _EVENT_WORDS = (
     QT_TRANSLATE_NOOP("AlarmJournalPanel", "unsuppress"),
     QT_TRANSLATE_NOOP("AlarmJournalPanel", "oos"),
     QT_TRANSLATE_NOOP("AlarmJournalPanel", "in_service"),
+)
+# Cell texts shown through self.tr in JournalTableModel: Priority.label and the event codes.
+_CELL_WORDS = (
+    QT_TRANSLATE_NOOP("JournalTableModel", "urgent"), QT_TRANSLATE_NOOP("JournalTableModel", "high"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "medium"), QT_TRANSLATE_NOOP("JournalTableModel", "low"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "activate"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "clear"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "ack"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "shelve"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "unshelve"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "suppress"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "unsuppress"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "oos"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "in_service"),
 )
 
 
@@ -88,7 +105,11 @@ class JournalTableModel(QAbstractTableModel):
         if key == "ts":
             return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
         if key == "priority":
-            return Priority(value).label if value else ""
+            return self.tr(Priority(value).label) if value else ""
+        if key == "event" and value in JOURNAL_EVENTS:
+            return self.tr(value)
+        if key == "state" and value in set(AlarmState):
+            return alarm_tr(STATE_TEXT[AlarmState(value)])
         return "" if value is None else str(value)
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.security import permissions as perms
 from app.security.session import PermissionDenied, Session
 from app.security.users import SecurityError, UserInfo, UserStore
-from widgets.login_dialog import ERROR_STYLE, _Form, _password_field
+from widgets.login_dialog import ERROR_STYLE, _Form, _password_field, role_text
 from widgets.panel import DockPanel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -52,7 +52,7 @@ class UsersModel(QAbstractTableModel):
             return None
         u = self.users[index.row()]
         locked = u.locked_until.astimezone().strftime("%H:%M") if u.locked_until else ""
-        values = (u.username, u.full_name, ", ".join(u.roles), self.tr("yes") if u.enabled else self.tr("no"), locked)
+        values = (u.username, u.full_name, ", ".join(role_text(r) for r in u.roles), self.tr("yes") if u.enabled else self.tr("no"), locked)
         return values[index.column()]
 
     def set_users(self, users: list[UserInfo]) -> None:
@@ -80,7 +80,7 @@ class UserDialog(_Form):
         self.form.addRow(self.tr("Password"), self.password_field)
         self.role_boxes: dict[str, QCheckBox] = {}
         for role in perms.ROLES:
-            box = QCheckBox(role.replace("_", " "))
+            box = QCheckBox(role_text(role))
             box.setChecked(bool(existing and role in existing.roles))
             self.role_boxes[role] = box
             self.form.addRow("", box)

@@ -1057,6 +1057,58 @@
         <source>Console</source>
         <translation>操作台</translation>
     </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>activate</source>
+        <translation>报警激活</translation>
+    </message>
+    <message>
+        <source>clear</source>
+        <translation>报警恢复</translation>
+    </message>
+    <message>
+        <source>ack</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <source>unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <source>suppress</source>
+        <translation>抑制</translation>
+    </message>
+    <message>
+        <source>unsuppress</source>
+        <translation>取消抑制</translation>
+    </message>
+    <message>
+        <source>oos</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>in_service</source>
+        <translation>恢复投用</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -1205,6 +1257,29 @@
     <message>
         <source>Target</source>
         <translation>目标</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>shift lead</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>维护人员</translation>
+    </message>
+    <message>
+        <source>process engineer</source>
+        <translation>工艺工程师</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
     </message>
 </context>
 <context>
