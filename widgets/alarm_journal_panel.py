@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QDateTime,
     QModelIndex,
@@ -30,13 +31,48 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from app.alarms.definitions import Priority
+from app.alarms.engine import AlarmState
 from app.alarms.journal import JOURNAL_EVENTS, read_journal
 from app.alarms.kpi import write_csv_journal
+from widgets.alarm_models import STATE_TEXT
+from widgets.alarm_models import tr as alarm_tr
 from widgets.panel import DockPanel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("ts", "alarm", "priority", "area", "event", "state", "value", "limit", "who", "reason", "console")
-HEADERS = ("Time", "Alarm", "Priority", "Area", "Event", "State", "Value", "Limit", "Who", "Reason", "Console")
+HEADERS = (
+    QT_TRANSLATE_NOOP("JournalTableModel", "Time"), QT_TRANSLATE_NOOP("JournalTableModel", "Alarm"), QT_TRANSLATE_NOOP("JournalTableModel", "Priority"), QT_TRANSLATE_NOOP("JournalTableModel", "Area"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "Event"), QT_TRANSLATE_NOOP("JournalTableModel", "State"), QT_TRANSLATE_NOOP("JournalTableModel", "Value"), QT_TRANSLATE_NOOP("JournalTableModel", "Limit"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "Who"), QT_TRANSLATE_NOOP("JournalTableModel", "Reason"), QT_TRANSLATE_NOOP("JournalTableModel", "Console"),
+)
+
+
+# The journal's event codes (app.alarms.journal.JOURNAL_EVENTS), shown through self.tr in the event filter.
+_EVENT_WORDS = (
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "activate"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "clear"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "ack"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "shelve"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "unshelve"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "suppress"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "unsuppress"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "oos"),
+    QT_TRANSLATE_NOOP("AlarmJournalPanel", "in_service"),
+)
+# Cell texts shown through self.tr in JournalTableModel: Priority.label and the event codes.
+_CELL_WORDS = (
+    QT_TRANSLATE_NOOP("JournalTableModel", "urgent"), QT_TRANSLATE_NOOP("JournalTableModel", "high"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "medium"), QT_TRANSLATE_NOOP("JournalTableModel", "low"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "activate"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "clear"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "ack"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "shelve"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "unshelve"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "suppress"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "unsuppress"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "oos"),
+    QT_TRANSLATE_NOOP("JournalTableModel", "in_service"),
+)
 
 
 class JournalTableModel(QAbstractTableModel):
@@ -69,7 +105,11 @@ class JournalTableModel(QAbstractTableModel):
         if key == "ts":
             return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
         if key == "priority":
-            return Priority(value).label if value else ""
+            return self.tr(Priority(value).label) if value else ""
+        if key == "event" and value in JOURNAL_EVENTS:
+            return self.tr(value)
+        if key == "state" and value in set(AlarmState):
+            return alarm_tr(STATE_TEXT[AlarmState(value)])
         return "" if value is None else str(value)
 
 
@@ -77,7 +117,7 @@ class AlarmJournalPanel(DockPanel):
     """Search the journal by period, text (alarm, who, reason) and event; export to CSV."""
 
     NAME = "alarm_journal"
-    TITLE = "Alarm journal"
+    TITLE = QT_TRANSLATE_NOOP("AlarmJournalPanel", "Alarm journal")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
 
     def __init__(self, db_url: str | Engine) -> None:
@@ -131,7 +171,7 @@ class AlarmJournalPanel(DockPanel):
         self.event_box.clear()
         self.event_box.addItem(self.tr("All events"), "")
         for ev in JOURNAL_EVENTS:
-            self.event_box.addItem(ev, ev)
+            self.event_box.addItem(self.tr(ev), ev)  # shown translated, filtered by the code
         self.event_box.setCurrentIndex(max(0, self.event_box.findData(current)))
         self.event_box.blockSignals(False)
         self.text_edit.setPlaceholderText(self.tr("Alarm, user or reason"))

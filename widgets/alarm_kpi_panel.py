@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +30,15 @@ from app.alarms.kpi import TARGET_MIX, KpiReport, compute_kpis, events_from_rows
 from widgets.panel import DockPanel
 
 MIX_COLOURS = {"high": "#e8771a", "medium": "#f2d21b", "low": "#6fa8dc"}
-PERIODS = ((8, "Last shift (8 h)"), (24, "Last 24 hours"), (7 * 24, "Last 7 days"), (30 * 24, "Last 30 days"))
+PERIODS = (
+    (8, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last shift (8 h)")), (24, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last 24 hours")),
+    (7 * 24, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last 7 days")), (30 * 24, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last 30 days")),
+)
+# The priority-mix keys are shown through self.tr(key) in PriorityMixBar and AlarmKpiPanel.
+_MIX_WORDS = (
+    QT_TRANSLATE_NOOP("PriorityMixBar", "high"), QT_TRANSLATE_NOOP("PriorityMixBar", "medium"), QT_TRANSLATE_NOOP("PriorityMixBar", "low"),
+    QT_TRANSLATE_NOOP("AlarmKpiPanel", "high"), QT_TRANSLATE_NOOP("AlarmKpiPanel", "medium"), QT_TRANSLATE_NOOP("AlarmKpiPanel", "low"),
+)
 
 
 class PriorityMixBar(QWidget):
@@ -93,7 +101,7 @@ class AlarmKpiPanel(DockPanel):
     """KPIs for a period: rates, windows, floods, top 10, chattering, stale, priority mix."""
 
     NAME = "alarm_kpi"
-    TITLE = "Alarm KPIs"
+    TITLE = QT_TRANSLATE_NOOP("AlarmKpiPanel", "Alarm KPIs")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
 
     def __init__(

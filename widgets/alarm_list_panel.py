@@ -6,7 +6,7 @@ import getpass
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,8 +47,16 @@ from widgets.alarm_models import (
 )
 from widgets.panel import DockPanel
 
-SHELVE_CHOICES = ((15 * 60, "15 minutes"), (3600, "1 hour"), (4 * 3600, "4 hours"), (8 * 3600, "8 hours (shift)"),
-                  (0, "One-shot: until it next clears"))
+SHELVE_CHOICES = (
+    (15 * 60, QT_TRANSLATE_NOOP("ShelveDialog", "15 minutes")), (3600, QT_TRANSLATE_NOOP("ShelveDialog", "1 hour")),
+    (4 * 3600, QT_TRANSLATE_NOOP("ShelveDialog", "4 hours")), (8 * 3600, QT_TRANSLATE_NOOP("ShelveDialog", "8 hours (shift)")),
+    (0, QT_TRANSLATE_NOOP("ShelveDialog", "One-shot: until it next clears")),
+)
+# PRIORITY_TEXT (alarm_models) is also translated by self.tr in these two classes: extract it there too.
+_PRIORITY_WORDS = (
+    QT_TRANSLATE_NOOP("AlarmCountsLabel", "Urgent"), QT_TRANSLATE_NOOP("AlarmCountsLabel", "High"), QT_TRANSLATE_NOOP("AlarmCountsLabel", "Medium"), QT_TRANSLATE_NOOP("AlarmCountsLabel", "Low"),
+    QT_TRANSLATE_NOOP("AlarmListPanel", "Urgent"), QT_TRANSLATE_NOOP("AlarmListPanel", "High"), QT_TRANSLATE_NOOP("AlarmListPanel", "Medium"), QT_TRANSLATE_NOOP("AlarmListPanel", "Low"),
+)
 
 
 class ShelveDialog(QDialog):
@@ -102,7 +110,7 @@ class AlarmListPanel(DockPanel):
     """Active and unacknowledged alarms; double-click asks for the alarm's display and trend."""
 
     NAME = "alarm_list"
-    TITLE = "Alarms"
+    TITLE = QT_TRANSLATE_NOOP("AlarmListPanel", "Alarms")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
     PERMISSIONS = ("view",)  # everyone sees alarms; ack/shelve are checked when done
 

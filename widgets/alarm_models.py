@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -29,7 +30,11 @@ from app.core.tags import TagDef
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 (COL_TIME, COL_PRIORITY, COL_AREA, COL_TAG, COL_DESC, COL_VALUE, COL_LIMIT, COL_STATE, COL_GROUP) = range(9)
-HEADERS = ("Time", "Priority", "Area", "Tag", "Description", "Value", "Limit", "State", "Group")
+HEADERS = (
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Time"), QT_TRANSLATE_NOOP("AlarmTableModel", "Priority"), QT_TRANSLATE_NOOP("AlarmTableModel", "Area"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Tag"), QT_TRANSLATE_NOOP("AlarmTableModel", "Description"), QT_TRANSLATE_NOOP("AlarmTableModel", "Value"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Limit"), QT_TRANSLATE_NOOP("AlarmTableModel", "State"), QT_TRANSLATE_NOOP("AlarmTableModel", "Group"),
+)
 
 # Alarm colours (ISA-101: colour only for alarms; always with the priority in text too).
 PRIORITY_COLOURS = {
@@ -38,16 +43,21 @@ PRIORITY_COLOURS = {
     Priority.MEDIUM: ("#f2d21b", "#000000"),
     Priority.LOW: ("#6fa8dc", "#000000"),
 }
-PRIORITY_TEXT = {Priority.URGENT: "Urgent", Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
+PRIORITY_TEXT = {
+    Priority.URGENT: QT_TRANSLATE_NOOP("AlarmTableModel", "Urgent"),
+    Priority.HIGH: QT_TRANSLATE_NOOP("AlarmTableModel", "High"),
+    Priority.MEDIUM: QT_TRANSLATE_NOOP("AlarmTableModel", "Medium"),
+    Priority.LOW: QT_TRANSLATE_NOOP("AlarmTableModel", "Low"),
+}
 STATE_TEXT = {
-    AlarmState.NORMAL: "Normal",
-    AlarmState.UNACK: "Active, unacknowledged",
-    AlarmState.ACKED: "Active, acknowledged",
-    AlarmState.RTN_UNACK: "Returned, unacknowledged",
-    AlarmState.LATCHED: "Latched (reset needed)",
-    AlarmState.SHELVED: "Shelved",
-    AlarmState.SUPPRESSED: "Suppressed by design",
-    AlarmState.OUT_OF_SERVICE: "Out of service",
+    AlarmState.NORMAL: QT_TRANSLATE_NOOP("AlarmTableModel", "Normal"),
+    AlarmState.UNACK: QT_TRANSLATE_NOOP("AlarmTableModel", "Active, unacknowledged"),
+    AlarmState.ACKED: QT_TRANSLATE_NOOP("AlarmTableModel", "Active, acknowledged"),
+    AlarmState.RTN_UNACK: QT_TRANSLATE_NOOP("AlarmTableModel", "Returned, unacknowledged"),
+    AlarmState.LATCHED: QT_TRANSLATE_NOOP("AlarmTableModel", "Latched (reset needed)"),
+    AlarmState.SHELVED: QT_TRANSLATE_NOOP("AlarmTableModel", "Shelved"),
+    AlarmState.SUPPRESSED: QT_TRANSLATE_NOOP("AlarmTableModel", "Suppressed by design"),
+    AlarmState.OUT_OF_SERVICE: QT_TRANSLATE_NOOP("AlarmTableModel", "Out of service"),
 }
 # State filter choices: key -> states shown
 STATE_FILTERS: dict[str, tuple[AlarmState, ...]] = {
@@ -275,7 +285,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_GROUP:
             if not d.group:
                 return ""
-            return f"{d.group} ▲ " + tr("first out") if rec.first_out else d.group
+            return f"{d.group} ▲ " + tr(QT_TRANSLATE_NOOP("AlarmTableModel", "first out")) if rec.first_out else d.group
         return ""
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -38,8 +39,11 @@ FAILED = QColor("#e8c8c8")  # colour only for the abnormal (ISA-101): refused / 
 class AuditTableModel(QAbstractTableModel):
     """Audit entries, newest first; new records arrive through the trail's listener."""
 
-    HEADERS = ("Time", "Console", "User", "Category", "Event", "Result", "Target", "Old", "New",
-               "Second person", "Reason", "Detail")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("AuditTableModel", "Time"), QT_TRANSLATE_NOOP("AuditTableModel", "Console"), QT_TRANSLATE_NOOP("AuditTableModel", "User"), QT_TRANSLATE_NOOP("AuditTableModel", "Category"),
+        QT_TRANSLATE_NOOP("AuditTableModel", "Event"), QT_TRANSLATE_NOOP("AuditTableModel", "Result"), QT_TRANSLATE_NOOP("AuditTableModel", "Target"), QT_TRANSLATE_NOOP("AuditTableModel", "Old"),
+        QT_TRANSLATE_NOOP("AuditTableModel", "New"), QT_TRANSLATE_NOOP("AuditTableModel", "Second person"), QT_TRANSLATE_NOOP("AuditTableModel", "Reason"), QT_TRANSLATE_NOOP("AuditTableModel", "Detail"),
+    )
 
     def __init__(self, entries: list[AuditEntry] | None = None, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
@@ -123,7 +127,7 @@ class AuditPanel(DockPanel):
     """Search, filter and export the audit trail (IEC 62443 SR 2.8)."""
 
     NAME = "audit"
-    TITLE = "Audit trail"
+    TITLE = QT_TRANSLATE_NOOP("AuditPanel", "Audit trail")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
     PERMISSIONS = ("view",)
     LIMIT = 20000  # newest records loaded; older ones via `crucible audit export`

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout
 
@@ -119,7 +126,7 @@ class ConnectionsPanel(DockPanel):
     """A dock with one row per field connection."""
 
     NAME = "connections"
-    TITLE = "Connections"
+    TITLE = QT_TRANSLATE_NOOP("ConnectionsPanel", "Connections")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
     PERMISSIONS = ("view",)
 

@@ -6,7 +6,7 @@ They only collect input: every decision (right password, lock-out, roles) is mad
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +23,16 @@ from app.security.users import SecurityError, UserStore
 
 ERROR_STYLE = "color: #ffffff; background: #9c1f1f; padding: 4px; font-weight: bold;"
 HEADER_STYLE = "font-size: 14pt; font-weight: bold;"
+# Role names as shown (app.security.permissions.ROLES, "_" -> " "), translated under "Role".
+ROLE_WORDS = (
+    QT_TRANSLATE_NOOP("Role", "operator"), QT_TRANSLATE_NOOP("Role", "shift lead"), QT_TRANSLATE_NOOP("Role", "maintenance"),
+    QT_TRANSLATE_NOOP("Role", "process engineer"), QT_TRANSLATE_NOOP("Role", "administrator"),
+)
+
+
+def role_text(role: str) -> str:
+    """A role's visible name in the current language (``shift_lead`` -> "shift lead")."""
+    return QCoreApplication.translate("Role", role.replace("_", " "))
 
 
 def _password_field() -> QLineEdit:

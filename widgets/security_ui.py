@@ -13,7 +13,7 @@ from app.security.context import Security
 from app.security.session import Session
 from widgets.audit_panel import AuditPanel
 from widgets.certificate_dialog import CertificateTrustDialog
-from widgets.login_dialog import ChangePasswordDialog, LoginDialog
+from widgets.login_dialog import ChangePasswordDialog, LoginDialog, role_text
 from widgets.users_panel import UsersPanel
 
 INPUT_EVENTS = {
@@ -85,7 +85,7 @@ class SecurityUi(QObject):
         elif session.locked:
             text, style = self.tr("{user} · LOCKED").format(user=session.username), LOCKED_STYLE
         else:
-            roles = ", ".join(r.replace("_", " ") for r in session.user.roles)
+            roles = ", ".join(role_text(r) for r in session.user.roles)
             text, style = f"{session.username} ({roles})", USER_STYLE
         self.user_label.setText(text)
         self.user_label.setStyleSheet(style)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -83,7 +83,7 @@ class TrendPanel(DockPanel):
     """Pens from the tag browser or typed; presets; zoom/pan; cursor read-out; CSV/PNG export."""
 
     NAME = "trend"
-    TITLE = "Trends"
+    TITLE = QT_TRANSLATE_NOOP("TrendPanel", "Trends")
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
 
     def __init__(self, definitions: dict[str, TagDef], bridge: StoreBridge, reader: HistoryReader | None,

@@ -6,7 +6,13 @@ Every change goes through :class:`app.security.users.UserStore` (audited) and ne
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -21,14 +27,16 @@ from PySide6.QtWidgets import (
 from app.security import permissions as perms
 from app.security.session import PermissionDenied, Session
 from app.security.users import SecurityError, UserInfo, UserStore
-from widgets.login_dialog import ERROR_STYLE, _Form, _password_field
+from widgets.login_dialog import ERROR_STYLE, _Form, _password_field, role_text
 from widgets.panel import DockPanel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class UsersModel(QAbstractTableModel):
-    HEADERS = ("User", "Name", "Roles", "Enabled", "Locked until")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("UsersModel", "User"), QT_TRANSLATE_NOOP("UsersModel", "Name"), QT_TRANSLATE_NOOP("UsersModel", "Roles"), QT_TRANSLATE_NOOP("UsersModel", "Enabled"), QT_TRANSLATE_NOOP("UsersModel", "Locked until"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +58,7 @@ class UsersModel(QAbstractTableModel):
             return None
         u = self.users[index.row()]
         locked = u.locked_until.astimezone().strftime("%H:%M") if u.locked_until else ""
-        values = (u.username, u.full_name, ", ".join(u.roles), self.tr("yes") if u.enabled else self.tr("no"), locked)
+        values = (u.username, u.full_name, ", ".join(role_text(r) for r in u.roles), self.tr("yes") if u.enabled else self.tr("no"), locked)
         return values[index.column()]
 
     def set_users(self, users: list[UserInfo]) -> None:
@@ -78,7 +86,7 @@ class UserDialog(_Form):
         self.form.addRow(self.tr("Password"), self.password_field)
         self.role_boxes: dict[str, QCheckBox] = {}
         for role in perms.ROLES:
-            box = QCheckBox(role.replace("_", " "))
+            box = QCheckBox(role_text(role))
             box.setChecked(bool(existing and role in existing.roles))
             self.role_boxes[role] = box
             self.form.addRow("", box)
@@ -106,7 +114,7 @@ class UsersPanel(DockPanel):
     """Users and their roles, for administrators."""
 
     NAME = "users"
-    TITLE = "Users"
+    TITLE = QT_TRANSLATE_NOOP("UsersPanel", "Users")
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
     PERMISSIONS = (perms.MANAGE_USERS,)
 

@@ -2,6 +2,799 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlarmCountsLabel</name>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Alarms per priority: active (unacknowledged)</source>
+        <translation>各优先级报警数：活动（未确认）</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmJournalPanel</name>
+    <message>
+        <source>activate</source>
+        <translation>报警激活</translation>
+    </message>
+    <message>
+        <source>clear</source>
+        <translation>报警恢复</translation>
+    </message>
+    <message>
+        <source>ack</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <source>unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <source>suppress</source>
+        <translation>抑制</translation>
+    </message>
+    <message>
+        <source>unsuppress</source>
+        <translation>取消抑制</translation>
+    </message>
+    <message>
+        <source>oos</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>in_service</source>
+        <translation>恢复投用</translation>
+    </message>
+    <message>
+        <source>Alarm journal</source>
+        <translation>报警日志</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>所有事件</translation>
+    </message>
+    <message>
+        <source>Alarm, user or reason</source>
+        <translation>报警、用户或原因</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>导出 CSV...</translation>
+    </message>
+    <message>
+        <source>Searching...</source>
+        <translation>正在搜索...</translation>
+    </message>
+    <message>
+        <source>Cannot read the journal: {error}</source>
+        <translation>无法读取报警日志：{error}</translation>
+    </message>
+    <message>
+        <source>{n} events</source>
+        <translation>{n} 条事件</translation>
+    </message>
+    <message>
+        <source>Export alarm journal</source>
+        <translation>导出报警日志</translation>
+    </message>
+    <message>
+        <source>Exported {n} events to {path}</source>
+        <translation>已导出 {n} 条事件到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmKpiPanel</name>
+    <message>
+        <source>Last shift (8 h)</source>
+        <translation>上一班（8 小时）</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Alarm KPIs</source>
+        <translation>报警 KPI</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>EEMUA 191 figures</source>
+        <translation>EEMUA 191 指标</translation>
+    </message>
+    <message>
+        <source>Priority distribution (annunciated)</source>
+        <translation>优先级分布（已通报报警）</translation>
+    </message>
+    <message>
+        <source>Top 10 most frequent alarms</source>
+        <translation>最频繁的 10 个报警</translation>
+    </message>
+    <message>
+        <source>Chattering alarms (3 or more activations in a minute)</source>
+        <translation>振荡报警（一分钟内激活 3 次及以上）</translation>
+    </message>
+    <message>
+        <source>Standing alarms (stale: active more than 24 h)</source>
+        <translation>常驻报警（陈旧：持续活动超过 24 小时）</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Max per minute</source>
+        <translation>每分钟最多</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Active since</source>
+        <translation>活动起始时间</translation>
+    </message>
+    <message>
+        <source>Computing...</source>
+        <translation>正在计算...</translation>
+    </message>
+    <message>
+        <source>Cannot read the journal: {error}</source>
+        <translation>无法读取报警日志：{error}</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>Annunciated alarms</source>
+        <translation>已通报报警</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 minutes</source>
+        <translation>每 10 分钟报警数</translation>
+    </message>
+    <message>
+        <source>Alarms per hour</source>
+        <translation>每小时报警数</translation>
+    </message>
+    <message>
+        <source>Alarms per day</source>
+        <translation>每天报警数</translation>
+    </message>
+    <message>
+        <source>10-min windows with more than 1</source>
+        <translation>超过 1 个报警的 10 分钟时段</translation>
+    </message>
+    <message>
+        <source>10-min windows with more than 10</source>
+        <translation>超过 10 个报警的 10 分钟时段</translation>
+    </message>
+    <message>
+        <source>Most in any 10 minutes</source>
+        <translation>任意 10 分钟内最多报警数</translation>
+    </message>
+    <message>
+        <source>Floods</source>
+        <translation>报警泛滥次数</translation>
+    </message>
+    <message>
+        <source>Flood duration</source>
+        <translation>报警泛滥持续时间</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>Flood peak (per 10 min)</source>
+        <translation>报警泛滥峰值（每 10 分钟）</translation>
+    </message>
+    <message>
+        <source>Time in flood</source>
+        <translation>报警泛滥时间占比</translation>
+    </message>
+    <message>
+        <source>Chattering alarms</source>
+        <translation>振荡报警</translation>
+    </message>
+    <message>
+        <source>Standing alarms</source>
+        <translation>常驻报警</translation>
+    </message>
+    <message>
+        <source>Stale alarms (&gt; 24 h)</source>
+        <translation>长时报警（&gt; 24 小时）</translation>
+    </message>
+    <message>
+        <source>Acknowledgements / shelves</source>
+        <translation>确认次数 / 搁置次数</translation>
+    </message>
+    <message>
+        <source>Shelve (one-shot)</source>
+        <translation>搁置（单次）</translation>
+    </message>
+    <message>
+        <source>Click to shelve until it next clears</source>
+        <translation>单击以搁置，直到该报警下次恢复</translation>
+    </message>
+    <message>
+        <source>STALE</source>
+        <translation>陈旧</translation>
+    </message>
+    <message>
+        <source>{cls}: {n} ({pct} %, target {target} %)</source>
+        <translation>{cls}：{n}（{pct} %，目标 {target} %）</translation>
+    </message>
+    <message>
+        <source>Not allowed</source>
+        <translation>无权操作</translation>
+    </message>
+    <message>
+        <source>chattering (shelved from the KPI panel)</source>
+        <translation>振荡报警（从 KPI 面板搁置）</translation>
+    </message>
+    <message>
+        <source>shelved</source>
+        <translation>已搁置</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmListPanel</name>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>All areas</source>
+        <translation>所有区域</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>所有优先级</translation>
+    </message>
+    <message>
+        <source>Medium and above</source>
+        <translation>中及以上</translation>
+    </message>
+    <message>
+        <source>High and above</source>
+        <translation>高及以上</translation>
+    </message>
+    <message>
+        <source>Urgent only</source>
+        <translation>仅紧急</translation>
+    </message>
+    <message>
+        <source>Active and unacknowledged</source>
+        <translation>活动和未确认</translation>
+    </message>
+    <message>
+        <source>Unacknowledged</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <source>Suppressed by design</source>
+        <translation>设计抑制</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Filter by tag, text or area</source>
+        <translation>按位号、文本或区域筛选</translation>
+    </message>
+    <message>
+        <source>Group by area / first out</source>
+        <translation>按区域 / 首出分组</translation>
+    </message>
+    <message>
+        <source>Acknowledge selected</source>
+        <translation>确认所选</translation>
+    </message>
+    <message>
+        <source>Acknowledge page</source>
+        <translation>确认本页</translation>
+    </message>
+    <message>
+        <source>Shelve...</source>
+        <translation>搁置...</translation>
+    </message>
+    <message>
+        <source>Silence horn</source>
+        <translation>消音</translation>
+    </message>
+    <message>
+        <source>ALARM FLOOD: {n} alarms in the last 10 minutes. Work by priority; group by area / first out.</source>
+        <translation>报警泛滥：最近 10 分钟内 {n} 个报警。请按优先级处理；按区域 / 首出分组。</translation>
+    </message>
+    <message>
+        <source>No unacknowledged high-priority alarms</source>
+        <translation>无未确认的高优先级报警</translation>
+    </message>
+    <message>
+        <source>Select an alarm to see its cause, consequence and the action to take.</source>
+        <translation>选择一个报警以查看其原因、后果和应采取的措施。</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <source>Acknowledged by {who}</source>
+        <translation>由 {who} 确认</translation>
+    </message>
+    <message>
+        <source>it clears</source>
+        <translation>报警恢复</translation>
+    </message>
+    <message>
+        <source>Shelved by {who} until {until}: {why}</source>
+        <translation>由 {who} 搁置至 {until}：{why}</translation>
+    </message>
+    <message>
+        <source>Not allowed</source>
+        <translation>无权操作</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>位号</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>限值</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Active, unacknowledged</source>
+        <translation>活动，未确认</translation>
+    </message>
+    <message>
+        <source>Active, acknowledged</source>
+        <translation>活动，已确认</translation>
+    </message>
+    <message>
+        <source>Returned, unacknowledged</source>
+        <translation>已恢复，未确认</translation>
+    </message>
+    <message>
+        <source>Latched (reset needed)</source>
+        <translation>已锁存（需复位）</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>已搁置</translation>
+    </message>
+    <message>
+        <source>Suppressed by design</source>
+        <translation>设计抑制</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>first out</source>
+        <translation>首出</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPanel</name>
+    <message>
+        <source>Audit trail</source>
+        <translation>审计追踪</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>user, tag, event, reason ...</source>
+        <translation>用户、位号、事件、原因 ...</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation>校验哈希链</translation>
+    </message>
+    <message>
+        <source>Export CSV ...</source>
+        <translation>导出 CSV ...</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>所有类别</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>访问</translation>
+    </message>
+    <message>
+        <source>Writes</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>All results</source>
+        <translation>所有结果</translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failure</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} records shown</source>
+        <translation>显示 {shown} / {total} 条记录</translation>
+    </message>
+    <message>
+        <source>hash chain intact</source>
+        <translation>哈希链完整</translation>
+    </message>
+    <message>
+        <source>TAMPERED: {problem}</source>
+        <translation>已被篡改：{problem}</translation>
+    </message>
+    <message>
+        <source>Export audit trail</source>
+        <translation>导出审计追踪</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>{n} records exported to {path}</source>
+        <translation>已导出 {n} 条记录到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>操作台</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Old</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二确认人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>event {id} · record {seq}</source>
+        <translation>事件 {id} · 记录 {seq}</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateTrustDialog</name>
+    <message>
+        <source>Crucible - server certificate</source>
+        <translation>Crucible - 服务器证书</translation>
+    </message>
+    <message>
+        <source>Untrusted OPC UA server certificate</source>
+        <translation>不受信任的 OPC UA 服务器证书</translation>
+    </message>
+    <message>
+        <source>The server {endpoint} presented a certificate that is not trusted yet. Compare the thumbprint with the one the server&apos;s administrator gives you before trusting it.</source>
+        <translation>服务器 {endpoint} 提供的证书尚未受信任。信任之前，请将指纹与服务器管理员提供的指纹进行核对。</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>信任</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Decide later</source>
+        <translation>稍后决定</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Crucible - change password</source>
+        <translation>Crucible - 修改密码</translation>
+    </message>
+    <message>
+        <source>Change password of {user}</source>
+        <translation>修改 {user} 的密码</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsModel</name>
+    <message>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>起始时间</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>延迟（毫秒）</translation>
+    </message>
+    <message>
+        <source>Reconnects</source>
+        <translation>重连次数</translation>
+    </message>
+    <message>
+        <source>Updates/s</source>
+        <translation>更新/秒</translation>
+    </message>
+    <message>
+        <source>Bad tags</source>
+        <translation>坏值位号</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>DOWN</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsPanel</name>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+</context>
+<context>
     <name>DisplayMenu</name>
     <message>
         <source>&amp;Display</source>
@@ -39,7 +832,7 @@
     <name>Faceplate</name>
     <message>
         <source>no data</source>
-        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead the write itself: WritePath.write</extracomment>
+        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
@@ -180,6 +973,211 @@
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Crucible - first start</source>
+        <translation>Crucible - 首次启动</translation>
+    </message>
+    <message>
+        <source>Create the first administrator</source>
+        <translation>创建第一个管理员</translation>
+    </message>
+    <message>
+        <source>No users exist in this database yet. The administrator manages users and settings; operators and shift leads are added afterwards (here or with &apos;crucible users add&apos;).</source>
+        <translation>此数据库中还没有用户。管理员负责管理用户和设置；操作员和值班长随后添加（在此处或使用 &apos;crucible users add&apos;）。</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>全名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>JournalTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>限值</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>操作台</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>activate</source>
+        <translation>报警激活</translation>
+    </message>
+    <message>
+        <source>clear</source>
+        <translation>报警恢复</translation>
+    </message>
+    <message>
+        <source>ack</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>shelve</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <source>unshelve</source>
+        <translation>取消搁置</translation>
+    </message>
+    <message>
+        <source>suppress</source>
+        <translation>抑制</translation>
+    </message>
+    <message>
+        <source>unsuppress</source>
+        <translation>取消抑制</translation>
+    </message>
+    <message>
+        <source>oos</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>in_service</source>
+        <translation>恢复投用</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Crucible - console locked</source>
+        <translation>Crucible - 操作台已锁定</translation>
+    </message>
+    <message>
+        <source>Console locked</source>
+        <translation>操作台已锁定</translation>
+    </message>
+    <message>
+        <source>Locked after inactivity or by {user}. Process values keep updating behind this dialog; no action is possible until {user} unlocks, or another user logs in to take over.</source>
+        <translation>因长时间无操作或由 {user} 锁定。此对话框后面的过程值仍在持续更新；在 {user} 解锁或其他用户登录接管之前，无法进行任何操作。</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Crucible - switch user</source>
+        <translation>Crucible - 切换用户</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <source>The next user logs in; {user} is logged out. Nothing restarts.</source>
+        <translation>下一位用户登录后，{user} 将被注销。系统不会重启。</translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation>切换用户</translation>
+    </message>
+    <message>
+        <source>Crucible - log in</source>
+        <translation>Crucible - 登录</translation>
+    </message>
+    <message>
+        <source>Crucible control room - log in</source>
+        <translation>Crucible 控制室 - 登录</translation>
+    </message>
+    <message>
+        <source>Console {console}. Log in with your own user name; every action is recorded.</source>
+        <translation>操作台 {console}。请使用您本人的用户名登录；所有操作都会被记录。</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Crucible {version} - {plant}</source>
@@ -200,6 +1198,18 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>History off</source>
+        <translation>历史数据未启用</translation>
+    </message>
+    <message>
+        <source>History buffering ({n} samples)</source>
+        <translation>历史数据缓存中（{n} 个样本）</translation>
+    </message>
+    <message>
+        <source>History OK</source>
+        <translation>历史数据正常</translation>
     </message>
     <message>
         <source>connecting</source>
@@ -224,6 +1234,185 @@
     <message>
         <source>{n} bad</source>
         <translation>{n} 个坏值</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityMixBar</name>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>shift lead</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>维护人员</translation>
+    </message>
+    <message>
+        <source>process engineer</source>
+        <translation>工艺工程师</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityUi</name>
+    <message>
+        <source>&amp;Session</source>
+        <translation>会话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Lock console</source>
+        <translation>锁定操作台(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Switch user (shift handover) ...</source>
+        <translation>切换用户（交接班）(&amp;S) ...</translation>
+    </message>
+    <message>
+        <source>&amp;Change password ...</source>
+        <translation>修改密码(&amp;C) ...</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>注销(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Pending OPC UA server &amp;certificates ...</source>
+        <translation>待处理的 OPC UA 服务器证书(&amp;C) ...</translation>
+    </message>
+    <message>
+        <source>not logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>{user} · LOCKED</source>
+        <translation>{user} · 已锁定</translation>
+    </message>
+    <message>
+        <source>No server certificate is waiting for a decision.</source>
+        <translation>没有待决定的服务器证书。</translation>
+    </message>
+</context>
+<context>
+    <name>ShelveDialog</name>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 小时</translation>
+    </message>
+    <message>
+        <source>8 hours (shift)</source>
+        <translation>8 小时（一个班次）</translation>
+    </message>
+    <message>
+        <source>One-shot: until it next clears</source>
+        <translation>单次：直到该报警下次恢复</translation>
+    </message>
+    <message>
+        <source>Shelve alarms</source>
+        <translation>搁置报警</translation>
+    </message>
+    <message>
+        <source>Why (required), e.g. transmitter being replaced</source>
+        <translation>原因（必填），例如：正在更换变送器</translation>
+    </message>
+    <message>
+        <source>Alarms:</source>
+        <translation>报警：</translation>
+    </message>
+    <message>
+        <source>Duration:</source>
+        <translation>时长：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <source>Crucible - critical change</source>
+        <translation>Crucible - 关键变更</translation>
+    </message>
+    <message>
+        <source>Critical change: electronic signature</source>
+        <translation>关键变更：电子签名</translation>
+    </message>
+    <message>
+        <source>your password, a second authorised person and a reason</source>
+        <translation>您的密码、第二确认人和原因</translation>
+    </message>
+    <message>
+        <source>your password and a reason</source>
+        <translation>您的密码和原因</translation>
+    </message>
+    <message>
+        <source>{tag} is marked critical. This change needs {needs}; both names and the reason go into the audit trail.</source>
+        <translation>{tag} 被标记为关键位号。此变更需要{needs}；双方姓名和原因都将记入审计追踪。</translation>
+    </message>
+    <message>
+        <source>Your password ({user})</source>
+        <translation>您的密码（{user}）</translation>
+    </message>
+    <message>
+        <source>Second authorised person</source>
+        <translation>第二确认人</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>why this change (goes into the audit trail)</source>
+        <translation>变更原因（将记入审计追踪）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Sign and write</source>
+        <translation>签名并写入</translation>
     </message>
 </context>
 <context>
@@ -367,6 +1556,97 @@
     </message>
 </context>
 <context>
+    <name>TrendPanel</name>
+    <message>
+        <source>Trends</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>History unavailable: {error}</source>
+        <translation>历史数据不可用：{error}</translation>
+    </message>
+    <message>
+        <source>Loading history ...</source>
+        <translation>正在加载历史数据 ...</translation>
+    </message>
+    <message>
+        <source>No history database: live values only</source>
+        <translation>无历史数据库：仅显示实时值</translation>
+    </message>
+    <message>
+        <source>History unavailable</source>
+        <translation>历史数据不可用</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Export trend data</source>
+        <translation>导出趋势数据</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export trend picture</source>
+        <translation>导出趋势图片</translation>
+    </message>
+    <message>
+        <source>PNG (*.png)</source>
+        <translation>PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Tag name, or double-click a tag in the tag browser</source>
+        <translation>位号名称，或在位号浏览器中双击位号</translation>
+    </message>
+    <message>
+        <source>Add pen</source>
+        <translation>添加曲线</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>10 min</source>
+        <translation>10 分钟</translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>8 h</source>
+        <translation>8 小时</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24 小时</translation>
+    </message>
+    <message>
+        <source>7 d</source>
+        <translation>7 天</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>导出 PNG</translation>
+    </message>
+    <message>
+        <source>% of range</source>
+        <translation>量程 %</translation>
+    </message>
+</context>
+<context>
     <name>Unit</name>
     <message>
         <source>persons</source>
@@ -383,6 +1663,103 @@
     <message>
         <source>ratio</source>
         <translation>比值</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>Crucible - user</source>
+        <translation>Crucible - 用户</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User {user}</source>
+        <translation>用户 {user}</translation>
+    </message>
+    <message>
+        <source>Leave the password empty to keep it.</source>
+        <translation>密码留空则保持不变。</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>全名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <source>Locked until</source>
+        <translation>锁定至</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPanel</name>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Add user ...</source>
+        <translation>添加用户 ...</translation>
+    </message>
+    <message>
+        <source>Roles / password ...</source>
+        <translation>角色 / 密码 ...</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation>启用 / 禁用</translation>
+    </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>请先选择一个用户。</translation>
+    </message>
+    <message>
+        <source>You cannot disable yourself.</source>
+        <translation>不能禁用您自己。</translation>
+    </message>
+    <message>
+        <source>{user} enabled</source>
+        <translation>已启用 {user}</translation>
+    </message>
+    <message>
+        <source>{user} disabled</source>
+        <translation>已禁用 {user}</translation>
     </message>
 </context>
 </TS>
