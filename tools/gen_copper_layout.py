@@ -164,7 +164,7 @@ def build() -> None:
         tag("AF", a, f"{a}.T_BATH", f"Anode furnace {n} bath temperature", f"{n}号阳极炉铜液温度", "°C", (1000, 1300), (1150, 1220))
         tag("AF", a, f"{a}.S_END", f"Anode furnace {n} sulphur", f"{n}号阳极炉含硫", "%", (0, 0.1), (0.0, 0.003))
         tag("AF", a, f"{a}.O_END", f"Anode furnace {n} oxygen", f"{n}号阳极炉含氧", "ppm", (0, 8000), (1500, 3500))
-        tag("AF", a, f"{a}.CHARGE", f"Anode furnace {n} copper charged", f"{n}号阳极炉装铜量", "t", (0, 400))
+        tag("AF", a, f"{a}.CHARGE", f"Anode furnace {n} copper charged", f"{n}号阳极炉装铜量", "t", (0, 700))
         tag("AF", a, f"{a}.FUEL_FLOW", f"Anode furnace {n} burner fuel", f"{n}号阳极炉燃料量", "Nm³/h", (0, 3000), (500, 1500))
         tag("AF", a, f"{a}.CYCLE_H", f"Anode furnace {n} elapsed cycle time", f"{n}号阳极炉本炉次时间", "h", (0, 30))
     tag("AF", "CW", "CW.ANODE_MASS", "Last anode mass", "阳极板单重", "kg", (300, 450), (363, 377))
@@ -204,7 +204,7 @@ def build() -> None:
 
     # Acid plant
     tag("AP", "AP.GC", "AP.SO2_FEED", "SO2 at converter inlet", "转化器入口SO2浓度", "vol %", (0, 20), (8, 12))
-    tag("AP", "AP.GC", "AP.GAS_FLOW", "Gas flow to acid plant", "制酸烟气量", "Nm³/h", (0, 300000), (150000, 230000), deadband=100)
+    tag("AP", "AP.GC", "AP.GAS_FLOW", "Gas flow to acid plant", "制酸烟气量", "Nm³/h", (0, 500000), (300000, 420000), deadband=100)
     tag("AP", "AP.GC", "AP.GC.T_OUT", "Gas cleaning outlet temperature", "净化出口温度", "°C", (0, 80), (30, 40))
     tag("AP", "AP.GC", "AP.GC.DP", "Wet ESP pressure drop", "电除雾压降", "kPa", (0, 5), (0.5, 2))
     tag("AP", "AP.DRY", "AP.DRY_ACID", "Drying tower acid strength", "干燥酸浓度", "% H₂SO₄", (85, 100), (92.5, 94))
@@ -216,7 +216,7 @@ def build() -> None:
     tag("AP", "AP.ABS", "AP.ABS_ACID", "Absorber acid strength", "吸收酸浓度", "% H₂SO₄", (90, 100), (98, 99))
     tag("AP", "AP.ABS", "AP.ABS_T", "Absorber acid temperature", "吸收酸温度", "°C", (0, 150), (70, 120))
     tag("AP", "AP.ABS", "AP.TAIL_SO2", "Tail-gas SO2", "尾气SO2浓度", "mg/m³", (0, 1500), (0, 300))
-    tag("AP", "AP.ABS", "AP.ACID_RATE", "Acid production", "硫酸产量", "t/h", (0, 200), (100, 160))
+    tag("AP", "AP.ABS", "AP.ACID_RATE", "Acid production", "硫酸产量", "t/h", (0, 300), (150, 220))
     tag("AP", "AP.ABS", "AP.ACID_TANK", "Product acid tank level", "成品酸罐液位", "%", (0, 100), (20, 85))
     motor("AP", "AP.BLOWER", "AP.BLOWER", "Main SO2 blower", "主风机", (1.0, 4.5), (600, 900))
     tag("AP", "AP.BLOWER", "AP.BLOWER.SPEED", "Main blower speed", "主风机转速", "rpm", (0, 6000), (3500, 4800))
