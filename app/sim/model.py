@@ -209,6 +209,7 @@ class PlantModel:
         self.ledger = Ledger()
         self.upset_s = 0.0  # acid-plant upset left (catalyst bed 1 quenched)
         self._smf_in = Lot()
+        self._faults_until: dict[str, float] = {}
         self._smf_s_gas_t = 0.0
         self._conv_s_gas_t = 0.0
         self._o2_available = True
@@ -408,6 +409,48 @@ class PlantModel:
         self.values[name] = float(value)
         return {name: float(value)}
 
+    # ----------------------------------------------------------------- fault injection
+    def instrument_fault(self, tag: str, mode: str = "frozen", duration_s: float = 3600.0, reason: str = "sensor") -> None:
+        """An instrument fails for ``duration_s`` simulated seconds.
+
+        ``frozen``: the reading sticks at its present value with Good quality (the HMI has
+        to notice the flat line); ``bad``: the server flags it with the status of ``reason``
+        (see ``app.sim.opcua_server.STATUS_FOR_REASON``).
+        """
+        if tag not in self.tags:
+            raise KeyError(f"no tag {tag!r} in the layout")
+        if mode == "frozen":
+            self.frozen[tag] = self.values[tag]
+        elif mode == "bad":
+            self.bad[tag] = reason
+        else:
+            raise ValueError(f"instrument fault mode {mode!r}: use frozen or bad")
+        self._faults_until[tag] = self.sim_time_s + duration_s
+
+    def trip(self, prefix: str) -> dict[str, Value]:
+        """A motor protection trip (e.g. ``AP.BLOWER``): FAULT until stopped and restarted."""
+        motor = self.motors[prefix]
+        motor.state = FAULT
+        self.values[f"{prefix}.STATE"] = FAULT
+        return {f"{prefix}.STATE": FAULT}
+
+    def acid_upset(self, duration_s: float = 1800.0) -> None:
+        """Catalyst bed 1 loses its ignition temperature: conversion falls, tail SO2 spikes."""
+        self.upset_s = duration_s
+
+    def short_cluster(self, section: int = 1, first: int = 10, count: int = 8, duration_s: float = 5400.0) -> None:
+        """Short-circuit ``count`` neighbouring cells of a tankhouse section (1-based cells)."""
+        shorts = self.short_left_s[section - 1]
+        for c in range(first - 1, min(CELLS_PER_SECTION, first - 1 + count)):
+            shorts[c] = duration_s * self.rng.uniform(0.8, 1.2)
+
+    def _expire_faults(self) -> None:
+        for tag, until in list(self._faults_until.items()):
+            if self.sim_time_s >= until:
+                del self._faults_until[tag]
+                self.frozen.pop(tag, None)
+                self.bad.pop(tag, None)
+
     # ----------------------------------------------------------------- stepping
     def step(self, dt_s: float) -> dict[str, Value]:
         """Advance ``dt_s`` simulated seconds; return every value that changed."""
@@ -424,6 +467,8 @@ class PlantModel:
         if int(self.sim_time_s // SHIFT_S) != prev_shift:
             self.matte_tapped_shift = self.slag_tapped_shift = self.cathode_shift = 0.0
             self.cw_count_shift = self.cw_rejects_shift = 0
+        if self._faults_until:
+            self._expire_faults()
         for m in self.motors.values():
             m.advance(dt)
         self._blending(dt)
@@ -992,8 +1037,8 @@ class PlantModel:
         v["CW.MOULD_T"] = self.cw_mould_t + n(0.5)
         for sec in (0, 1):
             u = f"TH.S{sec + 1}"
-            for c, cv in enumerate(self.cell_v[sec], 1):
-                v[f"{u}.C{c:02d}.V"] = cv + n(0.001)
+            for ci, cv in enumerate(self.cell_v[sec], 1):
+                v[f"{u}.C{ci:02d}.V"] = cv + n(0.001)
             v[f"{u}.SHORTS"] = sum(1 for s in self.short_left_s[sec] if s > 0)
             r = f"TH.RECT{sec + 1}"
             v[f"{r}.I"] = self.rect_i[sec] + n(0.02)
