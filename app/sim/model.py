@@ -197,7 +197,7 @@ class PlantModel:
     ``frozen`` (tag -> value, an instrument stuck at that value).
     """
 
-    SUBSTEP_S = 10.0
+    SUBSTEP_S = 30.0
 
     def __init__(self, tags: dict[str, TagDef], seed: int = 1) -> None:
         self.tags = tags
@@ -858,6 +858,8 @@ class PlantModel:
         blower = self.motors.get("AP.BLOWER")
         speed_sp = self.sp["AP.BLOWER.SPEED_SP"] if blower is None or blower.running else 0.0
         self._blower_speed = _lag(self._blower_speed, speed_sp, dt, 20.0)
+        if speed_sp == 0.0 and self._blower_speed < 50.0:
+            self._blower_speed = 0.0  # coasted to a stop
         self.ap_gas_flow = 85.0 * self._blower_speed
         if self.ap_gas_flow < 20000:  # blower down: gas goes to the emergency stack
             self.ledger.s_emitted += s_gas
@@ -885,8 +887,8 @@ class PlantModel:
                 bed[0] = _lag(bed[0], tins[i] if autothermal > 0.5 else 300.0, dt, 1200.0)
             bed[1] = _lag(bed[1], bed[0] + rises[i], dt, 1200.0)
         space_velocity = self.ap_gas_flow / 357000.0
-        target_conv = 99.93 - 0.02 * max(0.0, x - 11) - 0.03 * max(0.0, space_velocity - 1) * 10
-        target_conv = min(target_conv, 100 - (100 - 99.93) / max(ignited * autothermal, 0.002))
+        target_conv = 99.95 - 0.02 * max(0.0, x - 11) - 0.03 * max(0.0, space_velocity - 1) * 10
+        target_conv = min(target_conv, 100 - (100 - 99.95) / max(ignited * autothermal, 0.002))
         self.conv_tot = _clamp(_lag(self.conv_tot, target_conv, dt, 300.0), 0.0, 99.99)
         converted = s_gas * self.conv_tot / 100
         self.ledger.s_emitted += s_gas - converted
