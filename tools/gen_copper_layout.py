@@ -383,10 +383,10 @@ def write_modbus_map() -> None:
     reg("PD.MAIN.F", "ir", 274, "uint16", 0.01)
     reg("PD.MAIN.PF", "ir", 275, "uint16", 0.001)
     # energy meters (300..): power as a float with the low word first (as many meters do),
-    # energy as a 32-bit counter in kWh
+    # energy as a 32-bit counter in units of 10 kWh (the EU range reaches 1e10 kWh)
     for i, area in enumerate(["CB", "SMF", "PSC", "AF", "TH", "AP", "SF", "OX", "WT"]):
         reg(f"EM.{area}.KW", "ir", 300 + 4 * i, "float32", word_order="little")
-        reg(f"EM.{area}.KWH", "ir", 302 + 4 * i, "uint32")
+        reg(f"EM.{area}.KWH", "ir", 302 + 4 * i, "uint32", 10.0)
     doc = {"device_id": 1, "word_order": "big", "registers": regs}
     text = yaml.safe_dump(doc, sort_keys=False, width=200, default_flow_style=None)
     (OUT / "modbus_map.yaml").write_text(MODBUS_HEADER + text, encoding="utf-8")

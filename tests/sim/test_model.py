@@ -7,7 +7,17 @@ import statistics
 import pytest
 
 from app.core.layout import PlantLayout
-from app.sim.model import COPPER_BLOW, FAULT, IDLE, POURING, RUNNING, SLAG_BLOW, STOPPED, PlantModel, SetpointError
+from app.sim.model import (
+    COPPER_BLOW,
+    FAULT,
+    IDLE,
+    POURING,
+    RUNNING,
+    SLAG_BLOW,
+    STOPPED,
+    PlantModel,
+    SetpointError,
+)
 
 DAY = 86400.0
 

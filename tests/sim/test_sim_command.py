@@ -19,6 +19,7 @@ async def test_sim_prints_its_endpoint_and_serves_the_layout(layout: PlantLayout
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
         assert line == f"opc.tcp://127.0.0.1:{free_port}/crucible/"
+        assert proc.stdout.readline().startswith("modbus://127.0.0.1:")
         async with Client(line) as client:
             ns = await client.get_namespace_index("urn:crucible:copper-smelter")
             plant = await client.nodes.objects.get_child([f"{ns}:Plant"])
@@ -46,3 +47,25 @@ def test_sim_refuses_a_port_in_use(free_port: int) -> None:
         )
     assert run.returncode == 2
     assert f"cannot listen on 127.0.0.1:{free_port}" in run.stderr
+
+
+def test_sim_lists_and_checks_scenarios() -> None:
+    listed = subprocess.run([sys.executable, "-m", "app.cli", "sim", "--scenario", "list"], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0
+    for name in ("frozen-instrument", "bad-instrument", "blower-trip", "acid-upset", "short-cluster", "server-pause"):
+        assert name in listed.stdout
+    wrong = subprocess.run([sys.executable, "-m", "app.cli", "sim", "--scenario", "meltdown"], capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 2
+    assert "unknown scenario 'meltdown'" in wrong.stderr
+
+
+def test_sim_user_needs_a_password(free_port: int) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "CRUCIBLE_SIM_PASSWORD"}
+    run = subprocess.run(
+        [sys.executable, "-m", "app.cli", "sim", "--port", str(free_port), "--user", "operator"],
+        input="", capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert run.returncode == 2
+    assert "needs a password" in run.stderr
