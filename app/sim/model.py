@@ -33,7 +33,7 @@ STOPPED, RUNNING, FAULT = range(3)
 NM3_PER_KMOL = 22.414
 S_PER_CU_IN_CU2S = 32.06 / (2 * 63.55)  # t S per t Cu in Cu2S
 FARADAY_KG_PER_KAH = 1.1858  # kg Cu per kA·h at 100 % efficiency
-SECTIONS_TOTAL = 25  # the tankhouse; sections 1 and 2 are the instrumented ones
+SECTIONS_TOTAL = 26  # the tankhouse (1,040 cells); sections 1 and 2 are the instrumented ones
 CELLS_PER_SECTION = 40
 CATHODE_AREA_M2 = 178.0  # per cell: 60 cathodes x 2 faces x ~1.48 m²
 SETTLER_AREA_M2 = 140.0
@@ -86,7 +86,9 @@ class Motor:
     run_hours: float = 0.0
     wear: float = 0.0
     stopped_s: float = 0.0
-    load: float = 1.0
+    fault_s: float = 0.0
+
+    REPAIR_S = 8 * 3600.0  # a tripped machine is back from the fitters after a shift
 
     @property
     def running(self) -> bool:
@@ -106,6 +108,12 @@ class Motor:
             self.stopped_s = 0.0
             if self.vib_base + self.wear > ISO_10816_CD:
                 self.state = FAULT  # protection trips at zone C/D
+        elif self.state == FAULT:
+            self.fault_s += dt
+            if self.fault_s >= self.REPAIR_S:
+                self.wear = 0.0  # bearings replaced
+                self.fault_s = 0.0
+                self.state = RUNNING if self.cmd else STOPPED
         else:
             self.stopped_s += dt
             if self.stopped_s > 4 * 3600 and self.wear > 0:
@@ -223,7 +231,7 @@ class PlantModel:
         }
         # --- blending and the smelting furnace
         self.feed = 205.0
-        self.blend = {"cu": 27.0, "s": 30.0, "fe": 28.0, "sio2": 7.0}
+        self.blend = {"cu": 25.5, "s": 30.0, "fe": 28.0, "sio2": 7.0}
         self.bins = [rng.uniform(45, 80) for _ in range(4)]
         self.bin_filling = [False] * 4
         self.o2_enr = 65.0
@@ -487,7 +495,7 @@ class PlantModel:
         belts = sum(self._running(b) for b in ("CB.BELT1", "CB.BELT2"))
         cap = 140.0 * belts
         self.feed = _lag(self.feed, min(self.sp["CB.FEED_SP"], cap), dt, 300.0)
-        for key, mean, sd in (("cu", 27.0, 0.6), ("s", 30.0, 0.8), ("fe", 28.0, 0.8), ("sio2", 7.0, 0.4)):
+        for key, mean, sd in (("cu", 25.5, 0.5), ("s", 30.0, 0.8), ("fe", 28.0, 0.8), ("sio2", 7.0, 0.4)):
             x = self.blend[key]
             self.blend[key] = x + (mean - x) * dt / 14400 + sd * math.sqrt(2 * dt / 14400) * rng.gauss(0, 1)
         for i in range(4):
@@ -610,8 +618,11 @@ class PlantModel:
                     c.charged = 0.0
             elif c.state == CHARGING:
                 want = min(200.0 * h, CONVERTER_CHARGE_T - c.bath.mass)
+                # granulated matte goes in as coolant (a tenth of the charge), the rest is hot matte
+                cold = self.matte_store.take(min(0.1 * want, self.matte_store.mass))
                 avail = max(0.0, self.furnace_matte.mass - 0.4 * MATTE_DENSITY * SETTLER_AREA_M2)
-                part = self.furnace_matte.take(min(want, avail))
+                part = self.furnace_matte.take(min(want - cold.mass, avail))
+                part.add(cold)
                 if part.mass < want:
                     part.add(self.matte_store.take(min(want - part.mass, 0.5 * want)))
                 if part.mass > 0:

@@ -225,9 +225,17 @@ def test_vibration_wears_toward_zone_cd_and_trips(layout: PlantLayout) -> None:
     run(model, 12 * 3600, 600)
     assert float(model.values["AP.BLOWER.VIB"]) > start_vib + 1.2
     assert float(model.values["AP.BLOWER.RUN_HOURS"]) == pytest.approx(hours + 12, abs=0.1)
-    run(model, 2 * DAY, 600)
-    assert model.values["AP.BLOWER.STATE"] == FAULT
-    assert model.values["AP.GAS_FLOW"] == 0.0  # acid plant down with its blower
+    states = []
+    for _ in range(int(2 * DAY / 600)):
+        model.step(600)
+        states.append(model.values["AP.BLOWER.STATE"])
+        if states[-1] == FAULT:
+            assert model.values["AP.GAS_FLOW"] == 0.0  # acid plant down with its blower
+    assert FAULT in states
+    # the fitters bring it back after a shift, vibration back to new
+    first_fault = states.index(FAULT)
+    assert RUNNING in states[first_fault:]
+    assert float(model.values["AP.BLOWER.VIB"]) < 7.1
 
 
 def test_blower_trip_sends_gas_to_the_stack(layout: PlantLayout) -> None:
