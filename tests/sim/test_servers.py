@@ -144,6 +144,19 @@ async def test_bad_instrument_is_published_with_a_bad_status_then_recovers(stepp
         assert dv.StatusCode.is_good()
 
 
+async def test_uncertain_reason_gives_an_uncertain_status(stepped_sim: SimulatorRunner) -> None:
+    await stepped_sim.tick(1.0)
+    stepped_sim.model.instrument_fault("SMF.T_PROC", "bad", duration_s=60, reason="uncertain")
+    await stepped_sim.tick(0.1)
+    async with Client(stepped_sim.endpoint) as client:
+        ns = await client.get_namespace_index(NAMESPACE_URI)
+        dv = await client.get_node(f"ns={ns};s=SMF.T_PROC").read_data_value(raise_on_bad_status=False)
+        assert dv.StatusCode.is_uncertain()
+        assert dv.StatusCode.value == ua.StatusCodes.UncertainSensorNotAccurate
+        assert 1000 < dv.Value.Value < 1500  # the value is still there, flagged
+    await stepped_sim.tick(2.0)
+
+
 async def test_server_pause_stops_answering_then_comes_back(stepped_sim: SimulatorRunner) -> None:
     await stepped_sim.tick(1.0)
     host, port = modbus_target(stepped_sim)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
@@ -69,3 +70,26 @@ def test_sim_user_needs_a_password(free_port: int) -> None:
     )
     assert run.returncode == 2
     assert "needs a password" in run.stderr
+
+
+async def test_sim_scenario_from_the_command_line(free_port: int) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "sim", "--port", str(free_port), "--time-scale", "60",
+         "--scenario", "short-cluster", "--scenario-delay", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        endpoint = proc.stdout.readline().strip()
+        async with Client(endpoint) as client:
+            ns = await client.get_namespace_index("urn:crucible:copper-smelter")
+            shorts = client.get_node(f"ns={ns};s=TH.S1.SHORTS")
+            for _ in range(50):
+                if await shorts.read_value() >= 8:
+                    break
+                await asyncio.sleep(0.2)
+            assert await shorts.read_value() >= 8
+            assert await client.get_node(f"ns={ns};s=TH.S1.C15.V").read_value() < 0.15
+    finally:
+        proc.terminate()
+        proc.wait(10)
