@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also offer Basic256Sha256 and Aes128_Sha256_RsaOaep SignAndEncrypt endpoints")
     sim.add_argument("--no-insecure", action="store_true", help="with --secure: drop the None endpoint")
     sim.add_argument("--cert-dir", type=Path, help="server certificate + key folder (generated if missing)")
-    sim.add_argument("--user", help="require this user name; the password comes from $CRUCIBLE_SIM_PASSWORD or stdin")
+    sim.add_argument("--user", help="require this user name (implies --secure --no-insecure); password from $CRUCIBLE_SIM_PASSWORD or stdin")
     sim.add_argument("--exit-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
@@ -121,7 +121,8 @@ def _sim_security(args: argparse.Namespace | None) -> object | None:
             raise SystemExit(2)
         users[args.user] = password
     cert_dir = args.cert_dir or data_dir() / "sim-pki"
-    return OpcUaSecurity(cert_dir=cert_dir, users=users, allow_none=not args.no_insecure)
+    # a password never crosses an unencrypted channel: --user drops the None endpoint
+    return OpcUaSecurity(cert_dir=cert_dir, users=users, allow_none=not (args.no_insecure or users))
 
 
 def _run_sim(
