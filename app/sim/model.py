@@ -221,12 +221,12 @@ class PlantModel:
         self._smf_s_gas_t = 0.0
         self._conv_s_gas_t = 0.0
         self._o2_available = True
-        self._blower_speed = 4200.0
+        self._blower_speed = 4500.0
         rng = self.rng
         # --- setpoints
         self.sp: dict[str, float] = {
             "CB.FEED_SP": 205.0, "SMF.O2_ENR_SP": 65.0, "CW.TARGET_MASS": 370.0,
-            "TH.RECT1.I_SP": 42.0, "TH.RECT2.I_SP": 42.0, "AP.BLOWER.SPEED_SP": 4200.0,
+            "TH.RECT1.I_SP": 42.0, "TH.RECT2.I_SP": 42.0, "AP.BLOWER.SPEED_SP": 4500.0,
             "PSC1.BLAST_SP": 36000.0, "PSC2.BLAST_SP": 36000.0, "PSC3.BLAST_SP": 36000.0,
         }
         # --- blending and the smelting furnace
@@ -303,7 +303,7 @@ class PlantModel:
         self.sf_feed = 120.0
         self.sf_feed_cu, self.sf_conc_cu, self.sf_tail_cu, self.sf_rec = 1.2, 21.0, 0.28, 80.0
         # --- acid plant
-        self.ap_gas_flow = 357000.0
+        self.ap_gas_flow = 382500.0
         self.ap_so2_pct = 10.0
         self.bed_t = [[435.0, 610.0], [445.0, 520.0], [435.0, 452.0], [415.0, 425.0]]
         self.conv_tot = 99.93
@@ -314,7 +314,7 @@ class PlantModel:
         # --- utilities
         self.lox_level = 70.0
         self.ox_flow = 33000.0
-        self.cw_header_p = 4.3
+        self.cw_header_p = 4.0
         self.cw_supply_t = 29.0
         self.em_kwh = {a: rng.uniform(1e7, 5e8) for a in ("CB", "SMF", "PSC", "AF", "TH", "AP", "SF", "OX", "WT")}
         self.em_kw = dict.fromkeys(self.em_kwh, 0.0)
@@ -515,7 +515,7 @@ class PlantModel:
 
     def _oxygen(self, dt: float) -> None:
         capacity = 60000.0 if self._running("OX.COMP") else 0.0
-        want = self.smf_o2_flow
+        want = self.smf_o2_flow + 10000.0  # converter enrichment, anode furnaces, other users
         produced = min(capacity, want + (2000.0 if self.lox_level < 85 else 0.0))
         self.lox_level = _clamp(self.lox_level + (produced - want) * dt / 3600 / 1500.0, 0.0, 100.0)
         self.ox_flow = produced
@@ -891,13 +891,13 @@ class PlantModel:
         ignited = _clamp((self.bed_t[0][0] - 380.0) / 40.0, 0.0, 1.0)
         autothermal = _clamp((x - 4.0) / 3.0, 0.0, 1.0)
         conv1 = 0.65 * ignited * autothermal
-        rises = [x * conv1 * 27.0, x * 0.25 * 27.0 * autothermal, x * 0.06 * 27.0 * autothermal, x * 0.03 * 27 * autothermal]
+        rises = [x * conv1 * 24.0, x * 0.25 * 24.0 * autothermal, x * 0.06 * 24.0 * autothermal, x * 0.03 * 24.0 * autothermal]
         tins = [self.bed_t[0][0], 445.0, 435.0, 415.0]
         for i, bed in enumerate(self.bed_t):
             if i:
                 bed[0] = _lag(bed[0], tins[i] if autothermal > 0.5 else 300.0, dt, 1200.0)
             bed[1] = _lag(bed[1], bed[0] + rises[i], dt, 1200.0)
-        space_velocity = self.ap_gas_flow / 357000.0
+        space_velocity = self.ap_gas_flow / 400000.0
         target_conv = 99.95 - 0.02 * max(0.0, x - 11) - 0.03 * max(0.0, space_velocity - 1) * 10
         target_conv = min(target_conv, 100 - (100 - 99.95) / max(ignited * autothermal, 0.002))
         self.conv_tot = _clamp(_lag(self.conv_tot, target_conv, dt, 300.0), 0.0, 99.99)
@@ -921,7 +921,7 @@ class PlantModel:
     def _utilities(self, dt: float) -> None:
         h = dt / 3600
         pumps = sum(self._running(p) for p in ("WT.P1", "WT.P2"))
-        self.cw_header_p = _lag(self.cw_header_p, (0.4, 3.3, 4.6)[pumps], dt, 30.0)
+        self.cw_header_p = _lag(self.cw_header_p, (0.4, 4.0, 4.8)[pumps], dt, 30.0)
         self.cw_supply_t = _lag(self.cw_supply_t, (45.0, 29.0, 27.5)[pumps], dt, 1800.0)
         blower = self.motors.get("AP.BLOWER")
         blower_kw = 7000.0 * (self._blower_speed / 4200.0) ** 3 if blower and blower.running else 0.0
@@ -934,7 +934,7 @@ class PlantModel:
             "TH": self.th_dc_kw / 0.97 + 90.0 * sum(self._running(p) for p in ("TH.CIRC_P1", "TH.CIRC_P2")),
             "AP": 1200.0 + blower_kw,
             "SF": 600.0 + 26.0 * self.sf_feed,
-            "OX": 500.0 + 0.33 * self.ox_flow,
+            "OX": 500.0 + 0.38 * self.ox_flow,
             "WT": 250.0 + 180.0 * pumps,
         }
         for area, kw in self.em_kw.items():
@@ -1072,7 +1072,7 @@ class PlantModel:
         v["AP.SO2_FEED"] = self.ap_so2_pct + (n(0.05) if self.ap_so2_pct else 0.0)
         v["AP.GAS_FLOW"] = self.ap_gas_flow + (n(300) if self.ap_gas_flow else 0.0)
         v["AP.GC.T_OUT"] = 35.0 + n(0.2)
-        v["AP.GC.DP"] = 1.2 * (self.ap_gas_flow / 357000) ** 2 + n(0.02)
+        v["AP.GC.DP"] = 1.2 * (self.ap_gas_flow / 382500) ** 2 + n(0.02)
         v["AP.DRY_ACID"] = 93.2 + n(0.05)
         v["AP.DEW_POINT"] = -50.0 + n(0.5)
         for b, (tin, tout) in enumerate(self.bed_t, 1):
