@@ -45,6 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=None, help="random seed (same seed, same plant)")
     sim.add_argument("--time-scale", type=float, default=None, help="simulated seconds per wall second (1-600)")
     sim.add_argument("--layout", type=Path, dest="sim_layout", help="plant layout folder")
+    sim.add_argument("--modbus-port", type=int, default=0,
+                     help="Modbus TCP port (default 0: any free port; printed on the second line; -1: no Modbus)")
+    sim.add_argument("--scenario", action="append", default=[], metavar="NAME",
+                     help="inject a fault scenario (repeatable); 'list' shows them")
+    sim.add_argument("--scenario-delay", type=float, default=5.0, metavar="S",
+                     help="wall seconds after start before the scenarios begin (default 5)")
+    sim.add_argument("--scenario-duration", type=float, default=None, metavar="S",
+                     help="override the scenario's duration (sim seconds; wall seconds for server-pause)")
+    sim.add_argument("--secure", action="store_true",
+                     help="also offer Basic256Sha256 and Aes128_Sha256_RsaOaep SignAndEncrypt endpoints")
+    sim.add_argument("--no-insecure", action="store_true", help="with --secure: drop the None endpoint")
+    sim.add_argument("--cert-dir", type=Path, help="server certificate + key folder (generated if missing)")
+    sim.add_argument("--user", help="require this user name (implies --secure --no-insecure); password from $CRUCIBLE_SIM_PASSWORD or stdin")
     sim.add_argument("--exit-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
     from app.security import cli as security_cli
@@ -84,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed
         scale = args.time_scale if args.time_scale is not None else settings.sim_time_scale
-        return _run_sim(layout_path, args.host, args.port, seed, scale, args.exit_on_stdin_eof)
+        return _run_sim(layout_path, args.host, args.port, seed, scale, args.exit_on_stdin_eof, args)
     if args.no_sim and not args.endpoint:
         parser.error("--no-sim needs --endpoint opc.tcp://host:port/path (or a layout whose connections point at real servers)")
     from app.main import run_gui  # Qt is imported only for the GUI
@@ -125,10 +138,41 @@ def _validate(path: Path) -> int:
     return 0
 
 
+def _sim_security(args: argparse.Namespace | None) -> object | None:
+    """The OPC UA security options of ``crucible sim``; raises SystemExit(2) with a message."""
+    import os
+
+    from app.core.settings import data_dir
+    from app.sim.opcua_server import OpcUaSecurity
+
+    if args is None or not (args.secure or args.user):
+        return None
+    users: dict[str, str] = {}
+    if args.user:
+        password = os.environ.get("CRUCIBLE_SIM_PASSWORD")
+        if password is None:
+            if sys.stdin.isatty():
+                import getpass
+
+                password = getpass.getpass(f"password for OPC UA user {args.user}: ")
+            else:
+                password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            print("crucible sim: --user needs a password in $CRUCIBLE_SIM_PASSWORD or on stdin", file=sys.stderr)
+            raise SystemExit(2)
+        users[args.user] = password
+    cert_dir = args.cert_dir or data_dir() / "sim-pki"
+    # a password never crosses an unencrypted channel: --user drops the None endpoint
+    return OpcUaSecurity(cert_dir=cert_dir, users=users, allow_none=not (args.no_insecure or users))
+
+
 def _run_sim(
-    layout_path: Path, host: str, port: int, seed: int, time_scale: float, exit_on_stdin_eof: bool = False
+    layout_path: Path, host: str, port: int, seed: int, time_scale: float, exit_on_stdin_eof: bool = False,
+    args: argparse.Namespace | None = None,
 ) -> int:
+    from app.runtime import free_port
     from app.sim.runner import SimulatorRunner
+    from app.sim.scenarios import SCENARIOS
 
     try:
         layout = load_layout(layout_path)
@@ -138,18 +182,43 @@ def _run_sim(
     if not 0 < time_scale <= 600:
         print(f"crucible sim: --time-scale {time_scale:g} must be between 0 and 600", file=sys.stderr)
         return 2
+    scenarios = list(args.scenario) if args else []
+    if "list" in scenarios:
+        for scenario in SCENARIOS.values():
+            print(f"{scenario.name:20} {scenario.description}")
+        return 0
+    unknown = [s for s in scenarios if s not in SCENARIOS]
+    if unknown:
+        print(f"crucible sim: unknown scenario {unknown[0]!r}; known: {', '.join(SCENARIOS)}", file=sys.stderr)
+        return 2
+    security = _sim_security(args)
+    modbus_port: int | None = args.modbus_port if args else 0
+    if modbus_port == 0:
+        modbus_port = free_port()
+    elif modbus_port is not None and modbus_port < 0:
+        modbus_port = None
 
     async def serve() -> None:
-        runner = SimulatorRunner(layout, port=port, host=host, seed=seed, time_scale=time_scale)
+        runner = SimulatorRunner(
+            layout, port=port, host=host, seed=seed, time_scale=time_scale, modbus_port=modbus_port,
+            security=security,  # type: ignore[arg-type]
+        )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, runner.stop)
         try:
             await runner.start()
         except OSError as exc:
-            print(f"crucible sim: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+            if exc.strerror:
+                print(f"crucible sim: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+            else:
+                print(f"crucible sim: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
         print(runner.endpoint, flush=True)
+        if runner.modbus is not None:
+            print(runner.modbus.url, flush=True)
+        for name in scenarios:
+            runner.start_scenario(name, args.scenario_duration if args else None, delay_s=args.scenario_delay if args else 0)
         if exit_on_stdin_eof:  # a child of the GUI: stop when the parent goes away, even if killed
 
             def on_stdin() -> None:
