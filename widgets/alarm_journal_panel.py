@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QDateTime,
     QModelIndex,
@@ -36,6 +35,7 @@ from app.alarms.journal import JOURNAL_EVENTS, read_journal
 from app.alarms.kpi import write_csv_journal
 from widgets.alarm_models import STATE_TEXT
 from widgets.alarm_models import tr as alarm_tr
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 
 AnyIndex = QModelIndex | QPersistentModelIndex

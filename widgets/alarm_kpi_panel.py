@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QRectF, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from app.alarms.engine import AlarmEngine
 from app.alarms.journal import read_journal
 from app.alarms.kpi import TARGET_MIX, KpiReport, compute_kpis, events_from_rows
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 
 MIX_COLOURS = {"high": "#e8771a", "medium": "#f2d21b", "low": "#6fa8dc"}

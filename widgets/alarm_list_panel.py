@@ -6,7 +6,7 @@ import getpass
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +45,7 @@ from widgets.alarm_models import (
     AlarmTableModel,
     newest_high,
 )
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 
 SHELVE_CHOICES = (

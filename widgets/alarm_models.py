@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -26,6 +25,7 @@ from app.alarms.definitions import Priority
 from app.alarms.engine import ANNUNCIATED, AlarmRecord, AlarmState
 from app.core.layout import PlantLayout
 from app.core.tags import TagDef
+from widgets.i18n import QT_TRANSLATE_NOOP
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.security import audit as au
 from app.security.audit import AuditEntry, AuditTrail
 from app.security.session import Session
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 
 ModelIndex = QModelIndex | QPersistentModelIndex

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -21,6 +20,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout
 
 from app.io.health import ConnectionHealth, LinkState
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 from widgets.theme import BAD_QUALITY, STALE
 

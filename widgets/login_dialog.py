@@ -6,7 +6,7 @@ They only collect input: every decision (right password, lock-out, roles) is mad
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.security.permissions import ADMINISTRATOR
 from app.security.session import Session
 from app.security.users import SecurityError, UserStore
+from widgets.i18n import QT_TRANSLATE_NOOP
 
 ERROR_STYLE = "color: #ffffff; background: #9c1f1f; padding: 4px; font-weight: bold;"
 HEADER_STYLE = "font-size: 14pt; font-weight: bold;"

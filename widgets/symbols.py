@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from app.core.displays import Element
 from app.core.tags import DataType, Quality, TagDef, TagValue
+from widgets.i18n import QT_TRANSLATE_NOOP
 
 # --- the palette (ISA-101 grey; colour only for the abnormal) -------------------------------
 BACKGROUND = QColor("#c8c8c8")
@@ -60,8 +61,6 @@ FAULT_STATES = {"FAULT", "TRIPPED"}
 RUNNING_STATES = {"RUNNING"}
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
-    return text
 
 
 # State names shown on screens; listed so lupdate extracts them for translation.

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.layout import PlantLayout
 from app.core.tags import Quality, TagDef, TagValue
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 
@@ -29,8 +30,6 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 COL_TAG, COL_DESC, COL_VALUE, COL_UNIT, COL_QUALITY, COL_TIME, COL_AREA = range(7)
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
-    return text
 
 
 HEADERS = (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.core.tags import Quality, TagDef, TagValue
 from app.historian.reader import HistoryReader
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 

@@ -7,7 +7,6 @@ Every change goes through :class:`app.security.users.UserStore` (audited) and ne
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.security import permissions as perms
 from app.security.session import PermissionDenied, Session
 from app.security.users import SecurityError, UserInfo, UserStore
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.login_dialog import ERROR_STYLE, _Form, _password_field, role_text
 from widgets.panel import DockPanel
 
