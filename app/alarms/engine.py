@@ -34,6 +34,7 @@ from app.core.tags import DataType, Quality, TagDef, TagValue, utcnow
 log = logging.getLogger(__name__)
 
 FLOOD_WINDOW_S = 600.0
+ROC_WINDOW_S = 60.0  # rate-of-change alarms compare with the value about a minute ago
 FLOOD_START = 10  # more than this many annunciated alarms in the window starts a flood
 FLOOD_END = 5  # fewer than this ends it
 
@@ -174,7 +175,7 @@ class AlarmEngine:
         self._dirty: dict[str, AlarmRecord] = {}
         self._pending: set[int] = set()
         self._values: dict[str, TagValue] = {}
-        self._roc_prev: dict[int, tuple[float, datetime]] = {}
+        self._roc_samples: dict[int, deque[tuple[float, datetime]]] = {}
         self._first_out: dict[str, str] = {}
         self._groups: dict[str, list[AlarmRecord]] = {}
         self._store: Any = None
@@ -349,14 +350,21 @@ class AlarmEngine:
                 return None
             return dev > limit - d.deadband if rec.raw else dev > limit
         if d.type is AlarmType.ROC:
-            prev = self._roc_prev.get(rec.index)
-            self._roc_prev[rec.index] = (value, tv.source_ts)
-            if prev is None:
+            # The rate over the last minute, not between two samples: sample-to-sample noise
+            # of a 0.5 s update would otherwise read as hundreds of units per minute.
+            samples = self._roc_samples.setdefault(rec.index, deque())
+            ts = tv.source_ts
+            if samples and ts <= samples[-1][1]:
                 return None
-            dt = (tv.source_ts - prev[1]).total_seconds()
-            if dt <= 0:
-                return None
-            rate = abs(value - prev[0]) / dt * 60.0
+            samples.append((value, ts))
+            cutoff = ts - timedelta(seconds=ROC_WINDOW_S)
+            while len(samples) >= 2 and samples[1][1] <= cutoff:
+                samples.popleft()
+            ref_value, ref_ts = samples[0]
+            dt = (ts - ref_ts).total_seconds()
+            if dt < ROC_WINDOW_S / 2:
+                return None  # not enough history yet: hold
+            rate = abs(value - ref_value) / dt * 60.0
             return rate > limit - d.deadband if rec.raw else rate > limit
         return None
 

@@ -278,3 +278,18 @@ def test_a_row_the_database_rejects_does_not_block_the_journal(tmp_path: Path) -
     assert writer.flush(timeout=10)
     writer.close()
     assert [r["reason"] for r in read_journal(url)] == ["a", "b"]
+
+
+def test_rate_of_change_looks_at_the_last_minute_not_at_sample_noise() -> None:
+    clock = Clock()
+    eng = engine([adef("T", AlarmType.ROC, limit=30.0, deadband=5.0)], clock)
+    # 2 °C of noise every half second around a steady 1300 °C: no alarm (was 240 °C/min sample to sample).
+    for i in range(240):
+        eng.evaluate({"T": tv(1300.0 + (2.0 if i % 2 else -2.0), clock.now)})
+        clock.advance(0.5)
+    assert eng.records["T.ROC"].state is S.NORMAL
+    # A real ramp of 60 °C/min for two minutes: alarm.
+    for i in range(240):
+        eng.evaluate({"T": tv(1300.0 + i * 0.5, clock.now)})
+        clock.advance(0.5)
+    assert eng.records["T.ROC"].state is S.UNACK
