@@ -49,6 +49,7 @@ class DisplayPanel(QWidget):
         self.bridge = bridge
         self.language = language
         self.limits: LimitsProvider = limits or (lambda tag: None)
+        self.alarm_priority: Callable[[str], int] | None = None  # set by the main window
         self.view = DisplayView(self)
         self.scene: DisplayScene | None = None
         self.current: Display | None = None
@@ -80,7 +81,7 @@ class DisplayPanel(QWidget):
         else:
             ctx = DisplayContext(
                 tags=self.layout_model.tags, language=self.language, activate=self._on_element_activated,
-                limits=self.limits, unit_names={u.id: u.name(self.language) for u in self.layout_model.units.values()},
+                limits=self.limits, alarm_priority=self.alarm_priority, unit_names={u.id: u.name(self.language) for u in self.layout_model.units.values()},
             )
             scene = DisplayScene(display, ctx, self.bridge.store.values)
         old = self.scene

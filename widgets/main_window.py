@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
             self.displays = {}
         self.display_panel = DisplayPanel(runtime.layout, self.displays, self.bridge, language,
                                           lambda tag: self.alarm_limits(tag))
+        self.display_panel.alarm_priority = runtime.alarms.tag_priority  # indicators = the alarm list
         self.setCentralWidget(self.display_panel)
 
         self._file_menu = self.menuBar().addMenu("")
@@ -248,10 +249,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
-        else:  # first start: the process display gets the room, docks a strip at the edge
-            bottom = [d for n, d in self.docks.items() if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
-            if bottom:
-                self.resizeDocks(bottom, [240] * len(bottom), Qt.Orientation.Vertical)
+        else:
+            self.default_layout()
+
+    def default_layout(self) -> None:
+        """First start: the process display gets the room; the alarm list is always in view
+        below it, every other panel is a tab beside the alarm list (ISA-101: the overview first)."""
+        anchor = self.docks.get("alarm_list") or next(iter(self.docks.values()), None)
+        if anchor is None:
+            return
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, anchor)
+        for name in ("alarm_journal", "alarm_kpi", "trend", "tag_browser", "connections", "audit", "users"):
+            dock = self.docks.get(name)
+            if dock is not None and dock is not anchor:
+                self.tabifyDockWidget(anchor, dock)
+        for dock in self.docks.values():  # panels this list does not know yet: tabs too
+            if dock is not anchor and not self.tabifiedDockWidgets(dock):
+                self.tabifyDockWidget(anchor, dock)
+        anchor.raise_()
+        self.resizeDocks([anchor], [280], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())

@@ -173,6 +173,9 @@ class DisplayContext:
     language: str = "en"
     activate: Callable[[Element], None] = lambda element: None  # click on equipment / nav
     limits: Callable[[str], dict[str, float] | None] = lambda tag: None  # alarm limits HH/H/L/LL
+    # The alarm engine's view of a tag: 0 when it has no standing alarm, else its best priority
+    # (1 urgent .. 4 low). None: no engine, indicators judge values against the limits.
+    alarm_priority: Callable[[str], int] | None = None
     unit_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -646,7 +649,10 @@ class AlarmItem(BoundItem):
             tag = self.ctx.tags.get(name)
             if tag is None:
                 continue
-            pr = alarm_priority(tag, value, self.ctx.limits(name))
+            if self.ctx.alarm_priority is not None:  # what the alarm list shows (suppression, delays)
+                pr = min(self.ctx.alarm_priority(name), 3)
+            else:
+                pr = alarm_priority(tag, value, self.ctx.limits(name))
             if pr:
                 count += 1
                 best = pr if best == 0 else min(best, pr)

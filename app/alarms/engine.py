@@ -106,6 +106,11 @@ class AlarmRecord:
         return self.ann
 
     @property
+    def standing(self) -> bool:
+        """The process condition is active and the alarm is shown (not shelved or suppressed)."""
+        return not self.hidden and self.ann in (AlarmState.UNACK, AlarmState.ACKED, AlarmState.LATCHED)
+
+    @property
     def annunciated(self) -> bool:
         return not self.hidden and self.ann is not AlarmState.NORMAL
 
@@ -170,6 +175,7 @@ class AlarmEngine:
         self.changed: Signal[[list[AlarmRecord]]] = Signal()
         self.flood_changed: Signal[[bool]] = Signal()
         self.in_flood = False
+        self._by_tag: dict[str, list[AlarmRecord]] | None = None
         self.flood_started: datetime | None = None
         self._recent: deque[datetime] = deque()
         self._dirty: dict[str, AlarmRecord] = {}
@@ -591,6 +597,18 @@ class AlarmEngine:
                 self.audit(who, action, rec.id, reason)
             except Exception:  # noqa: BLE001 - an audit failure must not lose the action
                 log.exception("audit hook failed for %s %s", action, rec.id)
+
+    def tag_priority(self, tag: str) -> int:
+        """0 when ``tag`` has no standing alarm, else the best (lowest) priority of those it has."""
+        if self._by_tag is None:
+            self._by_tag = {}
+            for rec in self.records.values():
+                self._by_tag.setdefault(rec.definition.tag, []).append(rec)
+        best = 0
+        for rec in self._by_tag.get(tag, ()):
+            if rec.standing:
+                best = int(rec.definition.priority) if best == 0 else min(best, int(rec.definition.priority))
+        return best
 
     # --- periodic -------------------------------------------------------------------------
     def tick(self) -> None:

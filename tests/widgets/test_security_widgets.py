@@ -295,3 +295,41 @@ def test_double_clicked_alarm_calls_up_its_display_and_faceplate(qtbot, layout: 
     start, end = window.trend.view_range()
     assert start < utcnow().timestamp() < end
     window.close()
+
+
+def test_display_alarm_indicators_follow_the_alarm_engine(qtbot, layout: PlantLayout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An idle converter's zero blast flow is suppressed by design: its display shows no alarm."""
+    from datetime import timedelta
+
+    from widgets.symbols import AlarmItem
+
+    runtime = Runtime(layout)
+    now = [utcnow()]
+    runtime.alarms.clock = lambda: now[0]
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.display_panel.show_display(next(d for d in window.displays.values() if d.title_en == "Converters").id)
+    items = [i for i in window.display_panel.scene.items() if isinstance(i, AlarmItem)]
+    assert items
+    idle = layout.tags["PSC3.STATE"].states.index("IDLE")
+    for _ in range(3):
+        runtime.store.apply({"PSC3.STATE": TagValue(idle, Quality.GOOD, now[0], now[0]),
+                             "PSC3.BLAST_FLOW": TagValue(0.0, Quality.GOOD, now[0], now[0])})
+        now[0] += timedelta(seconds=30)
+        runtime.alarms.tick()
+    window.bridge.flush()
+    assert runtime.alarms.tag_priority("PSC3.BLAST_FLOW") == 0
+    assert all(item.state() == (0, 0) for item in items)
+
+    blowing = layout.tags["PSC3.STATE"].states.index("COPPER_BLOW")
+    for _ in range(3):  # blowing with no blast: a real alarm, and the indicator shows it
+        runtime.store.apply({"PSC3.STATE": TagValue(blowing, Quality.GOOD, now[0], now[0]),
+                             "PSC3.BLAST_FLOW": TagValue(0.0, Quality.GOOD, now[0], now[0])})
+        now[0] += timedelta(seconds=30)
+        runtime.alarms.tick()
+    window.bridge.flush()
+    priority = runtime.alarms.tag_priority("PSC3.BLAST_FLOW")
+    assert priority > 0
+    assert any(item.state()[0] == min(priority, 3) for item in items)
+    window.close()
