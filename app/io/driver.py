@@ -8,13 +8,17 @@ down the driver marks its tags Bad ("connection lost"), which the watcher leaves
 
 from __future__ import annotations
 
+import abc
 import asyncio
+import logging
 import time
 from collections.abc import Iterable, Mapping
 
 from app.core.store import TagStore
 from app.core.tags import Quality, TagDef, TagValue
-from app.io.health import ConnectionHealth
+from app.io.health import ConnectionHealth, LinkState
+
+log = logging.getLogger(__name__)
 
 STALE = "stale"
 
@@ -62,7 +66,7 @@ class StaleWatcher:
         return stale
 
 
-class DriverBase:
+class DriverBase(abc.ABC):
     """Store feeding, bad-tag counting and staleness for one connection's driver."""
 
     def __init__(self, name: str, store: TagStore, tags: Iterable[TagDef], health: ConnectionHealth) -> None:
@@ -111,6 +115,54 @@ class DriverBase:
             await asyncio.wait_for(self._stopping.wait(), seconds)
         except TimeoutError:
             pass
+
+    max_backoff_s = 10.0
+
+    async def run(self) -> None:
+        """Connect, serve and keep serving until :meth:`stop`, reconnecting with backoff.
+
+        Whatever breaks the link marks every tag Bad ("connection lost") and redials; a
+        session that lasted a while resets the backoff, a failing dial doubles it.
+        """
+        backoff = 0.5
+        watcher = asyncio.ensure_future(self.watch_stale())
+        try:
+            while not self._stopping.is_set():
+                self.health.set_state(LinkState.CONNECTING, self.health.last_error)
+                connected_at = time.monotonic()
+                try:
+                    await self._session()
+                except asyncio.CancelledError:
+                    if not self._stopping.is_set():
+                        raise
+                except Exception as exc:  # noqa: BLE001 - whatever broke the link: report, redial
+                    self.health.set_state(LinkState.DOWN, self._describe_failure(exc))
+                reason = "driver stopped" if self._stopping.is_set() else "connection lost"
+                self.mark_all(Quality.BAD, reason)
+                await self._disconnect()
+                if self._stopping.is_set():
+                    break
+                backoff = 0.5 if time.monotonic() - connected_at > 10 else min(backoff * 2, self.max_backoff_s)
+                self.health.reconnects += 1
+                await self.sleep_or_stop(backoff)
+        finally:
+            watcher.cancel()
+            await self._disconnect()
+            self.health.set_state(LinkState.STOPPED, self.health.last_error)
+
+    @abc.abstractmethod
+    async def _session(self) -> None:
+        """One connected session: returns when stopping, raises when the link breaks."""
+
+    @abc.abstractmethod
+    async def _disconnect(self) -> None:
+        """Drop the link (it may already be gone)."""
+
+    def _describe_failure(self, exc: Exception) -> str:
+        """The health message for what broke the link (and log it)."""
+        message = str(exc) or type(exc).__name__
+        log.warning("%s: %s", self.name, message)
+        return message
 
     async def stop(self) -> None:
         """Ask ``run`` to disconnect and return (it marks the tags Bad on the way out)."""

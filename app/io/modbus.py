@@ -311,40 +311,17 @@ class ModbusDriver(DriverBase):
             next_due = min((g.due for g in self.groups), default=now + 1.0)
             await self.sleep_or_stop(max(0.0, next_due - loop.time()))
 
-    async def run(self) -> None:
-        """Connect, poll and keep polling until :meth:`stop`, reconnecting with backoff."""
-        backoff = 0.5
-        watcher = asyncio.ensure_future(self.watch_stale())
-        try:
-            while not self._stopping.is_set():
-                self.health.set_state(LinkState.CONNECTING, self.health.last_error)
-                connected_at = time.monotonic()
-                try:
-                    await self._session()
-                except asyncio.CancelledError:
-                    if not self._stopping.is_set():
-                        raise
-                except Exception as exc:  # noqa: BLE001 - whatever broke the link: report, redial
-                    message = str(exc) or type(exc).__name__
-                    if not isinstance(exc, ModbusLinkError | OSError):
-                        log.exception("%s: unexpected failure", self.name)
-                    if "cannot reach" not in message:
-                        message = f"{self.host}:{self.port}: {message}"
-                    log.warning("%s: %s", self.name, message)
-                    self.health.set_state(LinkState.DOWN, message)
-                reason = "driver stopped" if self._stopping.is_set() else "connection lost"
-                self.mark_all(Quality.BAD, reason)
-                self._close()
-                if self._stopping.is_set():
-                    break
-                # A session that lasted a while resets the backoff; a failing dial doubles it.
-                backoff = 0.5 if time.monotonic() - connected_at > 10 else min(backoff * 2, self.max_backoff_s)
-                self.health.reconnects += 1
-                await self.sleep_or_stop(backoff)
-        finally:
-            watcher.cancel()
-            self._close()
-            self.health.set_state(LinkState.STOPPED, self.health.last_error)
+    def _describe_failure(self, exc: Exception) -> str:
+        message = str(exc) or type(exc).__name__
+        if not isinstance(exc, ModbusLinkError | OSError):
+            log.exception("%s: unexpected failure", self.name)
+        if "cannot reach" not in message:
+            message = f"{self.host}:{self.port}: {message}"
+        log.warning("%s: %s", self.name, message)
+        return message
+
+    async def _disconnect(self) -> None:
+        self._close()
 
     def _close(self) -> None:
         client, self._client = self._client, None

@@ -212,38 +212,13 @@ class OpcUaDriver(DriverBase):
                     self.count_bad()
 
     # --- session life cycle --------------------------------------------------------
-    async def run(self) -> None:
-        """Connect, subscribe and keep the session alive until :meth:`stop`."""
-        backoff = 0.5
-        watcher = asyncio.ensure_future(self.watch_stale())
-        try:
-            while not self._stopping.is_set():
-                self.health.set_state(LinkState.CONNECTING, self.health.last_error)
-                connected_at = time.monotonic()
-                try:
-                    await self._session()
-                except asyncio.CancelledError:
-                    if not self._stopping.is_set():
-                        raise
-                except OpcUaConfigError as exc:
-                    log.error("%s: %s", self.name, exc)
-                    self.health.set_state(LinkState.DOWN, str(exc))
-                except Exception as exc:  # noqa: BLE001 - any failure means: reconnect
-                    message = describe_error(exc, self.endpoint)
-                    log.warning("%s: %s", self.name, message)
-                    self.health.set_state(LinkState.DOWN, message)
-                reason = "driver stopped" if self._stopping.is_set() else "connection lost"
-                self.mark_all(Quality.BAD, reason)
-                await self._disconnect()
-                if self._stopping.is_set():
-                    break
-                backoff = 0.5 if time.monotonic() - connected_at > 10 else min(backoff * 2, self.max_backoff_s)
-                self.health.reconnects += 1
-                await self.sleep_or_stop(backoff)
-        finally:
-            watcher.cancel()
-            await self._disconnect()
-            self.health.set_state(LinkState.STOPPED, self.health.last_error)
+    def _describe_failure(self, exc: Exception) -> str:
+        if isinstance(exc, OpcUaConfigError):  # the configuration, not the link: say it plainly
+            log.error("%s: %s", self.name, exc)
+            return str(exc)
+        message = describe_error(exc, self.endpoint)
+        log.warning("%s: %s", self.name, message)
+        return message
 
     async def _session(self) -> None:
         client = await make_client(self.endpoint, self.timeout_s, self.options, self.name, self._secret)
