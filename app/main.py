@@ -109,7 +109,8 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     historian = _open_historian(args, settings, layout)
     try:
         runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
-                          console=settings.console_name, historian=historian)
+                          console=settings.console_name, historian=historian,
+                          journal_process_events=settings.alarm_journal_process_events)
     except AlarmDefinitionError as exc:
         print(f"crucible: the alarm definitions of {layout.folder} have mistakes:", file=sys.stderr)
         print("\n".join(exc.problems), file=sys.stderr)

@@ -109,11 +109,13 @@ class Runtime:
         db_url: str = "",
         console: str = "",
         historian: Historian | None = None,
+        journal_process_events: bool = True,
     ) -> None:
         self.layout = layout
         self.console = console or os.uname().nodename
         self.store = TagStore(layout.tags.values())
         self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit: attach_security
+        self.alarms.record_process_events = journal_process_events
         self.historian = historian
         if historian is not None:
             historian.attach(self.store)

@@ -48,6 +48,10 @@ class Settings:
     min_password_length: int = 8
     scrypt_n: int = 32768  # scrypt cost (power of two); tests lower it, production keeps it
     critical_second_person: bool = True  # critical writes need a second authorised person
+    # Consoles sharing one plant database: only one of them journals process alarm events
+    # (activate/clear), or the KPIs count every activation once per console. Operator actions
+    # are journaled by whichever console does them.
+    alarm_journal_process_events: bool = True
     opcua_pki_dir: Path = field(default_factory=lambda: data_dir() / "pki")
 
     @property

@@ -34,3 +34,16 @@ async def test_runtime_store_batches_reach_the_alarm_engine_and_journal(layout: 
         a.id for a in runtime.alarms.definitions if a.suppression and a.suppression.tag == "PSC3.STATE"}
     assert (rows[-1]["alarm"], rows[-1]["event"], rows[-1]["who"]) == ("AP.CONV_TOT.L", "oos", "tech")
     assert not [r for r in rows if r["event"] == "activate"]
+
+
+def test_a_console_can_leave_process_events_to_another(layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Consoles sharing one plant database: only one journals activations, so KPIs count once."""
+    from app.core.settings import load_settings
+    from app.runtime import Runtime
+
+    monkeypatch.setenv("CRUCIBLE_ALARM_JOURNAL_PROCESS_EVENTS", "false")
+    settings = load_settings()
+    assert settings.alarm_journal_process_events is False
+    runtime = Runtime(layout, journal_process_events=settings.alarm_journal_process_events)
+    assert runtime.alarms.record_process_events is False
+    assert Runtime(layout).alarms.record_process_events is True
