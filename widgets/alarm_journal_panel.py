@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTimer,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +33,7 @@ from app.alarms.journal import JOURNAL_EVENTS, read_journal
 from app.alarms.kpi import write_csv_journal
 from widgets.alarm_models import STATE_TEXT
 from widgets.alarm_models import tr as alarm_tr
+from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 
@@ -124,8 +123,7 @@ class AlarmJournalPanel(DockPanel):
         super().__init__()
         self.db_url = db_url
         self.model = JournalTableModel()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal-query")
-        self._future: Future[list[dict[str, Any]]] | None = None
+        self._query = BackgroundQuery(self, "journal-query", self._show_rows, self._show_error)
         now = QDateTime.currentDateTime()
         self.from_edit = QDateTimeEdit(now.addSecs(-8 * 3600))
         self.to_edit = QDateTimeEdit(now.addSecs(3600))
@@ -160,9 +158,6 @@ class AlarmJournalPanel(DockPanel):
         self.search_button.clicked.connect(self.search)
         self.text_edit.returnPressed.connect(self.search)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self._poll = QTimer(self)
-        self._poll.setInterval(50)
-        self._poll.timeout.connect(self._on_poll_timeout)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -192,27 +187,18 @@ class AlarmJournalPanel(DockPanel):
         start, end = self.period()
         event = self.event_box.currentData() or ""
         self.status.setText(self.tr("Searching..."))
-        self._future = self._executor.submit(
+        self._query.submit(
             read_journal, self.db_url, start, end, self.text_edit.text().strip(), (event,) if event else ()
         )
-        self._poll.start()
 
     def wait(self, timeout: float = 10.0) -> None:
         """Block until the running search is shown (tests, screenshots)."""
-        if self._future is not None:
-            self._future.result(timeout)
-            self._on_poll_timeout()
+        self._query.wait(timeout)
 
-    def _on_poll_timeout(self) -> None:
-        if self._future is None or not self._future.done():
-            return
-        self._poll.stop()
-        future, self._future = self._future, None
-        try:
-            rows = future.result()
-        except Exception as exc:  # noqa: BLE001 - a DB error is shown, not raised at the operator
-            self.status.setText(self.tr("Cannot read the journal: {error}").format(error=str(exc).splitlines()[0]))
-            return
+    def _show_error(self, exc: Exception) -> None:
+        self.status.setText(self.tr("Cannot read the journal: {error}").format(error=str(exc).splitlines()[0]))
+
+    def _show_rows(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
         self.status.setText(self.tr("{n} events").format(n=len(rows)))
 
@@ -227,8 +213,7 @@ class AlarmJournalPanel(DockPanel):
             self.status.setText(self.tr("Exported {n} events to {path}").format(n=len(self.model.rows), path=name))
 
     def closeEvent(self, event: object) -> None:  # noqa: N802
-        self._poll.stop()
-        self._executor.shutdown(wait=False)
+        self._query.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

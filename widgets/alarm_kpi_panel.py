@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QRectF, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +26,7 @@ from sqlalchemy.engine import Engine
 from app.alarms.engine import AlarmEngine
 from app.alarms.journal import read_journal
 from app.alarms.kpi import TARGET_MIX, KpiReport, compute_kpis, events_from_rows
+from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
 
@@ -119,8 +119,7 @@ class AlarmKpiPanel(DockPanel):
         self.authorize: Callable[[str], str | None] | None = None  # set by the main window
         self.clock = clock
         self.report: KpiReport | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-kpi")
-        self._future: Future[KpiReport] | None = None
+        self._query = BackgroundQuery(self, "alarm-kpi", self.show_report, self._show_error)
         self.period_box = QComboBox()
         self.compute_button = QPushButton()
         self.status = QLabel()
@@ -170,9 +169,6 @@ class AlarmKpiPanel(DockPanel):
         box.addLayout(top)
         box.addLayout(grid, 1)
         self.compute_button.clicked.connect(self.compute)
-        self._poll = QTimer(self)
-        self._poll.setInterval(50)
-        self._poll.timeout.connect(self._on_poll_timeout)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -207,25 +203,13 @@ class AlarmKpiPanel(DockPanel):
             rows = read_journal(self.db_url, start - timedelta(days=30), end)
             return compute_kpis(events_from_rows(rows), start, end)
 
-        self._future = self._executor.submit(work)
-        self._poll.start()
+        self._query.submit(work)
 
     def wait(self, timeout: float = 30.0) -> None:
-        if self._future is not None:
-            self._future.result(timeout)
-            self._on_poll_timeout()
+        self._query.wait(timeout)
 
-    def _on_poll_timeout(self) -> None:
-        if self._future is None or not self._future.done():
-            return
-        self._poll.stop()
-        future, self._future = self._future, None
-        try:
-            report = future.result()
-        except Exception as exc:  # noqa: BLE001 - shown in the panel, not raised at the operator
-            self.status.setText(self.tr("Cannot read the journal: {error}").format(error=str(exc).splitlines()[0]))
-            return
-        self.show_report(report)
+    def _show_error(self, exc: Exception) -> None:
+        self.status.setText(self.tr("Cannot read the journal: {error}").format(error=str(exc).splitlines()[0]))
 
     def show_report(self, r: KpiReport) -> None:
         self.report = r
@@ -312,6 +296,5 @@ class AlarmKpiPanel(DockPanel):
         return done
 
     def closeEvent(self, event: object) -> None:  # noqa: N802
-        self._poll.stop()
-        self._executor.shutdown(wait=False)
+        self._query.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]
