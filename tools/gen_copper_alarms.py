@@ -22,6 +22,11 @@ sys.path.insert(0, str(ROOT))
 from app.core.layout import DEFAULT_LAYOUT, load_layout  # noqa: E402
 
 NOT_BLOWING = ["IDLE", "CHARGING", "SKIMMING", "POURING", "MAINTENANCE"]
+
+
+def in_manual(unit: str) -> dict[str, Any]:
+    """Deviation alarms of a loop wait while it is in MANUAL: the operator chose the output."""
+    return {"tag": f"{unit}.MODE", "states": ["MANUAL"]}
 AF_NOT_REFINING = ["IDLE", "CHARGING", "MELTING"]
 
 
@@ -60,7 +65,7 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
               **rat("Runaway oxidation", "Cooling element burn-through", "Cut concentrate burner oxygen now; call shift lead", 120)))
     add(alarm("SMF.T_PROC", "ROC", "low", 30, deadband=5,
               **rat("Feed interruption or burner fault", "Thermal shock to refractory", "Check feed system and burner", 600)))
-    add(alarm("SMF.O2_ENR", "DEV", "medium", 5, setpoint="SMF.O2_ENR_SP", deadband=0.5, on_delay=30,
+    add(alarm("SMF.O2_ENR", "DEV", "medium", 5, setpoint="SMF.O2_ENR_SP", deadband=0.5, on_delay=30, suppress=in_manual("SMF"),
               **rat("Oxygen plant or control valve problem", "Wrong matte grade, unstable heat balance",
                     "Check oxygen plant and the O2 control valve", 600)))
     add(alarm("SMF.OFFGAS_SO2", "L", "low", 20, deadband=0.5, on_delay=60,
@@ -88,6 +93,10 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
     for i in range(1, 5):
         add(alarm(f"SMF.JACKET{i}.T_OUT", "H", "low", 45, deadband=1, on_delay=30,
                   **rat("Low cooling water flow or scaling", "Cooling element damage", "Check cooling water flow", 900)))
+    add(alarm("SMF.FEED_INTERLOCK", "STATE", "high", states=["TRIPPED"], latch=True,
+              **rat("Cooling-water header pressure below 2 bar (cooling water pumps down)",
+                    "Concentrate feed stopped: the furnace cools and matte production stops",
+                    "Restore cooling water (start a pump); the feed restarts when pressure is back", 300)))
     add(alarm("SMF.WHB.DRUM_LEVEL", "L", "low", -50, deadband=5, on_delay=10,
               **rat("Feedwater control", "Boiler tube overheating", "Check feedwater pumps and valve", 600)))
     add(alarm("SMF.WHB.DRUM_LEVEL", "LL", "high", -150, deadband=5, on_delay=5,
@@ -176,6 +185,7 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
                   **rat("Several cells short-circuited", "Current efficiency loss, cathode burning",
                         "Send crew with gaussmeter to the listed cells", 600)))
         add(alarm(f"TH.RECT{s}.I", "DEV", "medium", 2, setpoint=f"TH.RECT{s}.I_SP", deadband=0.2, on_delay=30,
+                  suppress=in_manual(f"TH.RECT{s}"),
                   **rat("Rectifier control problem", "Wrong current density", "Check rectifier regulator", 300)))
         add(alarm(f"TH.RECT{s}.T", "H", "low", 75, deadband=1, on_delay=30,
                   **rat("Rectifier cooling", "Rectifier derates", "Check rectifier cooling water", 900)))
@@ -223,6 +233,7 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
               **rat("Main SO2 blower trip", "No off-gas draw: fugitive SO2 at smelter and converters",
                     "Stop converter blowing; reduce smelter feed; restart blower", 60)))
     add(alarm("AP.BLOWER.SPEED", "DEV", "low", 300, setpoint="AP.BLOWER.SPEED_SP", deadband=20, on_delay=30, group="AP.TRIP",
+              suppress=in_manual("AP.BLOWER"),
               **rat("Blower speed control", "Draft control lost", "Check variable-speed drive", 600)))
 
     # --- oxygen, power, water, safety, flotation, blending ------------------------------------
@@ -266,7 +277,7 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
     for i in range(1, 7):
         add(alarm(f"SF.CELL{i}.LEVEL", "H", "low", 400, deadband=5, on_delay=30,
                   **rat("Level control", "Pulp overflows into concentrate", "Check level valve", 900)))
-    add(alarm("CB.FEED_RATE", "DEV", "low", 20, setpoint="CB.FEED_SP", deadband=2, on_delay=60,
+    add(alarm("CB.FEED_RATE", "DEV", "low", 20, setpoint="CB.FEED_SP", deadband=2, on_delay=60, suppress=in_manual("CB"),
               **rat("Feeder or belt problem", "Smelter feed unstable", "Check weigh feeder", 600)))
     for i in range(1, 5):
         add(alarm(f"CB.BIN{i}.LEVEL", "L", "low", 30, deadband=1, on_delay=60,

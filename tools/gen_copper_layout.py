@@ -7,6 +7,7 @@ commit both. Figures come from ../shared/reference/copper_smelter.md.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,9 @@ OUT = Path(__file__).resolve().parents[1] / "plant_layouts" / "copper_smelter"
 CONV_STATES = ["IDLE", "CHARGING", "SLAG_BLOW", "SKIMMING", "COPPER_BLOW", "POURING", "MAINTENANCE"]
 AF_STATES = ["IDLE", "CHARGING", "MELTING", "OXIDISING", "SKIMMING", "REDUCING", "CASTING"]
 MOTOR_STATES = ["STOPPED", "RUNNING", "FAULT"]
+MODE_STATES = ["MANUAL", "AUTO"]  # index 0/1, as the controller codes them
+PERMISSIVE_STATES = ["BLOCKED", "PERMITTED"]  # bool False/True
+INTERLOCK_STATES = ["HEALTHY", "TRIPPED"]  # bool False/True
 
 AREAS = [
     ("CB", "Concentrate blending", "精矿配料", [
@@ -83,6 +87,34 @@ def motor(area: str, unit: str, prefix: str, en: str, zh: str, vib_normal: tuple
     tag(area, unit, f"{prefix}.RUN_HOURS", f"{en} run hours", f"{zh}运行小时", "h", (0, 200000))
 
 
+def loop(area: str, unit: str, sp: str, en: str, zh: str) -> None:
+    """Auto/manual station of the control loop whose setpoint is ``sp`` (already defined).
+
+    ``<unit>.MODE`` (writable): AUTO - the controller drives the output to the setpoint;
+    MANUAL - the operator sets ``<unit>.OUT`` directly and the setpoint waits. The output
+    may only be written in MANUAL, within the setpoint's write limits expressed in %.
+    """
+    spec = next(t for t in tags[area] if t["name"] == sp)
+    low, high = spec["range"]
+    wlow, whigh = spec["write_limits"]
+    critical = bool(spec.get("critical", False))
+    tag(area, unit, f"{unit}.MODE", f"{en} control mode", f"{zh}控制方式", "state", (0, 1), type="state",
+        states=MODE_STATES, writable=True, critical=critical)
+    pct_low = math.ceil((wlow - low) / (high - low) * 1000) / 10
+    pct_high = math.floor((whigh - low) / (high - low) * 1000) / 10
+    tag(area, unit, f"{unit}.OUT", f"{en} controller output", f"{zh}调节输出", "%", (0, 100),
+        writable=True, write_limits=[pct_low, pct_high], critical=critical, write_when=f"{unit}.MODE=MANUAL",
+        deadband=0.1)
+
+
+def permissive(area: str, unit: str, name: str, en: str, zh: str) -> None:
+    tag(area, unit, name, en, zh, "", (0, 1), type="bool", states=PERMISSIVE_STATES)
+
+
+def interlock(area: str, unit: str, name: str, en: str, zh: str) -> None:
+    tag(area, unit, name, en, zh, "", (0, 1), type="bool", states=INTERLOCK_STATES)
+
+
 def build() -> None:
     # Concentrate blending
     tag("CB", "CB", "CB.FEED_SP", "Concentrate feed setpoint", "精矿给料设定", "t/h", (0, 300), (180, 230),
@@ -99,6 +131,7 @@ def build() -> None:
     tag("CB", "CB.DRYER", "CB.DRYER.T_OUT", "Dryer outlet gas temperature", "干燥机出口烟气温度", "°C", (0, 200), (80, 120))
     motor("CB", "CB", "CB.BELT1", "Feed belt 1", "1号给料皮带", (0.5, 2.8), (40, 80))
     motor("CB", "CB", "CB.BELT2", "Feed belt 2", "2号给料皮带", (0.5, 2.8), (40, 80))
+    loop("CB", "CB", "CB.FEED_SP", "Concentrate feed", "精矿给料")
 
     # Smelting furnace
     s = "SMF"
@@ -116,6 +149,11 @@ def build() -> None:
     tag("SMF", s, "SMF.MATTE_LEVEL", "Matte layer level", "冰铜层液位", "mm", (0, 1500), (500, 900), deadband=2)
     tag("SMF", s, "SMF.PROC_AIR", "Process air flow", "工艺风量", "Nm³/h", (0, 80000), (40000, 60000), deadband=50)
     tag("SMF", s, "SMF.O2_FLOW", "Oxygen flow to burner", "精矿喷嘴氧气量", "Nm³/h", (0, 60000), (25000, 45000), deadband=50)
+    loop("SMF", s, "SMF.O2_ENR_SP", "Oxygen enrichment", "富氧浓度")
+    permissive("SMF", s, "SMF.O2_PERMISSIVE", "Oxygen enrichment permissive: oxygen from the plant or the LOX tank",
+               "富氧允许条件:制氧站或液氧贮槽供氧")
+    interlock("SMF", s, "SMF.FEED_INTERLOCK", "Feed interlock: cooling-water header pressure below 2 bar stops the concentrate feed",
+              "投料联锁:冷却水总管压力低于2 bar停止精矿给料")
     tag("SMF", s, "SMF.DRAFT_P", "Uptake draft pressure", "上升烟道负压", "Pa", (-300, 100), (-150, -50))
     tag("SMF", s, "SMF.MATTE_TAPPED", "Matte tapped this shift", "本班放冰铜量", "t", (0, 2000))
     tag("SMF", s, "SMF.SLAG_TAPPED", "Slag tapped this shift", "本班放渣量", "t", (0, 3000))
@@ -151,6 +189,9 @@ def build() -> None:
         tag("PSC", p, f"{p}.BLISTER_CU", f"Converter {n} blister copper grade", f"{n}号转炉粗铜品位", "%", (90, 100), (96, 98.5))
         tag("PSC", p, f"{p}.CYCLE_H", f"Converter {n} elapsed cycle time", f"{n}号转炉本炉次时间", "h", (0, 24))
         motor("PSC", p, f"{p}.BLOWER", f"Converter {n} air blower", f"{n}号转炉鼓风机", (1.0, 4.5), (250, 400))
+        loop("PSC", p, f"{p}.BLAST_SP", f"Converter {n} blast", f"{n}号转炉送风")
+        permissive("PSC", p, f"{p}.BLAST_PERMISSIVE", f"Converter {n} blast permissive: air blower and acid-plant main blower running",
+                   f"{n}号转炉送风允许条件:鼓风机与制酸主风机运行")
     for c in (1, 2):
         cr = f"PSC.CRANE{c}"
         tag("PSC", cr, f"{cr}.X", f"Crane {c} bridge position", f"{c}号行车大车位置", "m", (0, 120))
@@ -189,6 +230,9 @@ def build() -> None:
         tag("TH", r, f"{r}.V", f"Rectifier {sec} DC voltage", f"{sec}号整流器直流电压", "V", (0, 40), (10, 14))
         tag("TH", r, f"{r}.CD", f"Section {sec} current density", f"{sec}工段电流密度", "A/m²", (0, 450), (220, 250))
         tag("TH", r, f"{r}.T", f"Rectifier {sec} transformer temperature", f"{sec}号整流变温度", "°C", (0, 120), (40, 75))
+        loop("TH", r, f"{r}.I_SP", f"Rectifier {sec} current", f"{sec}号整流器电流")
+        permissive("TH", r, f"{r}.PERMISSIVE", f"Rectifier {sec} permissive: an electrolyte circulation pump running",
+                   f"{sec}号整流器允许条件:电解液循环泵运行")
     e = "TH.ELEC"
     tag("TH", e, "TH.T_ELEC", "Electrolyte temperature", "电解液温度", "°C", (40, 80), (61, 65), deadband=0.05)
     tag("TH", e, "TH.CU", "Electrolyte copper", "电解液铜离子浓度", "g/L", (20, 70), (40, 50))
@@ -222,6 +266,7 @@ def build() -> None:
     tag("AP", "AP.BLOWER", "AP.BLOWER.SPEED", "Main blower speed", "主风机转速", "rpm", (0, 6000), (3500, 4800))
     tag("AP", "AP.BLOWER", "AP.BLOWER.SPEED_SP", "Main blower speed setpoint", "主风机转速设定", "rpm", (0, 6000), (3500, 4800),
         writable=True, write_limits=[3000, 5200], setpoint_of="AP.BLOWER.SPEED")
+    loop("AP", "AP.BLOWER", "AP.BLOWER.SPEED_SP", "Main blower speed", "主风机转速")
 
     # Slag flotation
     tag("SF", "SF.MILL", "SF.FEED_RATE", "Slag feed rate", "渣处理量", "t/h", (0, 200), (80, 140))

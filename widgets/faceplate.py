@@ -57,7 +57,7 @@ def format_with_unit(tag: TagDef, value: object) -> str:
     if value is None:
         return translate("Faceplate", "no data")
     shown = tag.format_value(value)
-    if tag.data_type is DataType.STATE:
+    if tag.data_type is DataType.STATE or (tag.data_type is DataType.BOOL and tag.states):
         return tr_state(shown)
     if tag.data_type is DataType.BOOL:
         return translate("Faceplate", "ON") if value else translate("Faceplate", "OFF")
@@ -213,7 +213,7 @@ class Faceplate(QWidget):
         self._pending: set[asyncio.Future[WriteResult | None]] = set()
 
         names = {t.name for t in self.tags}
-        self.setpoints = [t for t in self.tags if t.writable and t.data_type is not DataType.BOOL]
+        self.setpoints = [t for t in self.tags if t.writable and t.data_type not in (DataType.BOOL, DataType.STATE)]
         self.commands = [t for t in self.tags if t.writable and t.data_type is DataType.BOOL and t.name.endswith(".CMD")]
         self.mode_tag = next((layout.tags[n] for n in (f"{unit_id}.MODE",) if n in layout.tags), None)
         in_commands = {t.name[: -len(".CMD")] + ".STATE" for t in self.commands}
@@ -253,20 +253,23 @@ class Faceplate(QWidget):
                 self.tags.append(trend_tag)
 
         self.mode_box = QGroupBox()
-        mode_row = QHBoxLayout(self.mode_box)
+        mode_grid = QGridLayout(self.mode_box)
         self.mode_label = QLabel()
-        mode_row.addWidget(self.mode_label, 1)
+        self.mode_label.setObjectName("modeValue")
+        self.mode_hint = QLabel()
+        self.mode_hint.setWordWrap(True)
         self.auto_button = QPushButton()
         self.manual_button = QPushButton()
-        for b in (self.auto_button, self.manual_button):
-            b.setEnabled(self.mode_tag is not None and self.mode_tag.writable)
-            mode_row.addWidget(b)
+        mode_grid.addWidget(self.mode_label, 0, 0)
+        mode_grid.addWidget(self.auto_button, 0, 1)
+        mode_grid.addWidget(self.manual_button, 0, 2)
+        mode_grid.addWidget(self.mode_hint, 1, 0, 1, 3)
+        mode_grid.setColumnStretch(0, 1)
         if self.mode_tag is not None:
             mode_tag = self.mode_tag
-            self.auto_button.clicked.connect(lambda: self.start_write(mode_tag, 1))
-            self.manual_button.clicked.connect(lambda: self.start_write(mode_tag, 0))
-            if mode_tag.name in self.values:
-                self._value_labels[mode_tag.name] = self.mode_label
+            self.auto_button.clicked.connect(lambda: self.set_mode("AUTO"))
+            self.manual_button.clicked.connect(lambda: self.set_mode("MANUAL"))
+            self._value_labels[mode_tag.name] = self.mode_label
         outer.addWidget(self.mode_box)
 
         self.setpoint_box = QGroupBox()
@@ -367,9 +370,58 @@ class Faceplate(QWidget):
             label.setText(text)
             label.setProperty("look", look)
             label.setStyleSheet({"good": "", "no_data": "color: #7a1f9c;", "bad": "color: #7a1f9c;", "stale": "color: #8a6d00;"}[look])
-        if self.mode_tag is None:
-            self.mode_label.setText(translate("Faceplate", "Mode: not provided by the controller"))
+        self._refresh_mode()
         self.permissive_label.setText("\n".join(self.permissives()))
+
+    def mode(self) -> str:
+        """The unit's control mode now ("AUTO", "MANUAL", ...), or '' when not known."""
+        if self.mode_tag is None:
+            return ""
+        value = self.values.get(self.mode_tag.name)
+        if value is None or not value.is_good:
+            return ""
+        return self.mode_tag.format_value(value.value)
+
+    def write_refusal(self, tag: TagDef) -> str:
+        """Why ``tag`` cannot be written now (its ``write_when`` state does not hold), or ''."""
+        condition = tag.write_condition()
+        if condition is None:
+            return ""
+        state_tag, state = condition
+        definition = self.layout_model.tags.get(state_tag)
+        value = self.values.get(state_tag) or self.bridge.store.get(state_tag)
+        now = definition.format_value(value.value) if definition and value and value.is_good else ""
+        if now == state:
+            return ""
+        return translate("Faceplate", "Only in {state}: {tag} is {now}.").format(
+            state=tr_state(state), tag=state_tag, now=tr_state(now) if now else translate("Faceplate", "not known"))
+
+    def _refresh_mode(self) -> None:
+        mode_tag = self.mode_tag
+        if mode_tag is None:
+            self.mode_label.setText(translate("Faceplate", "Mode: not provided by the controller"))
+            self.mode_hint.setText("")
+            for b in (self.auto_button, self.manual_button):
+                b.setEnabled(False)
+            return
+        mode = self.mode()
+        writable = mode_tag.writable and bool(mode)
+        self.auto_button.setEnabled(writable and mode != "AUTO" and "AUTO" in mode_tag.states)
+        self.manual_button.setEnabled(writable and mode != "MANUAL" and "MANUAL" in mode_tag.states)
+        hints = {
+            "AUTO": translate("Faceplate", "The controller drives the output to the setpoint."),
+            "MANUAL": translate("Faceplate", "You set the output; the setpoint applies again in Auto."),
+        }
+        self.mode_hint.setText(hints.get(mode, ""))
+        for _desc, button, tag in self._sp_rows:
+            refusal = self.write_refusal(tag)
+            button.setEnabled(not refusal)
+            button.setToolTip(refusal)
+
+    def set_mode(self, state: str) -> None:
+        """Ask for a change of the unit's control mode to ``state`` (confirmed like any write)."""
+        if self.mode_tag is not None and state in self.mode_tag.states:
+            self.start_write(self.mode_tag, self.mode_tag.states.index(state))
 
     def permissives(self) -> list[str]:
         """Plain-language permissive lines, each with ✓ or ✕ (text, not colour alone)."""
@@ -384,10 +436,14 @@ class Faceplate(QWidget):
                 lines.append(("✕ " if faulted else "✓ ") + tag.description(self.language) + ": " +
                              (translate("Faceplate", "fault, reset needed before start") if faulted else translate("Faceplate", "no fault")))
         for tag in self.tags:
-            if tag.name.endswith((".INTERLOCK", ".PERMISSIVE")):
+            if tag.data_type is DataType.BOOL and tag.name.endswith(("INTERLOCK", "PERMISSIVE")):
                 value = self.values.get(tag.name)
-                ok = value is not None and bool(value.value) == tag.name.endswith(".PERMISSIVE")
-                lines.append(("✓ " if ok else "✕ ") + tag.description(self.language))
+                if value is None or value.value is None or not value.is_good:
+                    lines.append("? " + tag.description(self.language) + ": " + translate("Faceplate", "not known"))
+                    continue
+                # a permissive is good when true, an interlock when false (not tripped)
+                ok = bool(value.value) == tag.name.endswith("PERMISSIVE")
+                lines.append(("✓ " if ok else "✕ ") + tag.description(self.language) + ": " + format_with_unit(tag, value.value))
         return lines
 
     # --- live values ---------------------------------------------------------------------------

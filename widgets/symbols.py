@@ -73,6 +73,9 @@ STATE_NAMES = (
     QT_TRANSLATE_NOOP("State", "CASTING"), QT_TRANSLATE_NOOP("State", "HOLDING"),
     QT_TRANSLATE_NOOP("State", "STOPPED"), QT_TRANSLATE_NOOP("State", "RUNNING"),
     QT_TRANSLATE_NOOP("State", "FAULT"), QT_TRANSLATE_NOOP("State", "ON"), QT_TRANSLATE_NOOP("State", "OFF"),
+    QT_TRANSLATE_NOOP("State", "AUTO"), QT_TRANSLATE_NOOP("State", "MANUAL"),
+    QT_TRANSLATE_NOOP("State", "PERMITTED"), QT_TRANSLATE_NOOP("State", "BLOCKED"),
+    QT_TRANSLATE_NOOP("State", "HEALTHY"), QT_TRANSLATE_NOOP("State", "TRIPPED"),
 )
 
 # Engineering units that are words; the rest (°C, t/h, Nm³/h) read the same in every language.
@@ -432,7 +435,7 @@ class ValueItem(BoundItem):
         if self._decimals >= 0 and type(v) is float and v == v:  # a float, not NaN: the fast path
             return f"{v:.{self._decimals}f}{self._suffix}"
         shown = tag.format_value(value.value)
-        if tag.data_type is DataType.STATE:
+        if tag.data_type is DataType.STATE or (tag.data_type is DataType.BOOL and tag.states):
             return tr_state(shown)
         return f"{shown} {tr_unit(tag.eng_unit)}".rstrip()
 

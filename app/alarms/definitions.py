@@ -207,10 +207,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         elif tag is not None:
             if tag.data_type is not DataType.STATE and tag.data_type is not DataType.BOOL:
                 bad(f"type STATE needs a state or bool tag; {name} is {tag.data_type.value}")
-            elif tag.data_type is DataType.STATE:
-                unknown = [s for s in states if s not in tag.states]
+            else:
+                known = tag.states if tag.states else (("0", "1") if tag.data_type is DataType.BOOL else ())
+                unknown = [s for s in states if s not in known]
                 if unknown:
-                    bad(f"state {unknown[0]!r} is not a state of {name} ({', '.join(tag.states)})")
+                    bad(f"state {unknown[0]!r} is not a state of {name} ({', '.join(known)})")
     setpoint = str(entry.get("setpoint") or "")
     if kind is AlarmType.DEV:
         if not setpoint:

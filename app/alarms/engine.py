@@ -128,7 +128,7 @@ def _state_index(tag: TagDef | None, value: object) -> str | None:
         except (ValueError, IndexError, TypeError):
             return str(value)
     if tag.data_type is DataType.BOOL:
-        return "1" if value else "0"
+        return tag.format_value(value)  # "1"/"0", or its two named states
     return str(value)
 
 

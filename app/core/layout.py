@@ -215,7 +215,7 @@ def _load_areas(path: Path, doc: dict, problems: _Problems) -> tuple[dict[str, A
 _REQUIRED_TAG_FIELDS = ("name", "unit", "desc_en", "desc_zh", "eu", "range", "address")
 _OPTIONAL_TAG_FIELDS = (
     "type", "normal", "deadband", "historise", "writable", "write_limits", "critical", "states",
-    "alarms", "setpoint_of", "compression", "sampling_ms", "max_step", "report_deadband", LINE_KEY,
+    "alarms", "setpoint_of", "write_when", "compression", "sampling_ms", "max_step", "report_deadband", LINE_KEY,
 )
 
 
@@ -255,7 +255,28 @@ def _load_tags(
     for tag in tags.values():
         if tag.setpoint_of and tag.setpoint_of not in tags:
             problems.items.append(f"{tag.source}: tag {tag.name!r}: setpoint_of names unknown tag {tag.setpoint_of!r}")
+        if tag.write_when:
+            refusal = _check_write_when(tag, tags)
+            if refusal:
+                problems.items.append(f"{tag.source}: tag {tag.name!r}: {refusal}")
     return tags
+
+
+def _check_write_when(tag: TagDef, tags: dict[str, TagDef]) -> str:
+    """'' when ``write_when`` reads ``STATE_TAG=STATE`` with a real state of a real state tag."""
+    mode_name, sep, state = tag.write_when.partition("=")
+    if not sep or not mode_name.strip() or not state.strip():
+        return f"write_when {tag.write_when!r} should read TAG=STATE, e.g. PSC1.MODE=MANUAL"
+    mode_tag = tags.get(mode_name.strip())
+    if mode_tag is None:
+        return f"write_when names unknown tag {mode_name.strip()!r}"
+    if mode_tag.data_type is not DataType.STATE:
+        return f"write_when needs a state tag; {mode_tag.name} is {mode_tag.data_type.value}"
+    if state.strip() not in mode_tag.states:
+        return f"write_when: {state.strip()!r} is not a state of {mode_tag.name} ({', '.join(mode_tag.states)})"
+    if not tag.writable:
+        return "write_when is set but the tag is not writable"
+    return ""
 
 
 def _float(value: object) -> float:
@@ -367,6 +388,8 @@ def _parse_tag(
     states = tuple(str(s) for s in entry.get("states") or ())
     if data_type is DataType.STATE and not states:
         problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
+    if data_type is DataType.BOOL and states and len(states) != 2:
+        problems.add(path, line, f"tag {name!r}: a bool tag names 2 states (false, true), not {len(states)}")
     # A tag with problems is still returned, so one mistake does not cascade into
     # "unknown tag" complaints elsewhere; the load fails as a whole anyway.
     return TagDef(
@@ -391,6 +414,7 @@ def _parse_tag(
         critical=bool(entry.get("critical", False)),
         states=states,
         setpoint_of=_text(entry, "setpoint_of"),
+        write_when=_text(entry, "write_when").replace(" ", ""),
         sampling_ms=sampling_ms,
         max_step=max_step,
         report_deadband=report_deadband,

@@ -81,6 +81,9 @@ class TagDef:
     critical: bool = False
     states: tuple[str, ...] = ()
     setpoint_of: str = ""  # this tag is the setpoint of that (measured) tag
+    # "UNIT.MODE=MANUAL": writable only while that state tag is in that state (e.g. a
+    # controller output the operator may set only in manual)
+    write_when: str = ""
     sampling_ms: int = 0  # how often the driver samples/polls it; 0 = the connection's default
     max_step: float | None = None  # largest change one write may make (rate-of-change check)
     report_deadband: float = 0.0  # absolute change the server must see before it reports (OPC UA)
@@ -92,6 +95,11 @@ class TagDef:
             return self.description_zh
         return self.description_en
 
+    def write_condition(self) -> tuple[str, str] | None:
+        """(state tag, state) that must hold for a write, from ``write_when``; None: always."""
+        name, sep, state = self.write_when.partition("=")
+        return (name, state) if sep else None
+
     def format_value(self, value: object) -> str:
         """A value as an operator reads it: state names for state tags, sensible decimals."""
         if value is None:
@@ -102,6 +110,8 @@ class TagDef:
             except (ValueError, IndexError, TypeError):
                 return str(value)
         if self.data_type is DataType.BOOL:
+            if len(self.states) == 2:  # named states: false, true (e.g. BLOCKED, PERMITTED)
+                return self.states[1] if value else self.states[0]
             return "1" if value else "0"
         if isinstance(value, float):
             if math.isnan(value):

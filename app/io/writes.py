@@ -91,11 +91,28 @@ class WritePath:
                 step_refusal = self._check_step(tag, value)
                 if step_refusal:
                     return tag, step_refusal
+        condition_refusal = self._check_condition(tag)
+        if condition_refusal:
+            return tag, condition_refusal
         if self.permission is not None:
             refusal = self.permission(request, tag)
             if refusal:
                 return tag, refusal
         return tag, ""
+
+    def _check_condition(self, tag: TagDef) -> str:
+        """'' when the tag's ``write_when`` state holds (e.g. an output only in MANUAL)."""
+        condition = tag.write_condition()
+        if condition is None:
+            return ""
+        state_tag, state = condition
+        definition = self.store.definitions.get(state_tag)
+        current = self.store.get(state_tag)
+        shown = definition.format_value(current.value) if definition and current and current.is_good else ""
+        if shown == state:
+            return ""
+        now = f"it is {shown}" if shown else "its present state is not known"
+        return f"{tag.name} may be written only while {state_tag} is {state}; {now}"
 
     def _check_step(self, tag: TagDef, value: float) -> str:
         """Rate-of-change: one write may move the tag by at most ``tag.max_step``."""

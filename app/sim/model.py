@@ -42,6 +42,17 @@ CONVERTER_CHARGE_T = 400.0
 AF_CHARGE_T = 580.0
 SHIFT_S = 8 * 3600.0
 ISO_10816_CD = 7.1  # mm/s, group 1 rigid: zone C/D boundary, trip
+MANUAL, AUTO = 0, 1  # <unit>.MODE states, in the layout's order
+# The control loops an operator switches between AUTO and MANUAL: unit -> setpoint tag. In
+# AUTO the loop drives its measurement to the setpoint and <unit>.OUT follows; in MANUAL the
+# loop drives to the operator's <unit>.OUT (% of the setpoint's range) and the setpoint waits.
+# Interlocks and permissives act in both modes.
+LOOPS = {
+    "CB": "CB.FEED_SP", "SMF": "SMF.O2_ENR_SP", "AP.BLOWER": "AP.BLOWER.SPEED_SP",
+    "PSC1": "PSC1.BLAST_SP", "PSC2": "PSC2.BLAST_SP", "PSC3": "PSC3.BLAST_SP",
+    "TH.RECT1": "TH.RECT1.I_SP", "TH.RECT2": "TH.RECT2.I_SP",
+}
+FEED_TRIP_BAR = 2.0  # cooling-water header pressure below which the furnace feed interlock trips
 
 
 class SetpointError(ValueError):
@@ -229,6 +240,9 @@ class PlantModel:
             "TH.RECT1.I_SP": 42.0, "TH.RECT2.I_SP": 42.0, "AP.BLOWER.SPEED_SP": 4500.0,
             "PSC1.BLAST_SP": 36000.0, "PSC2.BLAST_SP": 36000.0, "PSC3.BLAST_SP": 36000.0,
         }
+        self.mode = {unit: AUTO for unit in LOOPS}
+        self.out = {unit: self._percent(unit, self.sp[sp]) for unit, sp in LOOPS.items()}
+        self.feed_trip = False
         # --- blending and the smelting furnace
         self.feed = 205.0
         self.blend = {"cu": 25.5, "s": 30.0, "fe": 28.0, "sio2": 7.0}
@@ -388,6 +402,38 @@ class PlantModel:
         m = self.motors.get(prefix)
         return m is None or m.running
 
+    # ----------------------------------------------------------------- control loops
+    def _span(self, unit: str) -> tuple[float, float]:
+        tag = self.tags.get(LOOPS[unit])
+        return (tag.eu_low, tag.eu_high) if tag is not None and tag.eu_high > tag.eu_low else (0.0, 100.0)
+
+    def _percent(self, unit: str, value: float) -> float:
+        low, high = self._span(unit)
+        return _clamp((value - low) / (high - low) * 100.0, 0.0, 100.0)
+
+    def demand(self, unit: str) -> float:
+        """What the loop of ``unit`` drives towards: the setpoint in AUTO, the output in MANUAL."""
+        if self.mode[unit] == AUTO:
+            return self.sp[LOOPS[unit]]
+        low, high = self._span(unit)
+        return low + self.out[unit] / 100.0 * (high - low)
+
+    def _write_loop(self, name: str, value: float) -> dict[str, Value] | None:
+        """MODE and OUT writes of a control loop; None when ``name`` is neither."""
+        unit, _, leaf = name.rpartition(".")
+        if unit not in LOOPS or leaf not in ("MODE", "OUT"):
+            return None
+        if leaf == "MODE":
+            if value not in (MANUAL, AUTO):
+                raise SetpointError(f"{name}: {value!r} is not a mode (0 = MANUAL, 1 = AUTO)")
+            # bumpless: the output holds where AUTO left it; back in AUTO the setpoint rules
+            self.mode[unit] = int(value)
+            self.values[name] = int(value)
+            return {name: int(value)}
+        if self.mode[unit] != MANUAL:
+            raise SetpointError(f"{name}: the loop is in AUTO and its controller sets the output; switch {unit} to MANUAL first")
+        return None  # a plain number within the write limits: the caller checks and stores it
+
     # ----------------------------------------------------------------- operator writes
     def write(self, name: str, value: float) -> dict[str, Value]:
         """An operator write: sets a setpoint or command, within the tag's write limits.
@@ -397,6 +443,9 @@ class PlantModel:
         tag = self.tags.get(name)
         if tag is None or not tag.writable:
             raise SetpointError(f"{name} is not writable")
+        loop_change = self._write_loop(name, value)
+        if loop_change is not None:
+            return loop_change
         if tag.data_type is DataType.BOOL:
             prefix = name.rsplit(".", 1)[0]
             motor = self.motors.get(prefix)
@@ -411,7 +460,11 @@ class PlantModel:
         high = tag.write_high if tag.write_high is not None else tag.eu_high
         if not (math.isfinite(value) and low <= value <= high):
             raise SetpointError(f"{name}: {value:g} outside {low:g}..{high:g}")
-        self.sp[name] = float(value)
+        unit, _, leaf = name.rpartition(".")
+        if leaf == "OUT" and unit in LOOPS:
+            self.out[unit] = float(value)
+        else:
+            self.sp[name] = float(value)
         if name.endswith(".BLAST_SP"):
             self.converters[int(name[3]) - 1].blast_sp = float(value)
         self.values[name] = float(value)
@@ -493,8 +546,10 @@ class PlantModel:
     def _blending(self, dt: float) -> None:
         rng = self.rng
         belts = sum(self._running(b) for b in ("CB.BELT1", "CB.BELT2"))
-        cap = 140.0 * belts
-        self.feed = _lag(self.feed, min(self.sp["CB.FEED_SP"], cap), dt, 300.0)
+        # the feed interlock: cooling water to the furnace jackets lost -> no concentrate feed
+        self.feed_trip = self.cw_header_p < FEED_TRIP_BAR
+        cap = 0.0 if self.feed_trip else 140.0 * belts
+        self.feed = _lag(self.feed, min(self.demand("CB"), cap), dt, 300.0)
         for key, mean, sd in (("cu", 25.5, 0.5), ("s", 30.0, 0.8), ("fe", 28.0, 0.8), ("sio2", 7.0, 0.4)):
             x = self.blend[key]
             self.blend[key] = x + (mean - x) * dt / 14400 + sd * math.sqrt(2 * dt / 14400) * rng.gauss(0, 1)
@@ -524,7 +579,7 @@ class PlantModel:
     def _smelting(self, dt: float) -> None:
         rng = self.rng
         h = dt / 3600
-        target_enr = self.sp["SMF.O2_ENR_SP"] if self._o2_available else 21.0
+        target_enr = self.demand("SMF") if self._o2_available else 21.0
         self.o2_enr = _lag(self.o2_enr, target_enr, dt, 120.0)
         # Grade follows the oxygen put in per tonne of concentrate (the blast follows the feed).
         grade_target = 62.0 + 0.45 * (self.o2_enr - 65.0) + 0.4 * (self.blend["s"] - 30.0) * -1
@@ -606,7 +661,7 @@ class PlantModel:
             c.cycle_s += dt
             blowing = c.state in (SLAG_BLOW, COPPER_BLOW)
             blower_ok = self._running(f"PSC{c.n}.BLOWER")
-            target = c.blast_sp if blowing and blower_ok and acid_ok else 0.0
+            target = self.demand(f"PSC{c.n}") if blowing and blower_ok and acid_ok else 0.0
             c.blast = _lag(c.blast, target, dt, 60.0)
             o2_kmol = c.blast * 0.21 * 0.95 * h / NM3_PER_KMOL
             c.so2_nm3h = 0.0
@@ -793,7 +848,9 @@ class PlantModel:
         dc_kw = 0.0
         short_rate = 1 / (10 * 86400.0)  # per cell: one short in ten days
         for sec in (0, 1):
-            self.rect_i[sec] = _lag(self.rect_i[sec], self.sp[f"TH.RECT{sec + 1}.I_SP"], dt, 30.0)
+            # rectifier permissive: without electrolyte circulation the rectifier runs down
+            target_i = self.demand(f"TH.RECT{sec + 1}") if pumps else 0.0
+            self.rect_i[sec] = _lag(self.rect_i[sec], target_i, dt, 30.0)
             i_ka = self.rect_i[sec]
             cd = i_ka * 1000 / CATHODE_AREA_M2
             shorts = self.short_left_s[sec]
@@ -867,7 +924,7 @@ class PlantModel:
         self._conv_s_gas_t = 0.0
         so2 = s_gas * 1000 / 32.06 * NM3_PER_KMOL / h if h else 0.0
         blower = self.motors.get("AP.BLOWER")
-        speed_sp = self.sp["AP.BLOWER.SPEED_SP"] if blower is None or blower.running else 0.0
+        speed_sp = self.demand("AP.BLOWER") if blower is None or blower.running else 0.0
         self._blower_speed = _lag(self._blower_speed, speed_sp, dt, 20.0)
         if speed_sp == 0.0 and self._blower_speed < 50.0:
             self._blower_speed = 0.0  # coasted to a stop
@@ -977,6 +1034,18 @@ class PlantModel:
         n = self._noise
         v: dict[str, Value] = {}
         v.update(self.sp)
+        for unit, sp in LOOPS.items():
+            if self.mode[unit] == AUTO:  # the output follows the controller (bumpless to MANUAL)
+                self.out[unit] = self._percent(unit, self.sp[sp])
+            v[f"{unit}.MODE"] = self.mode[unit]
+            v[f"{unit}.OUT"] = self.out[unit]
+        acid_ok = self._running("AP.BLOWER")
+        for c in self.converters:
+            v[f"PSC{c.n}.BLAST_PERMISSIVE"] = acid_ok and self._running(f"PSC{c.n}.BLOWER")
+        circulation = any(self._running(p) for p in ("TH.CIRC_P1", "TH.CIRC_P2"))
+        v["TH.RECT1.PERMISSIVE"] = v["TH.RECT2.PERMISSIVE"] = circulation
+        v["SMF.O2_PERMISSIVE"] = self._o2_available
+        v["SMF.FEED_INTERLOCK"] = self.feed_trip
         v["CB.FEED_RATE"] = self.feed + n(0.4)
         for i, level in enumerate(self.bins, 1):
             v[f"CB.BIN{i}.LEVEL"] = level

@@ -928,8 +928,24 @@
         <translation>不确定</translation>
     </message>
     <message>
+        <source>Only in {state}: {tag} is {now}.</source>
+        <translation>仅限{state}方式:{tag} 当前为{now}。</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>未知</translation>
+    </message>
+    <message>
         <source>Mode: not provided by the controller</source>
         <translation>控制方式:控制器未提供</translation>
+    </message>
+    <message>
+        <source>The controller drives the output to the setpoint.</source>
+        <translation>控制器按设定值自动调节输出。</translation>
+    </message>
+    <message>
+        <source>You set the output; the setpoint applies again in Auto.</source>
+        <translation>由您设定输出;切回自动后恢复按设定值调节。</translation>
     </message>
     <message>
         <source>Signals healthy</source>
@@ -1484,6 +1500,30 @@
     <message>
         <source>OFF</source>
         <translation>关</translation>
+    </message>
+    <message>
+        <source>AUTO</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>MANUAL</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>PERMITTED</source>
+        <translation>允许</translation>
+    </message>
+    <message>
+        <source>BLOCKED</source>
+        <translation>禁止</translation>
+    </message>
+    <message>
+        <source>HEALTHY</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>TRIPPED</source>
+        <translation>已跳闸</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,4 @@
-"""Normal operation of all 352 tags, and the signatures of the simulator's fault scenarios.
+"""Normal operation of every tag of the layout, and the signatures of the simulator's fault scenarios.
 
 Used by the scenario tests, the screenshots and the bench. The real scenarios live in the
 simulator (another branch); these batches reproduce what each one does to the tags.
@@ -25,10 +25,10 @@ def normal_values(layout: PlantLayout) -> dict[str, float | int | bool]:
     out: dict[str, float | int | bool] = {}
     for tag in layout.tags.values():
         if tag.data_type is DataType.STATE:
-            want = UNIT_STATES.get(tag.name, "RUNNING")
+            want = UNIT_STATES.get(tag.name, "AUTO" if tag.name.endswith(".MODE") else "RUNNING")
             out[tag.name] = tag.states.index(want) if want in tag.states else 0
         elif tag.data_type is DataType.BOOL:
-            out[tag.name] = True
+            out[tag.name] = not tag.name.endswith("INTERLOCK")  # commands on, permissives given, no trips
         elif tag.normal_low is not None and tag.normal_high is not None:
             out[tag.name] = (tag.normal_low + tag.normal_high) / 2
         else:

@@ -124,3 +124,14 @@ def test_validate_command(broken: Path, layout: PlantLayout) -> None:
 
 def test_missing_folder(tmp_path: Path) -> None:
     assert "does not exist" in _problems(tmp_path / "nope")[0]
+
+
+def test_write_when_must_name_a_state_of_a_state_tag(broken: Path) -> None:
+    path = broken / "tags" / "psc.yaml"
+    line = _tag_start_line(path, "PSC1.OUT")
+    _edit(path, "write_when: PSC1.MODE=MANUAL", "write_when: PSC1.MODE=MANAUL")
+    _edit(path, "write_when: PSC2.MODE=MANUAL", "write_when: PSC2.STATE")
+    line2 = _tag_start_line(path, "PSC2.OUT")
+    problems = _problems(broken)
+    assert f"{path}:{line}: tag 'PSC1.OUT': write_when: 'MANAUL' is not a state of PSC1.MODE (MANUAL, AUTO)" in problems
+    assert f"{path}:{line2}: tag 'PSC2.OUT': write_when 'PSC2.STATE' should read TAG=STATE, e.g. PSC1.MODE=MANUAL" in problems

@@ -40,3 +40,23 @@ async def test_write_path(layout: PlantLayout, sim_server) -> None:  # type: ign
     finally:
         await driver.stop()
         await task
+
+
+async def test_output_writes_wait_for_manual_mode(layout: PlantLayout) -> None:
+    """A controller output may be written only in MANUAL; without a known mode, not at all."""
+    from app.core.tags import Quality, TagValue, utcnow
+
+    store = TagStore(layout.tags.values())
+    path = WritePath(store, {})
+    unknown = await path.write(WriteRequest("CB.OUT", 50.0, user="op1"))
+    assert not unknown.ok
+    assert unknown.message == "CB.OUT may be written only while CB.MODE is MANUAL; its present state is not known"
+    now = utcnow()
+    store.apply({"CB.MODE": TagValue(1, Quality.GOOD, now, now)})
+    auto = await path.write(WriteRequest("CB.OUT", 50.0, user="op1"))
+    assert auto.message == "CB.OUT may be written only while CB.MODE is MANUAL; it is AUTO"
+    store.apply({"CB.MODE": TagValue(0, Quality.GOOD, now, now)})
+    manual = await path.write(WriteRequest("CB.OUT", 50.0, user="op1"))
+    assert manual.message == "CB.OUT: connection 'sim' is not available"  # past the mode check, to the driver
+    low = await path.write(WriteRequest("CB.OUT", 10.0, user="op1"))
+    assert low.message == "CB.OUT: 10 % is outside the allowed range 33.4 to 86.6 %"

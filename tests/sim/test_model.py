@@ -8,9 +8,11 @@ import pytest
 
 from app.core.layout import PlantLayout
 from app.sim.model import (
+    AUTO,
     COPPER_BLOW,
     FAULT,
     IDLE,
+    MANUAL,
     POURING,
     RUNNING,
     SLAG_BLOW,
@@ -314,3 +316,52 @@ def test_every_layout_tag_has_a_value_inside_its_range(layout: PlantLayout) -> N
     assert set(model.values) == set(layout.tags)
     for name, tag in layout.tags.items():
         assert tag.eu_low <= float(model.values[name]) <= tag.eu_high, name
+
+
+def test_manual_mode_drives_the_output_and_auto_the_setpoint(layout: PlantLayout) -> None:
+    model = PlantModel(layout.tags, seed=1)
+    model.step(60)
+    assert model.values["PSC2.MODE"] == AUTO and model.values["PSC2.OUT"] == pytest.approx(60.0)  # 36000 of 60000
+    with pytest.raises(SetpointError, match="in AUTO"):
+        model.write("PSC2.OUT", 40.0)  # the controller owns the output in AUTO
+    model.write("PSC2.MODE", MANUAL)
+    model.write("PSC2.OUT", 40.0)  # 24000 Nm³/h
+    model.write("PSC2.BLAST_SP", 44000.0)  # accepted, but it waits for AUTO
+    run(model, 600, 10)
+    assert model.converters[1].state == SLAG_BLOW
+    assert model.values["PSC2.BLAST_FLOW"] == pytest.approx(24000.0, abs=1500)
+    model.write("PSC2.MODE", AUTO)
+    run(model, 600, 10)
+    assert model.values["PSC2.BLAST_FLOW"] == pytest.approx(44000.0, abs=1500)
+    assert model.values["PSC2.OUT"] == pytest.approx(44000.0 / 60000.0 * 100.0)
+    with pytest.raises(SetpointError, match="not a mode"):
+        model.write("PSC2.MODE", 5)
+    with pytest.raises(SetpointError):
+        model.write("TH.RECT1.OUT", 90.0)  # outside its write limits, in any mode
+
+
+def test_interlocks_and_permissives_act_in_any_mode(layout: PlantLayout) -> None:
+    model = PlantModel(layout.tags, seed=1)
+    run(model, 600, 10)
+    assert model.values["SMF.FEED_INTERLOCK"] is False and model.values["TH.RECT1.PERMISSIVE"] is True
+    model.write("CB.MODE", MANUAL)  # an interlock overrides manual as well
+    # cooling water lost: the feed interlock trips and the concentrate feed stops
+    model.write("WT.P1.CMD", False)
+    model.write("WT.P2.CMD", False)
+    run(model, 1800, 10)
+    assert model.values["SMF.FEED_INTERLOCK"] is True
+    assert float(model.values["CB.FEED_RATE"]) < 10.0
+    # electrolyte circulation lost: the rectifiers lose their permissive and run down
+    model.write("TH.CIRC_P1.CMD", False)
+    model.write("TH.CIRC_P2.CMD", False)
+    run(model, 600, 10)
+    assert model.values["TH.RECT1.PERMISSIVE"] is False and float(model.values["TH.RECT1.I"]) < 1.0
+    # the acid-plant blower trips: no converter may blow
+    model.trip("AP.BLOWER")
+    run(model, 60, 10)
+    assert not any(model.values[f"PSC{n}.BLAST_PERMISSIVE"] for n in (1, 2, 3))
+    # cooling water back: the interlock clears and the feed returns
+    model.write("WT.P1.CMD", True)
+    model.write("CB.MODE", AUTO)
+    run(model, 3600, 10)
+    assert model.values["SMF.FEED_INTERLOCK"] is False and float(model.values["CB.FEED_RATE"]) > 150.0

@@ -94,3 +94,79 @@ async def test_setpoint_write_is_confirmed_written_and_read_back(qtbot, layout: 
         bridge.close()
         await driver.stop()
         await task
+
+
+async def test_mode_switch_output_in_manual_and_permissives_against_the_simulator(qtbot, layout: PlantLayout, sim_server) -> None:  # type: ignore[no-untyped-def]
+    """Auto -> Manual is confirmed and read back; the output may be set only in Manual and the
+    plant follows it; back in Auto the setpoint rules again; permissives follow the plant."""
+    sim_server.time_scale = 60.0  # a minute of plant time per second: the feed visibly moves
+    store = TagStore(layout.tags.values())
+    driver = OpcUaDriver("sim", sim_server.endpoint, store, layout.tags.values(), publishing_ms=200)
+    task = asyncio.create_task(driver.run())
+    path = WritePath(store, {"sim": driver})
+    bridge = StoreBridge(store)
+    asked: list[tuple[str, str, str]] = []
+
+    def confirm(parent, tag, old, new):  # type: ignore[no-untyped-def]
+        asked.append((tag.name, old, new))
+        return True
+
+    def good(name: str) -> bool:
+        value = store.get(name)
+        return value is not None and value.is_good
+
+    try:
+        assert await wait_for(lambda: all(good(n) for n in ("CB.MODE", "CB.OUT", "CB.FEED_RATE", "PSC1.BLAST_PERMISSIVE")))
+        cb = Faceplate(layout, "CB", bridge, path.write, user="op1", console="cr1", confirm_write=confirm)
+        qtbot.addWidget(cb)
+        bridge.flush()
+        out = layout.tags["CB.OUT"]
+        # In AUTO: the controller owns the output; its Change button is off and says why.
+        assert cb.mode_label.text() == "Auto"
+        assert not cb.auto_button.isEnabled() and cb.manual_button.isEnabled()
+        assert not cb.setpoint_buttons["CB.OUT"].isEnabled()
+        assert cb.setpoint_buttons["CB.OUT"].toolTip() == "Only in Manual: CB.MODE is Auto."
+        assert cb.setpoint_buttons["CB.FEED_SP"].isEnabled()
+        # ...and the write path refuses it even if asked directly.
+        refused = await cb.change(out, 50.0)
+        assert refused is not None and not refused.ok
+        assert cb.result_label.text() == "Not done: CB.OUT may be written only while CB.MODE is MANUAL; it is AUTO"
+
+        # Switch to MANUAL: confirmed old -> new, written, read back.
+        asked.clear()
+        cb.set_mode("MANUAL")
+        assert await wait_for(lambda: cb.result_label.text().startswith("Done: CB.MODE"))
+        assert asked == [("CB.MODE", "Auto", "Manual")]
+        assert await wait_for(lambda: (bridge.flush(), cb.mode_label.text() == "Manual")[1])
+        assert cb.setpoint_buttons["CB.OUT"].isEnabled() and cb.auto_button.isEnabled() and not cb.manual_button.isEnabled()
+        assert "You set the output" in cb.mode_hint.text()
+
+        # The operator sets the output; the feed follows it (50 % of 300 t/h), not the setpoint.
+        result = await cb.change(out, 50.0)
+        assert result is not None and result.ok and result.read_back == 50.0, result
+        assert await wait_for(lambda: store.get("CB.FEED_RATE").value < 185.0, timeout=15)
+
+        # Back to AUTO: the output follows the controller again and is locked.
+        cb.set_mode("AUTO")
+        assert await wait_for(lambda: (bridge.flush(), cb.mode_label.text() == "Auto")[1])
+        assert await wait_for(lambda: abs(store.get("CB.OUT").value - 205.0 / 300.0 * 100.0) < 0.5)
+        assert not cb.setpoint_buttons["CB.OUT"].isEnabled()
+        cb.close_faceplate()
+
+        # Permissives: the converter may blow while both blowers run; an acid-plant blower trip blocks it.
+        psc = Faceplate(layout, "PSC1", bridge, path.write)
+        qtbot.addWidget(psc)
+        bridge.flush()
+        line = next(p for p in psc.permissives() if "blast permissive" in p)
+        assert line.startswith("✓ ") and line.endswith(": Permitted")
+        sim_server.model.trip("AP.BLOWER")
+        assert await wait_for(lambda: store.get("PSC1.BLAST_PERMISSIVE").value is False)
+        bridge.flush()
+        line = next(p for p in psc.permissives() if "blast permissive" in p)
+        assert line.startswith("✕ ") and line.endswith(": Blocked")
+        assert line in psc.permissive_label.text()
+        psc.close_faceplate()
+    finally:
+        bridge.close()
+        await driver.stop()
+        await task
