@@ -249,8 +249,22 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
+            if not self._fits_screen():
+                log.warning("the saved window layout needs %d px but the screen has %d: back to the default layout",
+                            self.minimumSizeHint().width(), self._screen_width())
+                self.default_layout()
         else:
             self.default_layout()
+
+    def _screen_width(self) -> int:
+        screen = self.screen() or QApplication.primaryScreen()
+        return screen.availableGeometry().width() if screen is not None else 0
+
+    def _fits_screen(self) -> bool:
+        """Whether every visible panel fits side by side on this screen (a layout saved on a
+        wider or second monitor may not: the window would run off the screen)."""
+        width = self._screen_width()
+        return width <= 0 or self.minimumSizeHint().width() <= width
 
     def default_layout(self) -> None:
         """First start: the process display gets the room; the alarm list is always in view

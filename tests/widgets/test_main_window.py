@@ -64,3 +64,25 @@ def test_window_layout_is_saved_and_restored(qtbot, layout: PlantLayout, tmp_pat
     qtbot.addWidget(again)
     again.show()
     assert again.dockWidgetArea(again.docks["tag_browser"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+
+
+def test_a_saved_layout_wider_than_the_screen_falls_back_to_the_default(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Panels saved side by side on a wide (or second) monitor must not push the window off
+    this screen: the operator gets the default layout (panels as tabs) instead."""
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Runtime(layout), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    docks = [d for d in window.docks.values()]
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks[0])
+    for previous, dock in zip(docks, docks[1:], strict=False):
+        dock.show()
+        window.splitDockWidget(previous, dock, Qt.Orientation.Horizontal)  # all side by side
+    screen_width = window.screen().availableGeometry().width()
+    assert window.minimumSizeHint().width() > screen_width  # the trap: wider than the screen
+    window.close()
+    again = MainWindow(Runtime(layout), settings=settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.minimumSizeHint().width() <= screen_width
+    assert again.tabifiedDockWidgets(again.docks["alarm_list"])  # the default: other panels are tabs
