@@ -54,21 +54,47 @@ def run_gui(args: argparse.Namespace, settings: Settings) -> int:
 
     simulator: SimulatorProcess | None = None
     if not args.no_sim:
+        # The simulator builds its address space while the operator logs in.
         simulator = SimulatorProcess(layout.folder, seed=settings.sim_seed, time_scale=settings.sim_time_scale)
         print("crucible: starting the built-in copper-smelter simulator ...", file=sys.stderr)
-        try:
-            endpoint = simulator.start()
-        except SimulatorStartError as exc:
-            print(f"crucible: {exc}", file=sys.stderr)
-            return 2
-        for conn in list(layout.connections.values()):
-            if conn.protocol == "opcua":
-                replace_endpoint(layout, conn.name, endpoint)
+        simulator.launch()
     try:
-        return _run_qt(layout, args, settings)
+        return _run_qt(layout, args, settings, simulator)
     finally:
         if simulator is not None:
             simulator.stop()
+
+
+def _connect_simulator(layout: PlantLayout, simulator: SimulatorProcess) -> bool:
+    """Wait for the simulator's endpoint (a splash says so while it takes) and point the
+    layout's OPC UA connections at it; False (after telling the user why) when it failed."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QColor, QFont, QPixmap
+    from PySide6.QtWidgets import QApplication, QMessageBox, QSplashScreen
+
+    try:
+        if simulator.poll_endpoint():
+            endpoint = simulator.endpoint
+        else:
+            picture = QPixmap(560, 140)
+            picture.fill(QColor("#c8c8c8"))
+            splash = QSplashScreen(picture)
+            splash.setFont(QFont(splash.font().family(), 12))
+            splash.showMessage(QCoreApplication.translate("Main", "Starting the built-in copper-smelter simulator ..."),
+                               Qt.AlignmentFlag.AlignCenter)
+            splash.show()
+            try:
+                endpoint = simulator.wait_endpoint(between=QApplication.processEvents)
+            finally:
+                splash.close()
+    except SimulatorStartError as exc:
+        print(f"crucible: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Crucible", str(exc))
+        return False
+    for conn in list(layout.connections.values()):
+        if conn.protocol == "opcua":
+            replace_endpoint(layout, conn.name, endpoint)
+    return True
 
 
 def _open_historian(args: argparse.Namespace, settings: Settings, layout: PlantLayout):  # type: ignore[no-untyped-def]
@@ -85,7 +111,7 @@ def _open_historian(args: argparse.Namespace, settings: Settings, layout: PlantL
     return historian
 
 
-def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -> int:
+def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, simulator: SimulatorProcess | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -106,6 +132,12 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     translations.install(language)
     from app.alarms.definitions import AlarmDefinitionError
 
+    security = _log_in(settings, layout)
+    if security is None:
+        return 0
+    if simulator is not None and not _connect_simulator(layout, simulator):
+        security.close()
+        return 2
     historian = _open_historian(args, settings, layout)
     try:
         runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
@@ -114,10 +146,12 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings) -
     except AlarmDefinitionError as exc:
         print(f"crucible: the alarm definitions of {layout.folder} have mistakes:", file=sys.stderr)
         print("\n".join(exc.problems), file=sys.stderr)
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Crucible", f"The alarm definitions of {layout.folder} have mistakes:\n\n"
+                             + "\n".join(exc.problems[:20]))
+        security.close()
         return 2
-    security = _log_in(settings, layout)
-    if security is None:
-        return 0
     runtime.attach_security(security.session)
     window = MainWindow(runtime, language=language, security=security)
     window.translations = translations

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from app.alarms.service import build_alarm_engine
@@ -56,6 +57,11 @@ class SimulatorProcess:
 
     def start(self, timeout_s: float = 60.0) -> str:
         """Start the child and wait for its endpoint line; return the endpoint URL."""
+        self.launch()
+        return self.wait_endpoint(timeout_s)
+
+    def launch(self) -> None:
+        """Start the child without waiting (it needs a few seconds to build its address space)."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         cmd = [
@@ -65,25 +71,51 @@ class SimulatorProcess:
         self.process = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
         )
-        assert self.process.stdout is not None and self.process.stderr is not None
+
+    def poll_endpoint(self, wait_s: float = 0.0) -> str:
+        """The endpoint once the child has reported it (waiting up to ``wait_s``), else ''.
+
+        Raises :class:`SimulatorStartError` when the child exited without reporting it.
+        """
+        if self.endpoint:
+            return self.endpoint
+        proc = self.process
+        if proc is None or proc.stdout is None or proc.stderr is None:
+            raise SimulatorStartError("The built-in simulator did not start: it was not launched")
         sel = selectors.DefaultSelector()
-        sel.register(self.process.stdout, selectors.EVENT_READ)
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        try:
+            end = time.monotonic() + wait_s
+            while sel.select(timeout=max(0.0, end - time.monotonic())):
+                line = proc.stdout.readline()
+                if not line:
+                    break
+                if line.startswith("opc.tcp://"):
+                    self.endpoint = line.strip()
+                    return self.endpoint
+                if time.monotonic() >= end:
+                    break
+        finally:
+            sel.close()
+        if proc.poll() is not None:
+            lines = proc.stderr.read().strip().splitlines()
+            reason = f"it exited with code {proc.returncode}" + (f": {lines[-1]}" if lines else "")
+            self.stop()
+            raise SimulatorStartError(f"The built-in simulator did not start: {reason}")
+        return ""
+
+    def wait_endpoint(self, timeout_s: float = 60.0, between: Callable[[], None] | None = None) -> str:
+        """Wait for the endpoint line; ``between`` runs every 0.1 s meanwhile (e.g. to keep a
+        splash screen painted). Raises :class:`SimulatorStartError` with the reason."""
         end = time.monotonic() + timeout_s
         while time.monotonic() < end:
-            if not sel.select(timeout=max(0.0, end - time.monotonic())):
-                break
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            if line.startswith("opc.tcp://"):
-                self.endpoint = line.strip()
-                return self.endpoint
-        reason = f"it did not report its endpoint within {timeout_s:.0f} s"
-        if self.process.poll() is not None:
-            lines = self.process.stderr.read().strip().splitlines()
-            reason = f"it exited with code {self.process.returncode}" + (f": {lines[-1]}" if lines else "")
+            endpoint = self.poll_endpoint(min(0.1, max(0.0, end - time.monotonic())))
+            if endpoint:
+                return endpoint
+            if between is not None:
+                between()
         self.stop()
-        raise SimulatorStartError(f"The built-in simulator did not start: {reason}")
+        raise SimulatorStartError(f"The built-in simulator did not start: it did not report its endpoint within {timeout_s:.0f} s")
 
     def stop(self) -> None:
         proc, self.process = self.process, None

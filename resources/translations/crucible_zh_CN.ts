@@ -1194,6 +1194,13 @@
     </message>
 </context>
 <context>
+    <name>Main</name>
+    <message>
+        <source>Starting the built-in copper-smelter simulator ...</source>
+        <translation>正在启动内置铜冶炼仿真器……</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Crucible {version} - {plant}</source>
