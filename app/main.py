@@ -152,7 +152,7 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
                              + "\n".join(exc.problems[:20]))
         security.close()
         return 2
-    runtime.attach_security(security.session)
+    runtime.attach_security(security.session, security.trust.require_trusted)
     window = MainWindow(runtime, language=language, security=security)
     window.translations = translations
 

@@ -25,7 +25,7 @@ from app.historian.service import Historian
 from app.io.driver import DriverBase
 from app.io.health import ConnectionHealth
 from app.io.modbus import ModbusDriver
-from app.io.opcua import OpcUaDriver
+from app.io.opcua import CertificateCheck, OpcUaDriver
 from app.io.writes import WritePath
 from app.security.audit import AuditTrail
 from app.security.session import Session
@@ -168,9 +168,14 @@ class Runtime:
         self.session: Session | None = None  # set by attach_security (the GUI always does)
         self.audit: AuditTrail | None = None
 
-    def attach_security(self, session: Session) -> None:
-        """Every write from now on is authorised by ``session`` and recorded in its audit trail."""
+    def attach_security(self, session: Session, trust: CertificateCheck | None = None) -> None:
+        """Every write from now on is authorised by ``session`` and recorded in its audit trail;
+        with ``trust``, secure OPC UA connections accept only server certificates it trusts."""
         self.session = session
+        if trust is not None:
+            for driver in self.drivers:
+                if isinstance(driver, OpcUaDriver):
+                    driver.certificate_check = trust
         self.audit = session.audit  # other modules record alarm/config events here: audit.record(...)
         self.write_path.permission = session.write_permission
         self.write_path.audit_hooks.append(session.audit_write)

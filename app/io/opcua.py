@@ -26,6 +26,13 @@ Secure channel, user and trust list come from the connection's options in ``plan
           certificate: /etc/crucible/pki/client.der
           private_key: /etc/crucible/pki/client.pem   # passphrase: "opcua/dcs/key-passphrase"
           trust_list: /etc/crucible/pki/trusted       # server certificates (or their CAs)
+
+Which server certificates are trusted: with a ``certificate_check`` hook (the GUI attaches the
+plant database's trust list, where an administrator trusts or rejects each certificate in the
+GUI or with ``crucible certs trust/reject``), a certificate trusted there is accepted; one an
+administrator rejected is refused even if the ``trust_list`` folder holds it; a new one is
+refused until decided, unless the folder (what IT deployed) trusts it. Without the hook
+(command-line tools) only the folder counts.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,12 +49,17 @@ from typing import Any
 
 from asyncua import Client, ua
 from asyncua.common.subscription import Subscription
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from app.core.address import parse_address
 from app.core.store import TagStore
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.driver import STALE, DriverBase
 from app.io.health import ConnectionHealth, LinkState
+
+#: (server certificate DER, endpoint) -> None; raises, saying why, when it is not trusted
+CertificateCheck = Callable[[bytes, str], None]
 
 log = logging.getLogger(__name__)
 CHUNK = 500  # monitored items created per request
@@ -117,8 +129,10 @@ class OpcUaDriver(DriverBase):
         max_backoff_s: float = 10.0,
         options: dict[str, Any] | None = None,
         secret: Callable[[str], str | None] | None = None,
+        certificate_check: CertificateCheck | None = None,
     ) -> None:
         super().__init__(name, store, tags, ConnectionHealth(name, "opcua", endpoint))
+        self.certificate_check = certificate_check
         self.options = dict(options or {})
         self.endpoint = endpoint
         self.publishing_ms = int(self.options.get("publishing_ms", publishing_ms))
@@ -221,7 +235,8 @@ class OpcUaDriver(DriverBase):
         return message
 
     async def _session(self) -> None:
-        client = await make_client(self.endpoint, self.timeout_s, self.options, self.name, self._secret)
+        client = await make_client(self.endpoint, self.timeout_s, self.options, self.name, self._secret,
+                                   self.certificate_check)
         self._client = client
         self._subscription_lost = ""
         await client.connect()
@@ -381,6 +396,7 @@ async def make_client(
     options: dict[str, Any],
     connection: str,
     secret: Callable[[str], str | None] | None = None,
+    certificate_check: CertificateCheck | None = None,
 ) -> Client:
     """An asyncua client with the user, secure channel and trust list the options ask for."""
     client = Client(endpoint, timeout=timeout_s, watchdog_intervall=1.0)
@@ -404,12 +420,17 @@ async def make_client(
     if security:
         if not isinstance(security, dict):
             raise OpcUaConfigError(f"connection {connection!r}: 'security' must be a mapping")
-        await _apply_security(client, security, connection, secret)
+        await _apply_security(client, security, connection, secret, certificate_check, endpoint)
     return client
 
 
 async def _apply_security(
-    client: Client, security: dict[str, Any], connection: str, secret: Callable[[str], str | None] | None
+    client: Client,
+    security: dict[str, Any],
+    connection: str,
+    secret: Callable[[str], str | None] | None,
+    certificate_check: CertificateCheck | None = None,
+    endpoint: str = "",
 ) -> None:
     from asyncua.crypto import security_policies
     from asyncua.crypto.truststore import TrustStore
@@ -441,15 +462,20 @@ async def _apply_security(
                 f"as 'opcua/{connection}/key-passphrase'"
             )
     trust = security.get("trust_list")
+    folder_validator: CertificateValidator | None = None
     if trust:
         folder = Path(str(trust)).expanduser()
         if not folder.is_dir():
             raise OpcUaConfigError(f"connection {connection!r}: trust_list folder {folder} does not exist")
         store = TrustStore([folder], [])
         await store.load()
-        client.certificate_validator = CertificateValidator(  # type: ignore[assignment]
+        folder_validator = CertificateValidator(
             CertificateValidatorOptions.TRUSTED_VALIDATION | CertificateValidatorOptions.PEER_SERVER, store
         )
+    if certificate_check is not None:
+        client.certificate_validator = _trust_validator(certificate_check, folder_validator, endpoint)  # type: ignore[assignment]
+    elif folder_validator is not None:
+        client.certificate_validator = folder_validator  # type: ignore[assignment]
     server_cert = security.get("server_certificate")
     await client.set_security(
         getattr(security_policies, f"SecurityPolicy{policy_name}"),
@@ -459,6 +485,28 @@ async def _apply_security(
         str(Path(str(server_cert)).expanduser()) if server_cert else None,
         getattr(ua.MessageSecurityMode, mode),
     )
+
+
+def _trust_validator(
+    check: CertificateCheck, folder: Any, endpoint: str
+) -> Callable[[x509.Certificate, Any], Awaitable[None]]:
+    """The plant trust list first (trusted: yes; rejected: no), then the folder for the rest."""
+
+    async def validate(certificate: x509.Certificate, description: Any) -> None:
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        try:
+            check(der, endpoint)
+            return
+        except Exception as exc:  # noqa: BLE001 - the hook says why in its message
+            refusal = OpcUaConfigError(str(exc))
+            if folder is None or getattr(exc, "status", "") == "rejected":
+                raise refusal from None
+        try:
+            await folder(certificate, description)
+        except Exception:  # noqa: BLE001 - not in the folder either: the trust list's words are clearer
+            raise refusal from None
+
+    return validate
 
 
 def _bad(reason: str) -> TagValue:

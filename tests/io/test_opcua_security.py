@@ -160,3 +160,47 @@ async def test_deprecated_policy_is_refused() -> None:
     finally:
         await driver.stop()
         await task
+
+
+async def test_the_plant_trust_list_decides_which_server_certificates_are_accepted(secure_server, pki, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One trust list for the GUI, the CLI and the driver: a new server certificate waits as
+    pending (refused, thumbprint named) until an administrator trusts it; then the same driver
+    connects on its own; a rejected one stays refused even when the folder holds it."""
+    from app.core.settings import load_settings
+    from app.security.context import build_security
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
+    settings = load_settings()
+    settings.db_url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    security = build_security(settings)
+    endpoint, _ = secure_server
+    store = TagStore([_tag()])
+    driver = OpcUaDriver("kiln", endpoint, store, [_tag()], options=_options(pki, "Basic256Sha256", "empty"),
+                         secret=lambda name: "s3cret", max_backoff_s=1.0, certificate_check=security.trust.require_trusted)
+    task = asyncio.create_task(driver.run())
+    try:
+        assert await wait_for(lambda: driver.health.state is LinkState.DOWN and "not trusted yet" in driver.health.last_error, 20)
+        assert "crucible certs trust" in driver.health.last_error
+        pending = security.trust.list("pending")
+        assert len(pending) == 1 and pending[0].subject.startswith("CN=test server") and pending[0].endpoint == endpoint
+        assert store.get("KILN.T").quality.name == "BAD"
+        security.trust.decide(pending[0].thumbprint[:16], True, actor="admin")  # as the GUI dialog / CLI does
+        assert await wait_for(lambda: store.get("KILN.T").is_good, 20), driver.health.last_error
+        assert store.get("KILN.T").value == 812.5
+    finally:
+        await driver.stop()
+        await task
+
+    # Rejected by an administrator: refused although the deployed folder trusts it.
+    security.trust.decide(pending[0].thumbprint[:16], False, actor="admin")
+    store = TagStore([_tag()])
+    refused = OpcUaDriver("kiln", endpoint, store, [_tag()], options=_options(pki, "Basic256Sha256", "trusted"),
+                          secret=lambda name: "s3cret", certificate_check=security.trust.require_trusted)
+    task = asyncio.create_task(refused.run())
+    try:
+        assert await wait_for(lambda: "rejected by an administrator" in refused.health.last_error, 20), refused.health.last_error
+        assert store.get("KILN.T") is None or not store.get("KILN.T").is_good
+    finally:
+        await refused.stop()
+        await task
+    security.close()
