@@ -313,8 +313,9 @@ def tankhouse() -> None:
             frame(20, y, 1180, 280, f"Section {s}", f"电解{'一二'[i]}工段", display=f"th_s{s}"),
             sym("cell_row", 40, y + 50, 1140, 70, unit=f"TH.S{s}", tags=[f"TH.S{s}.C{c:02d}.V" for c in range(1, 41)],
                 display=f"th_s{s}"),
-            *analogs(40, y + 140, [f"TH.RECT{s}.I", f"TH.RECT{s}.V"], 540),
-            *analogs(620, y + 140, [f"TH.RECT{s}.CD", f"TH.RECT{s}.T"], 540),
+            *analogs(40, y + 140, [f"TH.RECT{s}.I", f"TH.RECT{s}.V"], 500),
+            *analogs(580, y + 140, [f"TH.RECT{s}.CD", f"TH.RECT{s}.T"], 500),
+            sym("rectifier", 1100, y + 140, 80, 80, unit=f"TH.RECT{s}", tag=f"TH.RECT{s}.I"),
             {"type": "value", "at": [620, y + 240], "size": [300, 24], "tag": f"TH.S{s}.SHORTS", "describe": True},
             state(930, y + 240, f"TH.RECT{s}.MODE", 250),
             nav(40, y + 238, f"th_s{s}", f"Section {s} cells", f"{s}工段电解槽"),
@@ -352,6 +353,9 @@ def tankhouse_section(s: int) -> None:
         *analogs(40, 710, [f"TH.RECT{s}.I", f"TH.RECT{s}.V"], 560),
         *analogs(640, 710, [f"TH.RECT{s}.CD", f"TH.RECT{s}.T"], 560),
         *values(1240, 710, [f"TH.S{s}.SHORTS", "TH.T_ELEC", "TH.CE"], 520),
+        sym("rectifier", 1230, 565, 90, 90, unit=f"TH.RECT{s}", tag=f"TH.RECT{s}.I"),
+        state(1340, 580, f"TH.RECT{s}.MODE", 420),
+        *values(1340, 615, [f"TH.RECT{s}.OUT"], 420),
         alarm(1160, 580, [f"TH.S{s}.SHORTS", *cells]),
     ]
     head = {"id": f"th_s{s}", "level": 3, "parent": "th", "title_en": f"Tankhouse section {s}", "title_zh": f"电解{'一二'[s - 1]}工段"}

@@ -184,7 +184,7 @@ def build() -> None:
         tag("PSC", p, f"{p}.T_BATH", f"Converter {n} bath temperature", f"{n}号转炉熔体温度", "°C", (900, 1400), (1150, 1250), deadband=0.5)
         tag("PSC", p, f"{p}.OFFGAS_SO2", f"Converter {n} off-gas SO2", f"{n}号转炉烟气SO2", "vol %", (0, 20), (8, 12))
         tag("PSC", p, f"{p}.TILT", f"Converter {n} tilt angle", f"{n}号转炉倾转角", "°", (-90, 90))
-        tag("PSC", p, f"{p}.BATCHES", f"Converter {n} refractory batch count", f"{n}号转炉炉龄", "batches", (0, 300), (0, 225))
+        tag("PSC", p, f"{p}.BATCHES", f"Converter {n} refractory batch count", f"{n}号转炉炉龄", "batches", (0, 300), (0, 225), type="int")
         tag("PSC", p, f"{p}.MATTE_CHARGED", f"Converter {n} matte charged", f"{n}号转炉加入冰铜量", "t", (0, 400))
         tag("PSC", p, f"{p}.BLISTER_CU", f"Converter {n} blister copper grade", f"{n}号转炉粗铜品位", "%", (90, 100), (96, 98.5))
         tag("PSC", p, f"{p}.CYCLE_H", f"Converter {n} elapsed cycle time", f"{n}号转炉本炉次时间", "h", (0, 24))
@@ -212,8 +212,8 @@ def build() -> None:
     tag("AF", "CW", "CW.TARGET_MASS", "Anode target mass", "阳极板目标重量", "kg", (300, 450), (360, 380),
         writable=True, write_limits=[340, 400], setpoint_of="CW.ANODE_MASS")
     tag("AF", "CW", "CW.RATE", "Casting rate", "浇铸速度", "t/h", (0, 120), (40, 90))
-    tag("AF", "CW", "CW.COUNT", "Anodes cast this shift", "本班浇铸块数", "count", (0, 5000))
-    tag("AF", "CW", "CW.REJECTS", "Rejected anodes this shift", "本班废板数", "count", (0, 500), (0, 40))
+    tag("AF", "CW", "CW.COUNT", "Anodes cast this shift", "本班浇铸块数", "count", (0, 5000), type="int")
+    tag("AF", "CW", "CW.REJECTS", "Rejected anodes this shift", "本班废板数", "count", (0, 500), (0, 40), type="int")
     tag("AF", "CW", "CW.MOULD_T", "Mould temperature", "模具温度", "°C", (0, 400), (150, 250))
 
     # Tankhouse
@@ -222,7 +222,7 @@ def build() -> None:
         for c in range(1, 41):
             tag("TH", u, f"{u}.C{c:02d}.V", f"Section {sec} cell {c} voltage", f"{sec}工段{c}号槽电压", "V", (0, 0.6), (0.25, 0.32),
                 deadband=0.002, historise=True)
-        tag("TH", u, f"{u}.SHORTS", f"Section {sec} short-circuited cells", f"{sec}工段短路槽数", "count", (0, 40), (0, 1))
+        tag("TH", u, f"{u}.SHORTS", f"Section {sec} short-circuited cells", f"{sec}工段短路槽数", "count", (0, 40), (0, 1), type="int")
         r = f"TH.RECT{sec}"
         tag("TH", r, f"{r}.I", f"Rectifier {sec} current", f"{sec}号整流器电流", "kA", (0, 60), (38, 46), deadband=0.05)
         tag("TH", r, f"{r}.I_SP", f"Rectifier {sec} current setpoint", f"{sec}号整流器电流设定", "kA", (0, 60), (38, 46),
@@ -317,7 +317,7 @@ def build() -> None:
              ("Z04", "Tankhouse floor", "电解车间"), ("Z05", "Acid plant", "制酸区"),
              ("Z06", "Control room", "中控室"), ("Z07", "Workshop", "维修车间"), ("Z08", "Oxygen plant", "制氧站")]
     for z, en, zh in zones:
-        tag("HSE", "HSE", f"HSE.{z}.PERSONS", f"People in {en}", f"{zh}人数", "persons", (0, 50))
+        tag("HSE", "HSE", f"HSE.{z}.PERSONS", f"People in {en}", f"{zh}人数", "persons", (0, 50), type="int")
     tag("HSE", "HSE", "HSE.AMBIENT_SO2", "Ambient SO2 at converter aisle", "转炉跨环境SO2", "ppm", (0, 50), (0, 2))
 
 

@@ -923,6 +923,20 @@ class EquipmentItem(BoundItem):
             p.drawPolygon(QPolygonF([c, tip, side]))
         self._fault_mark(p)
 
+    def _draw_rectifier(self, p: QPainter) -> None:
+        """IEC 60617 rectifier: a box split by its diagonal, AC (~) in, DC (=) out."""
+        w, h = self.w, self.h
+        p.drawRect(QRectF(1, 1, w - 2, h - 2))
+        p.drawLine(QPointF(1, h - 1), QPointF(w - 1, 1))
+        p.setPen(QPen(EQUIP_EDGE, 2))
+        wave = QPainterPath(QPointF(w * 0.12, h * 0.28))
+        wave.cubicTo(QPointF(w * 0.2, h * 0.12), QPointF(w * 0.28, h * 0.12), QPointF(w * 0.3, h * 0.28))
+        wave.cubicTo(QPointF(w * 0.32, h * 0.44), QPointF(w * 0.4, h * 0.44), QPointF(w * 0.46, h * 0.28))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(wave)
+        for y in (h * 0.7, h * 0.8):
+            p.drawLine(QPointF(w * 0.56, y), QPointF(w * 0.88, y))
+
     def _draw_valve(self, p: QPainter) -> None:
         w, h = self.w, self.h
         p.drawPolygon(QPolygonF([QPointF(0, h * 0.3), QPointF(w / 2, h * 0.65), QPointF(0, h)]))
@@ -954,7 +968,7 @@ class EquipmentItem(BoundItem):
 
 
 EQUIPMENT_TYPES = ("furnace", "converter", "ladle", "anode_furnace", "casting_wheel", "cell_row", "tank", "pump",
-                   "fan", "valve", "conveyor", "crane")
+                   "fan", "valve", "conveyor", "crane", "rectifier")
 
 
 def make_item(element: Element, ctx: DisplayContext) -> BoundItem:

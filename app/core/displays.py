@@ -45,6 +45,7 @@ ELEMENT_TYPES: dict[str, tuple[bool, bool]] = {
     "pipe": (False, False),
     "conveyor": (False, False),
     "crane": (False, False),
+    "rectifier": (False, False),
     # tag-bound indicators
     "value": (True, False),
     "analog": (True, False),

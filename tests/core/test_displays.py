@@ -82,3 +82,15 @@ def test_validate_checks_the_displays_too(layout: PlantLayout, tmp_path: Path, c
     assert main(["validate", str(copy)]) == 1
     out = capsys.readouterr().out
     assert f"{broken}:" in out and "unknown tag 'PSC2.T_BATHX'" in out
+
+
+def test_every_unit_an_operator_can_command_has_a_faceplate_on_a_display(layout: PlantLayout) -> None:
+    """A unit with setpoints, modes or start/stop commands must be reachable: some display has
+    an equipment symbol bound to it (a click opens its faceplate)."""
+    from app.core.displays import ELEMENT_TYPES
+
+    displays = load_displays(layout)
+    equipment = {kind for kind, (needs_tag, _) in ELEMENT_TYPES.items() if not needs_tag} - {"pipe", "label", "frame", "nav"}
+    reachable = {e.unit for d in displays.values() for e in d.elements if e.type in equipment and e.unit}
+    commanded = {t.unit_id for t in layout.tags.values() if t.writable}
+    assert commanded - reachable == set()
