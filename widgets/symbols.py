@@ -245,14 +245,18 @@ class BoundItem(QGraphicsItem):
             self.update()
 
     def refresh(self) -> bool:
-        """Recompute what the item shows from its values; True when that changed."""
+        """Recompute what the item shows from its values; True when that changed.
+
+        Here only the look: subclasses that draw the values themselves say when those changed.
+        """
+        before = self._look
         values = self.values
         if len(values) == 1:  # the common case: one tag, one look
             for v in values.values():
                 self._look = look_of(v)
         else:
             self._look = worst_look([look_of(v) for v in values.values()])
-        return True
+        return self._look != before
 
     def value_of(self, name: str | None = None) -> TagValue | None:
         return self.values.get(name or self.element.tag)
@@ -515,7 +519,7 @@ class AnalogItem(ValueItem):
         return min(1.0, max(0.0, (v - tag.eu_low) / span)) if span > 0 else 0.0
 
     def refresh(self) -> bool:
-        before = (self._look, self._text, getattr(self, "_pointer", None))
+        before = (self._look, self._text, getattr(self, "_pointer", None), getattr(self, "_priority", 0))
         super().refresh()
         value = self.values.get(self.element.tag)
         self._pointer = None
@@ -526,7 +530,7 @@ class AnalogItem(ValueItem):
             self._pointer_shape = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
             if self._look == "good":
                 self._priority = alarm_priority(self._tag, value, self.limits() or None)
-        return (self._look, self._text, self._pointer) != before
+        return (self._look, self._text, self._pointer, self._priority) != before
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         look = self._look
@@ -571,6 +575,10 @@ class BarsItem(BoundItem):
     def retranslate(self) -> None:
         self._no_data = translate("Symbols", "no data")
         self.update()
+
+    def refresh(self) -> bool:
+        super().refresh()
+        return True  # refreshed because values changed, and every value is a bar
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -641,6 +649,10 @@ class AlarmItem(BoundItem):
 
     def default_size(self) -> tuple[float, float]:
         return 40.0, 40.0
+
+    def refresh(self) -> bool:
+        super().refresh()
+        return True  # the priority may come from the alarm engine: repaint on every change
 
     def state(self) -> tuple[int, int]:
         """(highest priority 1..3 or 0, number of tags in alarm)."""
@@ -745,6 +757,19 @@ class EquipmentItem(BoundItem):
 
     def is_clickable(self) -> bool:
         return bool(self.element.unit or self.element.options.get("display"))
+
+    def refresh(self) -> bool:
+        look_changed = super().refresh()
+        before = getattr(self, "_shown", None)
+        self._shown = self.shown()
+        return look_changed or self._shown != before
+
+    def shown(self) -> tuple[object, ...]:
+        """What the symbol draws from its values besides the look: the state (motor fill,
+        converter tilt, fault mark), a tank's level, the cells of a cell row."""
+        if self.element.type == "cell_row":
+            return tuple(self._cell(name) for name in self.element.tags or ())
+        return self.state_name(), self._level()
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -861,13 +886,7 @@ class EquipmentItem(BoundItem):
         cw = w / n
         for i in range(n):
             rect = QRectF(i * cw + 1, h * 0.2, cw - 2, h * 0.8)
-            look, off = "good", False
-            if names:
-                value = self.values.get(names[i])
-                look = look_of(value)
-                tag = self.ctx.tags.get(names[i])
-                if look == "good" and tag is not None and value is not None and tag.normal_low is not None and tag.normal_high is not None:
-                    off = not tag.normal_low <= float(value.value) <= tag.normal_high  # type: ignore[arg-type]
+            look, off = self._cell(names[i]) if names else ("good", False)
             if look == "good":
                 p.setPen(QPen(EQUIP_EDGE, 1))
                 p.setBrush(QColor("#202020") if off else EQUIP)
@@ -877,6 +896,16 @@ class EquipmentItem(BoundItem):
             p.drawRect(rect)
         p.setPen(QPen(LINE, 2))
         p.drawLine(QPointF(0, h * 0.12), QPointF(w, h * 0.12))  # busbar
+
+    def _cell(self, name: str) -> tuple[str, bool]:
+        """(look, off its normal band) of one cell of a cell row."""
+        value = self.values.get(name)
+        look = look_of(value)
+        tag = self.ctx.tags.get(name)
+        off = False
+        if look == "good" and tag is not None and value is not None and tag.normal_low is not None and tag.normal_high is not None:
+            off = not tag.normal_low <= float(value.value) <= tag.normal_high  # type: ignore[arg-type]
+        return look, off
 
     def paint_quality(self, p: QPainter, rect: QRectF) -> None:
         if self.element.type == "cell_row":  # cells mark their own quality

@@ -16,7 +16,7 @@ from app.runtime import Runtime
 from widgets.display_panel import DisplayPanel
 from widgets.main_window import MainWindow
 from widgets.store_bridge import StoreBridge
-from widgets.symbols import AlarmItem, AnalogItem, BoundItem, EquipmentItem, ValueItem
+from widgets.symbols import AlarmItem, AnalogItem, BarsItem, BoundItem, EquipmentItem, ValueItem
 
 
 def value(v: object, quality: Quality = Quality.GOOD, reason: str = "") -> TagValue:
@@ -192,3 +192,30 @@ def test_a_display_called_up_again_shows_values_that_changed_while_hidden(panel:
     assert panel.scene is first  # kept built
     item = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AnalogItem))
     assert item.text() == "1311.0 °C" and item.look == "stale"
+
+
+def test_a_batch_reaches_each_element_once_and_the_screen_shows_it(panel: DisplayPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """40 cell voltages in one bridge tick: the bar group recomputes once (not 40 times) and
+    the bars on screen change."""
+    panel.show_display("th_s1")
+    panel.show()
+    qtbot.waitExposed(panel)
+    store, view = panel.bridge.store, panel.view
+    bars = next(i for i in panel.scene.bound_items if isinstance(i, BarsItem))
+    names = bars.element.tags
+
+    def on_screen():  # type: ignore[no-untyped-def]
+        area = view.mapFromScene(bars.sceneBoundingRect()).boundingRect()
+        return view.viewport().grab(area).toImage()
+
+    store.apply({n: value(0.30) for n in names})
+    panel.bridge.flush()
+    qtbot.wait(50)
+    before = on_screen()
+    refreshes: list[int] = []
+    original = bars.refresh
+    bars.refresh = lambda: refreshes.append(1) or original()  # type: ignore[method-assign]
+    store.apply({n: value(0.30 + 0.004 * k) for k, n in enumerate(names)})
+    panel.bridge.flush()
+    assert len(refreshes) == 1
+    qtbot.waitUntil(lambda: on_screen() != before)
