@@ -210,6 +210,10 @@ class BoundItem(QGraphicsItem):
     """Base of every display item: a rectangle, the element, values of its bound tags."""
 
     clickable = False
+    # Drawn by the scene's ItemLayer instead of as an item of its own (no hover, no tool tip):
+    # thousands of value fields cost the view one paint call through the binding, not one each.
+    layerable = False
+    layer: QGraphicsItem | None = None  # the ItemLayer that paints this item, if any
 
     def __init__(self, element: Element, ctx: DisplayContext) -> None:
         super().__init__()
@@ -242,7 +246,14 @@ class BoundItem(QGraphicsItem):
     def set_value(self, name: str, value: TagValue) -> None:
         self.values[name] = value
         if self.refresh():
+            self.schedule_paint()
+
+    def schedule_paint(self) -> None:
+        """Repaint what the item shows: the item itself, or its area of the layer painting it."""
+        if self.layer is None:
             self.update()
+        else:
+            self.layer.update(self.sceneBoundingRect())
 
     def refresh(self) -> bool:
         """Recompute what the item shows from its values; True when that changed.
@@ -275,7 +286,7 @@ class BoundItem(QGraphicsItem):
 
     def retranslate(self) -> None:
         """Refresh cached texts after a language switch."""
-        self.update()
+        self.schedule_paint()
 
     # --- clicks ---------------------------------------------------------------------------
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
@@ -290,11 +301,11 @@ class BoundItem(QGraphicsItem):
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hover = True
-        self.update()
+        self.schedule_paint()
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hover = False
-        self.update()
+        self.schedule_paint()
 
     # --- helpers --------------------------------------------------------------------------
     def paint_quality(self, p: QPainter, rect: QRectF) -> None:
@@ -314,6 +325,8 @@ class BoundItem(QGraphicsItem):
 
 class TextItem(BoundItem):
     """Static label."""
+
+    layerable = True
 
     def default_size(self) -> tuple[float, float]:
         return 200.0, 22.0
@@ -385,6 +398,8 @@ class ValueItem(BoundItem):
     a display with thousands of fields repaints many times more often than values change.
     """
 
+    layerable = True
+
     def default_size(self) -> tuple[float, float]:
         return 130.0, 24.0
 
@@ -402,7 +417,7 @@ class ValueItem(BoundItem):
         self._prepare_format()
         self._text = ""
         self.refresh()
-        self.update()
+        self.schedule_paint()
 
     def refresh(self) -> bool:
         before = (self._look, self._text)
@@ -508,7 +523,7 @@ class AnalogItem(ValueItem):
             self._band = QRectF(a, y + 1, max(1.0, b - a), self._bar.height() - 2)
         self._text = ""
         self.refresh()
-        self.update()
+        self.schedule_paint()
 
     def limits(self) -> dict[str, float]:
         return self.ctx.limits(self.element.tag) or {}
@@ -569,12 +584,14 @@ class AnalogItem(ValueItem):
 class BarsItem(BoundItem):
     """Many values as vertical bars against one scale (cell voltages, shell temperatures)."""
 
+    layerable = True
+
     def default_size(self) -> tuple[float, float]:
         return 600.0, 200.0
 
     def retranslate(self) -> None:
         self._no_data = translate("Symbols", "no data")
-        self.update()
+        self.schedule_paint()
 
     def refresh(self) -> bool:
         super().refresh()
@@ -646,6 +663,8 @@ class BarsItem(BoundItem):
 class AlarmItem(BoundItem):
     """Alarm indicator of a group of tags: the highest priority as shape + colour + number,
     and how many of the tags are in alarm. Empty when none is."""
+
+    layerable = True
 
     def default_size(self) -> tuple[float, float]:
         return 40.0, 40.0
