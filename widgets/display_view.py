@@ -113,6 +113,10 @@ class DisplayScene(QGraphicsScene):
             self.addItem(item)
             self.bound_items.append(item)
         self._add_layer(run)
+        # per tag: (values dict, item, item shows only this tag) - the hot path of apply()
+        self._sinks: dict[str, list[tuple[dict[str, TagValue | None], BoundItem, bool]]] = {
+            name: [(item.values, item, len(item.values) == 1) for item in items] for name, items in self.items_by_tag.items()
+        }
 
     def _add_layer(self, run: list[BoundItem]) -> None:
         if run:
@@ -123,30 +127,34 @@ class DisplayScene(QGraphicsScene):
     def apply(self, changes: Mapping[str, TagValue]) -> int:
         """Hand changed values to the items that show them; return how many items changed.
 
-        All values of the batch are set first, then each touched item recomputes what it shows
-        once (a bar group of 40 tags once, not 40 times) and repaints only if that changed.
+        All values of the batch are set before an item recomputes what it shows, once (a bar
+        group of 40 tags once, not 40 times); it repaints only if that changed.
         """
-        by_tag = self.items_by_tag
-        touched: dict[BoundItem, None] = {}  # insertion-ordered set
+        sinks = self._sinks
+        touched: dict[BoundItem, None] = {}  # items of several tags, in order
+        changed: list[BoundItem] = []
         for name, value in changes.items():
-            items = by_tag.get(name)
-            if items:
-                for item in items:
-                    item.values[name] = value
-                    touched[item] = None
-        changed = 0
-        layered: dict[ItemLayer, list[BoundItem]] = {}
+            targets = sinks.get(name)
+            if targets:
+                for values, item, single in targets:
+                    values[name] = value
+                    if not single:
+                        touched[item] = None
+                    elif item.refresh():  # its only tag: nothing else of the batch to wait for
+                        changed.append(item)
         for item in touched:
             if item.refresh():
-                changed += 1
-                layer = item.layer
-                if layer is None:
-                    item.update()
-                else:
-                    layered.setdefault(layer, []).append(item)  # type: ignore[arg-type]
+                changed.append(item)
+        layered: dict[ItemLayer, list[BoundItem]] = {}
+        for item in changed:
+            layer = item.layer
+            if layer is None:
+                item.update()
+            else:
+                layered.setdefault(layer, []).append(item)  # type: ignore[arg-type]
         for layer, items in layered.items():
             layer.update_items(items)
-        return changed
+        return len(changed)
 
     def retranslate(self, language: str) -> None:
         self.ctx.language = language

@@ -420,15 +420,17 @@ class ValueItem(BoundItem):
         self.schedule_paint()
 
     def refresh(self) -> bool:
-        before = (self._look, self._text)
+        look_before, text_before = self._look, self._text
         super().refresh()
-        self._text = self.text()
-        self._text_w = text_width(self._text, VALUE_PX, self._look == "good")
+        text = self._text = self.text()
+        look = self._look
+        if look == look_before and text == text_before:
+            return False  # same text in the same font: it stays where it is
         vrect = self._vrect
         # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
-        self._text_pos = QPointF(max(vrect.left() + 2, vrect.right() - 18 - self._text_w),
+        self._text_pos = QPointF(max(vrect.left() + 2, vrect.right() - 18 - text_width(text, VALUE_PX, look == "good")),
                                  vrect.center().y() + VALUE_PX * 0.36)
-        return (self._look, self._text) != before
+        return True
 
     def _prepare_format(self) -> None:
         """Decimals and unit suffix, once: thousands of values are re-formatted every second."""
@@ -534,18 +536,20 @@ class AnalogItem(ValueItem):
         return min(1.0, max(0.0, (v - tag.eu_low) / span)) if span > 0 else 0.0
 
     def refresh(self) -> bool:
-        before = (self._look, self._text, getattr(self, "_pointer", None), getattr(self, "_priority", 0))
-        super().refresh()
+        pointer_before, priority_before = getattr(self, "_pointer", None), getattr(self, "_priority", 0)
+        changed = super().refresh()
         value = self.values.get(self.element.tag)
-        self._pointer = None
+        pointer = None
         self._priority = 0
         if value is not None and isinstance(value.value, int | float) and self._tag is not None:
-            px = self._pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
-            y = self._bar.top()
-            self._pointer_shape = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
+            pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
             if self._look == "good":
                 self._priority = alarm_priority(self._tag, value, self.limits() or None)
-        return (self._look, self._text, self._pointer, self._priority) != before
+        self._pointer = pointer
+        if pointer is not None and (pointer != pointer_before or changed):
+            y = self._bar.top()
+            self._pointer_shape = QPolygonF([QPointF(pointer - 6, y - 8), QPointF(pointer + 6, y - 8), QPointF(pointer, y + 4)])
+        return changed or pointer != pointer_before or self._priority != priority_before
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         look = self._look
