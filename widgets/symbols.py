@@ -131,13 +131,13 @@ def text_width(text: str, pixels: int, bold: bool = False) -> float:
     table = _ADVANCES.get((pixels, bold))
     if table is None:
         table = _ADVANCES[(pixels, bold)] = {}
-    width = 0.0
-    for ch in text:
-        advance = table.get(ch)
-        if advance is None:
-            advance = table[ch] = QFontMetricsF(font(pixels, bold)).horizontalAdvance(ch)
-        width += advance
-    return width
+    try:
+        return sum(map(table.__getitem__, text), 0.0)
+    except KeyError:  # a character not measured yet
+        for ch in text:
+            if ch not in table:
+                table[ch] = QFontMetricsF(font(pixels, bold)).horizontalAdvance(ch)
+        return sum(map(table.__getitem__, text), 0.0)
 
 
 def elide(text: str, pixels: int, width: float) -> str:
@@ -421,20 +421,27 @@ class ValueItem(BoundItem):
 
     def refresh(self) -> bool:
         look_before, text_before = self._look, self._text
-        super().refresh()
+        values = self.values
+        if len(values) == 1:  # BoundItem.refresh for one tag, inlined: thousands of fields a second
+            for value in values.values():
+                look = self._look = look_of(value)
+        else:
+            super().refresh()
+            look = self._look
         text = self._text = self.text()
-        look = self._look
         if look == look_before and text == text_before:
             return False  # same text in the same font: it stays where it is
-        vrect = self._vrect
         # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
-        self._text_pos = QPointF(max(vrect.left() + 2, vrect.right() - 18 - text_width(text, VALUE_PX, look == "good")),
-                                 vrect.center().y() + VALUE_PX * 0.36)
+        left, right, baseline = self._text_box
+        self._text_pos = QPointF(max(left, right - text_width(text, VALUE_PX, look == "good")), baseline)
         return True
 
     def _prepare_format(self) -> None:
-        """Decimals and unit suffix, once: thousands of values are re-formatted every second."""
+        """Decimals, unit suffix and text box, once: thousands of values are re-formatted every second."""
         tag = self._tag
+        vrect = self._vrect
+        # where the value text may go: left limit, right edge of its right-aligned end, baseline
+        self._text_box = (vrect.left() + 2, vrect.right() - 18, vrect.center().y() + VALUE_PX * 0.36)
         self._decimals = -1
         self._suffix = ""
         if tag is not None and tag.data_type is DataType.FLOAT:
@@ -518,6 +525,7 @@ class AnalogItem(ValueItem):
         x0, x1 = 4.0, self.w - 4.0
         y = self.h - min(14.0, self.h * 0.35)
         self._bar = QRectF(x0, y, x1 - x0, min(10.0, self.h * 0.25))
+        self._bar_edges = (self._bar.left(), self._bar.width(), self._bar.top())
         self._band: QRectF | None = None
         if tag is not None and tag.normal_low is not None and tag.normal_high is not None:
             a = x0 + self.fraction(tag.normal_low) * (x1 - x0)
@@ -542,12 +550,13 @@ class AnalogItem(ValueItem):
         pointer = None
         self._priority = 0
         if value is not None and isinstance(value.value, int | float) and self._tag is not None:
-            pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
+            bar_left, bar_width, _ = self._bar_edges
+            pointer = round(bar_left + self.fraction(float(value.value)) * bar_width, 1)
             if self._look == "good":
                 self._priority = alarm_priority(self._tag, value, self.limits() or None)
         self._pointer = pointer
         if pointer is not None and (pointer != pointer_before or changed):
-            y = self._bar.top()
+            y = self._bar_edges[2]
             self._pointer_shape = QPolygonF([QPointF(pointer - 6, y - 8), QPointF(pointer + 6, y - 8), QPointF(pointer, y + 4)])
         return changed or pointer != pointer_before or self._priority != priority_before
 
@@ -585,8 +594,24 @@ class AnalogItem(ValueItem):
             p.drawPolygon(pointer)
 
 
+BARS_SCALE_PEN = QPen(QColor("#8c8c8c"), 1)
+BARS_BAND = QColor("#bdbdbd")
+BAR_PEN = QPen(QColor("#3c3c3c"), 1)
+BAR_BRUSH = QBrush(QColor("#6e6e6e"))
+BAR_OFF_PEN = QPen(QColor("#000000"), 1)  # off the normal band: darker, with a marker
+BAR_OFF_BRUSH = QBrush(QColor("#202020"))
+BAR_MARKER_BRUSH = QBrush(QColor("#000000"))
+BAR_NO_DATA_PEN = QPen(BAD, 1, Qt.PenStyle.DashLine)
+BAR_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+BAR_QUALITY = {look: (QPen(c, 1.5), QBrush(c, Qt.BrushStyle.BDiagPattern)) for look, c in (("bad", BAD), ("stale", STALE))}
+
+
 class BarsItem(BoundItem):
-    """Many values as vertical bars against one scale (cell voltages, shell temperatures)."""
+    """Many values as vertical bars against one scale (cell voltages, shell temperatures).
+
+    The scale, marks and labels are laid out once; the bars when values arrive (a repaint
+    only draws them).
+    """
 
     layerable = True
 
@@ -595,55 +620,51 @@ class BarsItem(BoundItem):
 
     def retranslate(self) -> None:
         self._no_data = translate("Symbols", "no data")
+        self._layout()
+        self.refresh()
         self.schedule_paint()
 
-    def refresh(self) -> bool:
-        super().refresh()
-        return True  # refreshed because values changed, and every value is a bar
-
-    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def _layout(self) -> None:
         names = self.element.tags
         tags = [self.ctx.tags[n] for n in names]
         low = min(t.eu_low for t in tags)
         high = max(t.eu_high for t in tags)
         left, top, bottom = 56.0, 10.0, self.h - 26
-        plot = QRectF(left, top, self.w - left - 6, bottom - top)
+        self._top, self._bottom = top, bottom
+        plot = self._plot = QRectF(left, top, self.w - left - 6, bottom - top)
         span = (high - low) or 1.0
 
         def y_of(v: float) -> float:
             return bottom - (min(high, max(low, v)) - low) / span * (bottom - top)
 
-        p.setPen(QPen(QColor("#8c8c8c"), 1))
-        p.setBrush(SCALE)
-        p.drawRect(plot)
+        self._y_of = y_of
         t0 = tags[0]
+        self._band: QRectF | None = None
         if t0.normal_low is not None and t0.normal_high is not None:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor("#bdbdbd"))
-            p.drawRect(QRectF(left, y_of(t0.normal_high), plot.width(), y_of(t0.normal_low) - y_of(t0.normal_high)))
-        p.setFont(font(12))
-        p.setPen(MUTED)
+            self._band = QRectF(left, y_of(t0.normal_high), plot.width(), y_of(t0.normal_low) - y_of(t0.normal_high))
         marks = [low, high] + ([t0.normal_low, t0.normal_high] if t0.normal_low is not None and t0.normal_high is not None else [])
-        for m in marks:
-            p.drawText(QRectF(0, y_of(m) - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, t0.format_value(float(m)))
+        self._marks = [(QRectF(0, y_of(m) - 8, left - 4, 16), t0.format_value(float(m))) for m in marks]
         n = len(names)
         slot = plot.width() / n
-        bw = max(2.0, slot * 0.62)
+        bw = self._bw = max(2.0, slot * 0.62)
         label_every = 1 if slot > 40 else 5
+        self._labels: list[tuple[QRectF, str]] = []
+        self._slots: list[tuple[float, str, TagDef]] = []
         for i, (name, tag) in enumerate(zip(names, tags, strict=True)):
-            x = left + i * slot + (slot - bw) / 2
             if (i + 1) % label_every == 0 or i == 0:
-                p.setPen(MUTED)
-                p.setFont(font(11))
                 short = name.split(".")[-2] if name.count(".") >= 2 else name.split(".")[-1]
-                p.drawText(QRectF(left + i * slot - 10, bottom + 2, slot + 20, 20), Qt.AlignmentFlag.AlignCenter, short)
+                self._labels.append((QRectF(left + i * slot - 10, bottom + 2, slot + 20, 20), short))
+            self._slots.append((left + i * slot + (slot - bw) / 2, name, tag))
+
+    def refresh(self) -> bool:
+        super().refresh()
+        top, bottom, bw, y_of = self._top, self._bottom, self._bw, self._y_of
+        bars: list[tuple[QPen, QBrush, QRectF, QPolygonF | None]] = []
+        for x, name, tag in self._slots:
             value = self.values.get(name)
             look = look_of(value)
             if look == "no_data" or value is None or value.value is None:
-                p.setPen(QPen(BAD, 1, Qt.PenStyle.DashLine))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(QRectF(x, top + 2, bw, bottom - top - 4))
+                bars.append((BAR_NO_DATA_PEN, BAR_NO_BRUSH, QRectF(x, top + 2, bw, bottom - top - 4), None))
                 continue
             try:
                 v = float(value.value)  # type: ignore[arg-type]
@@ -651,17 +672,48 @@ class BarsItem(BoundItem):
                 continue
             yv = y_of(v)
             off = tag.normal_low is not None and tag.normal_high is not None and not tag.normal_low <= v <= tag.normal_high
+            marker = None
             if look == "good":
-                p.setPen(QPen(QColor("#000000") if off else QColor("#3c3c3c"), 1))
-                p.setBrush(QColor("#202020") if off else QColor("#6e6e6e"))
+                pen, brush = (BAR_OFF_PEN, BAR_OFF_BRUSH) if off else (BAR_PEN, BAR_BRUSH)
+                if off:  # a deviation marker: shape, not colour
+                    tip = yv - 10
+                    marker = QPolygonF([QPointF(x + bw / 2 - 5, tip - 6), QPointF(x + bw / 2 + 5, tip - 6), QPointF(x + bw / 2, tip + 2)])
             else:
-                p.setPen(QPen(BAD if look == "bad" else STALE, 1.5))
-                p.setBrush(QBrush(BAD if look == "bad" else STALE, Qt.BrushStyle.BDiagPattern))
-            p.drawRect(QRectF(x, yv, bw, bottom - yv))
-            if off and look == "good":  # a deviation marker: shape, not colour
-                p.setBrush(QColor("#000000"))
-                tip = yv - 10 if v >= (tag.normal_high or v) else yv - 10
-                p.drawPolygon(QPolygonF([QPointF(x + bw / 2 - 5, tip - 6), QPointF(x + bw / 2 + 5, tip - 6), QPointF(x + bw / 2, tip + 2)]))
+                pen, brush = BAR_QUALITY["bad" if look == "bad" else "stale"]
+            bars.append((pen, brush, QRectF(x, yv, bw, bottom - yv), marker))
+        self._bars = bars
+        return True  # refreshed because values changed, and every value is a bar
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(BARS_SCALE_PEN)
+        p.setBrush(SCALE)
+        p.drawRect(self._plot)
+        if self._band is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(BARS_BAND)
+            p.drawRect(self._band)
+        p.setFont(font(12))
+        p.setPen(MUTED)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for rect, text in self._marks:
+            p.drawText(rect, right, text)
+        p.setFont(font(11))  # the labels under the bars (they never overlap a bar)
+        for rect, text in self._labels:
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        pen = brush = None
+        for bar_pen, bar_brush, rect, marker in self._bars:
+            if bar_pen is not pen:
+                p.setPen(bar_pen)
+                pen = bar_pen
+            if bar_brush is not brush:
+                p.setBrush(bar_brush)
+                brush = bar_brush
+            p.drawRect(rect)
+            if marker is not None:
+                p.setBrush(BAR_MARKER_BRUSH)
+                brush = BAR_MARKER_BRUSH
+                p.drawPolygon(marker)
 
 
 class AlarmItem(BoundItem):
