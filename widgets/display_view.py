@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core.displays import Display
 from app.core.tags import TagValue
-from widgets.symbols import BACKGROUND, BoundItem, DisplayContext, make_item
+from widgets.symbols import BACKGROUND, BoundItem, DisplayContext, LayerPaint, make_item
 
 
 class ItemLayer(QGraphicsItem):
@@ -55,25 +55,35 @@ class ItemLayer(QGraphicsItem):
         """Repaint the area of these members (one rectangle around them, like the view does)."""
         bounds_of = self._bounds_of
         left, top, right, bottom = bounds_of[items[0]]
-        for item in items:
+        for item in items:  # comparisons, not min()/max(): thousands of items a second
             x0, y0, x1, y1 = bounds_of[item]
-            left, top = min(left, x0), min(top, y0)
-            right, bottom = max(right, x1), max(bottom, y1)
+            if x0 < left:
+                left = x0
+            if y0 < top:
+                top = y0
+            if x1 > right:
+                right = x1
+            if y1 > bottom:
+                bottom = y1
         self.update(QRectF(left, top, right - left, bottom - top))
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         exposed = option.exposedRect  # type: ignore[attr-defined]
         ex0, ey0, ex1, ey1 = exposed.left(), exposed.top(), exposed.right(), exposed.bottom()
         base = p.worldTransform()
-        for item, px, py, left, top, right, bottom in self._entries:
-            if right < ex0 or left > ex1 or bottom < ey0 or top > ey1:
-                continue
-            # into the item's coordinates exactly as the view computes them (no accumulated
-            # rounding: an edge on a pixel boundary must land where it always did)
+        LayerPaint.begin(p)
+        try:
+            for item, px, py, left, top, right, bottom in self._entries:
+                if right < ex0 or left > ex1 or bottom < ey0 or top > ey1:
+                    continue
+                # into the item's coordinates exactly as the view computes them (no accumulated
+                # rounding: an edge on a pixel boundary must land where it always did)
+                p.setWorldTransform(base)
+                p.translate(px, py)
+                item.paint(p, option, widget)
+        finally:
+            LayerPaint.end()
             p.setWorldTransform(base)
-            p.translate(px, py)
-            item.paint(p, option, widget)
-        p.setWorldTransform(base)
 
 
 class DisplayScene(QGraphicsScene):

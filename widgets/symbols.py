@@ -122,6 +122,35 @@ def font(pixels: int, bold: bool = False) -> QFont:
     return f
 
 
+class LayerPaint:
+    """The painter of the :class:`ItemLayer` paint in progress and the font last set on it.
+
+    The members of a layer share one painter state: a run of value fields sets its font once
+    instead of once per field (after each ``QPainter.setFont`` the next ``drawText`` looks the
+    font engine up again). Every font change of the symbols goes through :func:`set_font`.
+    """
+
+    painter: QPainter | None = None
+    font: QFont | None = None
+
+    @classmethod
+    def begin(cls, p: QPainter) -> None:
+        cls.painter, cls.font = p, None
+
+    @classmethod
+    def end(cls) -> None:
+        cls.painter, cls.font = None, None
+
+
+def set_font(p: QPainter, f: QFont) -> None:
+    """``p.setFont(f)``, skipped when a layer paint already set that font on ``p``."""
+    if LayerPaint.painter is p:
+        if LayerPaint.font is f:
+            return
+        LayerPaint.font = f
+    p.setFont(f)
+
+
 _ADVANCES: dict[tuple[int, bool], dict[str, float]] = {}
 
 
@@ -318,7 +347,7 @@ class BoundItem(QGraphicsItem):
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(rect)
-        p.setFont(font(13, True))
+        set_font(p, font(13, True))
         marker = {"bad": "✕", "stale": "?", "no_data": "?"}[look]
         p.drawText(QRectF(rect.right() - 16, rect.top(), 16, 16), Qt.AlignmentFlag.AlignCenter, marker)
 
@@ -334,7 +363,7 @@ class TextItem(BoundItem):
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(TEXT)
-        p.setFont(font(int(self.element.options.get("font", 14)), bool(self.element.options.get("bold", False))))
+        set_font(p, font(int(self.element.options.get("font", 14)), bool(self.element.options.get("bold", False))))
         p.drawText(QRectF(0, 0, self.w, self.h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self.element.label(self.ctx.language))
 
@@ -355,7 +384,7 @@ class FrameItem(BoundItem):
         p.setBrush(QColor("#c2c2c2"))
         p.drawRoundedRect(QRectF(0, 0, self.w, self.h), 4, 4)
         p.setPen(TEXT)
-        p.setFont(font(16, True))
+        set_font(p, font(16, True))
         p.drawText(QRectF(10, 4, self.w - 60, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self.element.label(self.ctx.language))
 
@@ -375,7 +404,7 @@ class NavItem(BoundItem):
         p.setBrush(QColor("#d6d6d6") if self._hover else QColor("#bcbcbc"))
         p.drawRoundedRect(rect, 3, 3)
         p.setPen(TEXT)
-        p.setFont(font(14))
+        set_font(p, font(14))
         fm = QFontMetricsF(font(14))
         text = fm.elidedText(self.element.label(self.ctx.language), Qt.TextElideMode.ElideRight, self.w - 30)
         p.drawText(rect.adjusted(8, 0, -22, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
@@ -431,17 +460,20 @@ class ValueItem(BoundItem):
         text = self._text = self.text()
         if look == look_before and text == text_before:
             return False  # same text in the same font: it stays where it is
-        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
-        left, right, baseline = self._text_box
-        self._text_pos = QPointF(max(left, right - text_width(text, VALUE_PX, look == "good")), baseline)
+        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle; the
+        # point is moved, not made anew (a Qt object per value a second costs more than the rest)
+        left, right = self._text_box
+        x = right - text_width(text, VALUE_PX, look == "good")
+        self._text_pos.setX(x if x > left else left)
         return True
 
     def _prepare_format(self) -> None:
         """Decimals, unit suffix and text box, once: thousands of values are re-formatted every second."""
         tag = self._tag
         vrect = self._vrect
-        # where the value text may go: left limit, right edge of its right-aligned end, baseline
-        self._text_box = (vrect.left() + 2, vrect.right() - 18, vrect.center().y() + VALUE_PX * 0.36)
+        # where the value text goes: from the left limit to the right edge of its end, on the baseline
+        self._text_box = (vrect.left() + 2, vrect.right() - 18)
+        self._text_pos = QPointF(vrect.left() + 2, vrect.center().y() + VALUE_PX * 0.36)
         self._decimals = -1
         self._suffix = ""
         if tag is not None and tag.data_type is DataType.FLOAT:
@@ -468,7 +500,7 @@ class ValueItem(BoundItem):
         look = self._look
         p.fillRect(vrect, VALUE_BOX_BRUSH)  # a lighter field; the fewest painter calls per value
         p.setPen(LOOK_COLOUR[look])
-        p.setFont(font(VALUE_PX, look == "good"))
+        set_font(p, font(VALUE_PX, look == "good"))
         p.drawText(self._text_pos, self._text)
         if look != "good":
             self.paint_quality(p, vrect)
@@ -476,7 +508,7 @@ class ValueItem(BoundItem):
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self._desc:
             p.setPen(MUTED)
-            p.setFont(font(14))
+            set_font(p, font(14))
             p.drawText(self._desc_pos, self._desc)
         self.paint_value(p, self._vrect)
 
@@ -488,13 +520,13 @@ class StateItem(ValueItem):
         if self.state_name() in FAULT_STATES and self._look == "good":
             if self._desc:
                 p.setPen(MUTED)
-                p.setFont(font(14))
+                set_font(p, font(14))
                 p.drawText(self._drect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._desc)
             p.setPen(QPen(ALARM_COLOURS[2], 2))
             p.setBrush(QColor("#303030"))
             p.drawRect(self._vrect)
             p.setPen(QColor("#ffffff"))
-            p.setFont(font(15, True))
+            set_font(p, font(15, True))
             p.drawText(self._vrect, Qt.AlignmentFlag.AlignCenter, "⚠ " + self._text)
             return
         super().paint(p, option, widget)
@@ -502,6 +534,8 @@ class StateItem(ValueItem):
 
 SCALE_PEN = QPen(QColor("#8c8c8c"), 1)
 POINTER_PEN = QPen(QColor("#000000"), 1)
+POINTER_BRUSH = QColor("#000000")
+POINTER_SHAPE = QPolygonF([QPointF(-6, -8), QPointF(6, -8), QPointF(0, 4)])  # tip at (0, 4) below the bar's top
 
 
 class AnalogItem(ValueItem):
@@ -556,13 +590,12 @@ class AnalogItem(ValueItem):
                 self._priority = alarm_priority(self._tag, value, self.limits() or None)
         self._pointer = pointer
         if pointer is not None and (pointer != pointer_before or changed):
-            y = self._bar_edges[2]
-            self._pointer_shape = QPolygonF([QPointF(pointer - 6, y - 8), QPointF(pointer + 6, y - 8), QPointF(pointer, y + 4)])
+            self._pointer_shape = POINTER_SHAPE.translated(pointer, self._bar_edges[2])
         return changed or pointer != pointer_before or self._priority != priority_before
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         look = self._look
-        p.setFont(font(14))
+        set_font(p, font(14))
         p.setPen(MUTED)
         p.drawText(self._desc_pos, self._desc)
         self.paint_value(p, self._vrect)
@@ -575,7 +608,7 @@ class AnalogItem(ValueItem):
             p.fillRect(self._band, BAND)
         limits = self.limits()
         if limits:
-            p.setFont(font(10, True))
+            set_font(p, font(10, True))
             for name, limit in limits.items():
                 lx = bar.left() + self.fraction(limit) * bar.width()
                 p.setPen(QPen(TEXT, 2))
@@ -587,7 +620,7 @@ class AnalogItem(ValueItem):
             pointer = self._pointer_shape
             if look == "good":
                 p.setPen(POINTER_PEN)
-                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else QColor("#000000"))
+                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else POINTER_BRUSH)
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(QPen(LOOK_COLOUR[look], 1.5))
@@ -693,12 +726,12 @@ class BarsItem(BoundItem):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(BARS_BAND)
             p.drawRect(self._band)
-        p.setFont(font(12))
+        set_font(p, font(12))
         p.setPen(MUTED)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for rect, text in self._marks:
             p.drawText(rect, right, text)
-        p.setFont(font(11))  # the labels under the bars (they never overlap a bar)
+        set_font(p, font(11))  # the labels under the bars (they never overlap a bar)
         for rect, text in self._labels:
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         pen = brush = None
@@ -768,11 +801,11 @@ class AlarmItem(BoundItem):
         p.setBrush(ALARM_COLOURS[priority])
         p.drawPath(path)
         p.setPen(QColor("#000000") if priority != 1 else QColor("#ffffff"))
-        p.setFont(font(15, True))
+        set_font(p, font(15, True))
         p.drawText(QRectF(cx - s / 2, cy - s / 2 + (3 if priority == 2 else 0), s, s), Qt.AlignmentFlag.AlignCenter, str(priority))
         if count > 1:
             p.setPen(TEXT)
-            p.setFont(font(11, True))
+            set_font(p, font(11, True))
             p.drawText(QRectF(0, self.h - 12, self.w, 12), Qt.AlignmentFlag.AlignCenter, f"×{count}")
 
 
@@ -810,7 +843,7 @@ class PipeItem(BoundItem):
             longest = max(range(len(pts) - 1), key=lambda i: abs(pts[i + 1].x() - pts[i].x()) + abs(pts[i + 1].y() - pts[i].y()))
             a, b = pts[longest], pts[longest + 1]
             p.setPen(MUTED)
-            p.setFont(font(12))
+            set_font(p, font(12))
             if abs(a.x() - b.x()) >= abs(a.y() - b.y()):
                 p.drawText(QRectF(min(a.x(), b.x()), a.y() - 20, abs(b.x() - a.x()), 18), Qt.AlignmentFlag.AlignCenter, text)
             else:
@@ -878,7 +911,7 @@ class EquipmentItem(BoundItem):
             p.setBrush(ALARM_COLOURS[2])
             t = QPolygonF([QPointF(self.w - 22, 2), QPointF(self.w - 2, 2), QPointF(self.w - 12, 20)])
             p.drawPolygon(t)
-            p.setFont(font(11, True))
+            set_font(p, font(11, True))
             p.drawText(QRectF(self.w - 22, 2, 20, 12), Qt.AlignmentFlag.AlignCenter, "!")
 
     # --- the symbols ------------------------------------------------------------------------
