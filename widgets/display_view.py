@@ -107,14 +107,9 @@ class DisplayScene(QGraphicsScene):
         initial = initial or {}
         run: list[BoundItem] = []
         for element in display.elements:
-            item = make_item(element, ctx)
+            item = make_item(element, ctx, initial)  # built showing its values: no second refresh
             for name in element.bound_tags:
                 self.items_by_tag.setdefault(name, []).append(item)
-                value = initial.get(name)
-                if value is not None:
-                    item.values[name] = value
-            if element.bound_tags:
-                item.refresh()
             if item.layerable and not item.clickable and not item.toolTip() and item.zValue() == 0:
                 run.append(item)
             elif item.zValue() >= 0:  # drawn above the run so far: the run ends below it

@@ -16,7 +16,7 @@ number, never colour alone.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
@@ -244,11 +244,12 @@ class BoundItem(QGraphicsItem):
     layerable = False
     layer: QGraphicsItem | None = None  # the ItemLayer that paints this item, if any
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
         super().__init__()
         self.element = element
         self.ctx = ctx
-        self.values: dict[str, TagValue | None] = {name: None for name in element.bound_tags}
+        self.values: dict[str, TagValue | None] = (
+            {name: initial.get(name) for name in element.bound_tags} if initial else {name: None for name in element.bound_tags})
         self.w = element.w or self.default_size()[0]
         self.h = element.h or self.default_size()[1]
         self.setPos(element.x, element.y)
@@ -314,7 +315,9 @@ class BoundItem(QGraphicsItem):
         return tag.format_value(value.value)
 
     def retranslate(self) -> None:
-        """Refresh cached texts after a language switch."""
+        """Refresh cached texts after a language switch (and, built, what the values show)."""
+        if self.values:
+            self.refresh()
         self.schedule_paint()
 
     # --- clicks ---------------------------------------------------------------------------
@@ -371,8 +374,8 @@ class TextItem(BoundItem):
 class FrameItem(BoundItem):
     """A titled group box around one area or unit; clickable when it links a display."""
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
-        super().__init__(element, ctx)
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
+        super().__init__(element, ctx, initial)
         self.setZValue(-10)
 
     def is_clickable(self) -> bool:
@@ -812,8 +815,8 @@ class AlarmItem(BoundItem):
 class PipeItem(BoundItem):
     """A process line: polyline, optional arrow at the end and a label."""
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
-        super().__init__(element, ctx)
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
+        super().__init__(element, ctx, initial)
         self.setPos(0, 0)
         pts = element.points
         xs = [x for x, _ in pts]
@@ -853,8 +856,8 @@ class PipeItem(BoundItem):
 class EquipmentItem(BoundItem):
     """An equipment symbol; click opens its faceplate (or calls up its display)."""
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
-        super().__init__(element, ctx)
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
+        super().__init__(element, ctx, initial)
         self.setZValue(0)
         if element.unit:
             name = ctx.unit_names.get(element.unit, element.unit)
@@ -1091,13 +1094,13 @@ EQUIPMENT_TYPES = ("furnace", "converter", "ladle", "anode_furnace", "casting_wh
                    "fan", "valve", "conveyor", "crane")
 
 
-def make_item(element: Element, ctx: DisplayContext) -> BoundItem:
-    """The graphics item for one display element."""
+def make_item(element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> BoundItem:
+    """The graphics item for one display element, showing the ``initial`` values of its tags."""
     kind = element.type
     if kind in EQUIPMENT_TYPES:
-        return EquipmentItem(element, ctx)
+        return EquipmentItem(element, ctx, initial)
     factory: dict[str, type[BoundItem]] = {
         "value": ValueItem, "state": StateItem, "analog": AnalogItem, "bars": BarsItem, "alarm": AlarmItem,
         "label": TextItem, "frame": FrameItem, "nav": NavItem, "pipe": PipeItem,
     }
-    return factory[kind](element, ctx)
+    return factory[kind](element, ctx, initial)
