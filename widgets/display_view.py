@@ -118,9 +118,10 @@ class DisplayScene(QGraphicsScene):
             self.addItem(item)
             self.bound_items.append(item)
         self._add_layer(run)
-        # per tag: (values dict, item, item shows only this tag) - the hot path of apply()
-        self._sinks: dict[str, list[tuple[dict[str, TagValue | None], BoundItem, bool]]] = {
-            name: [(item.values, item, len(item.values) == 1) for item in items] for name, items in self.items_by_tag.items()
+        # per tag: (values dict, item, item shows only this tag, its layer) - apply()'s hot path
+        self._sinks: dict[str, list[tuple[dict[str, TagValue | None], BoundItem, bool, ItemLayer | None]]] = {
+            name: [(item.values, item, len(item.values) == 1, item.layer) for item in items]  # type: ignore[misc]
+            for name, items in self.items_by_tag.items()
         }
 
     def _add_layer(self, run: list[BoundItem]) -> None:
@@ -136,30 +137,33 @@ class DisplayScene(QGraphicsScene):
         group of 40 tags once, not 40 times); it repaints only if that changed.
         """
         sinks = self._sinks
-        touched: dict[BoundItem, None] = {}  # items of several tags, in order
-        changed: list[BoundItem] = []
+        touched: dict[BoundItem, ItemLayer | None] = {}  # items of several tags, in order
+        dirty: dict[ItemLayer | None, list[BoundItem]] = {}  # changed items by the layer painting them
         for name, value in changes.items():
             targets = sinks.get(name)
             if targets:
-                for values, item, single in targets:
+                for values, item, single, layer in targets:
                     values[name] = value
                     if not single:
-                        touched[item] = None
+                        touched[item] = layer
                     elif item.refresh():  # its only tag: nothing else of the batch to wait for
-                        changed.append(item)
-        for item in touched:
+                        items = dirty.get(layer)
+                        if items is None:
+                            dirty[layer] = [item]
+                        else:
+                            items.append(item)
+        for item, layer in touched.items():
             if item.refresh():
-                changed.append(item)
-        layered: dict[ItemLayer, list[BoundItem]] = {}
-        for item in changed:
-            layer = item.layer
+                dirty.setdefault(layer, []).append(item)
+        changed = 0
+        for layer, items in dirty.items():
+            changed += len(items)
             if layer is None:
-                item.update()
+                for item in items:
+                    item.update()
             else:
-                layered.setdefault(layer, []).append(item)  # type: ignore[arg-type]
-        for layer, items in layered.items():
-            layer.update_items(items)
-        return len(changed)
+                layer.update_items(items)
+        return changed
 
     def retranslate(self, language: str) -> None:
         self.ctx.language = language

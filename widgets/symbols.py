@@ -460,7 +460,8 @@ class ValueItem(BoundItem):
         else:
             super().refresh()
             look = self._look
-        text = self._text = self.text()
+        fmt = self._fmt
+        text = self._text = self._format(values.get(fmt[0]), fmt)
         if look == look_before and text == text_before:
             return False  # same text in the same font: it stays where it is
         # right-aligned by hand (cached width): far cheaper than drawText in a rectangle; the
@@ -484,16 +485,22 @@ class ValueItem(BoundItem):
             self._decimals = 0 if span >= 1000 else 1 if span >= 50 else 2 if span >= 2 else 3
             unit = tr_unit(tag.eng_unit)
             self._suffix = f" {unit}" if unit else ""
+        # all refresh() needs to format a value, in one attribute (each read of an item's
+        # attribute goes through the binding)
+        self._fmt = (self.element.tag, tag, self._decimals, self._suffix, self._no_data)
 
     def text(self) -> str:
         """The value as shown (with unit), or the no-data text."""
-        tag = self._tag
-        value = self.values.get(self.element.tag)
+        return self._format(self.values.get(self.element.tag), self._fmt)
+
+    @staticmethod
+    def _format(value: TagValue | None, fmt: tuple[str, TagDef | None, int, str, str]) -> str:
+        _, tag, decimals, suffix, no_data = fmt
         if value is None or value.value is None or tag is None:
-            return self._no_data
+            return no_data
         v = value.value
-        if self._decimals >= 0 and type(v) is float and v == v:  # a float, not NaN: the fast path
-            return f"{v:.{self._decimals}f}{self._suffix}"
+        if decimals >= 0 and type(v) is float and v == v:  # a float, not NaN: the fast path
+            return f"{v:.{decimals}f}{suffix}"
         shown = tag.format_value(value.value)
         if tag.data_type is DataType.STATE:
             return tr_state(shown)
