@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
@@ -47,6 +47,8 @@ class ItemLayer(QGraphicsItem):
             self._bounds_of[item] = edges
             bounds = bounds.united(r)
         self._bounds = bounds
+        self._base: QTransform | None = None  # the view transform the member transforms are made for
+        self._transforms: list[QTransform] = []
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
@@ -71,15 +73,22 @@ class ItemLayer(QGraphicsItem):
         exposed = option.exposedRect  # type: ignore[attr-defined]
         ex0, ey0, ex1, ey1 = exposed.left(), exposed.top(), exposed.right(), exposed.bottom()
         base = p.worldTransform()
+        if self._base is None or base != self._base:
+            # each member's transform exactly as the view computes it (base, then the item's
+            # position; no accumulated rounding: an edge on a pixel boundary lands where it
+            # always did), made once per view transform rather than at every paint
+            self._base = base
+            self._transforms = []
+            for _, px, py, *_ in self._entries:
+                t = QTransform(base)
+                t.translate(px, py)
+                self._transforms.append(t)
         LayerPaint.begin(p)
         try:
-            for item, px, py, left, top, right, bottom in self._entries:
+            for (item, _, _, left, top, right, bottom), t in zip(self._entries, self._transforms, strict=True):
                 if right < ex0 or left > ex1 or bottom < ey0 or top > ey1:
                     continue
-                # into the item's coordinates exactly as the view computes them (no accumulated
-                # rounding: an edge on a pixel boundary must land where it always did)
-                p.setWorldTransform(base)
-                p.translate(px, py)
+                p.setWorldTransform(t)
                 item.paint(p, option, widget)
         finally:
             LayerPaint.end()
