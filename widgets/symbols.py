@@ -1101,13 +1101,15 @@ EQUIPMENT_TYPES = ("furnace", "converter", "ladle", "anode_furnace", "casting_wh
                    "fan", "valve", "conveyor", "crane")
 
 
+ITEM_TYPES: dict[str, type[BoundItem]] = {
+    "value": ValueItem, "state": StateItem, "analog": AnalogItem, "bars": BarsItem, "alarm": AlarmItem,
+    "label": TextItem, "frame": FrameItem, "nav": NavItem, "pipe": PipeItem,
+}
+
+
 def make_item(element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> BoundItem:
     """The graphics item for one display element, showing the ``initial`` values of its tags."""
     kind = element.type
     if kind in EQUIPMENT_TYPES:
         return EquipmentItem(element, ctx, initial)
-    factory: dict[str, type[BoundItem]] = {
-        "value": ValueItem, "state": StateItem, "analog": AnalogItem, "bars": BarsItem, "alarm": AlarmItem,
-        "label": TextItem, "frame": FrameItem, "nav": NavItem, "pipe": PipeItem,
-    }
-    return factory[kind](element, ctx, initial)
+    return ITEM_TYPES[kind](element, ctx, initial)
