@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 
 from PySide6.QtCore import QRectF, Qt
@@ -114,6 +115,18 @@ class DisplayScene(QGraphicsScene):
         self.items_by_tag: dict[str, list[BoundItem]] = {}
         self.layers: list[ItemLayer] = []
         initial = initial or {}
+        # Thousands of items make tens of thousands of Python objects: automatic garbage
+        # collection would scan the young ones over and over during the build (a sixth of a
+        # call-up); it resumes, as it was, once the scene is built.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(display, ctx, initial)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, display: Display, ctx: DisplayContext, initial: Mapping[str, TagValue]) -> None:
         run: list[BoundItem] = []
         for element in display.elements:
             item = make_item(element, ctx, initial)  # built showing its values: no second refresh
