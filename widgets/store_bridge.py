@@ -11,10 +11,12 @@ from app.core.tags import TagValue
 class StoreBridge(QObject):
     """Emits ``sig_tags_changed({name: TagValue})`` with only what changed since last tick.
 
-    A burst of 10,000 updates between two ticks costs the screens one repaint.
+    A burst of 10,000 updates between two ticks costs the screens one repaint. Every receiver
+    gets the same dict (read it, never change it): a ``Signal(dict)`` would convert 2,500
+    values to a QVariantMap and back for each receiver at each tick.
     """
 
-    sig_tags_changed = Signal(dict)
+    sig_tags_changed = Signal(object)
 
     def __init__(self, store: TagStore, rate_hz: float = 10.0, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -16,7 +16,7 @@ number, never colour alone.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
@@ -125,6 +125,35 @@ def font(pixels: int, bold: bool = False) -> QFont:
     return f
 
 
+class LayerPaint:
+    """The painter of the :class:`ItemLayer` paint in progress and the font last set on it.
+
+    The members of a layer share one painter state: a run of value fields sets its font once
+    instead of once per field (after each ``QPainter.setFont`` the next ``drawText`` looks the
+    font engine up again). Every font change of the symbols goes through :func:`set_font`.
+    """
+
+    painter: QPainter | None = None
+    font: QFont | None = None
+
+    @classmethod
+    def begin(cls, p: QPainter) -> None:
+        cls.painter, cls.font = p, None
+
+    @classmethod
+    def end(cls) -> None:
+        cls.painter, cls.font = None, None
+
+
+def set_font(p: QPainter, f: QFont) -> None:
+    """``p.setFont(f)``, skipped when a layer paint already set that font on ``p``."""
+    if LayerPaint.painter is p:
+        if LayerPaint.font is f:
+            return
+        LayerPaint.font = f
+    p.setFont(f)
+
+
 _ADVANCES: dict[tuple[int, bool], dict[str, float]] = {}
 
 
@@ -134,13 +163,13 @@ def text_width(text: str, pixels: int, bold: bool = False) -> float:
     table = _ADVANCES.get((pixels, bold))
     if table is None:
         table = _ADVANCES[(pixels, bold)] = {}
-    width = 0.0
-    for ch in text:
-        advance = table.get(ch)
-        if advance is None:
-            advance = table[ch] = QFontMetricsF(font(pixels, bold)).horizontalAdvance(ch)
-        width += advance
-    return width
+    try:
+        return sum(map(table.__getitem__, text), 0.0)
+    except KeyError:  # a character not measured yet
+        for ch in text:
+            if ch not in table:
+                table[ch] = QFontMetricsF(font(pixels, bold)).horizontalAdvance(ch)
+        return sum(map(table.__getitem__, text), 0.0)
 
 
 def elide(text: str, pixels: int, width: float) -> str:
@@ -213,12 +242,17 @@ class BoundItem(QGraphicsItem):
     """Base of every display item: a rectangle, the element, values of its bound tags."""
 
     clickable = False
+    # Drawn by the scene's ItemLayer instead of as an item of its own (no hover, no tool tip):
+    # thousands of value fields cost the view one paint call through the binding, not one each.
+    layerable = False
+    layer: QGraphicsItem | None = None  # the ItemLayer that paints this item, if any
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
         super().__init__()
         self.element = element
         self.ctx = ctx
-        self.values: dict[str, TagValue | None] = {name: None for name in element.bound_tags}
+        self.values: dict[str, TagValue | None] = (
+            {name: initial.get(name) for name in element.bound_tags} if initial else {name: None for name in element.bound_tags})
         self.w = element.w or self.default_size()[0]
         self.h = element.h or self.default_size()[1]
         self.setPos(element.x, element.y)
@@ -245,17 +279,28 @@ class BoundItem(QGraphicsItem):
     def set_value(self, name: str, value: TagValue) -> None:
         self.values[name] = value
         if self.refresh():
+            self.schedule_paint()
+
+    def schedule_paint(self) -> None:
+        """Repaint what the item shows: the item itself, or its area of the layer painting it."""
+        if self.layer is None:
             self.update()
+        else:
+            self.layer.update(self.sceneBoundingRect())
 
     def refresh(self) -> bool:
-        """Recompute what the item shows from its values; True when that changed."""
+        """Recompute what the item shows from its values; True when that changed.
+
+        Here only the look: subclasses that draw the values themselves say when those changed.
+        """
+        before = self._look
         values = self.values
         if len(values) == 1:  # the common case: one tag, one look
             for v in values.values():
                 self._look = look_of(v)
         else:
             self._look = worst_look([look_of(v) for v in values.values()])
-        return True
+        return self._look != before
 
     def value_of(self, name: str | None = None) -> TagValue | None:
         return self.values.get(name or self.element.tag)
@@ -273,8 +318,10 @@ class BoundItem(QGraphicsItem):
         return tag.format_value(value.value)
 
     def retranslate(self) -> None:
-        """Refresh cached texts after a language switch."""
-        self.update()
+        """Refresh cached texts after a language switch (and, built, what the values show)."""
+        if self.values:
+            self.refresh()
+        self.schedule_paint()
 
     # --- clicks ---------------------------------------------------------------------------
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
@@ -289,11 +336,11 @@ class BoundItem(QGraphicsItem):
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hover = True
-        self.update()
+        self.schedule_paint()
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
         self._hover = False
-        self.update()
+        self.schedule_paint()
 
     # --- helpers --------------------------------------------------------------------------
     def paint_quality(self, p: QPainter, rect: QRectF) -> None:
@@ -306,7 +353,7 @@ class BoundItem(QGraphicsItem):
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(rect)
-        p.setFont(font(13, True))
+        set_font(p, font(13, True))
         marker = {"bad": "✕", "stale": "?", "no_data": "?"}[look]
         p.drawText(QRectF(rect.right() - 16, rect.top(), 16, 16), Qt.AlignmentFlag.AlignCenter, marker)
 
@@ -314,13 +361,15 @@ class BoundItem(QGraphicsItem):
 class TextItem(BoundItem):
     """Static label."""
 
+    layerable = True
+
     def default_size(self) -> tuple[float, float]:
         return 200.0, 22.0
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(TEXT)
-        p.setFont(font(int(self.element.options.get("font", 14)), bool(self.element.options.get("bold", False))))
+        set_font(p, font(int(self.element.options.get("font", 14)), bool(self.element.options.get("bold", False))))
         p.drawText(QRectF(0, 0, self.w, self.h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self.element.label(self.ctx.language))
 
@@ -328,8 +377,8 @@ class TextItem(BoundItem):
 class FrameItem(BoundItem):
     """A titled group box around one area or unit; clickable when it links a display."""
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
-        super().__init__(element, ctx)
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
+        super().__init__(element, ctx, initial)
         self.setZValue(-10)
 
     def is_clickable(self) -> bool:
@@ -341,7 +390,7 @@ class FrameItem(BoundItem):
         p.setBrush(QColor("#c2c2c2"))
         p.drawRoundedRect(QRectF(0, 0, self.w, self.h), 4, 4)
         p.setPen(TEXT)
-        p.setFont(font(16, True))
+        set_font(p, font(16, True))
         p.drawText(QRectF(10, 4, self.w - 60, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    self.element.label(self.ctx.language))
 
@@ -361,7 +410,7 @@ class NavItem(BoundItem):
         p.setBrush(QColor("#d6d6d6") if self._hover else QColor("#bcbcbc"))
         p.drawRoundedRect(rect, 3, 3)
         p.setPen(TEXT)
-        p.setFont(font(14))
+        set_font(p, font(14))
         fm = QFontMetricsF(font(14))
         text = fm.elidedText(self.element.label(self.ctx.language), Qt.TextElideMode.ElideRight, self.w - 30)
         p.drawText(rect.adjusted(8, 0, -22, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
@@ -384,6 +433,8 @@ class ValueItem(BoundItem):
     a display with thousands of fields repaints many times more often than values change.
     """
 
+    layerable = True
+
     def default_size(self) -> tuple[float, float]:
         return 130.0, 24.0
 
@@ -401,22 +452,35 @@ class ValueItem(BoundItem):
         self._prepare_format()
         self._text = ""
         self.refresh()
-        self.update()
+        self.schedule_paint()
 
     def refresh(self) -> bool:
-        before = (self._look, self._text)
-        super().refresh()
-        self._text = self.text()
-        self._text_w = text_width(self._text, VALUE_PX, self._look == "good")
-        vrect = self._vrect
-        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle
-        self._text_pos = QPointF(max(vrect.left() + 2, vrect.right() - 18 - self._text_w),
-                                 vrect.center().y() + VALUE_PX * 0.36)
-        return (self._look, self._text) != before
+        look_before, text_before = self._look, self._text
+        values = self.values
+        if len(values) == 1:  # BoundItem.refresh for one tag, inlined: thousands of fields a second
+            for value in values.values():
+                look = self._look = look_of(value)
+        else:
+            super().refresh()
+            look = self._look
+        fmt = self._fmt
+        text = self._text = self._format(values.get(fmt[0]), fmt)
+        if look == look_before and text == text_before:
+            return False  # same text in the same font: it stays where it is
+        # right-aligned by hand (cached width): far cheaper than drawText in a rectangle; the
+        # point is moved, not made anew (a Qt object per value a second costs more than the rest)
+        left, right = self._text_box
+        x = right - text_width(text, VALUE_PX, look == "good")
+        self._text_pos.setX(x if x > left else left)
+        return True
 
     def _prepare_format(self) -> None:
-        """Decimals and unit suffix, once: thousands of values are re-formatted every second."""
+        """Decimals, unit suffix and text box, once: thousands of values are re-formatted every second."""
         tag = self._tag
+        vrect = self._vrect
+        # where the value text goes: from the left limit to the right edge of its end, on the baseline
+        self._text_box = (vrect.left() + 2, vrect.right() - 18)
+        self._text_pos = QPointF(vrect.left() + 2, vrect.center().y() + VALUE_PX * 0.36)
         self._decimals = -1
         self._suffix = ""
         if tag is not None and tag.data_type is DataType.FLOAT:
@@ -424,16 +488,22 @@ class ValueItem(BoundItem):
             self._decimals = 0 if span >= 1000 else 1 if span >= 50 else 2 if span >= 2 else 3
             unit = tr_unit(tag.eng_unit)
             self._suffix = f" {unit}" if unit else ""
+        # all refresh() needs to format a value, in one attribute (each read of an item's
+        # attribute goes through the binding)
+        self._fmt = (self.element.tag, tag, self._decimals, self._suffix, self._no_data)
 
     def text(self) -> str:
         """The value as shown (with unit), or the no-data text."""
-        tag = self._tag
-        value = self.values.get(self.element.tag)
+        return self._format(self.values.get(self.element.tag), self._fmt)
+
+    @staticmethod
+    def _format(value: TagValue | None, fmt: tuple[str, TagDef | None, int, str, str]) -> str:
+        _, tag, decimals, suffix, no_data = fmt
         if value is None or value.value is None or tag is None:
-            return self._no_data
+            return no_data
         v = value.value
-        if self._decimals >= 0 and type(v) is float and v == v:  # a float, not NaN: the fast path
-            return f"{v:.{self._decimals}f}{self._suffix}"
+        if decimals >= 0 and type(v) is float and v == v:  # a float, not NaN: the fast path
+            return f"{v:.{decimals}f}{suffix}"
         shown = tag.format_value(value.value)
         if tag.data_type is DataType.STATE or (tag.data_type is DataType.BOOL and tag.states):
             return tr_state(shown)
@@ -443,7 +513,7 @@ class ValueItem(BoundItem):
         look = self._look
         p.fillRect(vrect, VALUE_BOX_BRUSH)  # a lighter field; the fewest painter calls per value
         p.setPen(LOOK_COLOUR[look])
-        p.setFont(font(VALUE_PX, look == "good"))
+        set_font(p, font(VALUE_PX, look == "good"))
         p.drawText(self._text_pos, self._text)
         if look != "good":
             self.paint_quality(p, vrect)
@@ -451,7 +521,7 @@ class ValueItem(BoundItem):
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self._desc:
             p.setPen(MUTED)
-            p.setFont(font(14))
+            set_font(p, font(14))
             p.drawText(self._desc_pos, self._desc)
         self.paint_value(p, self._vrect)
 
@@ -463,13 +533,13 @@ class StateItem(ValueItem):
         if self.state_name() in FAULT_STATES and self._look == "good":
             if self._desc:
                 p.setPen(MUTED)
-                p.setFont(font(14))
+                set_font(p, font(14))
                 p.drawText(self._drect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._desc)
             p.setPen(QPen(ALARM_COLOURS[2], 2))
             p.setBrush(QColor("#303030"))
             p.drawRect(self._vrect)
             p.setPen(QColor("#ffffff"))
-            p.setFont(font(15, True))
+            set_font(p, font(15, True))
             p.drawText(self._vrect, Qt.AlignmentFlag.AlignCenter, "⚠ " + self._text)
             return
         super().paint(p, option, widget)
@@ -477,6 +547,8 @@ class StateItem(ValueItem):
 
 SCALE_PEN = QPen(QColor("#8c8c8c"), 1)
 POINTER_PEN = QPen(QColor("#000000"), 1)
+POINTER_BRUSH = QColor("#000000")
+POINTER_SHAPE = QPolygonF([QPointF(-6, -8), QPointF(6, -8), QPointF(0, 4)])  # tip at (0, 4) below the bar's top
 
 
 class AnalogItem(ValueItem):
@@ -500,6 +572,7 @@ class AnalogItem(ValueItem):
         x0, x1 = 4.0, self.w - 4.0
         y = self.h - min(14.0, self.h * 0.35)
         self._bar = QRectF(x0, y, x1 - x0, min(10.0, self.h * 0.25))
+        self._bar_edges = (self._bar.left(), self._bar.width(), self._bar.top())
         self._band: QRectF | None = None
         if tag is not None and tag.normal_low is not None and tag.normal_high is not None:
             a = x0 + self.fraction(tag.normal_low) * (x1 - x0)
@@ -507,7 +580,7 @@ class AnalogItem(ValueItem):
             self._band = QRectF(a, y + 1, max(1.0, b - a), self._bar.height() - 2)
         self._text = ""
         self.refresh()
-        self.update()
+        self.schedule_paint()
 
     def limits(self) -> dict[str, float]:
         return self.ctx.limits(self.element.tag) or {}
@@ -518,22 +591,24 @@ class AnalogItem(ValueItem):
         return min(1.0, max(0.0, (v - tag.eu_low) / span)) if span > 0 else 0.0
 
     def refresh(self) -> bool:
-        before = (self._look, self._text, getattr(self, "_pointer", None))
-        super().refresh()
+        pointer_before, priority_before = getattr(self, "_pointer", None), getattr(self, "_priority", 0)
+        changed = super().refresh()
         value = self.values.get(self.element.tag)
-        self._pointer = None
+        pointer = None
         self._priority = 0
         if value is not None and isinstance(value.value, int | float) and self._tag is not None:
-            px = self._pointer = round(self._bar.left() + self.fraction(float(value.value)) * self._bar.width(), 1)
-            y = self._bar.top()
-            self._pointer_shape = QPolygonF([QPointF(px - 6, y - 8), QPointF(px + 6, y - 8), QPointF(px, y + 4)])
+            bar_left, bar_width, _ = self._bar_edges
+            pointer = round(bar_left + self.fraction(float(value.value)) * bar_width, 1)
             if self._look == "good":
                 self._priority = alarm_priority(self._tag, value, self.limits() or None)
-        return (self._look, self._text, self._pointer) != before
+        self._pointer = pointer
+        if pointer is not None and (pointer != pointer_before or changed):
+            self._pointer_shape = POINTER_SHAPE.translated(pointer, self._bar_edges[2])
+        return changed or pointer != pointer_before or self._priority != priority_before
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         look = self._look
-        p.setFont(font(14))
+        set_font(p, font(14))
         p.setPen(MUTED)
         p.drawText(self._desc_pos, self._desc)
         self.paint_value(p, self._vrect)
@@ -546,7 +621,7 @@ class AnalogItem(ValueItem):
             p.fillRect(self._band, BAND)
         limits = self.limits()
         if limits:
-            p.setFont(font(10, True))
+            set_font(p, font(10, True))
             for name, limit in limits.items():
                 lx = bar.left() + self.fraction(limit) * bar.width()
                 p.setPen(QPen(TEXT, 2))
@@ -558,66 +633,84 @@ class AnalogItem(ValueItem):
             pointer = self._pointer_shape
             if look == "good":
                 p.setPen(POINTER_PEN)
-                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else QColor("#000000"))
+                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else POINTER_BRUSH)
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(QPen(LOOK_COLOUR[look], 1.5))
             p.drawPolygon(pointer)
 
 
+BARS_SCALE_PEN = QPen(QColor("#8c8c8c"), 1)
+BARS_BAND = QColor("#bdbdbd")
+BAR_PEN = QPen(QColor("#3c3c3c"), 1)
+BAR_BRUSH = QBrush(QColor("#6e6e6e"))
+BAR_OFF_PEN = QPen(QColor("#000000"), 1)  # off the normal band: darker, with a marker
+BAR_OFF_BRUSH = QBrush(QColor("#202020"))
+BAR_MARKER_BRUSH = QBrush(QColor("#000000"))
+BAR_NO_DATA_PEN = QPen(BAD, 1, Qt.PenStyle.DashLine)
+BAR_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+BAR_QUALITY = {look: (QPen(c, 1.5), QBrush(c, Qt.BrushStyle.BDiagPattern)) for look, c in (("bad", BAD), ("stale", STALE))}
+
+
 class BarsItem(BoundItem):
-    """Many values as vertical bars against one scale (cell voltages, shell temperatures)."""
+    """Many values as vertical bars against one scale (cell voltages, shell temperatures).
+
+    The scale, marks and labels are laid out once; the bars when values arrive (a repaint
+    only draws them).
+    """
+
+    layerable = True
 
     def default_size(self) -> tuple[float, float]:
         return 600.0, 200.0
 
     def retranslate(self) -> None:
         self._no_data = translate("Symbols", "no data")
-        self.update()
+        self._layout()
+        self.refresh()
+        self.schedule_paint()
 
-    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def _layout(self) -> None:
         names = self.element.tags
         tags = [self.ctx.tags[n] for n in names]
         low = min(t.eu_low for t in tags)
         high = max(t.eu_high for t in tags)
         left, top, bottom = 56.0, 10.0, self.h - 26
-        plot = QRectF(left, top, self.w - left - 6, bottom - top)
+        self._top, self._bottom = top, bottom
+        plot = self._plot = QRectF(left, top, self.w - left - 6, bottom - top)
         span = (high - low) or 1.0
 
         def y_of(v: float) -> float:
             return bottom - (min(high, max(low, v)) - low) / span * (bottom - top)
 
-        p.setPen(QPen(QColor("#8c8c8c"), 1))
-        p.setBrush(SCALE)
-        p.drawRect(plot)
+        self._y_of = y_of
         t0 = tags[0]
+        self._band: QRectF | None = None
         if t0.normal_low is not None and t0.normal_high is not None:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor("#bdbdbd"))
-            p.drawRect(QRectF(left, y_of(t0.normal_high), plot.width(), y_of(t0.normal_low) - y_of(t0.normal_high)))
-        p.setFont(font(12))
-        p.setPen(MUTED)
+            self._band = QRectF(left, y_of(t0.normal_high), plot.width(), y_of(t0.normal_low) - y_of(t0.normal_high))
         marks = [low, high] + ([t0.normal_low, t0.normal_high] if t0.normal_low is not None and t0.normal_high is not None else [])
-        for m in marks:
-            p.drawText(QRectF(0, y_of(m) - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, t0.format_value(float(m)))
+        self._marks = [(QRectF(0, y_of(m) - 8, left - 4, 16), t0.format_value(float(m))) for m in marks]
         n = len(names)
         slot = plot.width() / n
-        bw = max(2.0, slot * 0.62)
+        bw = self._bw = max(2.0, slot * 0.62)
         label_every = 1 if slot > 40 else 5
+        self._labels: list[tuple[QRectF, str]] = []
+        self._slots: list[tuple[float, str, TagDef]] = []
         for i, (name, tag) in enumerate(zip(names, tags, strict=True)):
-            x = left + i * slot + (slot - bw) / 2
             if (i + 1) % label_every == 0 or i == 0:
-                p.setPen(MUTED)
-                p.setFont(font(11))
                 short = name.split(".")[-2] if name.count(".") >= 2 else name.split(".")[-1]
-                p.drawText(QRectF(left + i * slot - 10, bottom + 2, slot + 20, 20), Qt.AlignmentFlag.AlignCenter, short)
+                self._labels.append((QRectF(left + i * slot - 10, bottom + 2, slot + 20, 20), short))
+            self._slots.append((left + i * slot + (slot - bw) / 2, name, tag))
+
+    def refresh(self) -> bool:
+        super().refresh()
+        top, bottom, bw, y_of = self._top, self._bottom, self._bw, self._y_of
+        bars: list[tuple[QPen, QBrush, QRectF, QPolygonF | None]] = []
+        for x, name, tag in self._slots:
             value = self.values.get(name)
             look = look_of(value)
             if look == "no_data" or value is None or value.value is None:
-                p.setPen(QPen(BAD, 1, Qt.PenStyle.DashLine))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(QRectF(x, top + 2, bw, bottom - top - 4))
+                bars.append((BAR_NO_DATA_PEN, BAR_NO_BRUSH, QRectF(x, top + 2, bw, bottom - top - 4), None))
                 continue
             try:
                 v = float(value.value)  # type: ignore[arg-type]
@@ -625,25 +718,62 @@ class BarsItem(BoundItem):
                 continue
             yv = y_of(v)
             off = tag.normal_low is not None and tag.normal_high is not None and not tag.normal_low <= v <= tag.normal_high
+            marker = None
             if look == "good":
-                p.setPen(QPen(QColor("#000000") if off else QColor("#3c3c3c"), 1))
-                p.setBrush(QColor("#202020") if off else QColor("#6e6e6e"))
+                pen, brush = (BAR_OFF_PEN, BAR_OFF_BRUSH) if off else (BAR_PEN, BAR_BRUSH)
+                if off:  # a deviation marker: shape, not colour
+                    tip = yv - 10
+                    marker = QPolygonF([QPointF(x + bw / 2 - 5, tip - 6), QPointF(x + bw / 2 + 5, tip - 6), QPointF(x + bw / 2, tip + 2)])
             else:
-                p.setPen(QPen(BAD if look == "bad" else STALE, 1.5))
-                p.setBrush(QBrush(BAD if look == "bad" else STALE, Qt.BrushStyle.BDiagPattern))
-            p.drawRect(QRectF(x, yv, bw, bottom - yv))
-            if off and look == "good":  # a deviation marker: shape, not colour
-                p.setBrush(QColor("#000000"))
-                tip = yv - 10 if v >= (tag.normal_high or v) else yv - 10
-                p.drawPolygon(QPolygonF([QPointF(x + bw / 2 - 5, tip - 6), QPointF(x + bw / 2 + 5, tip - 6), QPointF(x + bw / 2, tip + 2)]))
+                pen, brush = BAR_QUALITY["bad" if look == "bad" else "stale"]
+            bars.append((pen, brush, QRectF(x, yv, bw, bottom - yv), marker))
+        self._bars = bars
+        return True  # refreshed because values changed, and every value is a bar
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(BARS_SCALE_PEN)
+        p.setBrush(SCALE)
+        p.drawRect(self._plot)
+        if self._band is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(BARS_BAND)
+            p.drawRect(self._band)
+        set_font(p, font(12))
+        p.setPen(MUTED)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for rect, text in self._marks:
+            p.drawText(rect, right, text)
+        set_font(p, font(11))  # the labels under the bars (they never overlap a bar)
+        for rect, text in self._labels:
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        pen = brush = None
+        for bar_pen, bar_brush, rect, marker in self._bars:
+            if bar_pen is not pen:
+                p.setPen(bar_pen)
+                pen = bar_pen
+            if bar_brush is not brush:
+                p.setBrush(bar_brush)
+                brush = bar_brush
+            p.drawRect(rect)
+            if marker is not None:
+                p.setBrush(BAR_MARKER_BRUSH)
+                brush = BAR_MARKER_BRUSH
+                p.drawPolygon(marker)
 
 
 class AlarmItem(BoundItem):
     """Alarm indicator of a group of tags: the highest priority as shape + colour + number,
     and how many of the tags are in alarm. Empty when none is."""
 
+    layerable = True
+
     def default_size(self) -> tuple[float, float]:
         return 40.0, 40.0
+
+    def refresh(self) -> bool:
+        super().refresh()
+        return True  # the priority may come from the alarm engine: repaint on every change
 
     def state(self) -> tuple[int, int]:
         """(highest priority 1..3 or 0, number of tags in alarm)."""
@@ -684,19 +814,19 @@ class AlarmItem(BoundItem):
         p.setBrush(ALARM_COLOURS[priority])
         p.drawPath(path)
         p.setPen(QColor("#000000") if priority != 1 else QColor("#ffffff"))
-        p.setFont(font(15, True))
+        set_font(p, font(15, True))
         p.drawText(QRectF(cx - s / 2, cy - s / 2 + (3 if priority == 2 else 0), s, s), Qt.AlignmentFlag.AlignCenter, str(priority))
         if count > 1:
             p.setPen(TEXT)
-            p.setFont(font(11, True))
+            set_font(p, font(11, True))
             p.drawText(QRectF(0, self.h - 12, self.w, 12), Qt.AlignmentFlag.AlignCenter, f"×{count}")
 
 
 class PipeItem(BoundItem):
     """A process line: polyline, optional arrow at the end and a label."""
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
-        super().__init__(element, ctx)
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
+        super().__init__(element, ctx, initial)
         self.setPos(0, 0)
         pts = element.points
         xs = [x for x, _ in pts]
@@ -726,7 +856,7 @@ class PipeItem(BoundItem):
             longest = max(range(len(pts) - 1), key=lambda i: abs(pts[i + 1].x() - pts[i].x()) + abs(pts[i + 1].y() - pts[i].y()))
             a, b = pts[longest], pts[longest + 1]
             p.setPen(MUTED)
-            p.setFont(font(12))
+            set_font(p, font(12))
             if abs(a.x() - b.x()) >= abs(a.y() - b.y()):
                 p.drawText(QRectF(min(a.x(), b.x()), a.y() - 20, abs(b.x() - a.x()), 18), Qt.AlignmentFlag.AlignCenter, text)
             else:
@@ -736,8 +866,8 @@ class PipeItem(BoundItem):
 class EquipmentItem(BoundItem):
     """An equipment symbol; click opens its faceplate (or calls up its display)."""
 
-    def __init__(self, element: Element, ctx: DisplayContext) -> None:
-        super().__init__(element, ctx)
+    def __init__(self, element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> None:
+        super().__init__(element, ctx, initial)
         self.setZValue(0)
         if element.unit:
             name = ctx.unit_names.get(element.unit, element.unit)
@@ -748,6 +878,19 @@ class EquipmentItem(BoundItem):
 
     def is_clickable(self) -> bool:
         return bool(self.element.unit or self.element.options.get("display"))
+
+    def refresh(self) -> bool:
+        look_changed = super().refresh()
+        before = getattr(self, "_shown", None)
+        self._shown = self.shown()
+        return look_changed or self._shown != before
+
+    def shown(self) -> tuple[object, ...]:
+        """What the symbol draws from its values besides the look: the state (motor fill,
+        converter tilt, fault mark), a tank's level, the cells of a cell row."""
+        if self.element.type == "cell_row":
+            return tuple(self._cell(name) for name in self.element.tags or ())
+        return self.state_name(), self._level()
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -781,7 +924,7 @@ class EquipmentItem(BoundItem):
             p.setBrush(ALARM_COLOURS[2])
             t = QPolygonF([QPointF(self.w - 22, 2), QPointF(self.w - 2, 2), QPointF(self.w - 12, 20)])
             p.drawPolygon(t)
-            p.setFont(font(11, True))
+            set_font(p, font(11, True))
             p.drawText(QRectF(self.w - 22, 2, 20, 12), Qt.AlignmentFlag.AlignCenter, "!")
 
     # --- the symbols ------------------------------------------------------------------------
@@ -864,13 +1007,7 @@ class EquipmentItem(BoundItem):
         cw = w / n
         for i in range(n):
             rect = QRectF(i * cw + 1, h * 0.2, cw - 2, h * 0.8)
-            look, off = "good", False
-            if names:
-                value = self.values.get(names[i])
-                look = look_of(value)
-                tag = self.ctx.tags.get(names[i])
-                if look == "good" and tag is not None and value is not None and tag.normal_low is not None and tag.normal_high is not None:
-                    off = not tag.normal_low <= float(value.value) <= tag.normal_high  # type: ignore[arg-type]
+            look, off = self._cell(names[i]) if names else ("good", False)
             if look == "good":
                 p.setPen(QPen(EQUIP_EDGE, 1))
                 p.setBrush(QColor("#202020") if off else EQUIP)
@@ -880,6 +1017,16 @@ class EquipmentItem(BoundItem):
             p.drawRect(rect)
         p.setPen(QPen(LINE, 2))
         p.drawLine(QPointF(0, h * 0.12), QPointF(w, h * 0.12))  # busbar
+
+    def _cell(self, name: str) -> tuple[str, bool]:
+        """(look, off its normal band) of one cell of a cell row."""
+        value = self.values.get(name)
+        look = look_of(value)
+        tag = self.ctx.tags.get(name)
+        off = False
+        if look == "good" and tag is not None and value is not None and tag.normal_low is not None and tag.normal_high is not None:
+            off = not tag.normal_low <= float(value.value) <= tag.normal_high  # type: ignore[arg-type]
+        return look, off
 
     def paint_quality(self, p: QPainter, rect: QRectF) -> None:
         if self.element.type == "cell_row":  # cells mark their own quality
@@ -971,13 +1118,15 @@ EQUIPMENT_TYPES = ("furnace", "converter", "ladle", "anode_furnace", "casting_wh
                    "fan", "valve", "conveyor", "crane", "rectifier")
 
 
-def make_item(element: Element, ctx: DisplayContext) -> BoundItem:
-    """The graphics item for one display element."""
+ITEM_TYPES: dict[str, type[BoundItem]] = {
+    "value": ValueItem, "state": StateItem, "analog": AnalogItem, "bars": BarsItem, "alarm": AlarmItem,
+    "label": TextItem, "frame": FrameItem, "nav": NavItem, "pipe": PipeItem,
+}
+
+
+def make_item(element: Element, ctx: DisplayContext, initial: Mapping[str, TagValue] | None = None) -> BoundItem:
+    """The graphics item for one display element, showing the ``initial`` values of its tags."""
     kind = element.type
     if kind in EQUIPMENT_TYPES:
-        return EquipmentItem(element, ctx)
-    factory: dict[str, type[BoundItem]] = {
-        "value": ValueItem, "state": StateItem, "analog": AnalogItem, "bars": BarsItem, "alarm": AlarmItem,
-        "label": TextItem, "frame": FrameItem, "nav": NavItem, "pipe": PipeItem,
-    }
-    return factory[kind](element, ctx)
+        return EquipmentItem(element, ctx, initial)
+    return ITEM_TYPES[kind](element, ctx, initial)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from app.core.displays import load_displays
@@ -16,7 +16,7 @@ from app.runtime import Runtime
 from widgets.display_panel import DisplayPanel
 from widgets.main_window import MainWindow
 from widgets.store_bridge import StoreBridge
-from widgets.symbols import AlarmItem, AnalogItem, BoundItem, EquipmentItem, ValueItem
+from widgets.symbols import AlarmItem, AnalogItem, BarsItem, BoundItem, EquipmentItem, ValueItem
 
 
 def value(v: object, quality: Quality = Quality.GOOD, reason: str = "") -> TagValue:
@@ -192,3 +192,74 @@ def test_a_display_called_up_again_shows_values_that_changed_while_hidden(panel:
     assert panel.scene is first  # kept built
     item = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AnalogItem))
     assert item.text() == "1311.0 °C" and item.look == "stale"
+
+
+class PaintSpy(QObject):
+    """The areas of a widget that were actually repainted (grab() would render afresh)."""
+
+    def __init__(self, widget) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.rects: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+    def covered(self, rect: QRect) -> bool:
+        return any(r.contains(rect) for r in self.rects)
+
+
+def on_screen(panel: DisplayPanel, item: BoundItem) -> tuple[QRect, QImage]:
+    """Where the item is on the view, and how it looks there."""
+    view = panel.view
+    area = view.mapFromScene(item.sceneBoundingRect()).boundingRect() & view.viewport().rect()
+    return area, view.viewport().grab(area).toImage()
+
+
+def test_a_batch_reaches_each_element_once_and_the_screen_shows_it(panel: DisplayPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """40 cell voltages in one bridge tick: the bar group recomputes once (not 40 times), its
+    area of the screen is repainted and shows the new bars."""
+    panel.show_display("th_s1")
+    panel.show()
+    qtbot.waitExposed(panel)
+    store = panel.bridge.store
+    bars = next(i for i in panel.scene.bound_items if isinstance(i, BarsItem))
+    names = bars.element.tags
+    store.apply({n: value(0.30) for n in names})
+    panel.bridge.flush()
+    qtbot.wait(50)
+    area, before = on_screen(panel, bars)
+    refreshes: list[int] = []
+    original = bars.refresh
+    bars.refresh = lambda: refreshes.append(1) or original()  # type: ignore[method-assign]
+    spy = PaintSpy(panel.view.viewport())
+    store.apply({n: value(0.30 + 0.004 * k) for k, n in enumerate(names)})
+    panel.bridge.flush()
+    assert len(refreshes) == 1
+    qtbot.waitUntil(lambda: spy.covered(area))
+    assert on_screen(panel, bars)[1] != before
+
+
+def test_a_new_value_repaints_its_field_on_screen(panel: DisplayPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Value fields are painted together (one layer item): a change still repaints that
+    field's area of the screen, with the new value, and leaves a far neighbour alone."""
+    panel.show_display("smf")
+    panel.show()
+    qtbot.waitExposed(panel)
+    store = panel.bridge.store
+    field = next(i for i in panel.scene.items_for("SMF.T_PROC") if isinstance(i, AnalogItem))
+    far = next(i for i in panel.scene.bound_items if isinstance(i, ValueItem)
+               and abs(i.sceneBoundingRect().center().y() - field.sceneBoundingRect().center().y()) > 300)
+    store.apply({"SMF.T_PROC": value(1290.0)})
+    panel.bridge.flush()
+    qtbot.wait(50)
+    area, before = on_screen(panel, field)
+    far_area, _ = on_screen(panel, far)
+    spy = PaintSpy(panel.view.viewport())
+    store.apply({"SMF.T_PROC": value(1305.5)})
+    panel.bridge.flush()
+    qtbot.waitUntil(lambda: spy.covered(area))
+    assert on_screen(panel, field)[1] != before
+    assert not any(r.intersects(far_area) for r in spy.rects)
