@@ -600,7 +600,11 @@ class AnalogItem(ValueItem):
             bar_left, bar_width, _ = self._bar_edges
             pointer = round(bar_left + self.fraction(float(value.value)) * bar_width, 1)
             if self._look == "good":
-                self._priority = alarm_priority(self._tag, value, self.limits() or None)
+                engine = self.ctx.alarm_priority
+                if engine is not None:  # what the alarm list shows: suppressed by design = no colour
+                    self._priority = min(engine(self.element.tag), 3)
+                else:
+                    self._priority = alarm_priority(self._tag, value, self.limits() or None)
         self._pointer = pointer
         if pointer is not None and (pointer != pointer_before or changed):
             self._pointer_shape = POINTER_SHAPE.translated(pointer, self._bar_edges[2])

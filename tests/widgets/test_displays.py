@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
@@ -263,3 +263,43 @@ def test_a_new_value_repaints_its_field_on_screen(panel: DisplayPanel, qtbot) ->
     qtbot.waitUntil(lambda: spy.covered(area))
     assert on_screen(panel, field)[1] != before
     assert not any(r.intersects(far_area) for r in spy.rects)
+
+
+def test_analog_pointers_follow_the_alarm_engine_not_bare_limits(qtbot, layout: PlantLayout) -> None:  # type: ignore[no-untyped-def]
+    """An idle converter's blast flow sits below its LL limit, but that alarm is suppressed by
+    design: its analog indicator must not be coloured (the alarm list shows nothing either);
+    a blowing converter's low blast, once the alarm stands, colours its pointer."""
+    from app.alarms.definitions import limits_by_tag
+
+    runtime = Runtime(layout)
+    store = runtime.store
+    bridge = StoreBridge(store)
+    limits = limits_by_tag(runtime.alarms.definitions)
+    widget = DisplayPanel(layout, load_displays(layout), bridge, limits=limits.get)
+    widget.alarm_priority = runtime.alarms.tag_priority
+    qtbot.addWidget(widget)
+    try:
+        states = layout.tags["PSC3.STATE"].states
+        store.apply({"PSC3.STATE": value(states.index("IDLE")), "PSC3.BLAST_FLOW": value(0.0),
+                     "PSC2.STATE": value(states.index("SLAG_BLOW")), "PSC2.BLAST_FLOW": value(36000.0)})
+        widget.show_display("psc")
+        idle = next(i for i in widget.scene.items_for("PSC3.BLAST_FLOW") if isinstance(i, AnalogItem))
+        assert idle.limits()["LL"] > 0.0  # below its LL limit...
+        assert runtime.alarms.tag_priority("PSC3.BLAST_FLOW") == 0  # ...but suppressed by design
+        assert idle._priority == 0
+        blowing = next(i for i in widget.scene.items_for("PSC2.BLAST_FLOW") if isinstance(i, AnalogItem))
+        assert blowing._priority == 0
+        # the blowing converter's blast collapses: once its on-delay has passed the alarm stands
+        now = [datetime.now(UTC)]
+        runtime.alarms.clock = lambda: now[0]
+        store.apply({"PSC2.BLAST_FLOW": value(1000.0)})
+        now[0] += timedelta(seconds=60)
+        runtime.alarms.tick()
+        store.apply({"PSC2.BLAST_FLOW": value(1001.0)})
+        bridge.flush()
+        standing = runtime.alarms.tag_priority("PSC2.BLAST_FLOW")
+        assert standing in (1, 2, 3)
+        assert blowing._priority == standing
+        assert idle._priority == 0
+    finally:
+        bridge.close()
