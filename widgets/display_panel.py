@@ -64,6 +64,7 @@ class DisplayPanel(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.view)
         bridge.sig_tags_changed.connect(self._on_bridge_tags_changed)
+        self._closed = False
 
     # --- navigation ----------------------------------------------------------------------------
     def show_display(self, display_id: str, record: bool = True) -> Display:
@@ -132,6 +133,20 @@ class DisplayPanel(QWidget):
         if self.scene is not None:
             self.scene.apply(changes)
 
+    def refresh_alarms(self, tags: set[str]) -> int:
+        """The alarm engine changed the standing alarms of ``tags`` (an alarm came in after its
+        delay, was shelved, returned...): their indicators follow now, not at the next value.
+        Shown and recently shown displays alike; returns how many items changed."""
+        changed = 0
+        scenes = [self.scene, *self._cache.values()] if self.scene is not None else list(self._cache.values())
+        for scene in scenes:
+            for tag in tags:
+                for item in scene.items_for(tag):
+                    if item.refresh():
+                        item.schedule_paint()
+                        changed += 1
+        return changed
+
     def clear_cache(self) -> None:
         for scene in self._cache.values():
             scene.deleteLater()
@@ -151,6 +166,9 @@ class DisplayPanel(QWidget):
         return f"{self.current.title(self.language)} - {level_text(self.current.level)}"
 
     def close_panel(self) -> None:
+        if self._closed:  # a window may be closed twice (by itself, then by the main window)
+            return
+        self._closed = True
         try:
             self.bridge.sig_tags_changed.disconnect(self._on_bridge_tags_changed)
         except (RuntimeError, TypeError):

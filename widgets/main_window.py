@@ -103,6 +103,7 @@ class DisplayWindow(QMainWindow):
         self.setObjectName("DisplayWindow")
         self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language,
                                   lambda tag: main.alarm_limits(tag))
+        self.panel.alarm_priority = main.runtime.alarms.tag_priority  # as on the main display
         self.setCentralWidget(self.panel)
         self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.panel, lambda: main.open_display_window(self.panel))
         self.panel.sig_display_changed.connect(lambda _id: self.retranslate())
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.display_panel = DisplayPanel(runtime.layout, self.displays, self.bridge, language,
                                           lambda tag: self.alarm_limits(tag))
         self.display_panel.alarm_priority = runtime.alarms.tag_priority  # indicators = the alarm list
+        runtime.alarms.changed.connect(self._on_alarms_changed)
         self.setCentralWidget(self.display_panel)
 
         self._file_menu = self.menuBar().addMenu("")
@@ -335,6 +337,12 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     # --- displays and faceplates ------------------------------------------------------
+    def _on_alarms_changed(self, records: list) -> None:  # type: ignore[type-arg]
+        tags = {record.definition.tag for record in records}
+        self.display_panel.refresh_alarms(tags)
+        for window in self.display_windows:
+            window.panel.refresh_alarms(tags)
+
     def _on_display_changed(self, display_id: str) -> None:
         self.retranslate()
 
@@ -450,6 +458,7 @@ class MainWindow(QMainWindow):
         for window in list(self.display_windows) + list(self.faceplates.values()):
             window.close()
         self.display_panel.close_panel()
+        self.runtime.alarms.changed.disconnect(self._on_alarms_changed)
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
         self.trend.shutdown()

@@ -303,3 +303,44 @@ def test_analog_pointers_follow_the_alarm_engine_not_bare_limits(qtbot, layout: 
         assert idle._priority == 0
     finally:
         bridge.close()
+
+
+def test_indicators_follow_the_alarm_engine_without_a_new_value(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An alarm that comes in after its on-delay, or is shelved, changes the display's
+    indicators at once: the value does not have to change again (main display and a second
+    window alike)."""
+    runtime = Runtime(layout)
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    store, engine = runtime.store, runtime.alarms
+    now = [datetime.now(UTC)]
+    engine.clock = lambda: now[0]
+    states = layout.tags["PSC2.STATE"].states
+    store.apply({"PSC2.STATE": value(states.index("SLAG_BLOW")), "PSC2.BLAST_FLOW": value(36000.0)})
+    window.display_panel.show_display("psc")
+    second = window.open_display_window()
+    assert second is not None
+    window.bridge.flush()
+    panels = [window.display_panel, second.panel]
+
+    def pointer(panel: DisplayPanel) -> AnalogItem:
+        return next(i for i in panel.scene.items_for("PSC2.BLAST_FLOW") if isinstance(i, AnalogItem))
+
+    def indicator(panel: DisplayPanel) -> AlarmItem:
+        return next(i for i in panel.scene.items_for("PSC2.BLAST_FLOW") if isinstance(i, AlarmItem))
+
+    store.apply({"PSC2.BLAST_FLOW": value(1000.0)})  # the blast collapses; alarms wait for their on-delay
+    window.bridge.flush()
+    assert [pointer(p)._priority for p in panels] == [0, 0] and [indicator(p).state()[0] for p in panels] == [0, 0]
+    now[0] += timedelta(seconds=60)
+    engine.tick()  # the on-delay has passed: no new value, only the engine's change
+    standing = engine.tag_priority("PSC2.BLAST_FLOW")
+    assert standing in (1, 2, 3)
+    assert [pointer(p)._priority for p in panels] == [standing, standing]
+    assert [indicator(p).state()[0] for p in panels] == [standing, standing]
+    ids = [r.definition.id for r in engine.records.values() if r.definition.tag == "PSC2.BLAST_FLOW" and r.standing]
+    assert ids and all(engine.shelve(i, "lead", "tuyeres being punched") for i in ids)  # one-shot shelve
+    engine.tick()
+    assert engine.tag_priority("PSC2.BLAST_FLOW") == 0
+    assert [pointer(p)._priority for p in panels] == [0, 0]
+    window.close()
