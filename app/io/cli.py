@@ -96,7 +96,7 @@ async def _dispatch(args: argparse.Namespace, settings: Any, out: TextIO) -> int
         return await watch(resolve(args.addresses, layout, args.tags_endpoint), out, args.seconds)
     if command == "write":
         user = args.user or getpass.getuser()
-        return await write(resolve([args.address], layout, args.tags_endpoint), args.value, user, args.reason, out)
+        return await write(resolve_for_write(args.address, layout, args.tags_endpoint), args.value, user, args.reason, out)
     raise CliError(f"unknown command {command!r}")
 
 
@@ -125,6 +125,17 @@ def _adhoc_tag(name: str, address: str, writable: bool = True) -> TagDef:
         name=name, area="", unit_id="", description_en=name, description_zh="", eng_unit="",
         eu_low=-math.inf, eu_high=math.inf, address=address, writable=writable,
     )
+
+
+def resolve_for_write(text: str, layout: PlantLayout | None, endpoint: str | None = None) -> Resolved:
+    """:func:`resolve` for a write: a tag writable only in some state (``write_when``, e.g.
+    CB.OUT only while CB.MODE is MANUAL) brings that state tag along, so the check sees it."""
+    texts = [text]
+    target = layout.tags.get(text) if layout else None
+    condition = target.write_condition() if target else None
+    if condition is not None:
+        texts.append(condition[0])
+    return resolve(texts, layout, endpoint)
 
 
 def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None = None) -> Resolved:
@@ -307,7 +318,7 @@ async def write(resolved: Resolved, text: str, user: str, reason: str, out: Text
         from app.io.health import LinkState
 
         await _wait(lambda: all(d.health.state is LinkState.CONNECTED for d in drivers)
-                    and store.get(tag.name) is not None, 10.0)
+                    and all(store.get(t.name) is not None for t in resolved.tags), 10.0)
         result = await path.write(WriteRequest(tag.name, value, user=user, console="cli", reason=reason))
         print(("OK: " if result.ok else "FAILED: ") + result.message, file=out)
         return 0 if result.ok else 1

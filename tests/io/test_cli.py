@@ -101,3 +101,16 @@ def test_browse_and_import_from_the_command_line(sim_process, tmp_path: Path) ->
     )
     assert read.returncode == 0, read.stderr
     assert read.stdout.startswith("SMF.T_PROC  1") and "°C  Good" in read.stdout
+
+
+async def test_writing_an_output_from_the_command_line_follows_the_mode(layout: PlantLayout, sim_server) -> None:  # type: ignore[no-untyped-def]
+    """`crucible tags write CB.OUT 50` reads CB.MODE too: refused in AUTO with the reason,
+    done in MANUAL (not refused for want of knowing the mode)."""
+    out = io.StringIO()
+    assert await cli.write(cli.resolve_for_write("CB.OUT", layout, sim_server.endpoint), "50", "eng", "", out) == 1
+    assert out.getvalue().strip() == "FAILED: CB.OUT may be written only while CB.MODE is MANUAL; it is AUTO"
+    out = io.StringIO()
+    assert await cli.write(cli.resolve_for_write("CB.MODE", layout, sim_server.endpoint), "0", "eng", "", out) == 0
+    out = io.StringIO()
+    assert await cli.write(cli.resolve_for_write("CB.OUT", layout, sim_server.endpoint), "50", "eng", "", out) == 0
+    assert out.getvalue().startswith("OK: CB.OUT = 50.0 %")
