@@ -164,15 +164,16 @@ def blending() -> None:
     e: Elements = [frame(20, 50, 860, 790, "Concentrate bins and feed", "精矿仓与给料")]
     for i in range(4):
         e.append(sym("tank", 60 + i * 200, 110, 110, 170, unit="CB", tag=f"CB.BIN{i + 1}.LEVEL"))
-        e.append({"type": "analog", "at": [40 + i * 200, 300], "size": [170, 42], "tag": f"CB.BIN{i + 1}.LEVEL"})
+        e.append({"type": "analog", "at": [40 + i * 200, 300], "size": [170, 42], "tag": f"CB.BIN{i + 1}.LEVEL",
+                  "label_en": f"Bin {i + 1}", "label_zh": f"{i + 1}号仓"})
     e += [
         sym("conveyor", 60, 420, 360, 36, unit="CB", tag="CB.BELT1.STATE"),
         sym("conveyor", 460, 420, 360, 36, unit="CB", tag="CB.BELT2.STATE"),
         state(60, 470, "CB.BELT1.STATE", 360), state(460, 470, "CB.BELT2.STATE", 360),
         *analogs(60, 520, ["CB.FEED_RATE", "CB.BELT1.CURRENT", "CB.BELT1.VIB"], 360),
         *analogs(460, 520, ["CB.FEED_SP", "CB.BELT2.CURRENT", "CB.BELT2.VIB"], 360),
-        state(460, 680, "CB.MODE", 360),
-        *values(460, 710, ["CB.OUT"], 360),
+        {**state(460, 680, "CB.MODE", 360), "label_en": "Feed control mode", "label_zh": "给料控制方式"},
+        {"type": "value", "at": [460, 710], "size": [360, 24], "tag": "CB.OUT", "label_en": "Feed controller output", "label_zh": "给料调节输出"},
         pipe((420, 438), (460, 438), arrow=True),
         pipe((820, 438), (930, 438), (930, 200), (960, 200), arrow=True),
         frame(900, 50, 880, 790, "Steam dryer and blend", "蒸汽干燥与配料成分"),
@@ -180,7 +181,7 @@ def blending() -> None:
         *analogs(1260, 110, ["CB.DRYER.MOIST_OUT", "CB.DRYER.STEAM_P", "CB.DRYER.T_OUT"], 480),
         *analogs(960, 420, ["CB.BLEND_CU", "CB.BLEND_S", "CB.BLEND_FE", "CB.BLEND_SIO2"], 780),
         pipe((1090, 280), (1090, 330), (1740, 330), arrow=True, label_en="to flash furnace", label_zh="去闪速炉"),
-        nav(1260, 290, "smf", "Flash smelting", "闪速熔炼"),
+        nav(1590, 795, "smf", "Flash smelting", "闪速熔炼"),
         alarm(1740, 60, ["CB.FEED_RATE", "CB.BIN1.LEVEL", "CB.BIN2.LEVEL", "CB.BIN3.LEVEL", "CB.BIN4.LEVEL",
                          "CB.DRYER.MOIST_OUT", "CB.BELT1.STATE", "CB.BELT2.STATE"]),
     ]
@@ -193,8 +194,7 @@ def smelting() -> None:
         sym("furnace", 60, 110, 600, 300, unit="SMF"),
         *analogs(700, 100, ["SMF.T_PROC", "SMF.T_MATTE", "SMF.T_SLAG", "SMF.O2_ENR", "SMF.O2_ENR_SP",
                              "SMF.OFFGAS_SO2", "SMF.BATH_LEVEL", "SMF.MATTE_LEVEL", "SMF.DRAFT_P"], 400),
-        {**state(700, 535, "SMF.MODE", 195), "label_en": "O₂ mode", "label_zh": "富氧方式"},
-        {"type": "value", "at": [905, 535], "size": [195, 24], "tag": "SMF.OUT", "label_en": "O₂ output", "label_zh": "富氧输出"},
+        {**state(700, 535, "SMF.MODE", 400), "label_en": "O₂ enrichment control mode", "label_zh": "富氧控制方式"},
         *values(60, 430, ["SMF.PROC_AIR", "SMF.O2_FLOW", "SMF.MATTE_CU"], 300),
         *values(380, 430, ["SMF.SLAG_CU", "SMF.SLAG_FE_SIO2", "SMF.MATTE_TAPPED", "SMF.SLAG_TAPPED"], 300),
         frame(1140, 50, 640, 520, "Waste-heat boiler", "余热锅炉"),
@@ -378,7 +378,7 @@ def acid() -> None:
         pipe((920, 110), (920, 70), (1000, 70), arrow=True, label_en="tail gas", label_zh="尾气"),
         *values(1230, 90, ["AP.SO2_FEED", "AP.GAS_FLOW", "AP.GC.T_OUT", "AP.GC.DP", "AP.DRY_ACID", "AP.DEW_POINT",
                            "AP.ABS_ACID", "AP.ABS_T", "AP.ACID_TANK"], 520),
-        state(440, 290, "AP.BLOWER.STATE", 160),
+        {**state(440, 290, "AP.BLOWER.STATE", 160), "describe": False},
         frame(20, 430, 880, 410, "Converter beds", "转化器各段"),
         *analogs(40, 470, ["AP.BED1_TIN", "AP.BED1_TOUT", "AP.BED2_TIN", "AP.BED2_TOUT"], 410),
         *analogs(470, 470, ["AP.BED3_TIN", "AP.BED3_TOUT", "AP.BED4_TIN", "AP.BED4_TOUT"], 410),
