@@ -6,6 +6,7 @@ No Qt here: ``app/main.py`` builds a :class:`Runtime`, then the windows around i
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import logging
@@ -14,9 +15,11 @@ import selectors
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
@@ -54,6 +57,7 @@ class SimulatorProcess:
         self.time_scale = time_scale
         self.process: subprocess.Popen[str] | None = None
         self.endpoint = ""
+        self.last_messages: collections.deque[str] = collections.deque(maxlen=50)  # its stderr, newest last
 
     def start(self, timeout_s: float = 60.0) -> str:
         """Start the child and wait for its endpoint line; return the endpoint URL."""
@@ -64,13 +68,30 @@ class SimulatorProcess:
         """Start the child without waiting (it needs a few seconds to build its address space)."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-        cmd = [
+        self.process = subprocess.Popen(
+            self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+
+    def command(self) -> list[str]:
+        return [
             sys.executable, "-m", "app.cli", "sim", "--port", str(self.port), "--seed", str(self.seed),
             "--time-scale", str(self.time_scale), "--layout", str(self.layout_folder), "--exit-on-stdin-eof",
         ]
-        self.process = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
+
+    def _drain(self, proc: subprocess.Popen[str]) -> None:
+        """Keep reading the child's output for as long as it runs: a pipe nobody reads fills up
+        (64 KiB) and the simulator would block on its next log line, freezing the plant."""
+
+        def pump(stream: IO[str], keep: bool) -> None:
+            with contextlib.suppress(ValueError, OSError):
+                for line in stream:
+                    if keep:
+                        self.last_messages.append(line.rstrip())
+                        log.info("simulator: %s", line.rstrip())
+
+        assert proc.stdout is not None and proc.stderr is not None
+        for stream, keep in ((proc.stdout, False), (proc.stderr, True)):
+            threading.Thread(target=pump, args=(stream, keep), name="simulator-output", daemon=True).start()
 
     def poll_endpoint(self, wait_s: float = 0.0) -> str:
         """The endpoint once the child has reported it (waiting up to ``wait_s``), else ''.
@@ -92,6 +113,7 @@ class SimulatorProcess:
                     break
                 if line.startswith("opc.tcp://"):
                     self.endpoint = line.strip()
+                    self._drain(proc)
                     return self.endpoint
                 if time.monotonic() >= end:
                     break

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
-from app.io.writes import WriteRequest, WriteResult
+from app.io.writes import WriteRequest, WriteResult, unmet_condition
 from widgets.store_bridge import StoreBridge
 from widgets.symbols import FAULT_STATES, look_of, tr_state, tr_unit
 
@@ -384,15 +384,10 @@ class Faceplate(QWidget):
 
     def write_refusal(self, tag: TagDef) -> str:
         """Why ``tag`` cannot be written now (its ``write_when`` state does not hold), or ''."""
-        condition = tag.write_condition()
-        if condition is None:
+        unmet = unmet_condition(tag, self.bridge.store)
+        if unmet is None:
             return ""
-        state_tag, state = condition
-        definition = self.layout_model.tags.get(state_tag)
-        value = self.values.get(state_tag) or self.bridge.store.get(state_tag)
-        now = definition.format_value(value.value) if definition and value and value.is_good else ""
-        if now == state:
-            return ""
+        state_tag, state, now = unmet
         return translate("Faceplate", "Only in {state}: {tag} is {now}.").format(
             state=tr_state(state), tag=state_tag, now=tr_state(now) if now else translate("Faceplate", "not known"))
 

@@ -102,15 +102,10 @@ class WritePath:
 
     def _check_condition(self, tag: TagDef) -> str:
         """'' when the tag's ``write_when`` state holds (e.g. an output only in MANUAL)."""
-        condition = tag.write_condition()
-        if condition is None:
+        unmet = unmet_condition(tag, self.store)
+        if unmet is None:
             return ""
-        state_tag, state = condition
-        definition = self.store.definitions.get(state_tag)
-        current = self.store.get(state_tag)
-        shown = definition.format_value(current.value) if definition and current and current.is_good else ""
-        if shown == state:
-            return ""
+        state_tag, state, shown = unmet
         now = f"it is {shown}" if shown else "its present state is not known"
         return f"{tag.name} may be written only while {state_tag} is {state}; {now}"
 
@@ -177,6 +172,19 @@ class WritePath:
             except Exception:  # noqa: BLE001 - an audit failure is logged, never hides the result
                 log.exception("audit hook failed for a write of %s", request.tag)
         return result
+
+def unmet_condition(tag: TagDef, store: TagStore) -> tuple[str, str, str] | None:
+    """None when ``tag`` may be written as far as its ``write_when`` goes; else (state tag,
+    required state, present state or '' when not known)."""
+    condition = tag.write_condition()
+    if condition is None:
+        return None
+    state_tag, state = condition
+    definition = store.definitions.get(state_tag)
+    current = store.get(state_tag)
+    shown = definition.format_value(current.value) if definition and current and current.is_good else ""
+    return None if shown == state else (state_tag, state, shown)
+
 
 def _same(a: object, b: object) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
