@@ -189,6 +189,8 @@ class Runtime:
         self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
         self.session: Session | None = None  # set by attach_security (the GUI always does)
         self.audit: AuditTrail | None = None
+        # Services of the feature modules (app.modules): name -> what its setup() returned.
+        self.services: dict[str, object] = {}
 
     def attach_security(self, session: Session, trust: CertificateCheck | None = None) -> None:
         """Every write from now on is authorised by ``session`` and recorded in its audit trail;

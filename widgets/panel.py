@@ -27,3 +27,42 @@ class DockPanel(QWidget):
 
     def retranslate(self) -> None:
         """Re-read every visible string after a language switch."""
+
+
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+    from app.security.session import Session
+    from widgets.store_bridge import StoreBridge
+
+
+@dataclass
+class PanelContext:
+    """What a module's panel gets in its constructor (``Panel(context)``): typed, no globals.
+
+    - ``runtime``: layout, store, alarm engine, historian, write path, audit, module services.
+    - ``bridge``: the store's coalesced (<= 10 Hz) Qt signal of changed values.
+    - ``session``: the logged-in user's session (None in bare test windows).
+    - ``language``: ``"en"`` or ``"zh_CN"``; panels also get ``retranslate()`` on a switch.
+    - ``open_faceplate(tag_or_unit)``, ``show_display(display_id)``, ``show_in_3d(unit)``:
+      navigation the main window offers (no-ops where nothing provides them).
+    """
+
+    runtime: Runtime
+    bridge: StoreBridge
+    session: Session | None = None
+    language: str = "en"
+    open_faceplate: Callable[[str], None] = lambda _tag: None
+    show_display: Callable[[str], None] = lambda _display: None
+    show_in_3d: Callable[[str], None] = lambda _unit: None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def service(self, module: str) -> Any:
+        """The service a module's ``setup`` returned (``KeyError`` naming it if not set up)."""
+        services = self.runtime.services
+        if module not in services:
+            raise KeyError(f"module {module!r} is not set up in this runtime")
+        return services[module]
