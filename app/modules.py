@@ -64,7 +64,13 @@ class Module:
     - ``cli(subparsers)``: adds sub-commands; each parser sets ``handler`` with
       ``set_defaults(handler=...)``: ``handler(args, settings) -> int``.
     - ``panels``: the dock panels it offers.
+    - ``validate(layout)``: the module's checks of its own layout files (``equipment.yaml``,
+      ``plant3d.yaml`` ...), run by ``crucible validate``; returns ``file:line: message`` problems.
     - ``headless``: set up in ``crucible serve`` too (not only in the GUI).
+
+    A module that raises alarms publishes a derived tag (address ``calc://<module>/<name>``,
+    declared in the layout's tags) with ``runtime.store.apply`` and defines the alarm on it in
+    the layout's alarm definitions, so it is rationalised, journaled and counted like any other.
     """
 
     name: str
@@ -76,6 +82,7 @@ class Module:
     close: Callable[[Any], Awaitable[None] | None] | None = None
     cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
     panels: tuple[PanelSpec, ...] = ()
+    validate: Callable[[Any], list[str]] | None = None
     headless: bool = True
     order: int = 100  # tie-break between modules with no dependency on each other (lower first)
 

@@ -3,6 +3,8 @@
 - ``opcua://<connection>/ns=2;s=SMF.T_PROC``
 - ``modbus://<connection>/hr/40001?type=float32&order=ABCD&scale=0.1``
 - ``sim://<tag>`` (a value computed inside the simulator only)
+- ``calc://<module>/<name>`` (a value a Crucible module computes and publishes into the store
+  with ``TagStore.apply``: no driver reads it; alarms and history treat it like any tag)
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-SCHEMES = ("opcua", "modbus", "sim")
+SCHEMES = ("opcua", "modbus", "sim", "calc")
 _NODE_ID = re.compile(r"^(ns=\d+;)?(s=.+|i=\d+|g=[0-9a-fA-F-]{36}|b=.+)$")
 MODBUS_TABLES = ("hr", "ir", "co", "di")
 MODBUS_TYPES = ("int16", "uint16", "int32", "uint32", "float32", "float64", "bit")
@@ -74,6 +76,8 @@ def parse_address(url: str, tag: str = "") -> Address:
         _check_modbus(url, path, params)
     elif scheme == "sim":
         path = path or connection
+    elif scheme == "calc" and not path:
+        raise AddressError(f"{url!r}: expected calc://<module>/<name>")
     return Address(scheme, connection, path, params, url.strip())
 
 
