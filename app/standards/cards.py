@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.standards.layout import CardItem, CardSpec
@@ -120,12 +120,12 @@ class CardStore:
             for spec in specs:
                 if (spec.unit, spec.mode) in existing:
                     continue
-                card_id = conn.execute(CardRow.__table__.insert().values(
+                card_id = conn.execute(insert(CardRow).values(
                     unit=spec.unit, mode=spec.mode, version=1, status="approved", proposed_by="layout",
                     proposed_at=now, decided_by="layout", decided_at=now, reason="as shipped in the plant layout",
-                    reference=spec.reference)).inserted_primary_key[0]
+                    reference=spec.reference)).inserted_primary_key[0]  # type: ignore[index]
                 for item in spec.items:
-                    conn.execute(CardItemRow.__table__.insert().values(
+                    conn.execute(insert(CardItemRow).values(
                         card_id=card_id, tag=item.tag, low=item.low, high=item.high, target=item.target,
                         grace_s=item.grace_s))
                 added += 1
@@ -148,11 +148,11 @@ class CardStore:
         with self.engine.begin() as conn:
             latest = conn.execute(select(func.max(CardRow.version)).where(
                 CardRow.unit == unit, CardRow.mode == mode)).scalar_one_or_none() or 0
-            card_id = conn.execute(CardRow.__table__.insert().values(
+            card_id = conn.execute(insert(CardRow).values(
                 unit=unit, mode=mode, version=latest + 1, status="proposed", proposed_by=user, proposed_at=now,
-                reason=reason.strip(), reference=reference)).inserted_primary_key[0]
+                reason=reason.strip(), reference=reference)).inserted_primary_key[0]  # type: ignore[index]
             for item in items:
-                conn.execute(CardItemRow.__table__.insert().values(
+                conn.execute(insert(CardItemRow).values(
                     card_id=card_id, tag=item.tag, low=item.low, high=item.high, target=item.target, grace_s=item.grace_s))
         self._record("card_proposed", user, f"{unit}/{mode} v{latest + 1}",
                      "; ".join(f"{i.tag} {i.low:g}..{i.high:g} (target {i.target:g})" for i in items), reason=reason)
@@ -191,7 +191,7 @@ class CardStore:
     # --- drifts -------------------------------------------------------------------------
     def open_drift(self, drift: Drift) -> None:
         with self.engine.begin() as conn:
-            conn.execute(DriftRow.__table__.insert().values(
+            conn.execute(insert(DriftRow).values(
                 tag=drift.tag, unit=drift.unit, mode=drift.mode, card_version=drift.card_version, started=drift.started,
                 ended=None, value=drift.value, low=drift.low, high=drift.high, changed_by=drift.changed_by))
 

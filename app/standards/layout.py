@@ -190,7 +190,7 @@ def load_standards(folder: Path, tags: dict[str, Any]) -> StandardsLayout:
             elif grace is None or grace < 0:
                 bad(item, f"card {unit}/{mode_name}: {tag}: grace_s must be a number of seconds >= 0")
             else:
-                items.append(CardItem(tag, low, high, target, grace))
+                items.append(CardItem(str(tag), low, high, target, grace))
         reference = card.get("reference", "")
         cards.append(CardSpec(unit, mode_name, tuple(items), str(reference or "")))
     if problems:

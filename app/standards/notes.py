@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.standards.models import NoteRow
@@ -43,9 +43,9 @@ class NoteBoard:
             raise NoteError("a note expires after 0 to 2160 hours (90 days)")
         now = now or datetime.now(UTC)
         with self.engine.begin() as conn:
-            note_id = conn.execute(NoteRow.__table__.insert().values(
+            note_id = conn.execute(insert(NoteRow).values(
                 unit=unit, text=text[:1000], author=author, created=now, expires=now + timedelta(hours=hours),
-                removed_by="")).inserted_primary_key[0]
+                removed_by="")).inserted_primary_key[0]  # type: ignore[index]
         return Note(note_id, unit, text[:1000], author, now, now + timedelta(hours=hours))
 
     def active(self, unit: str | None = None, now: datetime | None = None) -> list[Note]:

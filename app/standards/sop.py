@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.core.tags import DataType, TagValue
@@ -226,9 +226,9 @@ class SopRunner:
         if not user:
             raise SopError("log in to run a procedure")
         with self.engine.begin() as conn:
-            run_id = conn.execute(SopRunRow.__table__.insert().values(
+            run_id = conn.execute(insert(SopRunRow).values(
                 sop=sop_id, unit=unit, started_by=user, started_at=now or datetime.now(UTC), status="running",
-                trigger=trigger)).inserted_primary_key[0]
+                trigger=trigger)).inserted_primary_key[0]  # type: ignore[index]
         return self.run(run_id)
 
     def run(self, run_id: int) -> SopRun:
@@ -287,7 +287,7 @@ class SopRunner:
         snapshot = {c.tag: _plain(values.get(c.tag), self.definitions.get(c.tag)) for c in step.checks}
         finished = step_number == len(sop.steps)
         with self.engine.begin() as conn:
-            conn.execute(SopStepRow.__table__.insert().values(
+            conn.execute(insert(SopStepRow).values(
                 run_id=run_id, step=step_number, done_by=user, done_at=now, values=json.dumps(snapshot), note=note))
             if finished:
                 conn.execute(update(SopRunRow).where(SopRunRow.id == run_id).values(status="finished", finished_at=now))
