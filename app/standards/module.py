@@ -37,6 +37,7 @@ MODULE = Module(
     models="app.standards.models",
     migrations="app.standards.migrations",
     setup=_setup,
+    start=lambda service: service.start(),
     close=lambda service: service.close(),
     cli=cli.register,
     panels=(PanelSpec("standards", "widgets.standards_panel:StandardsPanel", area="bottom"),),

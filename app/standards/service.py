@@ -37,10 +37,11 @@ class StandardsService:
         self.listeners: list[Any] = []  # called with the active drifts after each evaluation
         runtime.write_path.audit_hooks.append(self._on_write)
         self._task: asyncio.Task[None] | None = None
-        try:
-            self._task = asyncio.get_event_loop().create_task(self.run())
-        except RuntimeError:  # no loop (a CLI use): evaluate() by hand
-            self._task = None
+
+    def start(self) -> None:
+        """Evaluate drifts once a second on the running loop (the module's ``start`` hook)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="standards-drift")
 
     def _on_write(self, request: WriteRequest, result: WriteResult) -> None:
         if result.ok:
