@@ -182,3 +182,36 @@ class ConditionClient:
 
     async def stop(self) -> None:
         self._stopping.set()
+
+
+async def print_events(endpoint: str, out: Any, seconds: float = 0.0, as_json: bool = False) -> int:
+    """``crucible tags events URL``: every condition event as it arrives (standing ones first,
+    from ConditionRefresh); stops after ``seconds`` (0: on Ctrl+C). Exit 2 when the server
+    cannot be reached at all."""
+    import json
+
+    def show(event: ConditionEvent) -> None:
+        if as_json:
+            out.write(json.dumps({"time": event.time.isoformat(), "condition": event.name or event.condition_id,
+                                  "source": event.source, "severity": event.severity, "message": event.message,
+                                  "active": event.active, "acked": event.acked, "confirmed": event.confirmed,
+                                  "retain": event.retain, "comment": event.comment}, ensure_ascii=False) + "\n")
+        else:
+            state = ("ACTIVE" if event.active else "cleared") + (" unacked" if not event.acked else " acked")
+            out.write(f"{event.time:%Y-%m-%d %H:%M:%S} {event.severity:4d} {state:16} {event.source:24} "
+                      f"{event.message}{'  [' + event.comment + ']' if event.comment else ''}\n")
+        out.flush()
+
+    client = ConditionClient("events", endpoint, show)
+    task = asyncio.create_task(client.run())
+    try:
+        deadline = asyncio.get_running_loop().time() + (seconds or float("inf"))
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.2)
+            if client.state == "down" and client.events == 0 and client.refreshes == 0:
+                print(f"crucible tags events: {endpoint}: {client.last_error}", file=__import__("sys").stderr)
+                return 2
+    finally:
+        await client.stop()
+        await task
+    return 0
