@@ -357,9 +357,15 @@ class AlarmListPanel(DockPanel):
         if not records:
             return
         dialog = ShelveDialog(records, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            duration, reason = dialog.choice()
-            self.shelve(records, duration, reason)
+
+        def on_finished(result: int) -> None:  # window-modal, never exec(): the loop keeps running
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted:
+                duration, reason = dialog.choice()
+                self.shelve(records, duration, reason)
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
 
     # --- view events ----------------------------------------------------------------------------
     def _on_area_box_changed(self, index: int) -> None:

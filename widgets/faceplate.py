@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.writes import WriteRequest, WriteResult, unmet_condition
+from widgets.dialogs import answer, resolved
 from widgets.store_bridge import StoreBridge
 from widgets.symbols import FAULT_STATES, look_of, tr_state, tr_unit
 
-#: (parent, tag, old text, new text) -> True to go ahead
-ConfirmHook = Callable[[QWidget, TagDef, str, str], bool]
+#: (parent, tag, old text, new text) -> True to go ahead. May be a coroutine function (the
+#: default is: it opens the question window-modally and awaits the answer, never ``exec()``).
+ConfirmHook = Callable[[QWidget, TagDef, str, str], bool | Awaitable[bool]]
 #: (faceplate, tag, old value, new value) -> the signed request to send, or None when cancelled.
 #: The security module replaces the default with its electronic-signature / two-person dialog.
-CriticalHook = Callable[["Faceplate", TagDef, object, object], WriteRequest | None]
+CriticalHook = Callable[["Faceplate", TagDef, object, object], WriteRequest | None | Awaitable[WriteRequest | None]]
 #: the write itself: WritePath.write
 WriteFn = Callable[[WriteRequest], Awaitable[WriteResult]]
 
@@ -64,8 +66,9 @@ def format_with_unit(tag: TagDef, value: object) -> str:
     return f"{shown} {tr_unit(tag.eng_unit)}".rstrip()
 
 
-def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
-    """The default confirmation: a question box with old -> new."""
+async def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
+    """The default confirmation: a question box with old -> new, window-modal and awaited
+    (an ``exec()`` here would stop every other asyncio task; see widgets/dialogs.py)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(translate("Faceplate", "Confirm change"))
@@ -73,12 +76,16 @@ def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
     box.setInformativeText(translate("Faceplate", "{old}  →  {new}").format(old=old, new=new))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
+    try:
+        await answer(box)
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+    finally:
+        box.deleteLater()
 
 
-def plain_critical(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
+async def plain_critical(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
     """Without a login session: the plain old -> new confirmation."""
-    if not plain_confirm(faceplate, tag, format_with_unit(tag, old), format_with_unit(tag, new)):
+    if not await plain_confirm(faceplate, tag, format_with_unit(tag, old), format_with_unit(tag, new)):
         return None
     return faceplate.request(tag, new)  # type: ignore[arg-type]
 
@@ -452,11 +459,19 @@ class Faceplate(QWidget):
         self._refresh()
 
     # --- writes --------------------------------------------------------------------------------
-    def ask_setpoint(self, tag: TagDef) -> None:
+    def ask_setpoint(self, tag: TagDef) -> SetpointDialog:
+        """Open the setpoint dialog (window-modal, not ``exec()``); OK starts the write."""
         value = self.values.get(tag.name)
         dialog = SetpointDialog(tag, value.value if value else None, self.language, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
-            self.start_write(tag, dialog.value)
+
+        def on_finished(result: int) -> None:
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and dialog.value is not None:
+                self.start_write(tag, dialog.value)
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
+        return dialog
 
     def start_write(self, tag: TagDef, value: float | bool | int) -> None:
         """Confirm and write in the background (the GUI keeps running while the device answers)."""
@@ -471,9 +486,10 @@ class Faceplate(QWidget):
         new_text = format_with_unit(tag, value)
         request: WriteRequest | None
         if tag.critical:
-            request = self.confirm_critical(self, tag, current.value if current else None, value)
+            request = await resolved(self.confirm_critical(self, tag, current.value if current else None, value))
         else:
-            request = self.request(tag, value) if self.confirm_write(self, tag, old_text, new_text) else None
+            confirmed = await resolved(self.confirm_write(self, tag, old_text, new_text))
+            request = self.request(tag, value) if confirmed else None
         if request is None:
             self.result_label.setText(translate("Faceplate", "Change of {tag} cancelled.").format(tag=tag.name))
             return None

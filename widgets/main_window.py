@@ -15,9 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QM
 from app import __version__
 from app.alarms.definitions import limits_by_tag
 from app.core.displays import Display, DisplayError, display_for, load_displays
-from app.core.tags import TagDef
 from app.io.health import ConnectionHealth, LinkState
-from app.io.writes import WriteRequest
 from app.runtime import Runtime
 from app.security.context import Security
 from widgets.alarm_panels import add_alarm_panels
@@ -198,13 +196,9 @@ class MainWindow(QMainWindow):
             session = security.session
             self.user = lambda: session.username
 
-            def signed_request(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
-                from widgets.signature_dialog import SignatureDialog
+            from widgets.signature_dialog import signed_request_hook
 
-                signature = SignatureDialog.ask(faceplate, session, tag, new, old, self.language)
-                return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
-
-            self.confirm_critical = signed_request
+            self.confirm_critical = signed_request_hook(session, lambda: self.language)
             for name in ("alarm_list", "alarm_kpi"):
                 panel = self.panels.get(name)
                 if panel is not None:
