@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         names = {
             LinkState.CONNECTING: QCoreApplication.translate("MainWindow", "connecting"),
             LinkState.CONNECTED: QCoreApplication.translate("MainWindow", "connected"),
+            LinkState.STALLED: QCoreApplication.translate("MainWindow", "STALLED"),
             LinkState.DOWN: QCoreApplication.translate("MainWindow", "DOWN"),
             LinkState.STOPPED: QCoreApplication.translate("MainWindow", "stopped"),
         }
@@ -438,7 +439,7 @@ class MainWindow(QMainWindow):
             text += f" ({health.last_error})"
         label.setText(text)
         label.setToolTip(health.target)
-        label.setObjectName("linkDown" if health.state is LinkState.DOWN else "linkUp")
+        label.setObjectName("linkDown" if health.state in (LinkState.DOWN, LinkState.STALLED) else "linkUp")
         label.style().unpolish(label)
         label.style().polish(label)
 

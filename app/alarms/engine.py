@@ -251,13 +251,27 @@ class AlarmEngine:
             self._dirty[rec.id] = rec
         self._emit()
 
-    async def run(self, period_s: float = 0.5) -> None:
-        """Tick every ``period_s`` until :meth:`close` (delays, shelve expiry, other consoles)."""
+    async def run(self, period_s: float = 0.5, beat: Callable[[], None] | None = None) -> None:
+        """Tick every ``period_s`` until :meth:`close` (delays, shelve expiry, other consoles).
+
+        A tick that fails is logged and the next one runs as usual: one bad alarm or journal
+        row must not stop every alarm timer. ``beat`` (the supervisor's) is called after
+        every tick, failed or not, so a loop that stops ticking is noticed.
+        """
         import asyncio
 
         self._running = True
+        failures = 0
         while self._running:
-            self.tick()
+            try:
+                self.tick()
+                failures = 0
+            except Exception:  # noqa: BLE001 - see the docstring
+                failures += 1
+                if failures == 1 or failures % 100 == 0:  # not one log line every half second
+                    log.exception("alarm engine tick failed (%d in a row); the next tick runs in %g s", failures, period_s)
+            if beat is not None:
+                beat()
             await asyncio.sleep(period_s)
 
     def close(self) -> None:
