@@ -58,6 +58,8 @@ AREAS = [
         ("WT.P1", "Cooling water pump 1", "1号冷却水泵", "pump"),
         ("WT.P2", "Cooling water pump 2", "2号冷却水泵", "pump")]),
     ("HSE", "Safety and personnel", "安全与人员", [("HSE", "Personnel zones", "人员区域", "zone")]),
+    # The HMI itself: values its modules compute (calc://), e.g. the supervisor's problem count.
+    ("HMI", "Control system", "控制系统", [("HMI", "HMI background work", "HMI后台任务", "system")]),
 ]
 
 tags: dict[str, list[dict]] = {}
@@ -319,6 +321,11 @@ def build() -> None:
     for z, en, zh in zones:
         tag("HSE", "HSE", f"HSE.{z}.PERSONS", f"People in {en}", f"{zh}人数", "persons", (0, 50), type="int")
     tag("HSE", "HSE", "HSE.AMBIENT_SO2", "Ambient SO2 at converter aisle", "转炉跨环境SO2", "ppm", (0, 50), (0, 2))
+
+    # The HMI watching itself (app/core/supervisor.py): long-running tasks that stopped or
+    # stalled; the runtime publishes the count, tools/gen_copper_alarms.py defines its alarm.
+    tag("HMI", "HMI", "HMI.TASK_PROBLEMS", "HMI background tasks stopped or stalled", "HMI后台任务停止或停滞数",
+        "", (0, 20), (0, 0), type="int", address="calc://supervisor/task_problems")
 
 
 def write() -> None:

@@ -131,6 +131,8 @@ class OpcUaDriver(DriverBase):
         secret: Callable[[str], str | None] | None = None,
         certificate_check: CertificateCheck | None = None,
     ) -> None:
+        # Handed the whole layout, it takes the OPC UA tags (not calc:// values a module computes).
+        tags = [t for t in tags if t.address.startswith("opcua://")]
         super().__init__(name, store, tags, ConnectionHealth(name, "opcua", endpoint))
         self.certificate_check = certificate_check
         self.options = dict(options or {})
