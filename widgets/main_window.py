@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
             self._link_labels[health.name] = label
             self.statusBar().addWidget(label)
             health.changed.connect(self._on_health_changed)
+        runtime.supervisor.problem_reported.connect(self._on_supervisor_problem_reported)
         self._clock = QLabel()
         self.statusBar().addPermanentWidget(self._clock)
         self._clock_timer = QTimer(self)
@@ -388,6 +389,11 @@ class MainWindow(QMainWindow):
     def _on_health_changed(self, health: ConnectionHealth) -> None:
         # Called from the asyncio side, which runs on this (GUI) thread through qasync.
         self._refresh_link(health)
+
+    def _on_supervisor_problem_reported(self, name: str, text: str) -> None:
+        """A background task stopped or stalled (app/core/supervisor.py): say it in plain words;
+        the HMI.TASK_PROBLEMS alarm keeps it in the alarm list until it is solved."""
+        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Background work: {text}").format(text=text), 120_000)
 
     def _refresh_links(self) -> None:
         for health in self.runtime.health:

@@ -181,3 +181,25 @@ def test_two_person_signature_dialog_keeps_every_task_running(qtbot, run_async, 
 
     run_async(body())
     window.close()  # after the loop: closing the last window would stop it
+
+
+def test_a_stopped_background_task_is_told_in_the_status_bar_and_raises_the_alarm(qtbot, run_async, layout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    runtime = Runtime(layout)
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+
+    async def broken() -> None:
+        raise OSError("spool folder is read-only")
+
+    async def body() -> None:
+        runtime.supervisor.spawn("shift report export", broken, restart=False)
+        assert await wait_until(lambda: bool(window.statusBar().currentMessage()), timeout=5)
+        runtime.alarms.tick()
+        await runtime.supervisor.wait(0.1)
+
+    run_async(body())
+    assert window.statusBar().currentMessage() == (
+        "Background work: shift report export stopped (OSError: spool folder is read-only); it is not restarted on its own")
+    assert runtime.store.get("HMI.TASK_PROBLEMS").value == 1  # type: ignore[union-attr]
+    assert any(r.definition.tag == "HMI.TASK_PROBLEMS" for r in runtime.alarms.visible())
+    window.close()
