@@ -63,6 +63,17 @@ AREAS = [
 ]
 
 tags: dict[str, list[dict]] = {}
+#: unit -> its controls (controls.yaml, read by app/core/controls.py): mode, commands, faults,
+#: permissives, interlocks - declared where the tags are made, never guessed from tag names.
+controls: dict[str, dict[str, object]] = {}
+
+
+def control(unit: str, kind: str, value: object) -> None:
+    entry = controls.setdefault(unit, {})
+    if kind == "mode":
+        entry["mode"] = value
+    else:
+        entry.setdefault(kind, []).append(value)  # type: ignore[union-attr]
 
 
 def tag(area: str, unit: str, name: str, en: str, zh: str, eu: str, rng: tuple[float, float],
@@ -82,6 +93,8 @@ def motor(area: str, unit: str, prefix: str, en: str, zh: str, vib_normal: tuple
         states=MOTOR_STATES, historise=True)
     tag(area, unit, f"{prefix}.CMD", f"{en} start/stop command", f"{zh}启停命令", "bool", (0, 1),
         type="bool", writable=True, critical=False)
+    control(unit, "commands", {"tag": f"{prefix}.CMD", "state": f"{prefix}.STATE"})
+    control(unit, "faults", f"{prefix}.STATE")
     tag(area, unit, f"{prefix}.VIB", f"{en} vibration", f"{zh}振动", "mm/s", (0, 20), vib_normal,
         deadband=0.05)
     tag(area, unit, f"{prefix}.CURRENT", f"{en} motor current", f"{zh}电机电流", "A",
@@ -102,6 +115,7 @@ def loop(area: str, unit: str, sp: str, en: str, zh: str) -> None:
     critical = bool(spec.get("critical", False))
     tag(area, unit, f"{unit}.MODE", f"{en} control mode", f"{zh}控制方式", "state", (0, 1), type="state",
         states=MODE_STATES, writable=True, critical=critical)
+    control(unit, "mode", f"{unit}.MODE")
     pct_low = math.ceil((wlow - low) / (high - low) * 1000) / 10
     pct_high = math.floor((whigh - low) / (high - low) * 1000) / 10
     tag(area, unit, f"{unit}.OUT", f"{en} controller output", f"{zh}调节输出", "%", (0, 100),
@@ -111,10 +125,12 @@ def loop(area: str, unit: str, sp: str, en: str, zh: str) -> None:
 
 def permissive(area: str, unit: str, name: str, en: str, zh: str) -> None:
     tag(area, unit, name, en, zh, "", (0, 1), type="bool", states=PERMISSIVE_STATES)
+    control(unit, "permissives", name)
 
 
 def interlock(area: str, unit: str, name: str, en: str, zh: str) -> None:
     tag(area, unit, name, en, zh, "", (0, 1), type="bool", states=INTERLOCK_STATES)
+    control(unit, "interlocks", name)
 
 
 def build() -> None:
@@ -354,6 +370,14 @@ def write() -> None:
         "tag_files": ["tags/*.yaml"],
     }
     (OUT / "plant.yaml").write_text(header + yaml.safe_dump(plant, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    controls_header = header + (
+        "# Unit controls for the faceplates (app/core/controls.py): mode (AUTO/MANUAL station),\n"
+        "# commands (start/stop bool + its state tag), faults (state tags whose FAULT needs a reset),\n"
+        "# permissives (true = may run), interlocks (true = tripped).\n")
+    ordered = {u: {k: c[k] for k in ("mode", "commands", "faults", "permissives", "interlocks") if k in c}
+               for u, c in controls.items()}
+    (OUT / "controls.yaml").write_text(controls_header + yaml.safe_dump({"controls": ordered}, allow_unicode=True,
+                                       sort_keys=False, width=200), encoding="utf-8")
     print(sum(len(v) for v in by_area.values()), "tags in", len(by_area), "files")
     write_modbus_map()
 

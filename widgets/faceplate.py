@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.controls import UnitControls
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.writes import WriteRequest, WriteResult, unmet_condition
@@ -221,9 +222,13 @@ class Faceplate(QWidget):
 
         names = {t.name for t in self.tags}
         self.setpoints = [t for t in self.tags if t.writable and t.data_type not in (DataType.BOOL, DataType.STATE)]
-        self.commands = [t for t in self.tags if t.writable and t.data_type is DataType.BOOL and t.name.endswith(".CMD")]
-        self.mode_tag = next((layout.tags[n] for n in (f"{unit_id}.MODE",) if n in layout.tags), None)
-        in_commands = {t.name[: -len(".CMD")] + ".STATE" for t in self.commands}
+        # What to offer and check comes from the layout's declared controls (controls.yaml),
+        # never from tag-name endings.
+        self.controls = layout.controls.get(unit_id) or UnitControls(unit_id)
+        self.commands = [layout.tags[c.tag] for c in self.controls.commands if c.tag in layout.tags]
+        self._command_states = {c.tag: c.state for c in self.controls.commands}
+        self.mode_tag = layout.tags.get(self.controls.mode) if self.controls.mode else None
+        in_commands = {c.state for c in self.controls.commands if c.state}
         skip = in_commands | ({self.mode_tag.name} if self.mode_tag else set())
         shown = [t for t in self.tags if not t.writable and t.data_type is not DataType.BOOL and t.name not in skip]
         measured = [layout.tags[t.setpoint_of] for t in self.setpoints if t.setpoint_of in layout.tags]
@@ -305,7 +310,7 @@ class Faceplate(QWidget):
         self.stop_buttons: dict[str, QPushButton] = {}
         self._cmd_rows: list[tuple[QLabel, TagDef, QPushButton, QPushButton]] = []
         for row, tag in enumerate(self.commands):
-            state_name = tag.name[: -len(".CMD")] + ".STATE"
+            state_name = self._command_states.get(tag.name, "")
             desc, state, start, stop = QLabel(), QLabel(), QPushButton(), QPushButton()
             cmd_grid.addWidget(desc, row, 0)
             cmd_grid.addWidget(state, row, 1)
@@ -322,6 +327,12 @@ class Faceplate(QWidget):
             self._cmd_rows.append((desc, tag, start, stop))
         if self.commands:
             outer.addWidget(self.command_box)
+
+        for name in self.controls.tags:  # permissives, interlocks, faults another unit may own
+            if name in layout.tags and name not in {t.name for t in self.tags}:
+                self.tags.append(layout.tags[name])
+            if name in layout.tags and name not in self.values and (v := bridge.store.get(name)) is not None:
+                self.values[name] = v
 
         self.permissive_box = QGroupBox()
         self.permissive_label = QLabel()
@@ -431,20 +442,20 @@ class Faceplate(QWidget):
         looks = [look_of(self.values.get(t.name)) for t in self.tags]
         comms_ok = bool(looks) and all(look == "good" for look in looks)
         lines.append(("✓ " if comms_ok else "✕ ") + (translate("Faceplate", "Signals healthy") if comms_ok else translate("Faceplate", "Some signals have no data or bad quality")))
-        for tag in self.tags:
-            if tag.data_type is DataType.STATE and tag.name.endswith(".STATE") and "STOPPED" in tag.states:
-                value = self.values.get(tag.name)
-                faulted = value is not None and value.value is not None and tag.format_value(value.value) in FAULT_STATES
-                lines.append(("✕ " if faulted else "✓ ") + tag.description(self.language) + ": " +
-                             (translate("Faceplate", "fault, reset needed before start") if faulted else translate("Faceplate", "no fault")))
-        for tag in self.tags:
-            if tag.data_type is DataType.BOOL and tag.name.endswith(("INTERLOCK", "PERMISSIVE")):
+        tags = self.layout_model.tags
+        for tag in (tags[n] for n in self.controls.faults if n in tags):
+            value = self.values.get(tag.name)
+            faulted = value is not None and value.value is not None and tag.format_value(value.value) in FAULT_STATES
+            lines.append(("✕ " if faulted else "✓ ") + tag.description(self.language) + ": " +
+                         (translate("Faceplate", "fault, reset needed before start") if faulted else translate("Faceplate", "no fault")))
+        # a permissive is good when true, an interlock when false (not tripped)
+        for names, good_when in ((self.controls.permissives, True), (self.controls.interlocks, False)):
+            for tag in (tags[n] for n in names if n in tags):
                 value = self.values.get(tag.name)
                 if value is None or value.value is None or not value.is_good:
                     lines.append("? " + tag.description(self.language) + ": " + translate("Faceplate", "not known"))
                     continue
-                # a permissive is good when true, an interlock when false (not tripped)
-                ok = bool(value.value) == tag.name.endswith("PERMISSIVE")
+                ok = bool(value.value) == good_when
                 lines.append(("✓ " if ok else "✕ ") + tag.description(self.language) + ": " + format_with_unit(tag, value.value))
         return lines
 
