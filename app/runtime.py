@@ -214,6 +214,7 @@ class Runtime:
             audit.record("alarm", action, user=who, target=alarm_id, reason=reason)
 
         self.alarms.audit = audit_alarm_action
+        self.alarms.permission = session.alarm_permission  # ack/shelve/out-of-service: one rule for all
 
     def driver(self, connection: str) -> DriverBase | None:
         return next((d for d in self.drivers if d.name == connection), None)

@@ -116,7 +116,7 @@ class AlarmKpiPanel(DockPanel):
         self.db_url = db_url
         self.engine = engine
         self.user = user
-        self.authorize: Callable[[str], str | None] | None = None  # set by the main window
+        self.authorize: Callable[[str], str | None] | None = None  # unused: the alarm engine's permission hook decides
         self.clock = clock
         self.report: KpiReport | None = None
         self._query = BackgroundQuery(self, "alarm-kpi", self.show_report, self._show_error)
@@ -284,7 +284,7 @@ class AlarmKpiPanel(DockPanel):
         """One-shot shelve of a chattering alarm (until it next clears)."""
         if self.engine is None:
             return False
-        refusal = self.authorize("shelve_alarms") if self.authorize is not None else None
+        refusal = self.engine.refusal(self.user(), "shelve")  # the engine's rule, as everywhere
         if refusal:
             QMessageBox.warning(self, self.tr("Not allowed"), refusal)
             return False
