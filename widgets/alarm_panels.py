@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.alarms.queries import AlarmJournalQueries
 from widgets.alarm_journal_panel import AlarmJournalPanel
 from widgets.alarm_kpi_panel import AlarmKpiPanel
 from widgets.alarm_list_panel import AlarmListPanel
@@ -18,7 +19,8 @@ def add_alarm_panels(window: MainWindow) -> AlarmListPanel:
     alarm_list = AlarmListPanel(engine, window.runtime.layout, window.language)
     list_dock = window.add_panel(alarm_list)
     if engine.journal is not None:  # journal and KPIs as tabs behind the list: the list stays wide
-        for panel in (AlarmJournalPanel(engine.journal.db), AlarmKpiPanel(engine.journal.db, engine)):
+        queries = AlarmJournalQueries(engine.journal.db)  # the panels get queries, not a database engine
+        for panel in (AlarmJournalPanel(queries), AlarmKpiPanel(queries, engine)):
             window.tabifyDockWidget(list_dock, window.add_panel(panel))
         list_dock.raise_()
     window.statusBar().addPermanentWidget(alarm_list.counts_label)
