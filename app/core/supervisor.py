@@ -228,12 +228,17 @@ class Supervisor:
     async def wait(self, timeout_s: float = 5.0) -> None:
         """Wait (after :meth:`stop` and asking the work to end) for every task; cancel the rest."""
         self.stop()
+        names = {h.task: h.name for h in self.handles.values() if h.task is not None}
         tasks = [t for t in self.tasks if not t.done()]
-        if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=timeout_s)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+        for task in pending:
+            task.cancel()
+        if pending:  # a task whose wake-up asyncio refused never sees its cancellation: do not hang on it
+            _, stuck = await asyncio.wait(pending, timeout=1.0)
+            for task in stuck:
+                log.error("supervisor: %s did not end; left behind at shutdown", names.get(task, task.get_name()))
 
 
 def publish_problem_count(supervisor: Supervisor, store: TagStore, tag: str) -> None:

@@ -20,9 +20,8 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
 from app.core.layout import PlantLayout
-from app.core.settings import load_settings
 from app.runtime import Runtime, replace_endpoint
-from app.security.context import Security, build_security
+from app.security.context import Security
 from tests.widgets.conftest import wait_until
 from widgets.faceplate import Faceplate
 from widgets.main_window import MainWindow
@@ -124,19 +123,6 @@ def test_confirmed_write_with_the_default_dialog_keeps_every_task_running(qtbot,
             bridge.close()
 
     run_async(body())
-
-
-@pytest.fixture
-def security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")  # cheap hashing: a test-only setting
-    settings = load_settings()
-    settings.console_name = "CR-01"
-    settings.db_url = f"sqlite:///{tmp_path / 'users.sqlite'}"
-    sec = build_security(settings)
-    sec.users.add_user("op1", "furnace-42", ["operator"])
-    sec.users.add_user("lead", "converter-7", ["shift_lead"])
-    yield sec
-    sec.close()
 
 
 def test_two_person_signature_dialog_keeps_every_task_running(qtbot, run_async, live_runtime: Runtime, security: Security, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
