@@ -25,6 +25,7 @@ from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
 from app.core.supervisor import Supervisor, publish_problem_count
+from app.core.tags import Quality
 from app.historian.service import Historian
 from app.io.driver import DriverBase
 from app.io.health import ConnectionHealth
@@ -244,6 +245,8 @@ class Runtime:
         self.alarms.close()
         self.supervisor.cancel("historian")  # its watcher; the historian itself stops below
         await self.supervisor.wait(timeout_s)
+        if SUPERVISOR_TAG in self.store.definitions:  # no longer watched: no longer live, like the field values
+            self.store.mark_quality([SUPERVISOR_TAG], Quality.BAD, "HMI stopped")
         if self.historian is not None:  # flushes the queue to the DB or the spool; blocking
             await asyncio.get_running_loop().run_in_executor(None, self.historian.stop)
 

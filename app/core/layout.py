@@ -122,7 +122,8 @@ def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
     connections = _load_connections(plant_file, doc, problems)
     areas, units = _load_areas(plant_file, doc, problems)
     tags = _load_tags(folder, doc, plant_file, connections, units, problems)
-    controls = load_controls(folder, units, tags, problems.items)
+    # Checked once the tags load: on top of a broken tag file it would only repeat its mistakes.
+    controls = {} if problems.items else load_controls(folder, units, tags, problems.items)
 
     if problems.items:
         raise LayoutError(problems.items)
