@@ -211,7 +211,8 @@ class MainWindow(QMainWindow):
             self._link_labels[health.name] = label
             self.statusBar().addWidget(label)
             health.changed.connect(self._on_health_changed)
-        runtime.supervisor.problem_reported.connect(self._on_supervisor_problem_reported)
+        runtime.supervisor.problem_reported.connect(self._on_supervisor_problems_changed)
+        runtime.supervisor.problem_cleared.connect(self._on_supervisor_problems_changed)
         self._clock = QLabel()
         self.statusBar().addPermanentWidget(self._clock)
         self._clock_timer = QTimer(self)
@@ -390,10 +391,21 @@ class MainWindow(QMainWindow):
         # Called from the asyncio side, which runs on this (GUI) thread through qasync.
         self._refresh_link(health)
 
-    def _on_supervisor_problem_reported(self, name: str, text: str) -> None:
-        """A background task stopped or stalled (app/core/supervisor.py): say it in plain words;
-        the HMI.TASK_PROBLEMS alarm keeps it in the alarm list until it is solved."""
-        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Background work: {text}").format(text=text), 120_000)
+    def _on_supervisor_problems_changed(self, *_: object) -> None:
+        """A background task stopped, stalled or recovered (app/core/supervisor.py): the newest
+        standing problem in plain words at the right of the status bar (all of them in its
+        tooltip), gone when none is left; the HMI.TASK_PROBLEMS alarm keeps it in the alarm list."""
+        label: QLabel | None = getattr(self, "_supervisor_label", None)
+        if label is None:
+            label = self._supervisor_label = QLabel()
+            label.setObjectName("linkDown")  # styled like a link that is down: abnormal
+            self.statusBar().insertPermanentWidget(0, label)
+        problems = list(self.runtime.supervisor.problems.values())
+        more = f" (+{len(problems) - 1})" if len(problems) > 1 else ""
+        label.setText(QCoreApplication.translate("MainWindow", "Background work: {text}").format(text=problems[-1]) + more
+                      if problems else "")
+        label.setToolTip("\n".join(problems))
+        label.setVisible(bool(problems))
 
     def _refresh_links(self) -> None:
         for health in self.runtime.health:

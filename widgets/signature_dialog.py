@@ -103,7 +103,8 @@ def signed_request_hook(session: Session, language: Callable[[], str]) -> Callab
     signature (own password, second person, reason) for the one write that follows."""
 
     async def signed_request(faceplate: QWidget, tag: TagDef, old: object, new: object) -> WriteRequest | None:
-        signature = await resolved(SignatureDialog.ask(faceplate, session, tag, new, old, language()))
+        asked: Awaitable[Signature | None] | Signature | None = SignatureDialog.ask(faceplate, session, tag, new, old, language())
+        signature: Signature | None = await resolved(asked)
         return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
 
     return signed_request

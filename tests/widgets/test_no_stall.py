@@ -179,12 +179,13 @@ def test_a_stopped_background_task_is_told_in_the_status_bar_and_raises_the_alar
 
     async def body() -> None:
         runtime.supervisor.spawn("shift report export", broken, restart=False)
-        assert await wait_until(lambda: bool(window.statusBar().currentMessage()), timeout=5)
+        assert await wait_until(lambda: bool(runtime.supervisor.problems), timeout=5)
         runtime.alarms.tick()
         await runtime.supervisor.wait(0.1)
 
     run_async(body())
-    assert window.statusBar().currentMessage() == (
+    label = window._supervisor_label
+    assert label.isVisible() and label.text() == (
         "Background work: shift report export stopped (OSError: spool folder is read-only); it is not restarted on its own")
     assert runtime.store.get("HMI.TASK_PROBLEMS").value == 1  # type: ignore[union-attr]
     assert any(r.definition.tag == "HMI.TASK_PROBLEMS" for r in runtime.alarms.visible())
