@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
         if label is None:
             label = self._supervisor_label = QLabel()
             label.setObjectName("linkDown")  # styled like a link that is down: abnormal
-            self.statusBar().insertPermanentWidget(0, label)
+            self.statusBar().addWidget(label)  # beside the link states
         problems = list(self.runtime.supervisor.problems.values())
         more = f" (+{len(problems) - 1})" if len(problems) > 1 else ""
         label.setText(QCoreApplication.translate("MainWindow", "Background work: {text}").format(text=problems[-1]) + more

@@ -185,7 +185,7 @@ def test_a_stopped_background_task_is_told_in_the_status_bar_and_raises_the_alar
 
     run_async(body())
     label = window._supervisor_label
-    assert label.isVisible() and label.text() == (
+    assert not label.isHidden() and label.text() == (
         "Background work: shift report export stopped (OSError: spool folder is read-only); it is not restarted on its own")
     assert runtime.store.get("HMI.TASK_PROBLEMS").value == 1  # type: ignore[union-attr]
     assert any(r.definition.tag == "HMI.TASK_PROBLEMS" for r in runtime.alarms.visible())
