@@ -1227,6 +1227,10 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>Process displays</source>
+        <translation>工艺画面</translation>
+    </message>
+    <message>
         <source>Background work: {text}</source>
         <translation>后台任务：{text}</translation>
     </message>
