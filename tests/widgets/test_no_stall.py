@@ -177,7 +177,21 @@ def test_a_stopped_background_task_is_told_in_the_status_bar_and_raises_the_alar
     async def broken() -> None:
         raise OSError("spool folder is read-only")
 
+    resume = asyncio.Event()
+
+    async def stuck_then_fine() -> None:
+        await resume.wait()
+        while True:
+            runtime.supervisor.beat("energy rollup")
+            await asyncio.sleep(0.05)
+
     async def body() -> None:
+        runtime.supervisor.spawn("energy rollup", stuck_then_fine, expected_period_s=0.5)
+        assert await wait_until(lambda: "energy rollup" in runtime.supervisor.problems, timeout=5)
+        label = window._supervisor_label
+        assert label.text().startswith("Background work: energy rollup has made no progress for")
+        resume.set()  # it gets going again: the message goes
+        assert await wait_until(lambda: label.isHidden(), timeout=5)
         runtime.supervisor.spawn("shift report export", broken, restart=False)
         assert await wait_until(lambda: bool(runtime.supervisor.problems), timeout=5)
         runtime.alarms.tick()
