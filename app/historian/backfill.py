@@ -107,6 +107,10 @@ class Backfiller:
 
         node_id = parse_address(tag.address).node_id
         node = client.get_node(node_id_of(node_id, ns_map))
+        # The server says per node whether it keeps history (AccessLevel HistoryRead bit).
+        access = await node.read_attribute(ua.AttributeIds.UserAccessLevel)
+        if not (int(access.Value.Value or 0) & (1 << ua.AccessLevel.HistoryRead.value)):
+            raise _NoHistory()
         reader = self.historian.reader
         written = skipped = 0
         t = start
