@@ -1,0 +1,53 @@
+"""The shifts module: calendar in use, handover log, shift / day / month reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.modules import Module, PanelSpec
+
+
+def setup(runtime: Any) -> Any:
+    """The :class:`~app.shifts.service.ShiftsService` of a runtime; its ``run()`` generates the
+    report at every shift end (through the supervisor where the runtime has one)."""
+    from app.historian.database import make_engine
+    from app.shifts.service import ShiftsService
+
+    engine = None
+    historian = getattr(runtime, "historian", None)
+    if historian is not None:
+        engine = getattr(historian, "engine", None)
+    if engine is None:
+        from app.core.settings import load_settings
+
+        s = load_settings()
+        engine = make_engine(s.db_url or f"sqlite:///{s.default_sqlite_path}")
+    session = getattr(runtime, "session", None)
+    service = ShiftsService(engine, runtime.layout, audit=getattr(runtime, "audit", None),
+                            users=getattr(session, "users", None), console=getattr(runtime, "console", ""),
+                            alarm_engine=getattr(runtime, "alarms", None),
+                            maintenance=getattr(runtime, "services", {}).get("maintenance"))
+    supervisor = getattr(runtime, "supervisor", None)
+    if supervisor is not None:
+        supervisor.spawn("shifts.reports", service.run)
+    return service
+
+
+def _cli(subparsers: Any) -> None:
+    from app.shifts.cli import register
+
+    register(subparsers)
+
+
+MODULE = Module(
+    name="shifts",
+    title="Shifts: handover log and shift reports",
+    models="app.shifts.models",
+    migrations="app.shifts.migrations",
+    setup=setup,
+    cli=_cli,
+    panels=(
+        PanelSpec("handover", "widgets.handover_panel:HandoverPanel", area="right"),
+        PanelSpec("reports", "widgets.reports_panel:ReportsPanel", area="bottom"),
+    ),
+)

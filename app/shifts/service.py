@@ -1,0 +1,215 @@
+"""The shifts service: the calendar in use, the handover log, and report generation.
+
+Reports are generated on demand (CLI, the Reports panel) and automatically at every shift
+end: :meth:`ShiftsService.run` is a long-running coroutine that sleeps until the next shift
+end, then builds that shift's report (English and Chinese) in a worker thread, keeps it in
+the plant database (``shift_reports``) and as a file in ``<data dir>/reports/``. At start it
+catches up shift ends missed while the console was off (up to ``catch_up_days`` back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session as DbSession
+
+from app.core.shifts import Shift, ShiftCalendar
+from app.reports.shift_data import (
+    EquipmentEvent,
+    HandoverNote,
+    ReportData,
+    ReportSources,
+    gather,
+    journal_events,
+    state_tags,
+)
+from app.shifts.handover import HandoverLog
+from app.shifts.models import TABLES, ShiftReportRow
+
+log = logging.getLogger(__name__)
+LANGUAGES = ("en", "zh_CN")
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """The report settings of a plant layout's ``shifts:`` section."""
+
+    targets: dict[str, float]
+    permit_mg_m3: float | None
+    names_zh: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, doc: Any) -> ReportConfig:
+        doc = doc if isinstance(doc, dict) else {}
+        raw = doc.get("report_targets") or {}
+        targets: dict[str, float] = {}
+        if isinstance(raw, dict):
+            for k, v in raw.items():
+                if k == "__line__":
+                    continue
+                if not isinstance(v, int | float) or isinstance(v, bool):
+                    line = raw.get("__line__", 0)
+                    raise ValueError(f"plant.yaml:{line}: shifts.report_targets.{k} must be a number (tonnes or pieces per shift)")
+                targets[str(k)] = float(v)
+        permit = doc.get("tail_gas_permit_mg_m3")
+        names = doc.get("names_zh") or ()
+        return cls(targets, float(permit) if isinstance(permit, int | float) else None,
+                   tuple(str(n) for n in names) if isinstance(names, list) else ())
+
+
+def calendar_of(layout: Any) -> ShiftCalendar:
+    doc = getattr(layout, "extra", {}).get("shifts") if layout is not None else None
+    return ShiftCalendar.from_mapping({k: v for k, v in doc.items() if k != "__line__"} if isinstance(doc, dict) else None)
+
+
+class ShiftsService:
+    """What the shifts module offers the GUI, the CLI and the automatic generation."""
+
+    def __init__(self, engine: Engine, layout: Any = None, reports_dir: Path | None = None,
+                 audit: Any = None, users: Any = None, console: str = "", alarm_engine: Any = None,
+                 maintenance: Any = None, catch_up_days: int = 3,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.engine = engine
+        self.layout = layout
+        self.calendar = calendar_of(layout)
+        shifts_doc = getattr(layout, "extra", {}).get("shifts") if layout is not None else None
+        self.config = ReportConfig.from_mapping(shifts_doc)
+        from app.core.settings import data_dir
+
+        self.reports_dir = reports_dir or data_dir() / "reports"
+        self.handover = HandoverLog(engine, audit=audit, users=users, console=console)
+        self.alarm_engine = alarm_engine
+        self.maintenance = maintenance
+        self.catch_up_days = catch_up_days
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def ensure_tables(self) -> None:
+        from app.db import Base
+
+        Base.metadata.create_all(self.engine, tables=TABLES, checkfirst=True)
+
+    # --- the calendar -------------------------------------------------------------------
+    def current_shift(self) -> Shift:
+        return self.calendar.shift_at(self.clock())
+
+    def shift_name(self, s: Shift, language: str = "en") -> str:
+        if language.startswith("zh") and s.number - 1 < len(self.config.names_zh):
+            return self.config.names_zh[s.number - 1]
+        return s.name
+
+    # --- reports ------------------------------------------------------------------------
+    def sources(self) -> ReportSources:
+        layout = self.layout
+        area_names: dict[str, tuple[str, str]] = {}
+        plant_en, plant_zh = "Copper smelter", "铜冶炼厂"
+        st: dict[str, tuple[str, ...]] = {}
+        if layout is not None:
+            plant_en, plant_zh = layout.name_en, layout.name_zh or layout.name_en
+            area_names = {a.id: (a.name_en, a.name_zh or a.name_en) for a in layout.areas.values()}
+            st = state_tags(layout)
+        return ReportSources(self.engine, self.calendar, plant_en, plant_zh, self.config.targets,
+                             self.config.permit_mg_m3, area_names=area_names, state_tags=st)
+
+    def report_data(self, kind: str, day: date, shift: int = 0) -> ReportData:
+        """Gather one report's data (blocking: call from a worker thread)."""
+        from app.alarms.journal import read_journal
+        from app.reports.shift_data import period_for
+
+        src = self.sources()
+        start, end = period_for(self.calendar, kind, day, shift)
+        try:
+            rows = read_journal(self.engine, start - timedelta(days=2), end)
+            src.journal = journal_events(rows)
+            src.oos_events = [EquipmentEvent(r["ts"], r.get("tag") or r["alarm"],
+                                             "out_of_service" if r["event"] == "oos" else "in_service",
+                                             f"{r['alarm']} ({r.get('who', '')}) {r.get('reason', '')}".strip())
+                              for r in rows if r["event"] in ("oos", "in_service") and r["ts"] >= start]
+        except Exception as exc:  # noqa: BLE001 - a report without the journal still prints, saying so
+            log.warning("alarm journal unavailable for the report: %s", exc)
+        if kind == "shift":
+            s = self.calendar.shift(day, shift)
+            entries = self.handover.entries(s.id)
+            so = self.handover.signoff(s.id)
+            src.handover = [HandoverNote(e.area, e.author, e.text, [f"{i.kind}: {i.text}" for i in e.items],
+                                         so.signed_by if so else "", so.acknowledged_by if so else "") for e in entries]
+            src.leads = (so.signed_by if so else "", so.acknowledged_by if so else "")
+        data = gather(src, kind, day, shift, now=self.clock())
+        if kind == "shift":
+            s = self.calendar.shift(day, shift)
+            data.shift_name_zh = self.shift_name(s, "zh_CN")
+        return data
+
+    def build(self, kind: str, day: date, shift: int = 0, language: str = "en") -> bytes:
+        """The PDF bytes of one report (blocking)."""
+        from app.reports.pdf import build_pdf
+
+        return build_pdf(self.report_data(kind, day, shift), language)
+
+    def store(self, kind: str, label: str, language: str, pdf: bytes, automatic: bool) -> Path:
+        """Keep a generated report in the database and the reports folder; returns the file."""
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        path = self.reports_dir / f"{kind}_{label.replace('/', '_')}_{language}.pdf"
+        tmp = path.with_suffix(".pdf.part")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)
+        with DbSession(self.engine) as db, db.begin():
+            db.add(ShiftReportRow(kind=kind, label=label, language=language, generated_at=self.clock(),
+                                  automatic=int(automatic), path=str(path), pdf=pdf))
+        return path
+
+    def stored(self, kind: str = "", limit: int = 200) -> list[tuple[str, str, str, datetime, bool, str]]:
+        """Generated reports, newest first: (kind, label, language, generated_at, automatic, path)."""
+        q = select(ShiftReportRow.kind, ShiftReportRow.label, ShiftReportRow.language, ShiftReportRow.generated_at,
+                   ShiftReportRow.automatic, ShiftReportRow.path).order_by(ShiftReportRow.id.desc()).limit(limit)
+        if kind:
+            q = q.where(ShiftReportRow.kind == kind)
+        with DbSession(self.engine) as db:
+            return [(k, lbl, lang, ts, bool(a), p) for k, lbl, lang, ts, a, p in db.execute(q).all()]
+
+    def has_report(self, kind: str, label: str, language: str) -> bool:
+        with DbSession(self.engine) as db:
+            return db.execute(select(ShiftReportRow.id).where(
+                ShiftReportRow.kind == kind, ShiftReportRow.label == label,
+                ShiftReportRow.language == language).limit(1)).first() is not None
+
+    def missing_shift_reports(self, now: datetime | None = None) -> list[Shift]:
+        """Ended shifts of the last ``catch_up_days`` without an automatic report (console was off)."""
+        now = now or self.clock()
+        ended = [s for s in self.calendar.shifts_between(now - timedelta(days=self.catch_up_days), now) if s.end <= now]
+        return [s for s in ended if not all(self.has_report("shift", s.id, lang) for lang in LANGUAGES)]
+
+    def generate_shift(self, s: Shift, languages: Sequence[str] = LANGUAGES, automatic: bool = True) -> list[Path]:
+        """Build and keep the report of shift ``s`` (blocking)."""
+        data = self.report_data("shift", s.day, s.number)
+        from app.reports.pdf import build_pdf
+
+        return [self.store("shift", s.id, lang, build_pdf(data, lang), automatic) for lang in languages]
+
+    def catch_up(self, now: datetime | None = None) -> list[Path]:
+        """Generate every missed shift report (blocking); returns the files written."""
+        out: list[Path] = []
+        for s in self.missing_shift_reports(now):
+            langs = [lang for lang in LANGUAGES if not self.has_report("shift", s.id, lang)]
+            try:
+                out += self.generate_shift(s, langs)
+            except Exception:  # noqa: BLE001 - one bad shift must not stop the others
+                log.exception("shift report %s could not be generated", s.id)
+        return out
+
+    async def run(self) -> None:
+        """Catch up, then generate each shift's report when it ends (supervised task)."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self.catch_up)
+        while True:
+            now = self.clock()
+            current = self.calendar.shift_at(now)
+            delay = max(1.0, (current.end - now).total_seconds() + 30.0)  # let the last samples land
+            await asyncio.sleep(delay)
+            await loop.run_in_executor(None, self.catch_up)
