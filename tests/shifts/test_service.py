@@ -1,0 +1,78 @@
+"""Report generation by the shifts service: kept in the database and the reports folder,
+missed shift ends caught up at the next start; the CLI writes a PDF or says what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.core.layout import load_layout
+from app.core.settings import Settings
+from app.historian.database import make_engine, upgrade
+from app.shifts.cli import register
+from app.shifts.service import ShiftsService
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> ShiftsService:
+    engine = make_engine(f"sqlite:///{tmp_path / 'plant.sqlite'}")
+    upgrade(engine)
+    clock = [datetime(2026, 12, 1, 9, 30, tzinfo=UTC)]  # 17:30 Shanghai: shift 3 of 2026-12-01
+    svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports", catch_up_days=1,
+                        clock=lambda: clock[0])
+    svc.ensure_tables()
+    svc._clock_cell = clock  # type: ignore[attr-defined]
+    return svc
+
+
+def test_layout_calendar_and_targets(service: ShiftsService) -> None:
+    s = service.current_shift()
+    assert (s.id, s.start.hour, s.hours) == ("2026-12-01/3", 16, 8.0)
+    assert service.shift_name(s, "zh_CN") == "中班" and s.name == "Evening"
+    assert service.config.targets["cathode"] == 400.0 and service.config.permit_mg_m3 == 400.0
+
+
+def test_missed_shift_ends_are_caught_up_once(service: ShiftsService, tmp_path: Path) -> None:
+    missed = service.missing_shift_reports()
+    # the last 24 h: shifts that ended between 2026-11-30 17:30 and 2026-12-01 17:30 Shanghai
+    assert [s.id for s in missed] == ["2026-11-30/3", "2026-12-01/1", "2026-12-01/2"]
+    files = service.catch_up()
+    assert sorted(p.name for p in files) == sorted(
+        f"shift_{sid}_{lang}.pdf" for sid in ("2026-11-30_3", "2026-12-01_1", "2026-12-01_2") for lang in ("en", "zh_CN"))
+    assert all(p.read_bytes().startswith(b"%PDF") for p in files)
+    stored = service.stored("shift")
+    assert len(stored) == 6 and all(auto for *_, auto, _ in stored)
+    assert service.catch_up() == []  # nothing twice
+    # the console runs on: the next shift end produces the next report
+    service._clock_cell[0] += timedelta(hours=7)  # type: ignore[attr-defined]
+    assert [p.name for p in service.catch_up()] == ["shift_2026-12-01_3_en.pdf", "shift_2026-12-01_3_zh_CN.pdf"]
+
+
+def run_cli(argv: list[str], settings: Settings) -> int:
+    parser = argparse.ArgumentParser(prog="crucible")
+    register(parser.add_subparsers(dest="cmd"))
+    args = parser.parse_args(argv)
+    return int(args.handler(args, settings))
+
+
+def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.core.settings import load_settings
+
+    settings = load_settings()
+    db = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    upgrade(make_engine(db))
+    out = tmp_path / "r.pdf"
+    assert run_cli(["report", "shift", "--date", "2026-12-01", "--shift", "2", "--lang", "zh_CN", "-o", str(out),
+                    "--db", db], settings) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert run_cli(["report", "month", "--month", "2026-11", "-o", str(tmp_path / "m.pdf"), "--db", db], settings) == 0
+    assert run_cli(["report", "shift", "--date", "2026-12-41", "--shift", "2", "-o", str(out), "--db", db], settings) == 2
+    assert "--date '2026-12-41' is not a date" in capsys.readouterr().err
+    assert run_cli(["report", "shift", "--date", "2026-12-01", "--shift", "4", "-o", str(out), "--db", db], settings) == 2
+    assert "shift number 4 is not between 1 and 3" in capsys.readouterr().err
+    assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(tmp_path / "nodir" / "x.pdf"), "--db", db],
+                   settings) == 2
+    assert "cannot write" in capsys.readouterr().err
