@@ -61,7 +61,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "annunciated": ("Alarms annunciated", "报警总数"),
     "per_10min": ("Average per 10 min", "平均每10分钟"),
     "max_10min": ("Most in 10 min", "10分钟内最多"),
-    "by_priority": ("By priority (target mix)", "按优先级(目标比例)"),
+    "by_priority": ("By priority", "按优先级"),
+    "mix": ("{p} {n} ({pct} %, target {target} %)", "{p} {n}({pct}%,目标 {target}%)"),
     "high": ("high", "高"),
     "medium": ("medium", "中"),
     "low": ("low", "低"),
@@ -171,7 +172,7 @@ def _build(data: ReportData, language: str) -> bytes:
         return "; ".join(parts)
 
     def table(rows: list[list[Any]], widths: list[float], num_cols: tuple[int, ...] = (), header: bool = True) -> Table:
-        tbl = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+        tbl = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
         style = [
             ("FONTNAME", (0, 0), (-1, -1), fs.regular),
             ("FONTSIZE", (0, 0), (-1, -1), 8.5),
@@ -331,8 +332,8 @@ def _build(data: ReportData, language: str) -> bytes:
     if k is None:
         story.append(p(t("no_journal")))
     else:
-        mix = ", ".join(f"{t(c)} {k.priority_counts.get(c, 0)} ({k.priority_pct.get(c, 0.0):.0f} %; "
-                        f"{ {'high': 5, 'medium': 15, 'low': 80}[c]} %)" for c in ("high", "medium", "low"))
+        mix = ", ".join(t("mix", p=t(c), n=k.priority_counts.get(c, 0), pct=f"{k.priority_pct.get(c, 0.0):.0f}",
+                          target={"high": 5, "medium": 15, "low": 80}[c]) for c in ("high", "medium", "low"))
         summary = [[p(t("annunciated")), str(k.annunciated)], [p(t("per_10min")), f"{k.per_10min:.2f}"],
                    [p(t("max_10min")), str(k.max_per_10min)], [p(t("by_priority")), p(mix)]]
         story.append(table(summary, [60 * mm, 110 * mm], header=False))

@@ -49,8 +49,8 @@ def signals(t0: int, seconds: int, step_s: int = 1, seed: int = 3) -> tuple[np.n
     for j, name in enumerate(BATCHES):
         out[name] = np.floor(((abs_s + j * 4000) // (14 * 3600)) % 250).astype(float)
     for j, name in enumerate(CHARGES):
-        phase = (abs_s + j * 9000) % 18000  # fill 150 t/h for 2 h, hold, cast down
-        out[name] = np.where(phase < 7200, phase / 3600 * 150, np.where(phase < 12000, 300.0, 300 - (phase - 12000) / 6000 * 300))
+        phase = (abs_s + j * 9000) % 18000  # fill 65 t/h for 2 h, hold, cast down: ~420 t a shift for two
+        out[name] = np.where(phase < 7200, phase / 3600 * 65, np.where(phase < 12000, 130.0, 130 - (phase - 12000) / 6000 * 130))
     state = np.ones(len(k))
     state[((abs_s - 7200) % 21600) < 600] = 2.0  # FAULT for 10 minutes every 6 h from 02:00 UTC
     out["CB.BELT1.STATE"] = state
