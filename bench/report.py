@@ -24,7 +24,14 @@ from app.core.layout import load_layout
 from app.historian.database import make_engine, upgrade
 from app.historian.writer import HistorianWriter
 from app.reports.pdf import build_pdf
-from app.reports.shift_data import CONVERTER_CYCLE_TAGS, ENERGY_AREAS, FIGURES, PRODUCTION, ReportSources, gather
+from app.reports.shift_data import (
+    CONVERTER_CYCLE_TAGS,
+    ENERGY_AREAS,
+    FIGURES,
+    PRODUCTION,
+    ReportSources,
+    gather,
+)
 from app.shifts.service import ReportConfig, calendar_of
 from tests.reports.history import NAMES, signals
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,7 +39,7 @@ class HandoverPanel(DockPanel):
     """Entries of one shift (default: the current one), written, signed and acknowledged here."""
 
     NAME = "handover"
-    TITLE = "Shift handover"
+    TITLE = QT_TRANSLATE_NOOP("HandoverPanel", "Shift handover")
     PERMISSIONS: tuple[str, ...] = ("view",)
 
     def __init__(self, context: PanelContext) -> None:

@@ -42,7 +42,7 @@ class ReportsPanel(DockPanel):
     """Generate, preview, print and save the PDF reports."""
 
     NAME = "reports"
-    TITLE = "Reports"
+    TITLE = QT_TRANSLATE_NOOP("ReportsPanel", "Reports")
 
     def __init__(self, context: PanelContext) -> None:
         super().__init__()

@@ -141,7 +141,14 @@ def _build(data: ReportData, language: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     t = _T(language)
     fs = fonts_for(language)
@@ -344,9 +351,9 @@ def _build(data: ReportData, language: str) -> bytes:
                                  peak=f.peak_per_10min, n=f.alarms)))
         else:
             story.append(p(t("none")))
-        top = [[t("alarm"), t("count")]] + [[p(a), str(n)] for a, n in k.top10]
+        top_rows: list[list[Any]] = [[t("alarm"), t("count")]] + [[p(a), str(n)] for a, n in k.top10]
         story.append(p(t("top10"), h3))
-        story.append(table(top, [120 * mm, 20 * mm], (1,)) if k.top10 else p(t("none")))
+        story.append(table(top_rows, [120 * mm, 20 * mm], (1,)) if k.top10 else p(t("none")))
         story.append(p(t("standing"), h3))
         stand = [[t("alarm"), t("since")]] + [[p(a), local(s, True)] for a, s in k.standing[:20]]
         story.append(table(stand, [120 * mm, 40 * mm]) if k.standing else p(t("none")))

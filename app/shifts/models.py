@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import DateTime, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -53,4 +53,4 @@ class ShiftReportRow(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-TABLES = [HandoverEntryRow.__table__, HandoverSignoffRow.__table__, ShiftReportRow.__table__]
+TABLES: list[Table] = [Base.metadata.tables[n] for n in ("handover_entries", "handover_signoffs", "shift_reports")]
