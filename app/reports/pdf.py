@@ -156,8 +156,10 @@ def _build(data: ReportData, language: str) -> bytes:
                           wordWrap="CJK" if t.zh else None)
     small = ParagraphStyle("small", parent=base, fontSize=8, leading=10)
     h1 = ParagraphStyle("h1", parent=base, fontName=fs.bold, fontSize=17, leading=22, spaceAfter=2)
-    h2 = ParagraphStyle("h2", parent=base, fontName=fs.bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4)
-    h3 = ParagraphStyle("h3", parent=base, fontName=fs.bold, fontSize=9.5, leading=13, spaceBefore=6, spaceAfter=2)
+    h2 = ParagraphStyle("h2", parent=base, fontName=fs.bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4,
+                        keepWithNext=1)
+    h3 = ParagraphStyle("h3", parent=base, fontName=fs.bold, fontSize=9.5, leading=13, spaceBefore=6, spaceAfter=2,
+                        keepWithNext=1)
     grey = colors.HexColor("#555555")
 
     def p(text: str, style: ParagraphStyle = base) -> Paragraph:
@@ -377,7 +379,7 @@ def _build(data: ReportData, language: str) -> bytes:
                 head += f"; {t('signed')} {n.signed_by}"
             if n.acknowledged_by:
                 head += f"; {t('acknowledged')} {n.acknowledged_by}"
-            block = [p(head, h3), p(n.text)] + [p("• " + i, small) for i in n.items]
+            block = [p(head, h3), p(n.text)] + [p(("– " if t.zh else "• ") + i, small) for i in n.items]
             story.append(KeepTogether(block))
     else:
         story.append(p(t("none")))
