@@ -416,8 +416,8 @@ def gather(src: ReportSources, kind: str, day: date, shift: int = 0, now: dateti
         line = FigureLine(fig, st)
         if fig.key == "tail_so2" and src.permit_mg_m3 is not None:
             line.limit = src.permit_mg_m3
-            over = (r.count > 0) & (r.vmax > src.permit_mg_m3)
-            line.over_limit_minutes = int(over.sum()) * (width_s // 60)
+            rm = r if width_s == 60 else _fetch(reader, fig.tag, t0, t1, 60)
+            line.over_limit_minutes = int(((rm.count > 0) & (rm.vmax > src.permit_mg_m3)).sum())
         rep.figures.append(line)
     cycles = [_produced("counter", rows(t), _gaps(rows(t), t0, t1, w), _value_before(reader, t, t0))
               for t in CONVERTER_CYCLE_TAGS]
@@ -473,26 +473,45 @@ def gather(src: ReportSources, kind: str, day: date, shift: int = 0, now: dateti
     # equipment events: state tags entering a trip/out-of-service state, plus journal OOS
     events: list[EquipmentEvent] = list(src.oos_events)
     for tag, states in src.state_tags.items():
-        series_ = reader.raw(tag, t0, t1)
-        prev_s = reader.last_before(tag, t0)
-        prev = int(prev_s.value[0]) if len(prev_s) and np.isfinite(prev_s.value[0]) else None
-        for ts, v in zip(series_.ts.tolist(), series_.value.tolist(), strict=True):
-            if v != v:
-                continue
-            iv = int(v)
-            if iv != prev and 0 <= iv < len(states):
-                name = states[iv]
-                unit = tag.rsplit(".", 1)[0]
-                if name in TRIP_STATES:
-                    events.append(EquipmentEvent(_dt(ts), unit, "trip", name))
-                elif name in OOS_STATES:
-                    events.append(EquipmentEvent(_dt(ts), unit, "out_of_service", name))
-                elif prev is not None and 0 <= prev < len(states) and states[prev] in TRIP_STATES + OOS_STATES:
-                    events.append(EquipmentEvent(_dt(ts), unit, "in_service", name))
-            prev = iv
+        # minute buckets even for a month: few raw samples are read around each change
+        minute = rows(tag) if width_s == 60 else _fetch(reader, tag, (t0 // (60 * US)) * 60 * US, t1, 60)
+        events += _state_events(reader, tag, states, minute, t0, t1, 60 * US)
     rep.equipment = sorted(events, key=lambda e: e.ts)
     rep.handover = list(src.handover)
     return rep
+
+
+def _state_events(reader: HistoryReader, tag: str, states: Sequence[str], r: _Rows, t0: int, t1: int,
+                  width_us: int) -> list[EquipmentEvent]:
+    """Trips / out of service / back in service of one state tag. The rollups say which buckets
+    hold a change (min != max, or a first value unlike the last one before); only those
+    buckets' raw samples are read (a month of 1-s states is not read sample by sample)."""
+    prev_s = reader.last_before(tag, t0)
+    prev = int(prev_s.value[0]) if len(prev_s) and np.isfinite(prev_s.value[0]) else None
+    ok = r.count > 0
+    ts, vmin, vmax, first, last = r.ts[ok], r.vmin[ok], r.vmax[ok], r.first[ok], r.last[ok]
+    before = np.concatenate([[np.nan if prev is None else float(prev)], last[:-1]])
+    changed = (vmin != vmax) | (first != before)
+    unit = tag.rsplit(".", 1)[0]
+    out: list[EquipmentEvent] = []
+    for b in ts[changed].tolist():
+        bucket = reader.raw(tag, max(b, t0), min(b + width_us, t1))
+        prev_b = reader.last_before(tag, max(b, t0))
+        p = int(prev_b.value[0]) if len(prev_b) and np.isfinite(prev_b.value[0]) else None
+        for t, v in zip(bucket.ts.tolist(), bucket.value.tolist(), strict=True):
+            if v != v:
+                continue
+            iv = int(v)
+            if iv != p and 0 <= iv < len(states):
+                name = states[iv]
+                if name in TRIP_STATES:
+                    out.append(EquipmentEvent(_dt(t), unit, "trip", name))
+                elif name in OOS_STATES:
+                    out.append(EquipmentEvent(_dt(t), unit, "out_of_service", name))
+                elif p is not None and 0 <= p < len(states) and states[p] in TRIP_STATES + OOS_STATES:
+                    out.append(EquipmentEvent(_dt(t), unit, "in_service", name))
+            p = iv
+    return out
 
 
 def journal_events(rows: Iterable[Mapping[str, Any]]) -> list[JournalEvent]:
