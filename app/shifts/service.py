@@ -88,6 +88,8 @@ class ShiftsService:
         self.alarm_engine = alarm_engine
         self.maintenance = maintenance
         self.catch_up_days = catch_up_days
+        self.languages: tuple[str, ...] = LANGUAGES  # the automatic reports are made in these
+        self.end_margin_s = 30.0  # after a shift end, let the last samples and journal rows land
         self.clock = clock or (lambda: datetime.now(UTC))
 
     def ensure_tables(self) -> None:
@@ -183,7 +185,7 @@ class ShiftsService:
         """Ended shifts of the last ``catch_up_days`` without an automatic report (console was off)."""
         now = now or self.clock()
         ended = [s for s in self.calendar.shifts_between(now - timedelta(days=self.catch_up_days), now) if s.end <= now]
-        return [s for s in ended if not all(self.has_report("shift", s.id, lang) for lang in LANGUAGES)]
+        return [s for s in ended if not all(self.has_report("shift", s.id, lang) for lang in self.languages)]
 
     def generate_shift(self, s: Shift, languages: Sequence[str] = LANGUAGES, automatic: bool = True) -> list[Path]:
         """Build and keep the report of shift ``s`` (blocking)."""
@@ -196,7 +198,7 @@ class ShiftsService:
         """Generate every missed shift report (blocking); returns the files written."""
         out: list[Path] = []
         for s in self.missing_shift_reports(now):
-            langs = [lang for lang in LANGUAGES if not self.has_report("shift", s.id, lang)]
+            langs = [lang for lang in self.languages if not self.has_report("shift", s.id, lang)]
             try:
                 out += self.generate_shift(s, langs)
             except Exception:  # noqa: BLE001 - one bad shift must not stop the others
@@ -206,10 +208,10 @@ class ShiftsService:
     async def run(self) -> None:
         """Catch up, then generate each shift's report when it ends (supervised task)."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self.catch_up)
         while True:
+            # again until nothing is missing: a shift may end while the catch-up runs
+            while await loop.run_in_executor(None, self.catch_up):
+                pass
             now = self.clock()
             current = self.calendar.shift_at(now)
-            delay = max(1.0, (current.end - now).total_seconds() + 30.0)  # let the last samples land
-            await asyncio.sleep(delay)
-            await loop.run_in_executor(None, self.catch_up)
+            await asyncio.sleep(max(0.5, (current.end - now).total_seconds() + self.end_margin_s))

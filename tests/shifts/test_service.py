@@ -76,3 +76,34 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(tmp_path / "nodir" / "x.pdf"), "--db", db],
                    settings) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_run_catches_up_then_generates_at_the_shift_end(tmp_path: Path) -> None:
+    import asyncio
+    import time
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plant.sqlite'}")
+    upgrade(engine)
+    base = datetime(2026, 12, 1, 7, 59, 58, tzinfo=UTC)  # 2 s before 16:00 Shanghai (end of shift 2)
+    t0 = time.monotonic()
+    svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports", catch_up_days=1,
+                        clock=lambda: base + timedelta(seconds=time.monotonic() - t0))
+    svc.ensure_tables()
+    svc.end_margin_s = 0.0
+    svc.languages = ("en",)
+
+    async def scenario() -> list[str]:
+        task = asyncio.create_task(svc.run())
+        try:
+            for _ in range(600):
+                await asyncio.sleep(0.1)
+                labels = {label for _k, label, *_ in svc.stored("shift")}
+                if "2026-12-01/2" in labels:
+                    break
+        finally:
+            task.cancel()
+        return sorted({label for _k, label, *_ in svc.stored("shift")})
+
+    labels = asyncio.run(scenario())
+    # caught up at start (the two shifts that ended in the last day), then shift 2 at its end
+    assert labels == ["2026-11-30/2", "2026-11-30/3", "2026-12-01/1", "2026-12-01/2"]
