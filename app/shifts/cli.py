@@ -32,15 +32,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ls.add_argument("--date", help="production day YYYY-MM-DD")
     ls.add_argument("--shift", type=int)
     ls.add_argument("--db")
-    ls.set_defaults(handler=_handover_show)
+    ls.set_defaults(handler=_guarded(_handover_show))
     se = hsub.add_parser("search", help="search the handover history")
     se.add_argument("text", nargs="?", default="")
     se.add_argument("--area", default="")
     se.add_argument("--db")
-    se.set_defaults(handler=_handover_search)
+    se.set_defaults(handler=_guarded(_handover_search))
     ve = hsub.add_parser("verify", help="check signed handovers against their checksums")
     ve.add_argument("--db")
-    ve.set_defaults(handler=_handover_verify)
+    ve.set_defaults(handler=_guarded(_handover_verify))
+
+
+def _db_message(args: argparse.Namespace, settings: Any, exc: BaseException) -> str:
+    url = getattr(args, "db", None) or settings.db_url or f"sqlite:///{settings.default_sqlite_path}"
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return f"cannot read the plant database {url}: {detail} (is it created? crucible db upgrade)"
+
+
+def _guarded(fn: Any) -> Any:
+    """``fn`` with database errors turned into one line and exit code 2."""
+
+    def run(args: argparse.Namespace, settings: Any) -> int:
+        from app.shifts.service import database_errors
+
+        try:
+            return int(fn(args, settings))
+        except database_errors() as exc:
+            return _fail(_db_message(args, settings, exc))
+
+    return run
 
 
 def _fail(msg: str) -> int:
@@ -73,6 +93,7 @@ def _parse_day(text: str, what: str) -> date:
 def _report(args: argparse.Namespace, settings: Any) -> int:
     from app.core.shifts import ShiftCalendarError
     from app.reports.fonts import ReportFontError
+    from app.shifts.service import database_errors
 
     try:
         if args.report_kind == "month":
@@ -87,6 +108,8 @@ def _report(args: argparse.Namespace, settings: Any) -> int:
         pdf = svc.build(args.report_kind, day, shift, args.lang)
     except (ValueError, ShiftCalendarError, ReportFontError) as exc:
         return _fail(str(exc))
+    except database_errors() as exc:
+        return _fail(_db_message(args, settings, exc))
     out = Path(args.output)
     try:
         out.write_bytes(pdf)

@@ -34,6 +34,27 @@ from app.shifts.handover import HandoverLog
 from app.shifts.models import TABLES, ShiftReportRow
 
 log = logging.getLogger(__name__)
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """What a database that is down, locked or not migrated raises (through SQLAlchemy or,
+    from the historian reader's bare cursors, the driver itself)."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.historian.database import DatabaseError
+
+    errors: list[type[BaseException]] = [SQLAlchemyError, DatabaseError, sqlite3.Error]
+    try:
+        import psycopg
+
+        errors.append(psycopg.Error)
+    except ImportError:  # pragma: no cover - PostgreSQL support not installed
+        pass
+    return tuple(errors)
+
+
 LANGUAGES = ("en", "zh_CN")
 
 

@@ -76,6 +76,10 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(tmp_path / "nodir" / "x.pdf"), "--db", db],
                    settings) == 2
     assert "cannot write" in capsys.readouterr().err
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"  # never migrated: one line, no traceback
+    assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(out), "--db", empty], settings) == 2
+    err = capsys.readouterr().err
+    assert "cannot read the plant database" in err and "no such table" in err and "Traceback" not in err
 
 
 def test_run_catches_up_then_generates_at_the_shift_end(tmp_path: Path) -> None:
@@ -107,3 +111,23 @@ def test_run_catches_up_then_generates_at_the_shift_end(tmp_path: Path) -> None:
     labels = asyncio.run(scenario())
     # caught up at start (the two shifts that ended in the last day), then shift 2 at its end
     assert labels == ["2026-11-30/2", "2026-11-30/3", "2026-12-01/1", "2026-12-01/2"]
+
+
+def test_cli_handover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.core.settings import load_settings
+    from app.shifts.handover import HandoverLog
+
+    settings = load_settings()
+    db = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    engine = make_engine(db)
+    upgrade(engine)
+    log = HandoverLog(engine)
+    log.ensure_tables()
+    log.add("2026-12-01/2", "TH", "li", "Crane 2 brake noisy", [{"kind": "work_order", "text": "WO-17 crane brake"}])
+    assert run_cli(["handover", "show", "--date", "2026-12-01", "--shift", "2", "--db", db], settings) == 0
+    out = capsys.readouterr().out
+    assert "shift 2026-12-01/2 crew" in out and "not signed" in out and "[TH] li" in out and "work_order: WO-17" in out
+    assert run_cli(["handover", "search", "brake", "--db", db], settings) == 0
+    assert "2026-12-01/2 [TH] li: Crane 2 brake noisy" in capsys.readouterr().out
+    assert run_cli(["handover", "verify", "--db", db], settings) == 0
+    assert "0 signed handovers, 0 changed" in capsys.readouterr().out
