@@ -199,8 +199,7 @@ class HandoverPanel(DockPanel):
         if self.auto_items.isChecked():
             rt = self.context.runtime
             items += automatic_items(getattr(rt, "alarms", None), self.service.maintenance,
-                                     getattr(rt, "layout", None), getattr(rt, "store", None))
-            items = [i for i in items if i.kind not in ("standing_alarm", "shelved_alarm") or i.text.startswith(area)]
+                                     getattr(rt, "layout", None), getattr(rt, "store", None), area=area)
         log = self.service.handover
         self._run(lambda: ("changed", log.add(sid, area, user, text, items)))
 

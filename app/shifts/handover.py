@@ -273,12 +273,16 @@ class HandoverLog:
 
 
 def automatic_items(alarm_engine: Any = None, maintenance: Any = None, layout: Any = None,
-                    store: Any = None) -> list[HandoverItem]:
-    """Items pulled in for a new entry: standing and shelved alarms, open work orders, and
-    equipment whose state tag says it is out of service or tripped."""
+                    store: Any = None, area: str = "") -> list[HandoverItem]:
+    """Items pulled in for a new entry (of ``area``, or the whole plant): standing and shelved
+    alarms, open work orders, and equipment whose state tag says it is out of service or tripped."""
     items: list[HandoverItem] = []
     if alarm_engine is not None:
+        tags = getattr(alarm_engine, "tags", {})
         for r in getattr(alarm_engine, "records", {}).values():
+            tag = tags.get(r.definition.tag)
+            if area and tag is not None and tag.area != area:
+                continue
             if r.standing:
                 since = r.active_since.strftime("%H:%M") if r.active_since else ""
                 items.append(HandoverItem("standing_alarm", f"{r.id} {r.state.value} {since}".strip()))
@@ -286,13 +290,17 @@ def automatic_items(alarm_engine: Any = None, maintenance: Any = None, layout: A
                 until = f" until {r.shelve_until:%H:%M}" if r.shelve_until else ""
                 items.append(HandoverItem("shelved_alarm", f"{r.id} shelved by {r.shelved_by}{until}: {r.shelve_reason}"))
     if maintenance is not None and hasattr(maintenance, "open_work_orders"):
-        for wo in maintenance.open_work_orders():
+        try:
+            orders = list(maintenance.open_work_orders(area=area) if area else maintenance.open_work_orders())
+        except TypeError:  # a maintenance service without the area filter
+            orders = list(maintenance.open_work_orders())
+        for wo in orders:
             items.append(HandoverItem("work_order", str(wo)))
     if layout is not None and store is not None:
         from app.reports.shift_data import OOS_STATES, TRIP_STATES
 
         for t in layout.tags.values():
-            if not t.states:
+            if not t.states or (area and t.area != area):
                 continue
             tv = store.get(t.name) if hasattr(store, "get") else None
             v = getattr(tv, "value", None)

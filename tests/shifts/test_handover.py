@@ -96,3 +96,5 @@ def test_standing_and_shelved_alarms_pulled_in() -> None:
     items = automatic_items(engine)
     assert any(i.kind == "standing_alarm" and "AP.TAIL_SO2" in i.text for i in items), items
     assert any(i.kind == "shelved_alarm" and "wang" in i.text and "recalibrated" in i.text for i in items), items
+    assert automatic_items(engine, area="SMF") == []  # only the acid plant's alarms are up
+    assert len(automatic_items(engine, area="AP")) == len(items)
