@@ -30,6 +30,14 @@ from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext
 
+ITEM_KINDS = {
+    "out_of_service": QT_TRANSLATE_NOOP("HandoverPanel", "out of service"),
+    "work_order": QT_TRANSLATE_NOOP("HandoverPanel", "work order"),
+    "standing_alarm": QT_TRANSLATE_NOOP("HandoverPanel", "standing alarm"),
+    "shelved_alarm": QT_TRANSLATE_NOOP("HandoverPanel", "shelved alarm"),
+    "safety": QT_TRANSLATE_NOOP("HandoverPanel", "safety"),
+    "note": QT_TRANSLATE_NOOP("HandoverPanel", "note"),
+}
 COLUMNS = (QT_TRANSLATE_NOOP("HandoverPanel", "Shift"), QT_TRANSLATE_NOOP("HandoverPanel", "Area"),
            QT_TRANSLATE_NOOP("HandoverPanel", "Author"), QT_TRANSLATE_NOOP("HandoverPanel", "Time"),
            QT_TRANSLATE_NOOP("HandoverPanel", "Notes"), QT_TRANSLATE_NOOP("HandoverPanel", "Items"))
@@ -64,9 +72,13 @@ class HandoverPanel(DockPanel):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the notes take the room
+        for col, width in ((0, 96), (1, 48), (2, 64), (3, 84), (5, 300)):
+            self.table.setColumnWidth(col, width)
+        self.table.setWordWrap(False)  # one line per entry; the full text is in the tooltip
+        self.table.verticalHeader().hide()
         self.area_combo = QComboBox()
         layout = getattr(context.runtime, "layout", None)
         for area in (layout.areas.values() if layout is not None else []):
@@ -163,15 +175,15 @@ class HandoverPanel(DockPanel):
         self.entries = entries
         self.model.setRowCount(0)
         for e in entries:
+            items = "; ".join(f"{self.tr(ITEM_KINDS.get(i.kind, i.kind))}: {i.text}" for i in e.items)
             cells = [e.shift_id, e.area, e.author, e.updated_at.astimezone(self.service.calendar.tz).strftime("%m-%d %H:%M"),
-                     e.text, "\n".join(f"{i.kind}: {i.text}" for i in e.items)]
+                     e.text, items]
             row = []
             for c in cells:
                 item = QStandardItem(c)
-                item.setToolTip(c)
+                item.setToolTip(c.replace("; ", "\n"))
                 row.append(item)
             self.model.appendRow(row)
-        self.table.resizeRowsToContents()
 
     # --- slots ------------------------------------------------------------------------------
     def _on_shift_changed(self, *_: object) -> None:

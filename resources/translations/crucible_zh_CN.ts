@@ -1030,6 +1030,30 @@
 <context>
     <name>HandoverPanel</name>
     <message>
+        <source>out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>standing alarm</source>
+        <translation>持续报警</translation>
+    </message>
+    <message>
+        <source>shelved alarm</source>
+        <translation>搁置报警</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
         <source>Shift</source>
         <translation>班次</translation>
     </message>
