@@ -87,6 +87,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "signed": ("signed by", "签字"),
     "acknowledged": ("acknowledged by", "确认"),
     "signatures": ("Signatures", "签字"),
+    "item_out_of_service": ("out of service", "停用"),
+    "item_work_order": ("work order", "工单"),
+    "item_standing_alarm": ("standing alarm", "持续报警"),
+    "item_shelved_alarm": ("shelved alarm", "搁置报警"),
+    "item_safety": ("safety", "安全"),
+    "item_note": ("note", "备注"),
     "name": ("Name", "姓名"),
     "signature": ("Signature", "签名"),
     "page": ("Page {n} of {total}", "第{n}页 共{total}页"),
@@ -198,6 +204,14 @@ def _build(data: ReportData, language: str) -> bytes:
             style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
         tbl.setStyle(TableStyle(style))
         return tbl
+
+    def item_text(item: tuple[str, str] | str) -> str:
+        """A structured handover item (kind, text) with its kind in the report's language."""
+        if isinstance(item, str):
+            return item
+        kind, text = item
+        key = f"item_{kind}"
+        return f"{t(key) if key in TEXT else kind}: {text}"
 
     story: list[Any] = []
     # --- cover -------------------------------------------------------------------------
@@ -371,18 +385,18 @@ def _build(data: ReportData, language: str) -> bytes:
         story.append(p(t("none")))
 
     # --- handover --------------------------------------------------------------------------
-    story.append(p(t("handover"), h2))
+    heading: list[Any] = [p(t("handover"), h2)]
     if data.handover:
-        for n in data.handover:
+        for idx, n in enumerate(data.handover):
             head = f"{n.area} — {t('author')}: {n.author}"
             if n.signed_by:
                 head += f"; {t('signed')} {n.signed_by}"
             if n.acknowledged_by:
                 head += f"; {t('acknowledged')} {n.acknowledged_by}"
-            block = [p(head, h3), p(n.text)] + [p(("– " if t.zh else "• ") + i, small) for i in n.items]
-            story.append(KeepTogether(block))
+            block = [p(head, h3), p(n.text)] + [p(("– " if t.zh else "• ") + item_text(i), small) for i in n.items]
+            story.append(KeepTogether((heading if idx == 0 else []) + block))  # the section title stays with a note
     else:
-        story.append(p(t("none")))
+        story.append(KeepTogether(heading + [p(t("none"))]))
 
     # --- signatures ------------------------------------------------------------------------
     who = [t("outgoing"), t("incoming")] if data.kind == "shift" else [t("manager")]

@@ -156,7 +156,7 @@ class HandoverNote:
     area: str
     author: str
     text: str
-    items: list[str] = field(default_factory=list)
+    items: list[tuple[str, str]] = field(default_factory=list)  # (kind, text); kind as in app.shifts.handover
     signed_by: str = ""
     acknowledged_by: str = ""
 

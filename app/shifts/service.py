@@ -160,7 +160,7 @@ class ShiftsService:
             s = self.calendar.shift(day, shift)
             entries = self.handover.entries(s.id)
             so = self.handover.signoff(s.id)
-            src.handover = [HandoverNote(e.area, e.author, e.text, [f"{i.kind}: {i.text}" for i in e.items],
+            src.handover = [HandoverNote(e.area, e.author, e.text, [(i.kind, i.text) for i in e.items],
                                          so.signed_by if so else "", so.acknowledged_by if so else "") for e in entries]
             src.leads = (so.signed_by if so else "", so.acknowledged_by if so else "")
         data = gather(src, kind, day, shift, now=self.clock())
