@@ -67,8 +67,12 @@ class ReportsPanel(DockPanel):
         self.progress.setMaximumWidth(140)
         self.progress.hide()
         self.status = QLabel()
+        self.stored_combo = QComboBox()  # reports generated at shift ends (and on demand)
+        self.stored_combo.setMinimumWidth(220)
+        self.open_stored_button = QPushButton()
         self.shift_label = QLabel()
         self.date_label = QLabel()
+        self.stored_label = QLabel()
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
@@ -83,7 +87,12 @@ class ReportsPanel(DockPanel):
         top.addStretch(1)
         box = QVBoxLayout(self)
         box.addLayout(top)
-        box.addWidget(self.status)
+        stored_row = QHBoxLayout()
+        stored_row.addWidget(self.stored_label)
+        stored_row.addWidget(self.stored_combo)
+        stored_row.addWidget(self.open_stored_button)
+        stored_row.addWidget(self.status, 1)
+        box.addLayout(stored_row)
         box.addWidget(self.view, 1)
 
         self.query = BackgroundQuery(self, "report-build", self._on_query_result, self._on_query_error)
@@ -91,12 +100,14 @@ class ReportsPanel(DockPanel):
         self.generate_button.clicked.connect(self._on_generate_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.open_stored_button.clicked.connect(self._on_open_stored_button_clicked)
         current = self.service.current_shift()
         previous = self.service.calendar.previous_shift(current)
         self.date_edit.setDate(QDate(previous.day.year, previous.day.month, previous.day.day))
         self.shift_spin.setValue(previous.number)
         self.retranslate()
         self._update_buttons()
+        self.refresh_stored()
 
     # --- public -------------------------------------------------------------------------
     def request(self, kind: str) -> None:
@@ -117,7 +128,13 @@ class ReportsPanel(DockPanel):
         self.generate_button.setText(self.tr("Generate"))
         self.print_button.setText(self.tr("Print…"))
         self.save_button.setText(self.tr("Save as…"))
+        self.stored_label.setText(self.tr("Kept reports"))
+        self.open_stored_button.setText(self.tr("Open"))
         self._on_kind_combo_changed()
+
+    def refresh_stored(self) -> None:
+        """Fill the list of kept reports (a quick query of ids and labels, no PDF bytes)."""
+        self.query.submit(lambda: ("stored", self.service.stored_rows()))
 
     # --- slots --------------------------------------------------------------------------
     def _on_kind_combo_changed(self, *_: object) -> None:
@@ -135,9 +152,27 @@ class ReportsPanel(DockPanel):
         self.progress.show()
         self.generate_button.setEnabled(False)
         self.status.setText(self.tr("Generating the report…"))
-        self.query.submit(self.service.build, kind, day, shift, lang)
+        self.query.submit(lambda: ("pdf", self.service.build(kind, day, shift, lang)))
 
-    def _on_query_result(self, pdf: bytes) -> None:
+    def _on_open_stored_button_clicked(self) -> None:
+        report_id = self.stored_combo.currentData()
+        if report_id is None:
+            return
+        self.progress.show()
+        self.query.submit(lambda: ("pdf", self.service.stored_pdf(int(report_id))))
+
+    def _on_query_result(self, result: tuple[str, Any]) -> None:
+        kind, value = result
+        if kind == "stored":
+            self.stored_combo.clear()
+            for rid, _kind, label, lang, _ts, auto, _path in value:
+                mark = self.tr("automatic") if auto else self.tr("on demand")
+                self.stored_combo.addItem(f"{label} {lang} ({mark})", rid)
+            self.open_stored_button.setEnabled(bool(value))
+            return
+        self._show_pdf(value)
+
+    def _show_pdf(self, pdf: bytes) -> None:
         self.progress.hide()
         self.generate_button.setEnabled(True)
         self.pdf_bytes = pdf

@@ -189,12 +189,25 @@ class ShiftsService:
 
     def stored(self, kind: str = "", limit: int = 200) -> list[tuple[str, str, str, datetime, bool, str]]:
         """Generated reports, newest first: (kind, label, language, generated_at, automatic, path)."""
-        q = select(ShiftReportRow.kind, ShiftReportRow.label, ShiftReportRow.language, ShiftReportRow.generated_at,
-                   ShiftReportRow.automatic, ShiftReportRow.path).order_by(ShiftReportRow.id.desc()).limit(limit)
+        return [r[1:] for r in self.stored_rows(kind, limit)]
+
+    def stored_rows(self, kind: str = "", limit: int = 200) -> list[tuple[int, str, str, str, datetime, bool, str]]:
+        """Like :meth:`stored`, with the row id first (for :meth:`stored_pdf`)."""
+        q = select(ShiftReportRow.id, ShiftReportRow.kind, ShiftReportRow.label, ShiftReportRow.language,
+                   ShiftReportRow.generated_at, ShiftReportRow.automatic, ShiftReportRow.path
+                   ).order_by(ShiftReportRow.id.desc()).limit(limit)
         if kind:
             q = q.where(ShiftReportRow.kind == kind)
         with DbSession(self.engine) as db:
-            return [(k, lbl, lang, ts, bool(a), p) for k, lbl, lang, ts, a, p in db.execute(q).all()]
+            return [(i, k, lbl, lang, ts, bool(a), p) for i, k, lbl, lang, ts, a, p in db.execute(q).all()]
+
+    def stored_pdf(self, report_id: int) -> bytes:
+        """The PDF of a kept report (from the database, so it is there even if the file was moved)."""
+        with DbSession(self.engine) as db:
+            pdf = db.execute(select(ShiftReportRow.pdf).where(ShiftReportRow.id == report_id)).scalar_one_or_none()
+        if pdf is None:
+            raise ValueError(f"no stored report {report_id}")
+        return bytes(pdf)
 
     def has_report(self, kind: str, label: str, language: str) -> bool:
         with DbSession(self.engine) as db:

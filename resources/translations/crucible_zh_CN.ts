@@ -1452,8 +1452,24 @@
         <translation>另存为…</translation>
     </message>
     <message>
+        <source>Kept reports</source>
+        <translation>已存报表</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
         <source>Generating the report…</source>
         <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>on demand</source>
+        <translation>手动</translation>
     </message>
     <message>
         <source>{pages} pages, {kb} kB</source>

@@ -86,3 +86,18 @@ def test_reports_panel_generates_previews_and_prints(qtbot, context, tmp_path: P
     writer = QPdfWriter(str(out))
     assert panel.print_document(writer) == panel.document.pageCount()
     assert out.stat().st_size > 10_000
+
+
+def test_reports_panel_opens_a_kept_report(qtbot, context) -> None:  # type: ignore[no-untyped-def]
+    from widgets.reports_panel import ReportsPanel
+
+    svc = context.runtime.services["shifts"]
+    pdf = svc.build("shift", svc.current_shift().day, 1, "zh_CN")
+    svc.store("shift", "2026-12-01/1", "zh_CN", pdf, automatic=True)
+    panel = ReportsPanel(context)
+    qtbot.addWidget(panel)
+    panel.query.wait(20)
+    assert panel.stored_combo.count() == 1 and panel.stored_combo.itemText(0).startswith("2026-12-01/1 zh_CN")
+    panel.open_stored_button.click()
+    panel.query.wait(20)
+    assert panel.pdf_bytes == pdf and panel.document.pageCount() >= 2
