@@ -337,7 +337,7 @@ class ReportSources:
     state_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> state names
     journal: Sequence[JournalEvent] | None = None
     oos_events: Sequence[EquipmentEvent] = ()
-    handover: Sequence[HandoverNote] = ()
+    handover: list[HandoverNote] = field(default_factory=list)
     leads: tuple[str, str] = ("", "")
 
 

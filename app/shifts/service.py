@@ -156,13 +156,17 @@ class ShiftsService:
                               for r in rows if r["event"] in ("oos", "in_service") and r["ts"] >= start]
         except Exception as exc:  # noqa: BLE001 - a report without the journal still prints, saying so
             log.warning("alarm journal unavailable for the report: %s", exc)
-        if kind == "shift":
-            s = self.calendar.shift(day, shift)
-            entries = self.handover.entries(s.id)
-            so = self.handover.signoff(s.id)
-            src.handover = [HandoverNote(e.area, e.author, e.text, [(i.kind, i.text) for i in e.items],
-                                         so.signed_by if so else "", so.acknowledged_by if so else "") for e in entries]
-            src.leads = (so.signed_by if so else "", so.acknowledged_by if so else "")
+        if kind in ("shift", "day"):  # a day report carries the handovers of its shifts
+            shifts = [self.calendar.shift(day, shift)] if kind == "shift" else \
+                [self.calendar.shift(day, n) for n in range(1, self.calendar.shifts_per_day + 1)]
+            for s in shifts:
+                so = self.handover.signoff(s.id)
+                prefix = "" if kind == "shift" else f"{s.id} · "
+                src.handover += [HandoverNote(prefix + e.area, e.author, e.text, [(i.kind, i.text) for i in e.items],
+                                              so.signed_by if so else "", so.acknowledged_by if so else "")
+                                 for e in self.handover.entries(s.id)]
+                if kind == "shift":
+                    src.leads = (so.signed_by if so else "", so.acknowledged_by if so else "")
         data = gather(src, kind, day, shift, now=self.clock())
         if kind == "shift":
             s = self.calendar.shift(day, shift)

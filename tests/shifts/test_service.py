@@ -131,3 +131,16 @@ def test_cli_handover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "2026-12-01/2 [TH] li: Crane 2 brake noisy" in capsys.readouterr().out
     assert run_cli(["handover", "verify", "--db", db], settings) == 0
     assert "0 signed handovers, 0 changed" in capsys.readouterr().out
+
+
+def test_signed_handover_in_the_shift_and_day_reports(service: ShiftsService, tmp_path: Path) -> None:
+    import subprocess
+
+    service.handover.add("2026-12-01/2", "PSC", "wang", "PSC3 relined; back on line tomorrow",
+                         [{"kind": "out_of_service", "text": "PSC3"}])
+    for kind, shift in (("shift", 2), ("day", 0)):
+        f = tmp_path / f"{kind}.pdf"
+        f.write_bytes(service.build(kind, datetime(2026, 12, 1).date(), shift, "zh_CN"))
+        text = subprocess.run(["pdftotext", str(f), "-"], capture_output=True, text=True, check=True).stdout
+        assert "PSC3 relined; back on line tomorrow" in text and "停用: PSC3" in text
+        assert ("2026-12-01/2 · PSC" in text) == (kind == "day")
