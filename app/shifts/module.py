@@ -33,6 +33,33 @@ def setup(runtime: Any) -> Any:
     return service
 
 
+def validate(layout: Any) -> list[str]:
+    """Problems in the layout's ``shifts:`` section, as ``plant.yaml:line: message``."""
+    from app.core.shifts import ShiftCalendarError
+    from app.reports.shift_data import PRODUCTION
+    from app.shifts.service import ReportConfig, calendar_of
+
+    doc = layout.extra.get("shifts")
+    if doc is None:
+        return []
+    where = f"{layout.folder / 'plant.yaml'}:{doc.get('__line__', 0) if isinstance(doc, dict) else 0}"
+    problems: list[str] = []
+    try:
+        calendar_of(layout)
+    except ShiftCalendarError as exc:
+        problems.append(f"{where}: {exc}")
+    try:
+        cfg = ReportConfig.from_mapping(doc)
+    except ValueError as exc:
+        problems.append(f"{where}: {str(exc).split(': ', 1)[-1]}")
+        return problems
+    known = {p.key for p in PRODUCTION}
+    for key in cfg.targets:
+        if key not in known:
+            problems.append(f"{where}: shifts.report_targets.{key} is not a product ({', '.join(sorted(known))})")
+    return problems
+
+
 def _cli(subparsers: Any) -> None:
     from app.shifts.cli import register
 
@@ -46,6 +73,7 @@ MODULE = Module(
     migrations="app.shifts.migrations",
     setup=setup,
     cli=_cli,
+    validate=validate,
     panels=(
         PanelSpec("handover", "widgets.handover_panel:HandoverPanel", area="right"),
         PanelSpec("reports", "widgets.reports_panel:ReportsPanel", area="bottom"),

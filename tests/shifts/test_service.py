@@ -144,3 +144,16 @@ def test_signed_handover_in_the_shift_and_day_reports(service: ShiftsService, tm
         text = subprocess.run(["pdftotext", str(f), "-"], capture_output=True, text=True, check=True).stdout
         assert "PSC3 relined; back on line tomorrow" in text and "停用: PSC3" in text
         assert ("2026-12-01/2 · PSC" in text) == (kind == "day")
+
+
+def test_module_validates_the_shifts_section() -> None:
+    import dataclasses
+
+    from app.shifts.module import MODULE
+
+    layout = load_layout()
+    assert MODULE.validate is not None and MODULE.validate(layout) == []
+    bad = dict(layout.extra["shifts"], time_zone="Mars/Olympus", report_targets={"cathod": 400, "__line__": 7})
+    problems = MODULE.validate(dataclasses.replace(layout, extra={**layout.extra, "shifts": bad}))
+    assert any("plant.yaml:" in p and "unknown time zone 'Mars/Olympus'" in p for p in problems), problems
+    assert any("report_targets.cathod is not a product" in p for p in problems), problems
