@@ -405,7 +405,7 @@ def gather(src: ReportSources, kind: str, day: date, shift: int = 0, now: dateti
             if v is not None:
                 total = (total or 0.0) + v
         target = src.targets.get(item.key)
-        rep.production.append(ProductionLine(item, total, None if target is None else float(target) * n_shifts,
+        rep.production.append(ProductionLine(item, total, None if target is None or not n_shifts else float(target) * n_shifts,
                                              _merge(gaps or []), covered))
 
     # key figures

@@ -133,3 +133,16 @@ def test_missing_cjk_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("CRUCIBLE_CJK_FONT", "/nonexistent/wqy-zenhei.ttc")
     with pytest.raises(fonts.ReportFontError, match="wqy-zenhei.ttc.*fonts-wqy-zenhei"):
         fonts.fonts_for("zh_CN")
+
+
+def test_holiday_shift_has_no_plan(history: History, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    s = history.shift
+    cal = replace(CALENDAR, holidays=frozenset({s.day}))
+    src = sources(history)
+    src.calendar = cal
+    text = pdf_text(build_pdf(gather(src, "shift", s.day, s.number), "en"), tmp_path)
+    assert "Holiday: no production plan" in text
+    row = line_of(text, "Cathode copper")
+    assert re.search(r"Cathode copper\s+t\s+[\d,]+\.\d\s+—\s+—\s+no plan", row), row  # actual, no plan, no %
