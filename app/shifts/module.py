@@ -7,6 +7,38 @@ from typing import Any
 from app.modules import Module, PanelSpec
 
 
+class _LateUsers:
+    """The runtime's user store, looked up when a handover is signed (security is attached to
+    the runtime after the modules are set up)."""
+
+    def __init__(self, runtime: Any) -> None:
+        self.runtime = runtime
+
+    def authenticate(self, username: str, password: str, event: str = "login", console: str | None = None) -> Any:
+        from app.security.users import SecurityError
+
+        session = getattr(self.runtime, "session", None)
+        if session is None:
+            raise SecurityError("security is not set up on this console: nobody can sign")
+        return session.users.authenticate(username, password, event=event, console=console)
+
+
+class _LateAudit:
+    """The runtime's audit trail, looked up when a record is written."""
+
+    def __init__(self, runtime: Any) -> None:
+        self.runtime = runtime
+
+    def record(self, category: str, event_type: str, result: str = "success", **kw: Any) -> Any:
+        audit = getattr(self.runtime, "audit", None)
+        if audit is None:  # no security, no signature either (authenticate refuses first)
+            import logging
+
+            logging.getLogger(__name__).warning("no audit trail for %s %s (%s)", category, event_type, result)
+            return None
+        return audit.record(category, event_type, result, **kw)
+
+
 def setup(runtime: Any) -> Any:
     """The :class:`~app.shifts.service.ShiftsService` of a runtime; its ``run()`` generates the
     report at every shift end (through the supervisor where the runtime has one)."""
@@ -22,9 +54,8 @@ def setup(runtime: Any) -> Any:
 
         s = load_settings()
         engine = make_engine(s.db_url or f"sqlite:///{s.default_sqlite_path}")
-    session = getattr(runtime, "session", None)
-    service = ShiftsService(engine, runtime.layout, audit=getattr(runtime, "audit", None),
-                            users=getattr(session, "users", None), console=getattr(runtime, "console", ""),
+    service = ShiftsService(engine, runtime.layout, audit=_LateAudit(runtime), users=_LateUsers(runtime),
+                            console=getattr(runtime, "console", ""),
                             alarm_engine=getattr(runtime, "alarms", None),
                             maintenance=getattr(runtime, "services", {}).get("maintenance"))
     supervisor = getattr(runtime, "supervisor", None)

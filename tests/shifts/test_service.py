@@ -157,3 +157,33 @@ def test_module_validates_the_shifts_section() -> None:
     problems = MODULE.validate(dataclasses.replace(layout, extra={**layout.extra, "shifts": bad}))
     assert any("plant.yaml:" in p and "unknown time zone 'Mars/Olympus'" in p for p in problems), problems
     assert any("report_targets.cathod is not a product" in p for p in problems), problems
+
+
+def test_module_setup_finds_security_attached_later(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from app.security.context import build_security
+    from app.shifts.handover import HandoverError
+    from app.shifts.module import MODULE
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
+    from app.core.settings import load_settings
+
+    settings = load_settings()
+    settings.db_url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    upgrade(make_engine(settings.db_url))
+    runtime = SimpleNamespace(layout=load_layout(), historian=SimpleNamespace(engine=make_engine(settings.db_url)),
+                              session=None, audit=None, console="CR-02", alarms=None, services={})
+    assert MODULE.setup is not None
+    svc = MODULE.setup(runtime)
+    svc.ensure_tables()
+    svc.handover.add("2026-12-01/1", "TH", "wang", "Rectifier 2 trip reset")
+    with pytest.raises(HandoverError, match="security is not set up"):
+        svc.handover.sign("2026-12-01/1", "wang", "correct-horse-1")
+    sec = build_security(settings)  # the GUI attaches security after the modules are set up
+    sec.users.add_user("wang", "correct-horse-1", ["shift_lead"])
+    runtime.session, runtime.audit = sec.session, sec.audit
+    so = svc.handover.sign("2026-12-01/1", "wang", "correct-horse-1")
+    assert any(e.event_type == "handover_sign" and e.new_value == so.checksum and e.console == "CR-02"
+               for e in sec.audit.entries())
+    sec.close()
