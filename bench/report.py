@@ -21,7 +21,8 @@ import numpy as np
 from common import median_time, parser, report
 
 from app.core.layout import load_layout
-from app.historian.database import make_engine, upgrade
+from app.db import make_engine
+from app.db.migrate import upgrade
 from app.historian.writer import HistorianWriter
 from app.reports.pdf import build_pdf
 from app.reports.shift_data import (

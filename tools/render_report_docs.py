@@ -24,7 +24,7 @@ def main() -> int:
 
     from app.alarms.kpi import JournalEvent
     from app.core.layout import load_layout
-    from app.historian.database import make_engine
+    from app.db import make_engine
     from app.reports.pdf import build_pdf
     from app.reports.shift_data import HandoverNote, ReportSources, gather
     from app.shifts.service import ReportConfig, calendar_of

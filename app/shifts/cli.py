@@ -23,28 +23,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             p.add_argument("--shift", type=int, required=True, help="shift number of the day (1, 2, 3)")
         p.add_argument("--lang", default="en", choices=("en", "zh_CN"), help="report language")
         p.add_argument("-o", "--output", required=True, help="PDF file to write")
-        p.add_argument("--db", help="plant database URL (default: the settings' database)")
-        p.add_argument("--layout", help="plant layout folder (default: the settings' layout)")
+        p.add_argument("--db", dest="shifts_db", metavar="URL", help="plant database URL (default: crucible --db, "
+                       "else the db_url setting, else the SQLite file in the data folder)")
+        p.add_argument("--layout", dest="shifts_layout", metavar="FOLDER", help="plant layout folder (default: the settings' layout)")
         p.set_defaults(handler=_report)
     handover = subparsers.add_parser("handover", help="the shift handover log")
     hsub = handover.add_subparsers(dest="handover_cmd", required=True)
     ls = hsub.add_parser("show", help="the entries of one shift (default: the current one)")
     ls.add_argument("--date", help="production day YYYY-MM-DD")
     ls.add_argument("--shift", type=int)
-    ls.add_argument("--db")
+    ls.add_argument("--db", dest="shifts_db", metavar="URL", help="plant database URL")
     ls.set_defaults(handler=_guarded(_handover_show))
     se = hsub.add_parser("search", help="search the handover history")
     se.add_argument("text", nargs="?", default="")
     se.add_argument("--area", default="")
-    se.add_argument("--db")
+    se.add_argument("--db", dest="shifts_db", metavar="URL", help="plant database URL")
     se.set_defaults(handler=_guarded(_handover_search))
     ve = hsub.add_parser("verify", help="check signed handovers against their checksums")
-    ve.add_argument("--db")
+    ve.add_argument("--db", dest="shifts_db", metavar="URL", help="plant database URL")
     ve.set_defaults(handler=_guarded(_handover_verify))
 
 
+def _url(args: argparse.Namespace, settings: Any) -> str:
+    """``--db`` after the sub-command, else before it (``crucible --db URL report ...``), else the settings."""
+    return (getattr(args, "shifts_db", None) or getattr(args, "db", None) or settings.db_url
+            or f"sqlite:///{settings.default_sqlite_path}")
+
+
 def _db_message(args: argparse.Namespace, settings: Any, exc: BaseException) -> str:
-    url = getattr(args, "db", None) or settings.db_url or f"sqlite:///{settings.default_sqlite_path}"
+    url = _url(args, settings)
     detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
     return f"cannot read the plant database {url}: {detail} (is it created? crucible db upgrade)"
 
@@ -70,16 +77,20 @@ def _fail(msg: str) -> int:
 
 def _service(args: argparse.Namespace, settings: Any) -> Any:
     from app.core.layout import LayoutError, load_layout
-    from app.historian.database import make_engine
+    from app.db import DatabaseError, describe, make_engine
+    from app.db.migrate import prepare
     from app.shifts.service import ShiftsService
 
     try:
-        layout = load_layout(Path(args.layout) if getattr(args, "layout", None) else settings.layout)
+        folder = getattr(args, "shifts_layout", None) or getattr(args, "layout", None) or settings.layout
+        layout = load_layout(Path(folder))
     except LayoutError as exc:
         raise ValueError(str(exc)) from None
-    url = getattr(args, "db", None) or settings.db_url or f"sqlite:///{settings.default_sqlite_path}"
-    svc = ShiftsService(make_engine(url), layout, console=settings.console_name)
-    svc.ensure_tables()
+    engine = make_engine(_url(args, settings))
+    status = prepare(engine)  # a console's own SQLite file is brought up to date; PostgreSQL is only checked
+    if not status.up_to_date:
+        raise DatabaseError(f"{describe(engine.url)}: {status.message}")
+    svc = ShiftsService(engine, layout, console=settings.console_name)
     return svc
 
 
@@ -97,7 +108,10 @@ def _report(args: argparse.Namespace, settings: Any) -> int:
 
     try:
         if args.report_kind == "month":
-            day = _parse_day(args.month + "-01", "--month")
+            try:
+                day = date.fromisoformat(args.month + "-01")
+            except ValueError:
+                raise ValueError(f"--month {args.month!r} is not a month (YYYY-MM)") from None
             shift = 0
         else:
             day = _parse_day(args.date, "--date")

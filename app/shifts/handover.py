@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session as DbSession
 
-from app.shifts.models import TABLES, HandoverEntryRow, HandoverSignoffRow
+from app.shifts.models import HandoverEntryRow, HandoverSignoffRow
 
 ITEM_KINDS = ("out_of_service", "work_order", "standing_alarm", "shelved_alarm", "safety", "note")
 
@@ -116,11 +116,6 @@ class HandoverLog:
         self.console = console
         self.clock = clock or (lambda: datetime.now(UTC))
 
-    def ensure_tables(self) -> None:
-        """Create the tables where no migration has (tests, a scratch database)."""
-        from app.db import Base
-
-        Base.metadata.create_all(self.engine, tables=TABLES, checkfirst=True)
 
     # --- entries ----------------------------------------------------------------------
     def add(self, shift_id: str, area: str, author: str, text: str,

@@ -40,17 +40,17 @@ class _LateAudit:
 
 
 def setup(runtime: Any) -> Any:
-    """The :class:`~app.shifts.service.ShiftsService` of a runtime; its ``run()`` generates the
-    report at every shift end (through the supervisor where the runtime has one)."""
-    from app.historian.database import make_engine
+    """The :class:`~app.shifts.service.ShiftsService` of a runtime, on the plant database. Its
+    ``run()`` (catch-up, then a report at every shift end) goes to the runtime's supervisor
+    where there is one, else it is a task on the running loop that :func:`close` cancels."""
+    import asyncio
+
     from app.shifts.service import ShiftsService
 
-    engine = None
-    historian = getattr(runtime, "historian", None)
-    if historian is not None:
-        engine = getattr(historian, "engine", None)
-    if engine is None:
+    engine = getattr(runtime, "db", None)
+    if engine is None:  # a runtime without the plant database property (tests, older wiring)
         from app.core.settings import load_settings
+        from app.db import make_engine
 
         s = load_settings()
         engine = make_engine(s.db_url or f"sqlite:///{s.default_sqlite_path}")
@@ -61,7 +61,20 @@ def setup(runtime: Any) -> Any:
     supervisor = getattr(runtime, "supervisor", None)
     if supervisor is not None:
         supervisor.spawn("shifts.reports", service.run)
+    else:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            service.task = loop.create_task(service.run(), name="shifts.reports")
     return service
+
+
+def close(service: Any) -> None:
+    task = getattr(service, "task", None)
+    if task is not None:
+        task.cancel()
 
 
 def validate(layout: Any) -> list[str]:
@@ -103,6 +116,7 @@ MODULE = Module(
     models="app.shifts.models",
     migrations="app.shifts.migrations",
     setup=setup,
+    close=close,
     cli=_cli,
     validate=validate,
     panels=(

@@ -31,7 +31,7 @@ from app.reports.shift_data import (
     state_tags,
 )
 from app.shifts.handover import HandoverLog
-from app.shifts.models import TABLES, ShiftReportRow
+from app.shifts.models import ShiftReportRow
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def database_errors() -> tuple[type[BaseException], ...]:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.historian.database import DatabaseError
+    from app.db import DatabaseError
 
     errors: list[type[BaseException]] = [SQLAlchemyError, DatabaseError, sqlite3.Error]
     try:
@@ -112,11 +112,8 @@ class ShiftsService:
         self.languages: tuple[str, ...] = LANGUAGES  # the automatic reports are made in these
         self.end_margin_s = 30.0  # after a shift end, let the last samples and journal rows land
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.task: asyncio.Task[None] | None = None  # run() when no supervisor runs it
 
-    def ensure_tables(self) -> None:
-        from app.db import Base
-
-        Base.metadata.create_all(self.engine, tables=TABLES, checkfirst=True)
 
     # --- the calendar -------------------------------------------------------------------
     def current_shift(self) -> Shift:
@@ -222,8 +219,31 @@ class ShiftsService:
     def missing_shift_reports(self, now: datetime | None = None) -> list[Shift]:
         """Ended shifts of the last ``catch_up_days`` without an automatic report (console was off)."""
         now = now or self.clock()
-        ended = [s for s in self.calendar.shifts_between(now - timedelta(days=self.catch_up_days), now) if s.end <= now]
+        first = self.history_start()
+        if first is None:
+            return []  # no history at all: nothing was running, nothing to report
+        since = max(now - timedelta(days=self.catch_up_days), first)
+        ended = [s for s in self.calendar.shifts_between(since, now) if s.end <= now]
         return [s for s in ended if not all(self.has_report("shift", s.id, lang) for lang in self.languages)]
+
+    def history_start(self) -> datetime | None:
+        """When the plant's history begins: the oldest sample of the tags the report reads
+        (one index lookup per tag), None when there is none."""
+        from app.historian.reader import HistoryReader, from_us
+        from app.reports.shift_data import CONVERTER_CYCLE_TAGS, ENERGY_AREAS, FIGURES, PRODUCTION
+
+        reader = HistoryReader(self.engine)
+        tags = {t for p in PRODUCTION for t in p.tags} | {f.tag for f in FIGURES} | set(CONVERTER_CYCLE_TAGS) \
+            | {f"EM.{a}.KWH" for a in ENERGY_AREAS}
+        oldest: int | None = None
+        for tag in sorted(tags):
+            tid = reader.tag_id(tag)
+            if tid is None:
+                continue
+            rows = reader._query("SELECT min(ts) FROM samples WHERE tag_id = ?", (tid,))
+            if rows and rows[0][0] is not None:
+                oldest = int(rows[0][0]) if oldest is None else min(oldest, int(rows[0][0]))
+        return None if oldest is None else from_us(oldest)
 
     def generate_shift(self, s: Shift, languages: Sequence[str] = LANGUAGES, automatic: bool = True) -> list[Path]:
         """Build and keep the report of shift ``s`` (blocking)."""

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine
 
-from app.historian.database import make_engine, upgrade
+from app.db import make_engine
+from app.db.migrate import upgrade
 from app.historian.writer import HistorianWriter
 
 US = 1_000_000

@@ -28,6 +28,10 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def security(settings: Settings) -> Iterator[Security]:
+    from app.db import make_engine
+    from app.db.migrate import upgrade
+
+    upgrade(make_engine(settings.db_url))  # every module's tables, the handover ones included
     sec = build_security(settings)
     for user in ("wang", "li", "zhao"):
         sec.users.add_user(user, PASSWORD, ["shift_lead"])
@@ -37,6 +41,4 @@ def security(settings: Settings) -> Iterator[Security]:
 
 @pytest.fixture
 def log(security: Security) -> HandoverLog:
-    h = HandoverLog(security.engine, audit=security.audit, users=security.users, console="CR-01")
-    h.ensure_tables()
-    return h
+    return HandoverLog(security.engine, audit=security.audit, users=security.users, console="CR-01")

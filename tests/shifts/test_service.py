@@ -11,19 +11,27 @@ import pytest
 
 from app.core.layout import load_layout
 from app.core.settings import Settings
-from app.historian.database import make_engine, upgrade
+from app.db import make_engine
+from app.db.migrate import upgrade
 from app.shifts.cli import register
 from app.shifts.service import ShiftsService
+
+HISTORY_FROM = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
+
+
+def with_history(path: Path, end: datetime):  # type: ignore[no-untyped-def]
+    """A plant database with 1-per-minute history of the report's tags (the real writer)."""
+    from tests.reports.history import build
+
+    return build(path, HISTORY_FROM, end, step_s=60)
 
 
 @pytest.fixture
 def service(tmp_path: Path) -> ShiftsService:
-    engine = make_engine(f"sqlite:///{tmp_path / 'plant.sqlite'}")
-    upgrade(engine)
+    engine = with_history(tmp_path / "plant.sqlite", datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
     clock = [datetime(2026, 12, 1, 9, 30, tzinfo=UTC)]  # 17:30 Shanghai: shift 3 of 2026-12-01
     svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports", catch_up_days=1,
                         clock=lambda: clock[0])
-    svc.ensure_tables()
     svc._clock_cell = clock  # type: ignore[attr-defined]
     return svc
 
@@ -36,6 +44,7 @@ def test_layout_calendar_and_targets(service: ShiftsService) -> None:
 
 
 def test_missed_shift_ends_are_caught_up_once(service: ShiftsService, tmp_path: Path) -> None:
+    assert service.history_start() == HISTORY_FROM
     missed = service.missing_shift_reports()
     # the last 24 h: shifts that ended between 2026-11-30 17:30 and 2026-12-01 17:30 Shanghai
     assert [s.id for s in missed] == ["2026-11-30/3", "2026-12-01/1", "2026-12-01/2"]
@@ -76,23 +85,24 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(tmp_path / "nodir" / "x.pdf"), "--db", db],
                    settings) == 2
     assert "cannot write" in capsys.readouterr().err
-    empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"  # never migrated: one line, no traceback
-    assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(out), "--db", empty], settings) == 2
+    junk = tmp_path / "junk.sqlite"  # not a database at all: one line, no traceback
+    junk.write_bytes(b"this is not a database" * 100)
+    assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(out), "--db", f"sqlite:///{junk}"], settings) == 2
     err = capsys.readouterr().err
-    assert "cannot read the plant database" in err and "no such table" in err and "Traceback" not in err
+    assert "junk.sqlite" in err and "not a database" in err and "Traceback" not in err and len(err.splitlines()) == 1
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite'}"  # a console's new SQLite file is migrated on the spot
+    assert run_cli(["report", "day", "--date", "2026-12-01", "-o", str(out), "--db", fresh], settings) == 0
 
 
 def test_run_catches_up_then_generates_at_the_shift_end(tmp_path: Path) -> None:
     import asyncio
     import time
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'plant.sqlite'}")
-    upgrade(engine)
-    base = datetime(2026, 12, 1, 7, 59, 58, tzinfo=UTC)  # 2 s before 16:00 Shanghai (end of shift 2)
+    base = datetime(2026, 12, 1, 7, 59, 58, tzinfo=UTC)
+    engine = with_history(tmp_path / "plant.sqlite", base)  # 2 s before 16:00 Shanghai (end of shift 2)
     t0 = time.monotonic()
     svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports", catch_up_days=1,
                         clock=lambda: base + timedelta(seconds=time.monotonic() - t0))
-    svc.ensure_tables()
     svc.end_margin_s = 0.0
     svc.languages = ("en",)
 
@@ -122,7 +132,6 @@ def test_cli_handover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     engine = make_engine(db)
     upgrade(engine)
     log = HandoverLog(engine)
-    log.ensure_tables()
     log.add("2026-12-01/2", "TH", "li", "Crane 2 brake noisy", [{"kind": "work_order", "text": "WO-17 crane brake"}])
     assert run_cli(["handover", "show", "--date", "2026-12-01", "--shift", "2", "--db", db], settings) == 0
     out = capsys.readouterr().out
@@ -172,11 +181,10 @@ def test_module_setup_finds_security_attached_later(tmp_path: Path, monkeypatch:
     settings = load_settings()
     settings.db_url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
     upgrade(make_engine(settings.db_url))
-    runtime = SimpleNamespace(layout=load_layout(), historian=SimpleNamespace(engine=make_engine(settings.db_url)),
+    runtime = SimpleNamespace(layout=load_layout(), db=make_engine(settings.db_url),
                               session=None, audit=None, console="CR-02", alarms=None, services={})
     assert MODULE.setup is not None
     svc = MODULE.setup(runtime)
-    svc.ensure_tables()
     svc.handover.add("2026-12-01/1", "TH", "wang", "Rectifier 2 trip reset")
     with pytest.raises(HandoverError, match="security is not set up"):
         svc.handover.sign("2026-12-01/1", "wang", "correct-horse-1")
@@ -187,3 +195,11 @@ def test_module_setup_finds_security_attached_later(tmp_path: Path, monkeypatch:
     assert any(e.event_type == "handover_sign" and e.new_value == so.checksum and e.console == "CR-02"
                for e in sec.audit.entries())
     sec.close()
+
+
+def test_no_history_no_catch_up(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    upgrade(engine)
+    svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports",
+                        clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+    assert svc.history_start() is None and svc.missing_shift_reports() == [] and svc.catch_up() == []

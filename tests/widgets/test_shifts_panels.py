@@ -10,7 +10,8 @@ import pytest
 
 from app.core.layout import load_layout
 from app.core.settings import load_settings
-from app.historian.database import make_engine, upgrade
+from app.db import make_engine
+from app.db.migrate import upgrade
 from app.security.context import build_security
 from app.shifts.service import ShiftsService
 from widgets.panel import PanelContext
@@ -31,7 +32,6 @@ def context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
     layout = load_layout()
     svc = ShiftsService(sec.engine, layout, reports_dir=tmp_path / "reports", audit=sec.audit, users=sec.users,
                         clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
-    svc.ensure_tables()
     runtime = SimpleNamespace(layout=layout, services={"shifts": svc}, alarms=None, store=None)
     yield PanelContext(runtime=runtime, bridge=None, session=sec.session, language="zh_CN")  # type: ignore[arg-type]
     sec.close()
