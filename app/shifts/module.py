@@ -112,6 +112,7 @@ def _cli(subparsers: Any) -> None:
 
 MODULE = Module(
     name="shifts",
+    requires=("historian", "alarms", "security"),
     title="Shifts: handover log and shift reports",
     models="app.shifts.models",
     migrations="app.shifts.migrations",
