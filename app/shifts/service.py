@@ -124,6 +124,15 @@ class ShiftsService:
             return self.config.names_zh[s.number - 1]
         return s.name
 
+    def status_text(self, language: str = "en", now: datetime | None = None) -> str:
+        """What the status bar shows: ``Shift 3 Evening · crew C · 16:00–00:00`` (or Chinese)."""
+        s = self.calendar.shift_at(now or self.clock())
+        name = self.shift_name(s, language)
+        span = f"{s.start:%H:%M}–{s.end:%H:%M}"
+        if language.startswith("zh"):
+            return f"第{s.number}班 {name} · {s.crew}班组 · {span}".replace("  ", " ")
+        return f"Shift {s.number} {name} · crew {s.crew} · {span}".replace("  ", " ")
+
     # --- reports ------------------------------------------------------------------------
     def sources(self) -> ReportSources:
         layout = self.layout

@@ -41,6 +41,8 @@ def test_layout_calendar_and_targets(service: ShiftsService) -> None:
     assert (s.id, s.start.hour, s.hours) == ("2026-12-01/3", 16, 8.0)
     assert service.shift_name(s, "zh_CN") == "中班" and s.name == "Evening"
     assert service.config.targets["cathode"] == 400.0 and service.config.permit_mg_m3 == 400.0
+    assert service.status_text("en") == "Shift 3 Evening · crew " + s.crew + " · 16:00–00:00"
+    assert service.status_text("zh_CN") == "第3班 中班 · " + s.crew + "班组 · 16:00–00:00"
 
 
 def test_missed_shift_ends_are_caught_up_once(service: ShiftsService, tmp_path: Path) -> None:
