@@ -42,9 +42,7 @@ class _LateAudit:
 def setup(runtime: Any) -> Any:
     """The :class:`~app.shifts.service.ShiftsService` of a runtime, on the plant database. Its
     ``run()`` (catch-up, then a report at every shift end) goes to the runtime's supervisor
-    where there is one, else it is a task on the running loop that :func:`close` cancels."""
-    import asyncio
-
+    where there is one, else the same loop runs on the service's thread (:func:`close` ends it)."""
     from app.shifts.service import ShiftsService
 
     engine = getattr(runtime, "db", None)
@@ -61,20 +59,13 @@ def setup(runtime: Any) -> Any:
     supervisor = getattr(runtime, "supervisor", None)
     if supervisor is not None:
         supervisor.spawn("shifts.reports", service.run)
-    else:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None:
-            service.task = loop.create_task(service.run(), name="shifts.reports")
+    else:  # until the runtime has a supervisor: the same work on the service's own thread
+        service.start_thread()
     return service
 
 
 def close(service: Any) -> None:
-    task = getattr(service, "task", None)
-    if task is not None:
-        task.cancel()
+    service.stop()
 
 
 def validate(layout: Any) -> list[str]:
