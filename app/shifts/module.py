@@ -40,9 +40,8 @@ class _LateAudit:
 
 
 def setup(runtime: Any) -> Any:
-    """The :class:`~app.shifts.service.ShiftsService` of a runtime, on the plant database. Its
-    ``run()`` (catch-up, then a report at every shift end) goes to the runtime's supervisor
-    where there is one, else the same loop runs on the service's thread (:func:`close` ends it)."""
+    """The :class:`~app.shifts.service.ShiftsService` of a runtime, on the plant database
+    (:func:`start` runs its ``run()`` once the loop runs; :func:`close` cancels it)."""
     from app.shifts.service import ShiftsService
 
     engine = getattr(runtime, "db", None)
@@ -56,12 +55,12 @@ def setup(runtime: Any) -> Any:
                             console=getattr(runtime, "console", ""),
                             alarm_engine=getattr(runtime, "alarms", None),
                             maintenance=getattr(runtime, "services", {}).get("maintenance"))
-    supervisor = getattr(runtime, "supervisor", None)
-    if supervisor is not None:
-        supervisor.spawn("shifts.reports", service.run)
-    else:  # until the runtime has a supervisor: the same work on the service's own thread
-        service.start_thread()
     return service
+
+
+def start(service: Any) -> None:
+    """Once the loop runs: the catch-up, then a report at every shift end."""
+    service.start()
 
 
 def close(service: Any) -> None:
@@ -108,6 +107,7 @@ MODULE = Module(
     models="app.shifts.models",
     migrations="app.shifts.migrations",
     setup=setup,
+    start=start,
     close=close,
     cli=_cli,
     validate=validate,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -113,8 +112,7 @@ class ShiftsService:
         self.languages: tuple[str, ...] = LANGUAGES  # the automatic reports are made in these
         self.end_margin_s = 30.0  # after a shift end, let the last samples and journal rows land
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._thread: threading.Thread | None = None  # the fallback when no supervisor runs run()
-        self._stop = threading.Event()
+        self._task: asyncio.Task[None] | None = None  # run() when the module's start hook runs it
 
 
     # --- the calendar -------------------------------------------------------------------
@@ -285,29 +283,14 @@ class ShiftsService:
             current = self.calendar.shift_at(now)
             await asyncio.sleep(max(0.5, (current.end - now).total_seconds() + self.end_margin_s))
 
-    # --- without a supervisor: the same loop on a worker thread ----------------------------
-    def start_thread(self) -> None:
-        """Run the catch-up and the shift-end generation on a daemon thread (all its work is
-        blocking SQL and PDF building anyway); :meth:`stop` ends it."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._thread_main, name="shift-reports", daemon=True)
-            self._thread.start()
+    # --- the module's start hook -------------------------------------------------------
+    def start(self) -> None:
+        """Run :meth:`run` on the running loop (``Module.start``, once the loop runs)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="shift-reports")
 
-    def stop(self, timeout_s: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-
-    def _thread_main(self) -> None:
-        while not self._stop.is_set():
-            try:
-                while self.catch_up() and not self._stop.is_set():
-                    pass
-                now = self.clock()
-                delay = (self.calendar.shift_at(now).end - now).total_seconds() + self.end_margin_s
-            except Exception:  # noqa: BLE001 - the database may be down: try again in a minute
-                log.exception("automatic shift reports")
-                delay = 60.0
-            self._stop.wait(max(0.5, delay))
+    def stop(self) -> None:
+        """Cancel :meth:`run` (a report being built finishes on its worker thread)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None

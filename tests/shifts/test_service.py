@@ -108,8 +108,11 @@ def test_run_catches_up_then_generates_at_the_shift_end(tmp_path: Path) -> None:
     svc.end_margin_s = 0.0
     svc.languages = ("en",)
 
+    from app.shifts.module import MODULE
+
     async def scenario() -> list[str]:
-        task = asyncio.create_task(svc.run())
+        assert MODULE.start is not None and MODULE.close is not None
+        MODULE.start(svc)  # what Runtime.start_modules does once the loop runs
         try:
             for _ in range(600):
                 await asyncio.sleep(0.1)
@@ -117,7 +120,8 @@ def test_run_catches_up_then_generates_at_the_shift_end(tmp_path: Path) -> None:
                 if "2026-12-01/2" in labels:
                     break
         finally:
-            task.cancel()
+            MODULE.close(svc)
+        assert svc._task is None
         return sorted({label for _k, label, *_ in svc.stored("shift")})
 
     labels = asyncio.run(scenario())
@@ -196,10 +200,6 @@ def test_module_setup_finds_security_attached_later(tmp_path: Path, monkeypatch:
     so = svc.handover.sign("2026-12-01/1", "wang", "correct-horse-1")
     assert any(e.event_type == "handover_sign" and e.new_value == so.checksum and e.console == "CR-02"
                for e in sec.audit.entries())
-    assert svc._thread is not None and svc._thread.is_alive()  # the shift-end reports run without a supervisor
-    assert MODULE.close is not None
-    MODULE.close(svc)
-    assert svc._thread is None
     sec.close()
 
 
@@ -209,19 +209,3 @@ def test_no_history_no_catch_up(tmp_path: Path) -> None:
     svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports",
                         clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
     assert svc.history_start() is None and svc.missing_shift_reports() == [] and svc.catch_up() == []
-
-
-def test_thread_fallback_catches_up_and_stops(tmp_path: Path) -> None:
-    import time
-
-    engine = with_history(tmp_path / "plant.sqlite", datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
-    svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports", catch_up_days=1,
-                        clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
-    svc.languages = ("en",)
-    svc.start_thread()
-    end = time.monotonic() + 120
-    while time.monotonic() < end and len(svc.stored("shift")) < 3:
-        time.sleep(0.2)
-    svc.stop()
-    assert sorted(label for _k, label, *_ in svc.stored("shift")) == ["2026-11-30/3", "2026-12-01/1", "2026-12-01/2"]
-    assert svc._thread is None
