@@ -238,13 +238,11 @@ def _gaps(rows: _Rows, t0: int, t1: int, width_us: int) -> list[Gap]:
     # edges: where data starts (bucket start) and ends (bucket end)
     starts = np.concatenate([have, [t1]])
     ends = np.concatenate([[t0], have + width_us])
-    out: list[Gap] = []
+    a = np.maximum(ends, t0)
+    b = np.minimum(starts, t1)
     limit = max(GAP_MIN_S * US, 2 * width_us)
-    for a, b in zip(ends.tolist(), starts.tolist(), strict=True):
-        a, b = max(a, t0), min(b, t1)
-        if b - a >= limit or (a == t0 and b == t1 and b > a):
-            out.append(Gap(_dt(a), _dt(b)))
-    return out
+    keep = (b - a >= limit) | ((a == t0) & (b == t1) & (b > a))
+    return [Gap(_dt(x), _dt(y)) for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True)]
 
 
 def _dt(us: int) -> datetime:
