@@ -54,12 +54,13 @@ def setup(runtime: Any) -> Any:
     service = ShiftsService(engine, runtime.layout, audit=_LateAudit(runtime), users=_LateUsers(runtime),
                             console=getattr(runtime, "console", ""),
                             alarm_engine=getattr(runtime, "alarms", None),
-                            maintenance=getattr(runtime, "services", {}).get("maintenance"))
+                            maintenance=getattr(runtime, "services", {}).get("maintenance"),
+                            supervisor=getattr(runtime, "supervisor", None))
     return service
 
 
 def start(service: Any) -> None:
-    """Once the loop runs: the catch-up, then a report at every shift end."""
+    """Once the loop runs: the catch-up, then a report at every shift end (supervised)."""
     service.start()
 
 

@@ -95,7 +95,7 @@ class ShiftsService:
 
     def __init__(self, engine: Engine, layout: Any = None, reports_dir: Path | None = None,
                  audit: Any = None, users: Any = None, console: str = "", alarm_engine: Any = None,
-                 maintenance: Any = None, catch_up_days: int = 3,
+                 maintenance: Any = None, catch_up_days: int = 3, supervisor: Any = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         self.engine = engine
         self.layout = layout
@@ -113,6 +113,8 @@ class ShiftsService:
         self.end_margin_s = 30.0  # after a shift end, let the last samples and journal rows land
         self.clock = clock or (lambda: datetime.now(UTC))
         self._task: asyncio.Task[None] | None = None  # run() when the module's start hook runs it
+        self.supervisor = supervisor  # the runtime's (app.core.supervisor.Supervisor), if any
+        self._supervised = False
 
 
     # --- the calendar -------------------------------------------------------------------
@@ -284,13 +286,23 @@ class ShiftsService:
             await asyncio.sleep(max(0.5, (current.end - now).total_seconds() + self.end_margin_s))
 
     # --- the module's start hook -------------------------------------------------------
+    SUPERVISED_NAME = "shift reports"
+
     def start(self) -> None:
-        """Run :meth:`run` on the running loop (``Module.start``, once the loop runs)."""
-        if self._task is None:
+        """Run :meth:`run` once the loop runs (``Module.start``): under the runtime's
+        supervisor when there is one (restarted if it fails), else as a plain task."""
+        if self.supervisor is not None:
+            if not self._supervised:
+                self.supervisor.spawn(self.SUPERVISED_NAME, self.run)  # sleeps for hours: no heartbeat period
+                self._supervised = True
+        elif self._task is None:
             self._task = asyncio.get_running_loop().create_task(self.run(), name="shift-reports")
 
     def stop(self) -> None:
         """Cancel :meth:`run` (a report being built finishes on its worker thread)."""
+        if self._supervised:
+            self.supervisor.cancel(self.SUPERVISED_NAME)
+            self._supervised = False
         if self._task is not None:
             self._task.cancel()
             self._task = None

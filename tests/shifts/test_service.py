@@ -209,3 +209,32 @@ def test_no_history_no_catch_up(tmp_path: Path) -> None:
     svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports",
                         clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
     assert svc.history_start() is None and svc.missing_shift_reports() == [] and svc.catch_up() == []
+
+
+def test_run_under_the_runtime_supervisor(tmp_path: Path) -> None:
+    import asyncio
+
+    from app.core.supervisor import Supervisor
+    from app.shifts.module import MODULE
+
+    engine = with_history(tmp_path / "plant.sqlite", datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+    svc = ShiftsService(engine, load_layout(), reports_dir=tmp_path / "reports", catch_up_days=1,
+                        clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC), supervisor=Supervisor())
+    svc.languages = ("en",)
+
+    async def scenario() -> tuple[int, bool, dict[str, str]]:
+        assert MODULE.start is not None and MODULE.close is not None
+        MODULE.start(svc)
+        handle = svc.supervisor.handles[ShiftsService.SUPERVISED_NAME]
+        for _ in range(600):
+            await asyncio.sleep(0.1)
+            if len(svc.stored("shift")) >= 3:
+                break
+        running = handle.running
+        svc.supervisor.stop()  # as Runtime.stop does before it closes the modules
+        MODULE.close(svc)
+        await asyncio.sleep(0.1)
+        return len(svc.stored("shift")), running and not handle.running, dict(svc.supervisor.problems)
+
+    count, stopped_cleanly, problems = asyncio.run(scenario())
+    assert count == 3 and stopped_cleanly and problems == {}
