@@ -116,7 +116,7 @@ class _Reader:
         return value
 
     def number(self, node: dict, key: str, where: str, *, positive: bool = True, integer: bool = True) -> Any:
-        value = node.get(key)
+        value: Any = node.get(key)
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         if ok and integer and not float(value).is_integer():
             ok = False
@@ -203,7 +203,7 @@ def load_production(path: Path | str) -> ProductionConfig:
     ladles = r.section(s, "ladles", "scheduling")
     smf_node = r.section(s, "smelting_furnace", "scheduling")
     crane = r.section(s, "crane", "scheduling")
-    bays_node = crane.get("bays") if isinstance(crane.get("bays"), dict) else {}
+    bays_node: dict = crane.get("bays") or {} if isinstance(crane.get("bays"), dict) else {}
     bays = {k: int(v) for k, v in bays_node.items() if k != LINE_KEY and isinstance(v, int)}
     for name in (smf, *conv, *afs, "SLAG"):
         if name not in bays:

@@ -347,9 +347,9 @@ def _precheck(problem: Problem, req: Requirements) -> None:
     a = problem.aisle
     d = a.durations
     batch_min = d["tap"] + problem.move_minutes(a.smelting_furnace, a.converters[0]) + sum(
-        d[s] for s in ("charge", "slag_blow", "skim", "copper_blow", "pour", "af_heat", "cast"))
+        d[s] for s in ("charge", "slag_blow", "skim", "copper_blow", "pour"))
     if req.min_batches and batch_min > problem.horizon_min:
-        raise InfeasibleError(f"horizon: one batch takes at least {batch_min} min, the horizon is {problem.horizon_min} min")
+        raise InfeasibleError(f"horizon: one batch takes at least {batch_min} min to its pour, the horizon is {problem.horizon_min} min")
     if req.min_batches > len(a.converters) * a.max_batches_per_converter:
         raise InfeasibleError(f"targets: {req.min_batches} batches required, at most "
                               f"{len(a.converters) * a.max_batches_per_converter} fit the converters")

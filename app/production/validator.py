@@ -124,7 +124,7 @@ def validate(doc: dict[str, Any]) -> list[str]:
                 out.append(f"cranes: batch {b}: {step} ladle goes {steps[step].get('from')}->{steps[step].get('to')}, not {src}->{dst}")
 
     # one thing at a time on each unit (converters and anode furnaces hold a batch throughout)
-    occupancy: dict[str, list[tuple[datetime, datetime, str]]] = {}
+    occupancy: dict[str, list[tuple[Any, Any, str]]] = {}
     for b, steps in batches.items():
         if all(s in steps for s in STAGE_ORDER):
             occupancy.setdefault(steps["charge"]["resource"], []).append((steps["charge"]["s"], steps["pour"]["e"], b))
@@ -134,7 +134,7 @@ def validate(doc: dict[str, Any]) -> list[str]:
             occupancy.setdefault(t["resource"], []).append((t["s"], t["e"], t["id"]))
     for r, spans in occupancy.items():
         spans.sort()
-        for (s1, e1, a), (s2, _e2, b2) in zip(spans, spans[1:], strict=False):
+        for (_s1, e1, a), (s2, _e2, b2) in zip(spans, spans[1:], strict=False):
             if s2 < e1:
                 name = "converters" if r in converters else "anode_furnaces" if r in afs else "casting_wheel" if r == casting else "smelting_furnace"
                 out.append(f"{name}: {r} holds {a} and {b2} at once ({s2.isoformat()})")
@@ -153,8 +153,8 @@ def validate(doc: dict[str, Any]) -> list[str]:
 
     # ladle sets
     for name, a_step, a_edge, b_step, b_edge in (("matte", "tap", "s", "charge", "e"), ("blister", "pour", "s", "af_heat", "s")):
-        spans = [(st[a_step][a_edge], st[b_step][b_edge]) for st in batches.values() if a_step in st and b_step in st]
-        peak, when = _peak(spans)
+        ladle_spans: list[tuple[datetime, datetime]] = [(st[a_step][a_edge], st[b_step][b_edge]) for st in batches.values() if a_step in st and b_step in st]
+        peak, when = _peak(ladle_spans)
         if peak > cons["ladles"][name]:
             out.append(f"ladles: {peak} {name} ladle sets full at {when.isoformat() if when else '?'}, only {cons['ladles'][name]} exist")
 
@@ -178,7 +178,7 @@ def validate(doc: dict[str, Any]) -> list[str]:
     sf = cons["smelting_furnace"]
     rate = sf["matte_rate_t_h"] / 60.0
     cuts = sorted((t["s"], t["e"]) for t in tasks.values() if t["kind"] == "feed_cut")
-    for (s1, e1), (s2, _e2) in zip(cuts, cuts[1:], strict=False):
+    for (_s1, e1), (s2, _e2) in zip(cuts, cuts[1:], strict=False):
         if s2 < e1:
             out.append("smelting_furnace: feed cuts overlap")
 

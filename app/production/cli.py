@@ -1,0 +1,122 @@
+"""``crucible schedule`` and ``crucible plan show``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.core.shifts import ShiftCalendar, ShiftCalendarError
+from app.production.config import ProductionConfigError, load_production
+from app.production.plan import PlanError, break_down
+from app.production.schedule import InfeasibleError, Problem
+
+
+def _layout_folder(args: argparse.Namespace, settings: Any) -> Path:
+    return Path(args.layout) if getattr(args, "layout", None) else Path(settings.layout)
+
+
+def _fail(text: str, code: int = 2) -> int:
+    print(f"crucible: {text}", file=sys.stderr)
+    return code
+
+
+def cmd_schedule(args: argparse.Namespace, settings: Any) -> int:
+    """Schedule the converter aisle and print it."""
+    from app.production import cpsat
+    from app.production.greedy import greedy
+    from app.production.scenarios import scenario
+    from app.production.validator import validate
+
+    try:
+        cfg = load_production(_layout_folder(args, settings) / "production.yaml")
+    except ProductionConfigError as exc:
+        return _fail("\n".join(exc.problems))
+    try:
+        start = datetime.fromisoformat(args.start) if args.start else datetime.now(UTC).replace(second=0, microsecond=0)
+    except ValueError:
+        return _fail(f"--from {args.start!r} is not an ISO date-time (example 2026-12-01T08:00+08:00)")
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=cfg.plan.maintenance[0].start.tzinfo if cfg.plan.maintenance else UTC)
+    if args.hours is not None and not 1 <= args.hours <= 168:
+        return _fail(f"--hours {args.hours}: choose 1 to 168")
+    if args.seed is not None:
+        problem = scenario(cfg.aisle, start, args.seed, args.hours)
+    else:
+        problem = Problem(cfg.aisle, start, horizon_h=args.hours)
+    try:
+        if args.rule == "greedy":
+            sched = greedy(problem)
+        else:
+            sched = cpsat.solve(problem, time_limit_s=args.budget, workers=2, seed=args.seed or 0,
+                                requirements=cpsat.Requirements(min_batches=args.min_batches))
+    except InfeasibleError as exc:
+        return _fail(str(exc), 1)
+    doc = sched.to_json()
+    problems = validate(doc)
+    if args.json:
+        print(json.dumps(doc, indent=1))
+    else:
+        obj = doc["objective"]
+        print(f"{args.rule}: {obj['batches']:.0f} batches, {obj['copper_t']:.0f} t copper, ladle wait {obj['ladle_wait_h']:.1f} h, "
+              f"feed cut {obj['feed_cut_h']:.0f} h, objective {obj['value']:.1f} ({obj['status']})")
+        for t in doc["tasks"]:
+            print(f"  {t['start'][:16]}  {t['end'][:16]}  {t['resource']:<8} {t['kind']:<12} {t['batch']}")
+    if problems:
+        for p in problems:
+            print(f"crucible: schedule invalid: {p}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_plan_show(args: argparse.Namespace, settings: Any) -> int:
+    """Print the plan broken down to the chosen level."""
+    folder = _layout_folder(args, settings)
+    try:
+        cfg = load_production(folder / "production.yaml")
+        from app.core.yaml_lines import load_yaml
+
+        plant = load_yaml(folder / "plant.yaml") if (folder / "plant.yaml").exists() else {}
+        cal = ShiftCalendar.from_mapping(plant.get("shifts") if isinstance(plant, dict) else None)
+        plan = break_down(cfg.plan, cal)
+    except ProductionConfigError as exc:
+        return _fail("\n".join(exc.problems))
+    except (PlanError, ShiftCalendarError) as exc:
+        return _fail(str(exc))
+    rows = plan.level(args.level)
+    items = list(plan.annual)
+    if args.json:
+        print(json.dumps({"year": plan.year, "annual": plan.annual, args.level: {str(k): v for k, v in rows.items()}}))
+        return 0
+    print(f"{'':<14}" + "".join(f"{i:>16}" for i in items))
+    print(f"{'year ' + str(plan.year):<14}" + "".join(f"{plan.annual[i]:>16,}" for i in items))
+    for key, values in rows.items():
+        if args.filter and not str(key).startswith(args.filter):
+            continue
+        print(f"{str(key):<14}" + "".join(f"{values[i]:>16,}" for i in items))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``schedule`` and ``plan``."""
+    p = sub.add_parser("schedule", help="schedule the converter aisle (CP-SAT or the greedy rule)")
+    p.add_argument("--from", dest="start", help="horizon start, ISO date-time (default: now)")
+    p.add_argument("--hours", type=int, default=None, help="horizon length in hours (default from production.yaml)")
+    p.add_argument("--rule", choices=("cpsat", "greedy"), default="cpsat")
+    p.add_argument("--seed", type=int, default=None, help="start from seeded scenario N (units busy, breakdowns)")
+    p.add_argument("--budget", type=float, default=10.0, help="CP-SAT time budget in seconds")
+    p.add_argument("--min-batches", type=int, default=0, help="require this many converter batches")
+    p.add_argument("--layout", help="plant layout folder")
+    p.add_argument("--json", action="store_true", help="print the schedule JSON")
+    p.set_defaults(handler=cmd_schedule)
+    plan = sub.add_parser("plan", help="production plans")
+    psub = plan.add_subparsers(dest="plan_command", required=True)
+    show = psub.add_parser("show", help="the plan broken down to month, week, day or shift")
+    show.add_argument("--level", choices=("month", "week", "day", "shift"), default="month")
+    show.add_argument("--filter", default="", help="only keys starting with this (e.g. 2027-03)")
+    show.add_argument("--layout", help="plant layout folder")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_plan_show)

@@ -1,0 +1,26 @@
+"""The production module: dispatch board, plans and the converter-aisle scheduler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.modules import Module, PanelSpec
+from app.production.cli import register
+from app.production.config import validate_layout
+
+
+def _setup(runtime: Any) -> Any:
+    from app.production.service import ProductionService
+
+    return ProductionService.from_runtime(runtime)
+
+
+MODULE = Module(
+    name="production",
+    title="Production",
+    setup=_setup,
+    cli=register,
+    panels=(PanelSpec("dispatch_board", "widgets.dispatch_board:DispatchBoardPanel", area="central"),),
+    validate=validate_layout,
+    headless=False,
+)

@@ -1,0 +1,100 @@
+"""The production service behind the dispatch board: the current schedule, solving in a
+worker thread with progress, rescheduling from now after an upset, re-checking a dragged task."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.production.config import ProductionConfig, Unavailability, load_production
+from app.production.schedule import InfeasibleError, Problem, Schedule, Task
+
+
+def reschedule_problem(schedule: Schedule, now_min: int, breakdowns: tuple[Unavailability, ...] = ()) -> Problem:
+    """The problem of rescheduling from ``now_min``: tasks already started stay as they are;
+    a breakdown of a unit busy with a started task begins when that task ends."""
+    frozen = {t.id: t for t in schedule.tasks if t.start < now_min}
+    shifted = []
+    for u in breakdowns:
+        busy_until = max((t.end for t in frozen.values() if t.resource == u.resource and t.end > u.start), default=u.start)
+        start = max(u.start, busy_until)
+        shifted.append(replace(u, start=start, end=max(u.end, start + (u.end - u.start))))
+    p = schedule.problem
+    avail = {r: max(m, now_min) for r, m in p.available_from.items()}
+    for r in (*p.aisle.converters, *p.aisle.cranes, *p.aisle.anode_furnaces, p.aisle.casting, p.aisle.smelting_furnace):
+        avail.setdefault(r, now_min)
+    # resources of frozen tasks may run on (their later tasks are constrained by the chain)
+    for t in frozen.values():
+        avail[t.resource] = min(avail[t.resource], t.start)
+    return replace(p, frozen=frozen, unavailable=(*p.unavailable, *shifted), available_from=avail)
+
+
+def moved(schedule: Schedule, task_id: str, new_start: int) -> Schedule:
+    """``schedule`` with one task moved (same duration) — for the validator to judge."""
+    tasks: list[Task] = []
+    for t in schedule.tasks:
+        if t.id == task_id:
+            t = replace(t, start=new_start, end=new_start + (t.end - t.start))
+        tasks.append(t)
+    return Schedule(schedule.problem, tasks, list(schedule.feed_cut_hours), schedule.rule + "+edit", "EDITED")
+
+
+class ProductionService:
+    """Holds the production data and the current schedule."""
+
+    def __init__(self, config: ProductionConfig) -> None:
+        self.config = config
+        self.schedule: Schedule | None = None
+        self.released: set[str] = set()
+        self.acknowledged: set[str] = set()
+        self._listeners: list[Callable[[Schedule], None]] = []
+
+    @classmethod
+    def from_runtime(cls, runtime: Any) -> ProductionService:
+        folder = Path(runtime.layout.folder)
+        return cls(load_production(folder / "production.yaml"))
+
+    def subscribe(self, fn: Callable[[Schedule], None]) -> None:
+        self._listeners.append(fn)
+
+    def set_schedule(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        for fn in list(self._listeners):
+            fn(schedule)
+
+    def problem(self, start: datetime | None = None) -> Problem:
+        return Problem(self.config.aisle, start or datetime.now(UTC).replace(second=0, microsecond=0))
+
+    def solve_in_thread(self, problem: Problem, *, budget_s: float = 10.0,
+                        progress: Callable[[float, float, float], None] | None = None,
+                        done: Callable[[Schedule | None, str], None] | None = None) -> threading.Event:
+        """Solve off the calling thread; ``done(schedule, error)`` is called from the worker
+        (a GUI hands it to its own thread). Returns an event that stops the search early."""
+        from app.production import cpsat
+
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                s = cpsat.solve(problem, time_limit_s=budget_s, progress=progress, stop=stop)
+            except InfeasibleError as exc:
+                if done:
+                    done(None, str(exc))
+                return
+            if done:
+                done(s, "")
+
+        threading.Thread(target=work, name="production-solver", daemon=True).start()
+        return stop
+
+    def release(self, task_id: str) -> None:
+        self.released.add(task_id)
+
+    def acknowledge(self, task_id: str) -> None:
+        if task_id not in self.released:
+            raise ValueError(f"task {task_id} has not been released to the crew")
+        self.acknowledged.add(task_id)
