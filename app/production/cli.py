@@ -100,6 +100,45 @@ def cmd_plan_show(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
+def cmd_plan_store(args: argparse.Namespace, settings: Any) -> int:
+    """``plan import`` / ``plan approve``: plan versions in the plant database."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from app.production.plan_store import PlanStore, PlanStoreError
+    from app.security.cli import read_password
+    from app.security.context import build_security
+    from app.security.users import SecurityError
+
+    try:
+        security = build_security(settings, args.db)
+    except (SecurityError, ValueError) as exc:
+        return _fail(str(exc))
+    try:
+        store = PlanStore(security.engine, security.audit)
+        if args.plan_command == "import":
+            cfg = load_production(_layout_folder(args, settings) / "production.yaml")
+            n = store.import_plan(cfg.plan, str(cfg.path), args.user)
+            print(f"plan {cfg.plan.year} v{n} imported as a draft from {cfg.path}")
+            return 0
+        password = read_password(args.password_stdin, f"Password for {args.user}: ", confirm=False)
+        security.session.login(args.user, password)
+        info = store.approve(args.year, args.version, security.session, password, reason=args.reason)
+        print(f"plan {info.year} v{info.version} approved by {info.approved_by}")
+        return 0
+    except ProductionConfigError as exc:
+        return _fail("\n".join(exc.problems))
+    except (PlanStoreError, SecurityError, ValueError) as exc:
+        return _fail(str(exc))
+    except OperationalError as exc:
+        if "no such table" in str(exc) or "does not exist" in str(exc):
+            return _fail("the plant database has no production tables yet: run crucible db upgrade")
+        return _fail(f"database: {str(exc).splitlines()[0]}")
+    except SQLAlchemyError as exc:
+        return _fail(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        security.close()
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``schedule`` and ``plan``."""
     p = sub.add_parser("schedule", help="schedule the converter aisle (CP-SAT or the greedy rule)")
@@ -120,3 +159,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.add_argument("--layout", help="plant layout folder")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_plan_show)
+    imp = psub.add_parser("import", help="store production.yaml's plan as the next draft version")
+    imp.add_argument("--layout", help="plant layout folder")
+    imp.add_argument("--user", default="cli", help="who imports it (recorded and audited)")
+    imp.add_argument("--db", help="database URL")
+    imp.set_defaults(handler=cmd_plan_store)
+    app_ = psub.add_parser("approve", help="approve a draft plan version (edit_production_plans + e-signature)")
+    app_.add_argument("--year", type=int, required=True)
+    app_.add_argument("--version", type=int, required=True)
+    app_.add_argument("--user", required=True, help="the approving shift lead or process engineer")
+    app_.add_argument("--reason", default="", help="why (kept in the audit trail)")
+    app_.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    app_.add_argument("--db", help="database URL")
+    app_.set_defaults(handler=cmd_plan_store)
