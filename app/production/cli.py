@@ -139,6 +139,52 @@ def cmd_plan_store(args: argparse.Namespace, settings: Any) -> int:
         security.close()
 
 
+def cmd_trace(args: argparse.Namespace, settings: Any) -> int:
+    """``trace cathode LOT`` (back to concentrate) / ``trace concentrate LOT`` (forward to cathode)."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from app.historian.database import make_engine
+    from app.production.lot_store import LotStore, trace
+
+    url = args.db or getattr(settings, "db_url", "") or f"sqlite:///{settings.default_sqlite_path}"
+    try:
+        store = LotStore(make_engine(url, use_keyring=False) if url.startswith("sqlite") else make_engine(url))
+        lot = store.lot(args.lot)
+        if lot is None or lot.kind != args.kind:
+            return _fail(f"no {args.kind} lot {args.lot} in {url.split('@')[-1]}")
+        direction = "back" if args.kind == "cathode" else "forward"
+        tree = trace(store, args.lot, direction)
+    except OperationalError as exc:
+        if "no such table" in str(exc) or "does not exist" in str(exc):
+            return _fail("the plant database has no production tables yet: run crucible db upgrade")
+        return _fail(f"database: {str(exc).splitlines()[0]}")
+    except SQLAlchemyError as exc:
+        return _fail(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    other = "concentrate" if args.kind == "cathode" else "cathode"
+    found = sorted(tree.leaves(other))
+    if args.json:
+        doc = tree.to_json()
+        doc[f"{other}_lots"] = found
+        doc["has_gap"] = tree.has_gap()
+        print(json.dumps(doc, indent=1))
+        return 0
+
+    def show(node: Any, depth: int) -> None:
+        pad = "  " * depth
+        if node.lot is None:
+            print(f"{pad}[gap] {node.mass_t:.1f} t: {node.gap}")
+            return
+        end = node.lot.end.isoformat()[:16] if node.lot.end else "open"
+        print(f"{pad}{node.lot.lot} ({node.lot.kind}, {node.lot.start.isoformat()[:16]} .. {end}) {node.mass_t:.1f} t"
+              + (f" [gap: {node.lot.note}]" if node.lot.kind == "gap" else ""))
+        for child in node.children:
+            show(child, depth + 1)
+
+    show(tree, 0)
+    print(f"{other} lots: {', '.join(found) or 'none'}" + ("; the record has gaps" if tree.has_gap() else ""))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``schedule`` and ``plan``."""
     p = sub.add_parser("schedule", help="schedule the converter aisle (CP-SAT or the greedy rule)")
@@ -172,3 +218,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     app_.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     app_.add_argument("--db", help="database URL")
     app_.set_defaults(handler=cmd_plan_store)
+    tr = sub.add_parser("trace", help="genealogy: which concentrate lots ended up in a cathode lot, and the reverse")
+    tr.add_argument("kind", choices=("cathode", "concentrate"))
+    tr.add_argument("lot")
+    tr.add_argument("--db", help="database URL")
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(handler=cmd_trace)

@@ -15,10 +15,17 @@ def _setup(runtime: Any) -> Any:
     return ProductionService.from_runtime(runtime)
 
 
+def _close(service: Any) -> None:
+    service.close()
+
+
 MODULE = Module(
     name="production",
     title="Production",
     setup=_setup,
+    close=_close,
+    models="app.production.models",
+    migrations="app.production.migrations",
     cli=register,
     panels=(PanelSpec("dispatch_board", "widgets.dispatch_board:DispatchBoardPanel", area="central"),),
     validate=validate_layout,

@@ -52,11 +52,33 @@ class ProductionService:
         self.released: set[str] = set()
         self.acknowledged: set[str] = set()
         self._listeners: list[Callable[[Schedule], None]] = []
+        self.sink: Any = None
+        self.tracker: Any = None
+        self.tracking_error = ""
 
     @classmethod
     def from_runtime(cls, runtime: Any) -> ProductionService:
+        """The service for a running console: heat tracking from the live store into the
+        historian's database (when there is one)."""
         folder = Path(runtime.layout.folder)
-        return cls(load_production(folder / "production.yaml"))
+        svc = cls(load_production(folder / "production.yaml"))
+        historian = getattr(runtime, "historian", None)
+        if historian is not None and getattr(historian, "engine", None) is not None:
+            from app.production.lot_store import LotStore
+            from app.production.tracking import LotTracker, ThreadedSink, observe_batch
+
+            try:
+                svc.sink = ThreadedSink(LotStore(historian.engine))
+            except Exception as exc:  # noqa: BLE001 - e.g. tables not migrated yet: say so, run without
+                svc.tracking_error = f"heat tracking off: {str(exc).splitlines()[0]} (run crucible db upgrade)"
+            else:
+                svc.tracker = LotTracker(svc.sink)
+                runtime.store.batch_applied.connect(lambda batch: observe_batch(svc.tracker, batch))
+        return svc
+
+    def close(self) -> None:
+        if self.sink is not None:
+            self.sink.stop()
 
     def subscribe(self, fn: Callable[[Schedule], None]) -> None:
         self._listeners.append(fn)
