@@ -55,6 +55,8 @@ class ProductionService:
         self.sink: Any = None
         self.tracker: Any = None
         self.tracking_error = ""
+        self.store: Any = None
+        self.last_feedback: Any = None
 
     @classmethod
     def from_runtime(cls, runtime: Any) -> ProductionService:
@@ -62,6 +64,7 @@ class ProductionService:
         historian's database (when there is one)."""
         folder = Path(runtime.layout.folder)
         svc = cls(load_production(folder / "production.yaml"))
+        svc.store = getattr(runtime, "store", None)
         historian = getattr(runtime, "historian", None)
         if historian is not None and getattr(historian, "engine", None) is not None:
             from app.production.lot_store import LotStore
@@ -112,6 +115,24 @@ class ProductionService:
 
         threading.Thread(target=work, name="production-solver", daemon=True).start()
         return stop
+
+    def feedback(self, now: datetime, values: dict[str, Any]) -> Any:
+        """Late tasks and the acid margin now; the derived values go into the store when the
+        layout declares them (``production_feedback.yaml``), so their alarms are journaled."""
+        from app.production.feedback import derived_values, evaluate
+
+        if self.schedule is None:
+            return None
+        fb = evaluate(self.schedule, now, values)
+        self.last_feedback = fb
+        if self.store is not None:
+            from app.core.tags import Quality, TagValue
+
+            known = getattr(self.store, "definitions", None) or getattr(self.store, "tags", {})
+            batch = {k: TagValue(v, Quality.GOOD, now, now) for k, v in derived_values(fb).items() if k in known}
+            if batch:
+                self.store.apply(batch)
+        return fb
 
     def release(self, task_id: str) -> None:
         self.released.add(task_id)
