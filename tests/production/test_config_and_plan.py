@@ -44,10 +44,10 @@ def test_breakdown_sums_to_the_target_on_every_level():
             shifts = [v[item] for k, v in plan.shifts.items() if k.startswith(day.isoformat())]
             assert len(shifts) == 3 and sum(shifts) == values[item]
     # holidays and the annual shutdown get no target; ordinary days do
-    assert plan.days[date(2027, 2, 7)]["cathode_t"] == 0
-    assert plan.days[date(2027, 2, 18)]["cathode_t"] == 0
-    assert plan.days[date(2027, 3, 10)]["cathode_t"] > 0
-    march = plan.months["2027-03"]["cathode_t"]
+    assert plan.days[date(2026, 2, 18)]["cathode_t"] == 0
+    assert plan.days[date(2026, 3, 5)]["cathode_t"] == 0
+    assert plan.days[date(2026, 3, 20)]["cathode_t"] > 0
+    march = plan.months["2026-03"]["cathode_t"]
     assert march == round(400000 * 0.087)
 
 
@@ -80,4 +80,27 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys):
 def test_cli_plan_show_month(capsys):
     code, out = _run(["plan", "show", "--level", "month"], capsys)
     assert code == 0
-    assert "2027-03" in out.out and "34,800" in out.out
+    assert "2026-03" in out.out and "34,800" in out.out
+
+
+def test_completion_statistics_sum_plan_and_actual_per_level():
+    from datetime import datetime, timedelta
+
+    from app.production.stats import completion
+
+    cal = ShiftCalendar()
+    plan = break_down(load_production(FOLDER / "production.yaml").plan, cal)
+    now = datetime(2026, 12, 1, 12, tzinfo=cal.tz)
+    shift = cal.shift_at(now)
+    prev = cal.shift_at(shift.start - timedelta(minutes=1))
+    actual = {shift.id: {"anodes_t": 100.0}, prev.id: {"anodes_t": 300.0}}
+    shifts = completion(plan, actual, "shift", "anodes_t", now, count=2)
+    assert [p.key for p in shifts] == [prev.id, shift.id]
+    assert [p.actual for p in shifts] == [300.0, 100.0]
+    assert shifts[1].target == plan.shifts[shift.id]["anodes_t"]
+    day = completion(plan, actual, "day", "anodes_t", now, count=1)[0]
+    assert day.key == "2026-12-01" and day.actual == 400.0
+    # the day's target so far counts the shifts that have started (1 and 2)
+    assert day.target == sum(plan.shifts[f"2026-12-01/{n}"]["anodes_t"] for n in (1, 2))
+    year = completion(plan, actual, "year", "anodes_t", now, count=1)[0]
+    assert year.key == "2026" and 0 < year.target < plan.annual["anodes_t"]

@@ -86,7 +86,7 @@ def test_plan_vs_actual_from_historian_counters(security: Security, tmp_path: Pa
     upgrade(engine)
 
     cal = ShiftCalendar()
-    shift = cal.shift(datetime(2027, 3, 10).date(), 2)
+    shift = cal.shift(datetime(2026, 3, 20).date(), 2)
     writer = HistorianWriter(engine, tmp_path / "spool")
     writer.start()
     t = shift.start
@@ -121,9 +121,9 @@ def test_cli_plan_import_and_approve(security: Security, settings: Settings, cap
         return args.handler(args, settings), capsys.readouterr()
 
     code, out = run(["plan", "import", "--user", "lead"])
-    assert code == 0 and "plan 2027 v1 imported as a draft" in out.out
-    code, out = run(["plan", "approve", "--year", "2027", "--version", "1", "--user", "op", "--password-stdin"], "op-pass-12\n")
+    assert code == 0 and "plan 2026 v1 imported as a draft" in out.out
+    code, out = run(["plan", "approve", "--year", "2026", "--version", "1", "--user", "op", "--password-stdin"], "op-pass-12\n")
     assert code == 2 and "may not edit production plans" in out.err
-    code, out = run(["plan", "approve", "--year", "2027", "--version", "1", "--user", "lead", "--password-stdin",
+    code, out = run(["plan", "approve", "--year", "2026", "--version", "1", "--user", "lead", "--password-stdin",
                      "--reason", "budget"], "lead-pass-1\n")
-    assert code == 0 and "plan 2027 v1 approved by lead" in out.out
+    assert code == 0 and "plan 2026 v1 approved by lead" in out.out
