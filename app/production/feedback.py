@@ -41,8 +41,13 @@ class Feedback:
         return self.acid_capacity - self.blowing_soon
 
 
-def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any]) -> Feedback:
-    """Late tasks and the acid-plant margin at ``now`` from the live converter stages."""
+def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any],
+             batch_started: dict[str, datetime] | None = None) -> Feedback:
+    """Late tasks and the acid-plant margin at ``now`` from the live converter stages.
+
+    ``batch_started``: when the batch now in each converter began (from tracking); a converter
+    still on a batch begun well before the planned batch's charge is behind, whatever its stage."""
+    batch_started = batch_started or {}
     p = schedule.problem
     t0 = p.horizon_start
     late: list[LateTask] = []
@@ -55,9 +60,17 @@ def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any]) -> Feedb
             blowing_now += 1
         tasks = sorted((t for t in schedule.tasks if t.resource == c), key=lambda t: t.start)
         due = [t for t in tasks if t0 + timedelta(minutes=t.start) + GRACE <= now < t0 + timedelta(minutes=t.end)]
+        charge_of = {t.batch: t0 + timedelta(minutes=t.start) for t in tasks if t.kind == "charge"}
         for t in due:
             want = STAGE_OF_KIND.get(t.kind)
             if want is None or stage is None:
+                continue
+            began = batch_started.get(c)
+            planned_charge = charge_of.get(t.batch)
+            if began is not None and planned_charge is not None and began < planned_charge - timedelta(hours=1) and stage != 0:
+                late.append(LateTask(t.id, c, t.kind, t0 + timedelta(minutes=t.start),
+                                     f"{c} is still on the batch begun {began.strftime('%H:%M')} ({CONVERTER_STAGES[stage]}), "
+                                     f"planned {t.kind} since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}"))
                 continue
             behind = stage == 6 or (stage < want) or (stage == 0 and want > 0)
             if behind:

@@ -4,6 +4,7 @@ worker thread with progress, rescheduling from now after an upset, re-checking a
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -57,6 +58,8 @@ class ProductionService:
         self.tracking_error = ""
         self.store: Any = None
         self.last_feedback: Any = None
+        self.lot_store: Any = None
+        self._closed: deque[Any] = deque(maxlen=300)
 
     @classmethod
     def from_runtime(cls, runtime: Any) -> ProductionService:
@@ -71,13 +74,39 @@ class ProductionService:
             from app.production.tracking import LotTracker, ThreadedSink, observe_batch
 
             try:
-                svc.sink = ThreadedSink(LotStore(historian.engine))
+                svc.lot_store = LotStore(historian.engine)
+                svc.sink = ThreadedSink(svc.lot_store)
             except Exception as exc:  # noqa: BLE001 - e.g. tables not migrated yet: say so, run without
                 svc.tracking_error = f"heat tracking off: {str(exc).splitlines()[0]} (run crucible db upgrade)"
             else:
-                svc.tracker = LotTracker(svc.sink)
+                svc.attach_tracker(LotTracker(svc.sink))
                 runtime.store.batch_applied.connect(lambda batch: observe_batch(svc.tracker, batch))
         return svc
+
+    def attach_tracker(self, tracker: Any) -> None:
+        """Keep the lots a tracker closes for the board's actual bars."""
+        self.tracker = tracker
+        tracker.on_lot_closed.append(self._closed.append)
+
+    def recent_lots(self) -> list[Any]:
+        """Lots closed lately and the open ones (actual bars on the board)."""
+        open_lots = list(self.tracker.open.values()) if self.tracker is not None else []
+        return [*self._closed, *open_lots]
+
+    def actual_by_shift(self, calendar: Any) -> dict[str, dict[str, float]]:
+        """Actual production per shift from the recorded lots (SQL: call off the GUI thread)."""
+        from app.production.stats import actual_from_lots
+
+        lots = self.lot_store.lots() if self.lot_store is not None else []
+        seen = {lot.lot for lot in lots}
+        lots += [lot for lot in self.recent_lots() if lot.lot not in seen]
+        out = actual_from_lots(lots, calendar)
+        if self.tracker is not None:  # the per-shift counters seen live (anodes on the wheel, cathode harvested)
+            from app.production.plan_store import actual_from_counters
+
+            for sid, last in self.tracker.shift_counters.items():
+                out.setdefault(sid, {}).update(actual_from_counters(last))
+        return out
 
     def close(self) -> None:
         if self.sink is not None:
@@ -93,6 +122,32 @@ class ProductionService:
 
     def problem(self, start: datetime | None = None) -> Problem:
         return Problem(self.config.aisle, start or datetime.now(UTC).replace(second=0, microsecond=0))
+
+    def problem_from_live(self, start: datetime, values: dict[str, Any]) -> Problem:
+        """The problem from ``start`` with the units' state read from the live tags: a converter
+        mid-cycle is free when its remaining stages are done (stage durations from the layout;
+        est.: half the current stage left), a furnace heat when its cycle is, a converter in
+        MAINTENANCE is out for a while, the bath from the matte level (est.: 140 m² settler, 4.6 t/m³)."""
+        a = self.config.aisle
+        d = a.durations
+        stages = ["charge", "slag_blow", "skim", "copper_blow", "pour"]
+        avail: dict[str, int] = {}
+        out: list[Unavailability] = []
+        for c in a.converters:
+            st = values.get(f"{c}.STATE")
+            if isinstance(st, int | float) and 1 <= int(st) <= 5:
+                k = int(st) - 1
+                avail[c] = d[stages[k]] // 2 + sum(d[s] for s in stages[k + 1:])
+            elif isinstance(st, int | float) and int(st) == 6:
+                out.append(Unavailability(c, 0, 240, "breakdown", "in maintenance at the horizon start (live)"))
+        for x in a.anode_furnaces:
+            st, cycle_h = values.get(f"{x}.STATE"), values.get(f"{x}.CYCLE_H")
+            if isinstance(st, int | float) and int(st) != 0 and isinstance(cycle_h, int | float):
+                avail[x] = max(0, int(d["af_heat"] + d["cast"] - 60 * cycle_h))
+        level = values.get("SMF.MATTE_LEVEL")
+        bath = int(level / 1000 * 140 * 4.6) if isinstance(level, int | float) else None
+        return Problem(a, start, available_from=avail, unavailable=tuple(out),
+                       bath_initial_t=None if bath is None else max(0, min(bath, a.bath_max_t)))
 
     def solve_in_thread(self, problem: Problem, *, budget_s: float = 10.0,
                         progress: Callable[[float, float, float], None] | None = None,
@@ -123,7 +178,10 @@ class ProductionService:
 
         if self.schedule is None:
             return None
-        fb = evaluate(self.schedule, now, values)
+        started = {}
+        if self.tracker is not None:
+            started = {unit: lot.start for unit, lot in self.tracker.open.items() if lot.kind == "converter_batch"}
+        fb = evaluate(self.schedule, now, values, started)
         self.last_feedback = fb
         if self.store is not None:
             from app.core.tags import Quality, TagValue

@@ -15,13 +15,15 @@ LEVELS = ("shift", "day", "week", "month", "year")
 
 @dataclass(frozen=True)
 class Period:
+    """``actual`` is None when no shift of the period has data (a gap, not zero)."""
+
     key: str
     target: float
-    actual: float
+    actual: float | None
 
     @property
     def pct(self) -> float | None:
-        return 100.0 * self.actual / self.target if self.target else None
+        return 100.0 * self.actual / self.target if self.target and self.actual is not None else None
 
 
 def period_key(shift: Shift, level: str) -> str:
@@ -60,6 +62,7 @@ def completion(plan: PlanBreakdown, actual_by_shift: dict[str, dict[str, float]]
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     totals: dict[str, list[float]] = {}
+    has_data: set[str] = set()
     order: list[str] = []
     for sid, shift in sorted(plan.shift_objects.items(), key=lambda kv: kv[1].start):
         if shift.start > now:
@@ -69,8 +72,10 @@ def completion(plan: PlanBreakdown, actual_by_shift: dict[str, dict[str, float]]
             totals[key] = [0.0, 0.0]
             order.append(key)
         totals[key][0] += plan.shifts[sid].get(item, 0)
-        totals[key][1] += actual_by_shift.get(sid, {}).get(item, 0.0)
-    return [Period(k, totals[k][0], totals[k][1]) for k in order[-count:]]
+        if item in actual_by_shift.get(sid, {}):
+            totals[key][1] += actual_by_shift[sid][item]
+            has_data.add(key)
+    return [Period(k, totals[k][0], totals[k][1] if k in has_data else None) for k in order[-count:]]
 
 
 def shifts_for(plan: PlanBreakdown, now: datetime, days: int = 40) -> list[Shift]:

@@ -104,6 +104,8 @@ class LotTracker:
         self.counts: dict[str, int] = {}
         self.on_lot_closed: list[Callable[[Lot], None]] = []
         self._pending: dict[tuple[str, str, str], float] = {}  # small links summed until the lot closes
+        #: per shift id: the highest value seen of each per-shift counter (they reset at the shift change)
+        self.shift_counters: dict[str, dict[str, float]] = {}
         for lot in sink.open_lots():  # lots survive a restart
             key = f"CAST.{lot.lot.split('-')[1]}" if lot.kind == "casting_run" else lot.unit
             self.open[key] = lot
@@ -151,6 +153,10 @@ class LotTracker:
         if not good:
             self.last_ts = ts
             return
+        counters = self.shift_counters.setdefault(self.cal.shift_at(ts).id, {})
+        for tag in ("CW.COUNT", "TH.CATHODE_T"):
+            if tag in values and isinstance(values[tag], int | float):
+                counters[tag] = max(counters.get(tag, 0.0), float(values[tag]))
         self._concentrate(ts, prev)
         for c in self.converters:
             self._converter(c, ts, prev)

@@ -102,5 +102,6 @@ def test_completion_statistics_sum_plan_and_actual_per_level():
     assert day.key == "2026-12-01" and day.actual == 400.0
     # the day's target so far counts the shifts that have started (1 and 2)
     assert day.target == sum(plan.shifts[f"2026-12-01/{n}"]["anodes_t"] for n in (1, 2))
+    assert completion(plan, actual, "day", "anodes_t", now, count=2)[0].actual is None  # no data is not zero
     year = completion(plan, actual, "year", "anodes_t", now, count=1)[0]
     assert year.key == "2026" and 0 < year.target < plan.annual["anodes_t"]

@@ -58,3 +58,13 @@ def test_the_feedback_alarm_definitions_parse_against_their_tags():
     layout.tags.update(tags)
     alarms = load_alarms(layout, FOLDER / "production_feedback.yaml")
     assert {(a.tag, a.type.value) for a in alarms} == {("PSC.LATE_TASKS", "H"), ("AP.CONV_BLOW_MARGIN", "L")}
+
+
+def test_a_converter_still_on_its_previous_batch_is_late():
+    s = _schedule()
+    charge = next(t for t in s.tasks if t.resource == "PSC2" and t.kind == "charge")
+    now = START + timedelta(minutes=charge.start + 20)
+    began = START - timedelta(hours=6)
+    fb = evaluate(s, now, {"PSC1.STATE": 0, "PSC2.STATE": 2, "PSC3.STATE": 0}, {"PSC2": began})
+    late = [x for x in fb.late if x.resource == "PSC2"]
+    assert late and "still on the batch begun" in late[0].reason and "SLAG_BLOW" in late[0].reason
