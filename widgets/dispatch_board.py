@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,6 +43,12 @@ ITEM_NAMES = {
     "anodes_t": QT_TRANSLATE_NOOP("DispatchBoardPanel", "Anodes cast (t)"),
     "cathode_t": QT_TRANSLATE_NOOP("DispatchBoardPanel", "Cathode (t)"),
     "concentrate_t": QT_TRANSLATE_NOOP("DispatchBoardPanel", "Concentrate treated (t)"),
+}
+STAGE_NAMES = {
+    "IDLE": QT_TRANSLATE_NOOP("DispatchBoardPanel", "idle"), "CHARGING": QT_TRANSLATE_NOOP("DispatchBoardPanel", "charging"),
+    "SLAG_BLOW": QT_TRANSLATE_NOOP("DispatchBoardPanel", "in slag blow"), "SKIMMING": QT_TRANSLATE_NOOP("DispatchBoardPanel", "skimming"),
+    "COPPER_BLOW": QT_TRANSLATE_NOOP("DispatchBoardPanel", "in copper blow"), "POURING": QT_TRANSLATE_NOOP("DispatchBoardPanel", "pouring"),
+    "MAINTENANCE": QT_TRANSLATE_NOOP("DispatchBoardPanel", "in maintenance"), "AF_IDLE": QT_TRANSLATE_NOOP("DispatchBoardPanel", "idle"),
 }
 ROW_NAMES = {"SMF": QT_TRANSLATE_NOOP("DispatchBoardPanel", "Smelting"), "CASTING": QT_TRANSLATE_NOOP("DispatchBoardPanel", "Casting")}
 LIVE_BREAKDOWN_MIN = 240  # est.: a converter found in MAINTENANCE is out this long when rescheduling
@@ -200,16 +206,37 @@ class DispatchBoardPanel(DockPanel):
         names = {r: self.tr(ROW_NAMES[r]) if r in ROW_NAMES else r for r in rows}
         self.gantt.set_schedule(self.gantt.schedule, rows, names)
         chips = "".join(
-            f"<span style='background:{KIND_COLOURS[k]};'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{self.tr(KIND_NAMES[k])}&nbsp;&nbsp; "
+            f"<span style='background:{KIND_COLOURS[k]};'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{self._kind(k)}&nbsp;&nbsp; "
             for k in KIND_COLOURS)
+        actual, late = self.tr("actual"), self.tr("late")
+        out, cut = self.tr("maintenance / breakdown"), self.tr("furnace feed cut")
+        released, acked = self.tr("released"), self.tr("acknowledged")
         self.legend.setText(
-            chips + f"<span style='background:#505050;'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{self.tr('actual')}&nbsp;&nbsp; "
-            f"<span style='color:#e8771a;'><b>▯ !</b></span>&nbsp;{self.tr('late')}&nbsp;&nbsp; "
-            f"<span style='color:#707070;'>▨</span>&nbsp;{self.tr('maintenance / breakdown')}&nbsp;&nbsp; "
-            f"<span style='color:#b06060;'>▬</span>&nbsp;{self.tr('furnace feed cut')}&nbsp;&nbsp; → {self.tr('released')} ✓ {self.tr('acknowledged')}")
+            chips + f"<span style='background:#505050;'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{actual}&nbsp;&nbsp; "
+            f"<span style='color:#e8771a;'><b>▯ !</b></span>&nbsp;{late}&nbsp;&nbsp; "
+            f"<span style='color:#707070;'>▨</span>&nbsp;{out}&nbsp;&nbsp; "
+            f"<span style='color:#b06060;'>▬</span>&nbsp;{cut}&nbsp;&nbsp; → {released} ✓ {acked}")
         if self.gantt.schedule is not None:
             self._show_objective(self.gantt.schedule)
         self._update_stats_chart()
+
+    @staticmethod
+    def _kind(kind: str) -> str:
+        return QCoreApplication.translate("GanttView", KIND_NAMES.get(kind, kind))
+
+    def _reason(self, late: Any) -> str:
+        """The late task's reason in the operator's language."""
+        tz = self.calendar.tz
+        stage = self.tr(STAGE_NAMES.get(late.live_stage, late.live_stage)) if late.live_stage else ""
+        since = late.planned_start.astimezone(tz).strftime("%H:%M")
+        if late.batch_begun is not None:
+            return (self.tr("%1 is still on the batch begun %2 (%3); planned %4 since %5")
+                    .replace("%1", late.resource).replace("%2", late.batch_begun.astimezone(tz).strftime("%H:%M"))
+                    .replace("%3", stage).replace("%4", self._kind(late.kind)).replace("%5", since))
+        if stage:
+            return (self.tr("%1 is %2; planned %3 since %4").replace("%1", late.resource).replace("%2", stage)
+                    .replace("%3", self._kind(late.kind)).replace("%4", since))
+        return late.reason
 
     # --- schedule ----------------------------------------------------------------
     def _now(self) -> datetime:
@@ -381,11 +408,11 @@ class DispatchBoardPanel(DockPanel):
         return bars
 
     def _show_feedback(self, fb: Any) -> None:
-        self.gantt.set_late({x.task_id: x.reason for x in fb.late})
+        self.gantt.set_late({x.task_id: self._reason(x) for x in fb.late})
         self.late_model.setRowCount(0)
         for x in fb.late:
             row = [QStandardItem(x.task_id), QStandardItem(x.resource),
-                   QStandardItem(x.planned_start.astimezone(self.calendar.tz).strftime("%H:%M")), QStandardItem(x.reason)]
+                   QStandardItem(x.planned_start.astimezone(self.calendar.tz).strftime("%H:%M")), QStandardItem(self._reason(x))]
             for it in row:
                 it.setEditable(False)
             self.late_model.appendRow(row)

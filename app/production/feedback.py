@@ -27,6 +27,8 @@ class LateTask:
     kind: str
     planned_start: datetime
     reason: str
+    live_stage: str = ""  # the unit's stage now (state name), for a translated reason
+    batch_begun: datetime | None = None  # set when the unit is still on an earlier batch
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,14 @@ def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any],
             if began is not None and planned_charge is not None and began < planned_charge - timedelta(hours=1) and stage != 0:
                 late.append(LateTask(t.id, c, t.kind, t0 + timedelta(minutes=t.start),
                                      f"{c} is still on the batch begun {began.strftime('%H:%M')} ({CONVERTER_STAGES[stage]}), "
-                                     f"planned {t.kind} since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}"))
+                                     f"planned {t.kind} since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}",
+                                     CONVERTER_STAGES[stage], began))
                 continue
             behind = stage == 6 or (stage < want) or (stage == 0 and want > 0)
             if behind:
                 late.append(LateTask(t.id, c, t.kind, t0 + timedelta(minutes=t.start),
-                                     f"{c} is {CONVERTER_STAGES[stage]}, planned {t.kind} since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}"))
+                                     f"{c} is {CONVERTER_STAGES[stage]}, planned {t.kind} since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}",
+                                     CONVERTER_STAGES[stage]))
         soon = stage in (2, 4) or any(t.kind in BLOWING and now <= t0 + timedelta(minutes=t.start) <= now + LOOKAHEAD for t in tasks)
         blowing_soon += int(bool(soon))
     for a in p.aisle.anode_furnaces:
@@ -83,7 +87,7 @@ def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any],
         for t in schedule.tasks:
             if t.resource == a and t.kind == "af_heat" and t0 + timedelta(minutes=t.start) + GRACE <= now < t0 + timedelta(minutes=t.end):
                 if isinstance(state, int | float) and int(state) == 0:
-                    late.append(LateTask(t.id, a, t.kind, t0 + timedelta(minutes=t.start), f"{a} is IDLE, planned heat since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}"))
+                    late.append(LateTask(t.id, a, t.kind, t0 + timedelta(minutes=t.start), f"{a} is IDLE, planned af_heat since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}", "AF_IDLE"))
     return Feedback(tuple(late), blowing_now, blowing_soon, p.aisle.acid_max_blowing)
 
 

@@ -795,6 +795,245 @@
     </message>
 </context>
 <context>
+    <name>DispatchBoardPanel</name>
+    <message>
+        <source>Shift</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>Anodes cast (t)</source>
+        <translation>阳极浇铸量 (t)</translation>
+    </message>
+    <message>
+        <source>Cathode (t)</source>
+        <translation>阴极铜 (t)</translation>
+    </message>
+    <message>
+        <source>Concentrate treated (t)</source>
+        <translation>精矿处理量 (t)</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>charging</source>
+        <translation>正在加料</translation>
+    </message>
+    <message>
+        <source>in slag blow</source>
+        <translation>处于造渣期</translation>
+    </message>
+    <message>
+        <source>skimming</source>
+        <translation>正在排渣</translation>
+    </message>
+    <message>
+        <source>in copper blow</source>
+        <translation>处于造铜期</translation>
+    </message>
+    <message>
+        <source>pouring</source>
+        <translation>正在出铜</translation>
+    </message>
+    <message>
+        <source>in maintenance</source>
+        <translation>检修中</translation>
+    </message>
+    <message>
+        <source>Smelting</source>
+        <translation>熔炼</translation>
+    </message>
+    <message>
+        <source>Casting</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>Dispatch board</source>
+        <translation>调度看板</translation>
+    </message>
+    <message>
+        <source>Schedule (CP-SAT)</source>
+        <translation>排产 (CP-SAT)</translation>
+    </message>
+    <message>
+        <source>Plant rule</source>
+        <translation>厂内规则</translation>
+    </message>
+    <message>
+        <source>Reschedule from now</source>
+        <translation>从现在重排</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Release task</source>
+        <translation>下达任务</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认接收</translation>
+    </message>
+    <message>
+        <source>First free converter, first-come crane: the plant&apos;s own dispatch rule</source>
+        <translation>先空闲转炉、先到先用行车:厂内自己的调度规则</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Planned start</source>
+        <translation>计划开始</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Late tasks</source>
+        <translation>延误任务</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>完成情况</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>延误</translation>
+    </message>
+    <message>
+        <source>maintenance / breakdown</source>
+        <translation>检修 / 故障</translation>
+    </message>
+    <message>
+        <source>furnace feed cut</source>
+        <translation>熔炼炉停料</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>%1 is still on the batch begun %2 (%3); planned %4 since %5</source>
+        <translation>%1 仍在处理 %2 开始的上一炉次(%3);计划自 %5 起%4</translation>
+    </message>
+    <message>
+        <source>%1 is %2; planned %3 since %4</source>
+        <translation>%1 %2;计划自 %4 起%3</translation>
+    </message>
+    <message>
+        <source>Solving…</source>
+        <translation>求解中…</translation>
+    </message>
+    <message>
+        <source>Schedule by the plant&apos;s rule (first free converter, first-come crane).</source>
+        <translation>按厂内规则排产(先空闲转炉、先到先用行车)。</translation>
+    </message>
+    <message>
+        <source>Solving… %1 s, objective %2 (bound %3)</source>
+        <translation>求解中… %1 秒,目标值 %2(上界 %3)</translation>
+    </message>
+    <message>
+        <source>No schedule</source>
+        <translation>无排产结果</translation>
+    </message>
+    <message>
+        <source>Done (%1)</source>
+        <translation>完成(%1)</translation>
+    </message>
+    <message>
+        <source>%1: %2 batches, %3 t copper, ladle waiting %4 h, furnace feed cut %5 h, objective %6</source>
+        <translation>%1:%2 炉次,铜 %3 t,包子等待 %4 h,熔炼炉停料 %5 h,目标值 %6</translation>
+    </message>
+    <message>
+        <source>CP-SAT</source>
+        <translation>CP-SAT</translation>
+    </message>
+    <message>
+        <source>Not moved: %1</source>
+        <translation>未移动:%1</translation>
+    </message>
+    <message>
+        <source>Moved %1; the schedule still meets every constraint.</source>
+        <translation>已移动 %1;排产仍满足全部约束。</translation>
+    </message>
+    <message>
+        <source>Select a task first.</source>
+        <translation>请先选择一个任务。</translation>
+    </message>
+    <message>
+        <source>%1 released to the crew.</source>
+        <translation>%1 已下达给班组。</translation>
+    </message>
+    <message>
+        <source>%1 acknowledged by the crew.</source>
+        <translation>%1 班组已确认。</translation>
+    </message>
+    <message>
+        <source>Late tasks (%1)</source>
+        <translation>延误任务 (%1)</translation>
+    </message>
+    <message>
+        <source>Acid plant: %1 blowing, %2 within 30 min, capacity %3</source>
+        <translation>制酸:%1 台在吹炼,30 分钟内 %2 台,能力 %3 台</translation>
+    </message>
+    <message>
+        <source>Statistics unavailable: %1</source>
+        <translation>统计不可用:%1</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Current %1: plan %2 t, actual %3 t (%4); grey plan, blue actual</source>
+        <translation>本%1:计划 %2 t,实际 %3 t(%4);灰色为计划,蓝色为实际</translation>
+    </message>
+</context>
+<context>
     <name>DisplayMenu</name>
     <message>
         <source>&amp;Display</source>
@@ -1025,6 +1264,57 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>GanttView</name>
+    <message>
+        <source>tap</source>
+        <translation>放铜锍</translation>
+    </message>
+    <message>
+        <source>charge</source>
+        <translation>加料</translation>
+    </message>
+    <message>
+        <source>slag blow</source>
+        <translation>造渣期</translation>
+    </message>
+    <message>
+        <source>skim</source>
+        <translation>排渣</translation>
+    </message>
+    <message>
+        <source>copper blow</source>
+        <translation>造铜期</translation>
+    </message>
+    <message>
+        <source>pour</source>
+        <translation>出铜</translation>
+    </message>
+    <message>
+        <source>crane move</source>
+        <translation>行车吊运</translation>
+    </message>
+    <message>
+        <source>AF heat</source>
+        <translation>阳极炉精炼</translation>
+    </message>
+    <message>
+        <source>cast</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>No schedule yet: press Schedule</source>
+        <translation>尚无排产:请按“排产”</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Late: %1</source>
+        <translation>延误:%1</translation>
     </message>
 </context>
 <context>

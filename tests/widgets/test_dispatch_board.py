@@ -1,0 +1,122 @@
+"""The dispatch board offscreen: a real panel over a real store and production service.
+Scheduling runs in the worker thread with progress, a late converter shows with its reason,
+a drag that breaks a constraint is refused with the validator's reason and one that keeps
+the schedule valid is taken, release/acknowledge mark the task, the completion chart loads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from app.core.layout import load_layout
+from app.core.shifts import ShiftCalendar
+from app.core.store import TagStore
+from app.core.tags import Quality, TagValue
+from app.production.config import load_production
+from app.production.service import ProductionService
+from widgets.dispatch_board import DispatchBoardPanel
+from widgets.panel import PanelContext
+
+FOLDER = Path(__file__).resolve().parents[2] / "plant_layouts" / "copper_smelter"
+
+
+@pytest.fixture
+def board(qtbot):  # type: ignore[no-untyped-def]
+    layout = load_layout(FOLDER)
+    cal = ShiftCalendar()
+    start = cal.shift(cal.shift_at(__import__("datetime").datetime(2026, 12, 1, 9, tzinfo=cal.tz)).day, 2).start
+    clock = {"now": start + timedelta(minutes=30)}
+    store = TagStore(layout.tags.values())
+    svc = ProductionService(load_production(FOLDER / "production.yaml"))
+    svc.store = store
+    runtime = SimpleNamespace(layout=layout, store=store, services={"production": svc}, audit=None, historian=None)
+    panel = DispatchBoardPanel(PanelContext(runtime=runtime, bridge=None), now=lambda: clock["now"])  # type: ignore[arg-type]
+    qtbot.addWidget(panel)
+    panel.resize(1400, 800)
+    panel.show()
+    return panel, svc, store, clock, start
+
+
+def _apply(store, values, when):  # type: ignore[no-untyped-def]
+    store.apply({k: TagValue(v, Quality.GOOD, when, when) for k, v in values.items()})
+
+
+def test_schedule_runs_in_the_worker_and_shows_progress(board, qtbot):  # type: ignore[no-untyped-def]
+    panel, svc, store, clock, start = board
+    seen = []
+    panel._signals.sig_progress.connect(lambda *a: seen.append(a))
+    qtbot.mouseClick(panel.btn_solve, Qt.MouseButton.LeftButton)
+    assert not panel.btn_solve.isEnabled()  # the GUI stays responsive; the solver is off-thread
+    qtbot.waitUntil(lambda: panel.btn_solve.isEnabled(), timeout=60000)
+    assert svc.schedule is not None and svc.schedule.rule == "cpsat"
+    assert seen and panel.gantt.schedule is svc.schedule
+    assert "batches" in panel.objective.text()
+
+
+def test_late_converter_is_listed_with_its_reason(board, qtbot):  # type: ignore[no-untyped-def]
+    panel, svc, store, clock, start = board
+    qtbot.mouseClick(panel.btn_greedy, Qt.MouseButton.LeftButton)
+    blow = next(t for t in svc.schedule.tasks if t.kind == "slag_blow")
+    clock["now"] = svc.schedule.problem.horizon_start + timedelta(minutes=blow.start + 30)
+    _apply(store, {f"{blow.resource}.STATE": 1}, clock["now"])  # still charging
+    panel._on_timer_timeout()
+    rows = [panel.late_model.item(r, 0).text() for r in range(panel.late_model.rowCount())]
+    assert blow.id in rows
+    reason = panel.late_model.item(rows.index(blow.id), 3).text()
+    assert reason.startswith(f"{blow.resource} is charging; planned slag blow since")
+    assert blow.id in panel.gantt.late
+
+
+def test_drag_is_rechecked_by_the_validator(board, qtbot):  # type: ignore[no-untyped-def]
+    panel, svc, store, clock, start = board
+    qtbot.mouseClick(panel.btn_greedy, Qt.MouseButton.LeftButton)
+    clock["now"] = svc.schedule.problem.horizon_start
+    panel._on_timer_timeout()
+    pour = next(t for t in svc.schedule.tasks if t.kind == "pour")
+    rect = panel.gantt._bar_rect(pour)
+    centre = rect.center()
+    # drag the pour two hours earlier, into its copper blow: refused with the reason
+    left = QPointF(panel.gantt._x(pour.start - 120) + rect.width() / 2, centre.y())
+    qtbot.mousePress(panel.gantt, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    qtbot.mouseMove(panel.gantt, pos=left.toPoint())
+    qtbot.mouseRelease(panel.gantt, Qt.MouseButton.LeftButton, pos=left.toPoint())
+    assert panel.status.text().startswith("Not moved: precedence:")
+    assert next(t for t in svc.schedule.tasks if t.id == pour.id).start == pour.start
+    # the last cast of the horizon moved one hour later still meets every constraint
+    cast = max((t for t in svc.schedule.tasks if t.kind == "cast"), key=lambda t: t.start)
+    panel._on_gantt_task_moved(cast.id, cast.start + 60)
+    assert "still meets every constraint" in panel.status.text()
+    assert next(t for t in svc.schedule.tasks if t.id == cast.id).start == cast.start + 60
+
+
+def test_release_and_acknowledge(board, qtbot):  # type: ignore[no-untyped-def]
+    panel, svc, store, clock, start = board
+    qtbot.mouseClick(panel.btn_greedy, Qt.MouseButton.LeftButton)
+    task = svc.schedule.tasks[-1]
+    panel.gantt.selected = task.id
+    qtbot.mouseClick(panel.btn_ack, Qt.MouseButton.LeftButton)
+    assert "has not been released" in panel.status.text()
+    qtbot.mouseClick(panel.btn_release, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.btn_ack, Qt.MouseButton.LeftButton)
+    assert task.id in svc.acknowledged and task.id in panel.gantt.acknowledged
+
+
+def test_acid_plant_banner_warns_when_three_blow(board, qtbot):  # type: ignore[no-untyped-def]
+    panel, svc, store, clock, start = board
+    qtbot.mouseClick(panel.btn_greedy, Qt.MouseButton.LeftButton)
+    _apply(store, {"PSC1.STATE": 2, "PSC2.STATE": 4, "PSC3.STATE": 2}, clock["now"])
+    panel._on_timer_timeout()
+    assert "3 blowing" in panel.acid.text() and "e8771a" in panel.acid.styleSheet()
+
+
+def test_completion_chart_shows_plan_and_no_data_as_a_gap(board, qtbot):  # type: ignore[no-untyped-def]
+    panel, svc, store, clock, start = board
+    panel._stats_query.wait(30)
+    assert panel._plan is not None
+    assert "no data" in panel.stats_note.text()  # nothing recorded yet: not shown as zero
+    panel.level.setCurrentIndex(3)  # month
+    assert panel.stats_note.text().startswith("Current month: plan")
