@@ -180,6 +180,8 @@ class DispatchBoardPanel(DockPanel):
         self._timer.start()
         self.service.subscribe(self._on_service_schedule)
         self.retranslate()
+        if self.service.tracking_error:
+            self.status.setText(self.service.tracking_error)
         if self.service.schedule is not None:
             self._show_schedule(self.service.schedule)
         self.refresh_statistics()

@@ -120,3 +120,21 @@ def test_completion_chart_shows_plan_and_no_data_as_a_gap(board, qtbot):  # type
     assert "no data" in panel.stats_note.text()  # nothing recorded yet: not shown as zero
     panel.level.setCurrentIndex(3)  # month
     assert panel.stats_note.text().startswith("Current month: plan")
+
+
+def test_the_main_window_shows_the_board_as_a_central_tab(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from app.runtime import Runtime
+    from widgets.main_window import MainWindow
+
+    runtime = Runtime(load_layout(FOLDER))
+    runtime.setup_modules()  # what start() does once the loop runs
+    assert "production" in runtime.services, runtime.module_problems
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    assert "dispatch_board" in window.central_panels, window.panel_problems
+    assert window.show_central("dispatch_board")
+    tabs = [window.central_tabs.tabText(i) for i in range(window.central_tabs.count())]
+    assert "Dispatch board" in tabs
