@@ -317,10 +317,6 @@ def solve(problem: Problem, *, time_limit_s: float = 10.0, workers: int = 2, see
         hint = greedy(problem)  # warm start from the plant's rule
     if hint is not None:
         model.hint(hint)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
     began = time.monotonic()
 
     class _Cb(cp_model.CpSolverSolutionCallback):
@@ -330,11 +326,35 @@ def solve(problem: Problem, *, time_limit_s: float = 10.0, workers: int = 2, see
             if stop is not None and stop.is_set():
                 self.stop_search()
 
-    status = solver.solve(model.m, _Cb())
+    def run(m: _Model, budget: float) -> tuple[Any, Any]:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.5, budget)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        return solver, solver.solve(m.m, _Cb())
+
+    # phase 1 (60 % of the budget): which batches, where; phase 2 (the rest): the same batches
+    # kept, their timing polished (ladle waiting, feed cuts) from the phase-1 schedule.
+    solver, status = run(model, 0.6 * time_limit_s)
     elapsed = time.monotonic() - began
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
-        return model.extract(solver, "cpsat", name, elapsed)
+        first = model.extract(solver, "cpsat", name, elapsed)
+        left = time_limit_s - elapsed
+        if status == cp_model.FEASIBLE and left >= 1.0 and not (stop is not None and stop.is_set()):
+            polish = _Model(problem, req)
+            polish.hint(first)
+            kept = first.by_batch()
+            for b, pres in polish.present.items():
+                polish.m.add(pres == (1 if b in kept else 0))
+            solver2, status2 = run(polish, left - 0.3)
+            if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                second = polish.extract(solver2, "cpsat", "FEASIBLE", time.monotonic() - began)
+                second.bound = first.bound
+                if second.objective()["value"] >= first.objective()["value"]:
+                    return second
+        first.solve_s = time.monotonic() - began
+        return first
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(_diagnose(problem, req, time_limit_s))
     if hint is not None and not problem.frozen:
