@@ -121,8 +121,10 @@ def cmd_plan_store(args: argparse.Namespace, settings: Any) -> int:
             print(f"plan {cfg.plan.year} v{n} imported as a draft from {cfg.path}")
             return 0
         password = read_password(args.password_stdin, f"Password for {args.user}: ", confirm=False)
+        second = read_password(args.password_stdin, f"Password for {args.second_user}: ", confirm=False) if args.second_user else ""
         security.session.login(args.user, password)
-        info = store.approve(args.year, args.version, security.session, password, reason=args.reason)
+        info = store.approve(args.year, args.version, security.session, password, reason=args.reason,
+                             second_user=args.second_user, second_password=second)
         print(f"plan {info.year} v{info.version} approved by {info.approved_by}")
         return 0
     except ProductionConfigError as exc:
@@ -215,7 +217,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     app_.add_argument("--version", type=int, required=True)
     app_.add_argument("--user", required=True, help="the approving shift lead or process engineer")
     app_.add_argument("--reason", default="", help="why (kept in the audit trail)")
-    app_.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    app_.add_argument("--second-user", default="", help="the second person, where critical actions need one")
+    app_.add_argument("--password-stdin", action="store_true",
+                      help="read the password (then the second person's) from standard input, one per line")
     app_.add_argument("--db", help="database URL")
     app_.set_defaults(handler=cmd_plan_store)
     tr = sub.add_parser("trace", help="genealogy: which concentrate lots ended up in a cathode lot, and the reverse")

@@ -127,3 +127,29 @@ def test_cli_plan_import_and_approve(security: Security, settings: Settings, cap
     code, out = run(["plan", "approve", "--year", "2026", "--version", "1", "--user", "lead", "--password-stdin",
                      "--reason", "budget"], "lead-pass-1\n")
     assert code == 0 and "plan 2026 v1 approved by lead" in out.out
+
+
+def test_cli_approve_with_a_second_person_where_the_console_requires_it(security: Security, settings: Settings, capsys, monkeypatch):
+    import argparse
+    import io
+
+    from app.production.cli import register
+
+    settings.critical_second_person = True
+    security.users.add_user("eng", "eng-pass-12", ["process_engineer"])
+
+    def run(argv, stdin=""):
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        parser = argparse.ArgumentParser()
+        register(parser.add_subparsers(dest="cmd"))
+        args = parser.parse_args(argv)
+        settings.layout = FOLDER
+        return args.handler(args, settings), capsys.readouterr()
+
+    assert run(["plan", "import", "--user", "lead"])[0] == 0
+    code, out = run(["plan", "approve", "--year", "2026", "--version", "1", "--user", "lead", "--password-stdin", "--reason", "x"],
+                    "lead-pass-1\n")
+    assert code == 2 and "second authorised person must confirm" in out.err
+    code, out = run(["plan", "approve", "--year", "2026", "--version", "1", "--user", "lead", "--second-user", "eng",
+                     "--password-stdin", "--reason", "budget"], "lead-pass-1\neng-pass-12\n")
+    assert code == 0, out.err
