@@ -74,6 +74,7 @@ class _Model:
         self.crane_lit: dict[tuple[str, str, str], Any] = {}  # (batch, step, crane)
         self.af_lit: dict[tuple[str, str], Any] = {}          # (batch, af)
         self.batch_conv: dict[str, str] = {}
+        self.waits: dict[str, Any] = {}
         self.prev_batch: dict[str, str | None] = {}
         crane_iv: dict[str, list[Any]] = {c: [] for c in a.cranes}
         af_span: dict[str, list[Any]] = {x: [] for x in a.anode_furnaces}
@@ -88,8 +89,11 @@ class _Model:
         unav = problem.all_unavailable() if "maintenance" not in relax else ()
         avail = problem.available_from
 
-        def span_iv(start: Any, end: Any, lit: Any, name: str) -> Any:
+        self.sizes: list[tuple[Any, str, tuple[str, str], tuple[str, str], str]] = []  # for complete hints
+
+        def span_iv(start: Any, end: Any, lit: Any, name: str, key: tuple[str, tuple[str, str], tuple[str, str], str]) -> Any:
             size = m.new_int_var(0, H, f"sz_{name}")
+            self.sizes.append((size, *key))
             return m.new_optional_interval_var(start, size, end, lit, name)
 
         def fixed_windows(res: str, kinds: tuple[str, ...]) -> list[Any]:
@@ -127,7 +131,7 @@ class _Model:
                 if c in avail:
                     m.add(S[b, "charge"] >= avail[c]).only_enforce_if(pres)
                 # converter span and stages
-                span = span_iv(S[b, "charge"], E[b, "pour"], pres, f"span_{b}")
+                span = span_iv(S[b, "charge"], E[b, "pour"], pres, f"span_{b}", (b, ("charge", "s"), ("pour", "e"), ""))
                 spans.append(span)
                 for st in ("charge", "slag_blow", "skim", "copper_blow", "pour"):
                     iv = m.new_optional_fixed_size_interval_var(S[b, st], d[st], pres, f"iv_{b}_{st}")
@@ -168,7 +172,7 @@ class _Model:
                         if k in avail:
                             m.add(S[b, "blister"] >= avail[k]).only_enforce_if(y)
                     m.add(sum(self.crane_lit[b, f"blister@{x}", k] for k in a.cranes) == z)
-                    af_span[x].append(span_iv(S[b, "af_heat"], E[b, "cast"], z, f"afspan_{b}_{x}"))
+                    af_span[x].append(span_iv(S[b, "af_heat"], E[b, "cast"], z, f"afspan_{b}_{x}", (b, ("af_heat", "s"), ("cast", "e"), x)))
                     af_heat_iv[x].append(m.new_optional_fixed_size_interval_var(S[b, "af_heat"], d["af_heat"], z, f"afheat_{b}_{x}"))
                     if x in avail:
                         m.add(S[b, "af_heat"] >= avail[x]).only_enforce_if(z)
@@ -177,8 +181,8 @@ class _Model:
                 if a.casting in avail:
                     m.add(S[b, "cast"] >= avail[a.casting]).only_enforce_if(pres)
                 # ladles
-                matte_ladle.append(span_iv(S[b, "tap"], E[b, "charge"], pres, f"ml_{b}"))
-                blister_ladle.append(span_iv(S[b, "pour"], S[b, "af_heat"], pres, f"bl_{b}"))
+                matte_ladle.append(span_iv(S[b, "tap"], E[b, "charge"], pres, f"ml_{b}", (b, ("tap", "s"), ("charge", "e"), "")))
+                blister_ladle.append(span_iv(S[b, "pour"], S[b, "af_heat"], pres, f"bl_{b}", (b, ("pour", "s"), ("af_heat", "s"), "")))
                 # ladle waiting (minutes a full ladle stands beyond its crane move)
                 wait = m.new_int_var(0, 2 * H, f"wait_{b}")
                 blister_dur = sum(z * problem.move_minutes(c, x) for z, x in zip(zs, a.anode_furnaces, strict=True))
@@ -186,6 +190,7 @@ class _Model:
                       + (S[b, "af_heat"] - E[b, "pour"] - blister_dur)).only_enforce_if(pres)
                 m.add(wait == 0).only_enforce_if(~pres)
                 waits.append(wait)
+                self.waits[b] = wait
                 prev = b
             if "converters" not in relax:
                 m.add_no_overlap(spans + fixed_windows(c, ("maintenance",)))
@@ -251,12 +256,27 @@ class _Model:
         for b, pres in self.present.items():
             steps = by.get(b)
             m.add_hint(pres, 1 if steps and "pour" in steps else 0)
-            if not steps or "pour" not in steps:
+            if not steps or "pour" not in steps:  # absent: a complete hint all the same (faster start)
+                a = self.p.aisle
+                for step in CHAIN:
+                    m.add_hint(self.start[b, step], 0)
+                    dur = self.p.move_minutes(a.smelting_furnace, self.batch_conv[b]) if step == "matte" else (
+                        self.p.move_minutes(self.batch_conv[b], "SLAG") if step == "slag" else a.durations.get(step, 0))
+                    m.add_hint(self.end[b, step], dur if step != "blister" else 0)
+                m.add_hint(self.waits[b], 0)
+                for x in a.anode_furnaces:
+                    m.add_hint(self.af_lit[b, x], 0)
+                for k in a.cranes:
+                    for key in ("matte", "slag", *(f"blister@{x}" for x in a.anode_furnaces)):
+                        m.add_hint(self.crane_lit[b, key, k], 0)
                 continue
             for step in CHAIN:
-                key = step
-                if key in steps:
-                    m.add_hint(self.start[b, step], steps[key].start)
+                if step in steps:
+                    m.add_hint(self.start[b, step], steps[step].start)
+                    m.add_hint(self.end[b, step], steps[step].end)
+            st = steps
+            m.add_hint(self.waits[b], (st["charge"].start - st["tap"].end - (st["matte"].end - st["matte"].start))
+                       + (st["af_heat"].start - st["pour"].end - (st["blister"].end - st["blister"].start)))
             a = self.p.aisle
             for x in a.anode_furnaces:
                 m.add_hint(self.af_lit[b, x], 1 if steps["af_heat"].resource == x else 0)
@@ -266,6 +286,14 @@ class _Model:
                 for x in a.anode_furnaces:
                     hit = steps["blister"].resource == k and steps["blister"].dst == x
                     m.add_hint(self.crane_lit[b, f"blister@{x}", k], 1 if hit else 0)
+        by_all = schedule.by_batch()
+        for size, b, (s_step, s_edge), (e_step, e_edge), af in self.sizes:
+            steps = by_all.get(b)
+            if not steps or "pour" not in steps or (af and steps["af_heat"].resource != af):
+                m.add_hint(size, 0)
+                continue
+            a_t, b_t = steps[s_step], steps[e_step]
+            m.add_hint(size, (b_t.end if e_edge == "e" else b_t.start) - (a_t.start if s_edge == "s" else a_t.end))
         cut = set(schedule.feed_cut_hours)
         for h, f in enumerate(self.fed):
             m.add_hint(f, 0 if h in cut else 1)
@@ -333,13 +361,18 @@ def solve(problem: Problem, *, time_limit_s: float = 10.0, workers: int = 2, see
         solver.parameters.random_seed = seed
         return solver, solver.solve(m.m, _Cb())
 
-    # phase 1 (60 % of the budget): which batches, where; phase 2 (the rest): the same batches
+    # phase 1 (70 % of the budget): which batches, where; phase 2 (the rest): the same batches
     # kept, their timing polished (ladle waiting, feed cuts) from the phase-1 schedule.
-    solver, status = run(model, 0.6 * time_limit_s)
+    solver, status = run(model, 0.7 * time_limit_s)
     elapsed = time.monotonic() - began
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
         first = model.extract(solver, "cpsat", name, elapsed)
+        if hint is not None and hint.objective()["value"] > first.objective()["value"]:
+            # the search has not caught up with its warm start yet: polish the warm start instead
+            name = "FEASIBLE"
+            first = Schedule(problem, list(hint.tasks), list(hint.feed_cut_hours), "cpsat", "FEASIBLE", elapsed, first.bound)
+            status = cp_model.FEASIBLE
         left = time_limit_s - elapsed
         if status == cp_model.FEASIBLE and left >= 1.0 and not (stop is not None and stop.is_set()):
             polish = _Model(problem, req)

@@ -100,19 +100,20 @@ class _Greedy:
         return self.maint.get(res, []) + (self.broken.get(res, []) if both else [])
 
     def _crane(self, t: int, src: str, dst: str) -> tuple[str, int, int]:
-        """First-come crane: the one that can start the move soonest."""
+        """First-come crane: the one that can start the move soonest. After every move the crane
+        keeps the longest empty travel of the aisle free (as the CP-SAT model does)."""
         dur = self.p.move_minutes(src, dst)
+        turn = self.p.turnaround()
         best: tuple[int, str] | None = None
         for k in self.a.cranes:
             moves = self.crane_moves[k]
             t0 = max(t, self.avail.get(k, 0))
-            cands = sorted({t0, *(e + self.a.travel(mdst, src) for _, e, _, mdst in moves), *(e for _, e in self._out(k))})
+            cands = sorted({t0, *(e + turn for _, e, _, _ in moves), *(e for _, e in self._out(k))})
             for c in cands:
                 if c < t0:
                     continue
-                ok = all(e + self.a.travel(mdst, src) <= c or c + dur + self.a.travel(dst, msrc) <= s
-                         for s, e, msrc, mdst in moves)
-                ok = ok and not any(_overlaps((c, c + dur), w) for w in self._out(k))
+                ok = all(e + turn <= c or c + dur + turn <= s for s, e, _, _ in moves)
+                ok = ok and not any(_overlaps((c, c + dur + turn), w) for w in self._out(k))
                 if ok:
                     if best is None or c < best[0]:
                         best = (c, k)
