@@ -22,6 +22,9 @@ def _close(service: Any) -> None:
 MODULE = Module(
     name="production",
     title="Production",
+    # plan approval signs with the security session and audits; plan vs actual reads the
+    # historian; lots go into the plant database the historian writes to
+    requires=("security", "historian"),
     setup=_setup,
     close=_close,
     models="app.production.models",
@@ -29,5 +32,5 @@ MODULE = Module(
     cli=register,
     panels=(PanelSpec("dispatch_board", "widgets.dispatch_board:DispatchBoardPanel", area="central"),),
     validate=validate_layout,
-    headless=False,
+    headless=True,  # heat tracking records lots in `crucible serve` too
 )
