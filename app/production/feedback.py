@@ -69,7 +69,14 @@ def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any],
                 continue
             began = batch_started.get(c)
             planned_charge = charge_of.get(t.batch)
-            if began is not None and planned_charge is not None and began < planned_charge - timedelta(hours=1) and stage != 0:
+            # the batch in the converter is an earlier one if it began before the planned batch
+            # could (the horizon start, or the end of the batch planned before it)
+            earliest = t0
+            if planned_charge is not None:
+                earlier = [x for x in tasks if x.kind == "pour" and t0 + timedelta(minutes=x.end) <= planned_charge]
+                if earlier:
+                    earliest = t0 + timedelta(minutes=max(x.end for x in earlier))
+            if began is not None and planned_charge is not None and began < earliest - timedelta(hours=1) and stage != 0:
                 late.append(LateTask(t.id, c, t.kind, t0 + timedelta(minutes=t.start),
                                      f"{c} is still on the batch begun {began.strftime('%H:%M')} ({CONVERTER_STAGES[stage]}), "
                                      f"planned {t.kind} since {(t0 + timedelta(minutes=t.start)).strftime('%H:%M')}",
