@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy import Engine
+
 from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
@@ -215,6 +217,8 @@ class Runtime:
         self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
         self.session: Session | None = None  # set by attach_security (the GUI always does)
         self.audit: AuditTrail | None = None
+        self.db_url = db_url
+        self._db: Engine | None = None
         # Services of the feature modules (app.modules): name -> what its setup() returned.
         self.services: dict[str, object] = {}
         self.module_problems: dict[str, str] = {}  # module -> why it could not be set up
@@ -278,6 +282,21 @@ class Runtime:
             except Exception:  # noqa: BLE001 - close the others anyway
                 log.exception("module %s did not close cleanly", module.name)
 
+    @property
+    def db(self) -> Engine:
+        """The plant database (the ``db_url`` setting, else this console's SQLite file), schema
+        brought up to date where this console may (:func:`app.db.migrate.prepare`). Modules
+        keep their tables here. Raises :class:`app.db.DatabaseError` when it cannot be used."""
+        if self._db is None:
+            from app.core.settings import Settings
+            from app.db.engine import default_url, make_engine
+            from app.db.migrate import prepare
+
+            engine = make_engine(self.db_url or default_url(Settings()))
+            prepare(engine)
+            self._db = engine
+        return self._db
+
     def module(self, name: str) -> Module | None:
         return self.registry.get(name)
 
@@ -303,6 +322,8 @@ class Runtime:
         self._tasks = []
         if self.historian is not None:  # flushes the queue to the DB or the spool; blocking
             await run_blocking(self.historian.stop, pool="historian-stop")
+        if self._db is not None:
+            self._db.dispose()
 
 
 def replace_endpoint(layout: PlantLayout, name: str, endpoint: str) -> None:
