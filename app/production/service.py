@@ -63,18 +63,23 @@ class ProductionService:
 
     @classmethod
     def from_runtime(cls, runtime: Any) -> ProductionService:
-        """The service for a running console: heat tracking from the live store into the
-        historian's database (when there is one)."""
+        """The service for a running console: heat tracking from the live store into the plant
+        database (``runtime.db``)."""
         folder = Path(runtime.layout.folder)
         svc = cls(load_production(folder / "production.yaml"))
         svc.store = getattr(runtime, "store", None)
-        historian = getattr(runtime, "historian", None)
-        if historian is not None and getattr(historian, "engine", None) is not None:
+        try:
+            # the plant database for module services (Runtime.db), else the historian's engine
+            engine = runtime.db if hasattr(runtime, "db") else getattr(getattr(runtime, "historian", None), "engine", None)
+        except Exception as exc:  # noqa: BLE001 - e.g. database down: run without tracking, say why
+            engine = None
+            svc.tracking_error = f"heat tracking off: {str(exc).splitlines()[0]}"
+        if engine is not None:
             from app.production.lot_store import LotStore
             from app.production.tracking import LotTracker, ThreadedSink, observe_batch
 
             try:
-                svc.lot_store = LotStore(historian.engine)
+                svc.lot_store = LotStore(engine)
                 svc.sink = ThreadedSink(svc.lot_store)
             except Exception as exc:  # noqa: BLE001 - e.g. tables not migrated yet: say so, run without
                 svc.tracking_error = f"heat tracking off: {str(exc).splitlines()[0]} (run crucible db upgrade)"
