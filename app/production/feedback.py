@@ -101,3 +101,41 @@ def evaluate(schedule: Schedule, now: datetime, values: dict[str, Any],
 def derived_values(fb: Feedback) -> dict[str, float]:
     """The values published as ``calc://production/late_tasks`` and ``.../acid_margin``."""
     return {LATE_TAG: float(len(fb.late)), ACID_TAG: float(fb.acid_margin)}
+
+
+FEEDBACK_FILE = "production_feedback.yaml"
+
+
+def load_feedback_tags(layout: Any) -> list[Any]:
+    """The derived tags declared in ``<layout>/production_feedback.yaml`` (none if absent), for
+    the store to know them; mistakes raise ``ValueError`` with ``file:line: message``."""
+    from pathlib import Path
+
+    from app.core.tags import DataType, TagDef
+    from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
+
+    path = Path(layout.folder) / FEEDBACK_FILE
+    if not path.exists():
+        return []
+    try:
+        doc = load_yaml(path)
+    except YamlFileError as exc:
+        raise ValueError(str(exc)) from None
+    out = []
+    units = getattr(layout, "units", {})
+    for entry in (doc or {}).get("tags") or []:
+        where = f"{path}:{entry.get(LINE_KEY, 0)}"
+        try:
+            name, unit, address = str(entry["name"]), str(entry["unit"]), str(entry["address"])
+            low, high = (float(v) for v in entry.get("range", [0, 1]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: tag needs name, unit, address and range [low, high] ({exc})") from None
+        if not address.startswith("calc://production/"):
+            raise ValueError(f"{where}: tag {name}: address must be calc://production/<name>")
+        plant_unit = units.get(unit)
+        if units and plant_unit is None:
+            raise ValueError(f"{where}: tag {name}: unknown plant unit {unit!r}")
+        out.append(TagDef(name, plant_unit.area if plant_unit else "", unit, str(entry.get("desc_en", "")),
+                          str(entry.get("desc_zh", "")), str(entry.get("eu", "")), low, high, address,
+                          DataType(str(entry.get("type", "float"))), source=where))
+    return out

@@ -59,6 +59,7 @@ class ProductionService:
         self.store: Any = None
         self.last_feedback: Any = None
         self.lot_store: Any = None
+        self._last_feedback_at: datetime | None = None
         self._closed: deque[Any] = deque(maxlen=300)
 
     @classmethod
@@ -86,6 +87,17 @@ class ProductionService:
             else:
                 svc.attach_tracker(LotTracker(svc.sink))
                 runtime.store.batch_applied.connect(lambda batch: observe_batch(svc.tracker, batch))
+        from app.production.feedback import load_feedback_tags
+
+        try:
+            tags = load_feedback_tags(runtime.layout)
+        except ValueError as exc:
+            svc.tracking_error = svc.tracking_error or str(exc)
+            tags = []
+        if tags and svc.store is not None and hasattr(svc.store, "define"):
+            svc.store.define(tags)
+        if svc.store is not None:
+            svc.store.batch_applied.connect(svc._on_store_batch)
         return svc
 
     def attach_tracker(self, tracker: Any) -> None:
@@ -173,8 +185,38 @@ class ProductionService:
             if done:
                 done(s, "")
 
-        threading.Thread(target=work, name="production-solver", daemon=True).start()
+        from app.core.work import executor
+
+        executor("production-solver").submit(work)  # one solve at a time, in order
         return stop
+
+    FEEDBACK_EVERY_S = 10.0
+
+    def _on_store_batch(self, batch: Any) -> None:
+        """Live feedback at most every ``FEEDBACK_EVERY_S`` of plant time, published after the
+        batch is handled (never from inside the store's emission)."""
+        from app.production.feedback import ACID_TAG, LATE_TAG
+
+        if self.schedule is None or not batch or set(batch) <= {LATE_TAG, ACID_TAG}:
+            return
+        stamps = [v.source_ts for v in batch.values() if getattr(v, "source_ts", None) is not None]
+        if not stamps:
+            return
+        now = max(stamps)
+        if self._last_feedback_at is not None and (now - self._last_feedback_at).total_seconds() < self.FEEDBACK_EVERY_S:
+            return
+        self._last_feedback_at = now
+        values = {k: v.value for k, v in self.store.values.items() if getattr(v, "value", None) is not None}
+
+        def later() -> None:
+            self.feedback(now, values)
+
+        try:
+            import asyncio
+
+            asyncio.get_running_loop().call_soon(later)
+        except RuntimeError:  # no loop (tests, tools): right away
+            later()
 
     def feedback(self, now: datetime, values: dict[str, Any]) -> Any:
         """Late tasks and the acid margin now; the derived values go into the store when the

@@ -318,44 +318,41 @@ def assay_json(lot: Lot) -> str:
 
 
 class ThreadedSink(LotSink):
-    """Hands saves to one worker thread (the tracker runs on the GUI/asyncio thread; SQL must not)."""
+    """Hands saves to the ``production-lots`` worker pool (one worker: in order), since the
+    tracker runs on the GUI/asyncio thread and SQL must not."""
 
     def __init__(self, inner: LotSink) -> None:
-        import queue
-        import threading
+        from app.core.work import executor
 
         self.inner = inner
         self._open = inner.open_lots()
-        self._q: queue.Queue[tuple[str, Any] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="production-lots", daemon=True)
-        self._thread.start()
+        self._pool = executor("production-lots")
 
-    def _run(self) -> None:
+    def _save(self, kind: str, item: Any) -> None:
         import logging
 
-        while (item := self._q.get()) is not None:
-            try:
-                if item[0] == "lot":
-                    self.inner.save_lot(item[1])
-                else:
-                    self.inner.save_link(item[1])
-            except Exception:  # noqa: BLE001 - keep tracking; the log says what was lost
-                logging.getLogger(__name__).exception("production: could not save %s", item[1])
+        try:
+            if kind == "lot":
+                self.inner.save_lot(item)
+            else:
+                self.inner.save_link(item)
+        except Exception:  # noqa: BLE001 - keep tracking; the log says what was lost
+            logging.getLogger(__name__).exception("production: could not save %s", item)
 
     def save_lot(self, lot: Lot) -> None:
         from copy import deepcopy
 
-        self._q.put(("lot", deepcopy(lot)))
+        self._pool.submit(self._save, "lot", deepcopy(lot))
 
     def save_link(self, link: Link) -> None:
-        self._q.put(("link", link))
+        self._pool.submit(self._save, "link", link)
 
     def open_lots(self) -> list[Lot]:
         return self._open
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        self._q.put(None)
-        self._thread.join(timeout_s)
+        """Wait until every save handed over so far is done."""
+        self._pool.submit(lambda: None).result(timeout_s)
 
 
 def observe_batch(tracker: LotTracker, batch: Mapping[str, Any]) -> None:

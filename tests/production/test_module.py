@@ -48,3 +48,28 @@ def test_setup_tracks_store_batches_into_the_database(tmp_path):
     mod.close(svc)
     lots = LotStore(engine).lots("converter_batch")
     assert [(lot.unit, lot.mass_t) for lot in lots] == [("PSC1", 400.0)]
+
+
+def test_live_feedback_is_published_into_the_store_as_derived_tags(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from app.core.layout import load_layout
+    from app.core.store import TagStore
+    from app.core.tags import Quality, TagValue
+    from app.production.feedback import ACID_TAG, LATE_TAG
+    from app.production.greedy import greedy
+
+    layout = load_layout(FOLDER)
+    store = TagStore(layout.tags.values())
+    runtime = SimpleNamespace(layout=layout, store=store, historian=None)
+    svc = discover().get("production").setup(runtime)
+    assert store.definitions[LATE_TAG].address == "calc://production/late_tasks"  # known to the store
+    t0 = datetime(2026, 12, 1, tzinfo=UTC)
+    svc.set_schedule(greedy(svc.problem(t0)))
+    blow = next(t for t in svc.schedule.tasks if t.kind == "slag_blow" and t.resource == "PSC1")
+    now = t0 + timedelta(minutes=blow.start + 30)
+    store.apply({"PSC1.STATE": TagValue(1, Quality.GOOD, now, now), "PSC2.STATE": TagValue(2, Quality.GOOD, now, now),
+                 "PSC3.STATE": TagValue(4, Quality.GOOD, now, now)})
+    assert store.values[LATE_TAG].value >= 1  # PSC1 still charging when its slag blow is due
+    assert store.values[ACID_TAG].value == svc.config.aisle.acid_max_blowing - svc.last_feedback.blowing_soon
+    svc.close()
