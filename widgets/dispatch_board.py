@@ -150,9 +150,13 @@ class DispatchBoardPanel(DockPanel):
         sl.addLayout(row)
         sl.addWidget(self.chart)
 
+        from widgets.dispatch_board_plan import PlanTab
+
+        self.plan_tab = PlanTab(self.service, context.session)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.late_view, "")
         self.tabs.addTab(stats, "")
+        self.tabs.addTab(self.plan_tab, "")
 
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -198,6 +202,8 @@ class DispatchBoardPanel(DockPanel):
         self.late_model.setHorizontalHeaderLabels([self.tr("Task"), self.tr("Unit"), self.tr("Planned start"), self.tr("Reason")])
         self.tabs.setTabText(0, self.tr("Late tasks"))
         self.tabs.setTabText(1, self.tr("Completion"))
+        self.tabs.setTabText(2, self.tr("Plan"))
+        self.plan_tab.retranslate()
         self.level_label.setText(self.tr("Per"))
         self.item_label.setText(self.tr("Item"))
         for i in range(self.level.count()):

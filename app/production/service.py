@@ -59,6 +59,7 @@ class ProductionService:
         self.store: Any = None
         self.last_feedback: Any = None
         self.lot_store: Any = None
+        self.plan_store: Any = None
         self._last_feedback_at: datetime | None = None
         self._closed: deque[Any] = deque(maxlen=300)
 
@@ -77,8 +78,10 @@ class ProductionService:
             svc.tracking_error = f"heat tracking off: {str(exc).splitlines()[0]}"
         if engine is not None:
             from app.production.lot_store import LotStore
+            from app.production.plan_store import PlanStore
             from app.production.tracking import LotTracker, ThreadedSink, observe_batch
 
+            svc.plan_store = PlanStore(engine, getattr(runtime, "audit", None))
             try:
                 svc.lot_store = LotStore(engine)
                 svc.sink = ThreadedSink(svc.lot_store)

@@ -921,6 +921,10 @@
         <translation>完成情况</translation>
     </message>
     <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
         <source>Per</source>
         <translation>统计周期</translation>
     </message>
@@ -1551,6 +1555,108 @@
     <message>
         <source>{n} bad</source>
         <translation>{n} 个坏值</translation>
+    </message>
+</context>
+<context>
+    <name>PlanApprovalDialog</name>
+    <message>
+        <source>Approve production plan</source>
+        <translation>批准生产计划</translation>
+    </message>
+    <message>
+        <source>Approve plan %1 version %2: your password and a reason go into the audit trail.</source>
+        <translation>批准 %1 年计划第 %2 版:您的密码和理由将记入审计追踪。</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>您的密码(%1)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二确认人</translation>
+    </message>
+    <message>
+        <source>Their password</source>
+        <translation>其密码</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTab</name>
+    <message>
+        <source>Import plan from the layout</source>
+        <translation>从布局导入计划</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created by</source>
+        <translation>创建人</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Approved at</source>
+        <translation>批准时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>No plant database: plans cannot be stored.</source>
+        <translation>无工厂数据库:无法保存计划。</translation>
+    </message>
+    <message>
+        <source>Approving plans needs the permission to edit production plans.</source>
+        <translation>批准计划需要“编辑生产计划”权限。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 imported as a draft.</source>
+        <translation>%1 年计划第 %2 版已作为草稿导入。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 approved by %3.</source>
+        <translation>%1 年计划第 %2 版已由 %3 批准。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>已替代</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>未导入:%1</translation>
+    </message>
+    <message>
+        <source>Select a draft version first.</source>
+        <translation>请先选择一个草稿版本。</translation>
+    </message>
+    <message>
+        <source>Not approved: %1</source>
+        <translation>未批准:%1</translation>
     </message>
 </context>
 <context>

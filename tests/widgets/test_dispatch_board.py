@@ -138,3 +138,50 @@ def test_the_main_window_shows_the_board_as_a_central_tab(qtbot, tmp_path):  # t
     assert window.show_central("dispatch_board")
     tabs = [window.central_tabs.tabText(i) for i in range(window.central_tabs.count())]
     assert "Dispatch board" in tabs
+
+
+def test_plan_tab_imports_and_approves_with_a_signature(qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from app.core.settings import load_settings
+    from app.db import Base
+    from app.production import models  # noqa: F401 - the tables
+    from app.production.plan_store import PlanStore
+    from app.security.context import build_security
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
+    settings = load_settings()
+    settings.critical_second_person = False
+    settings.db_url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    security = build_security(settings)
+    Base.metadata.create_all(security.engine)  # test fixture only
+    security.users.add_user("lead", "lead-pass-1", ["shift_lead"])
+    security.session.login("lead", "lead-pass-1")
+    layout = load_layout(FOLDER)
+    store = TagStore(layout.tags.values())
+    svc = ProductionService(load_production(FOLDER / "production.yaml"))
+    svc.plan_store = PlanStore(security.engine, security.audit)
+    runtime = SimpleNamespace(layout=layout, store=store, services={"production": svc}, audit=security.audit, historian=None)
+    panel = DispatchBoardPanel(PanelContext(runtime=runtime, bridge=None, session=security.session))  # type: ignore[arg-type]
+    qtbot.addWidget(panel)
+    panel.show()
+    tab = panel.plan_tab
+    assert tab.btn_approve.isEnabled()
+    qtbot.mouseClick(tab.btn_import, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10000)
+    assert tab.model.item(0, 1).text() == "draft"
+    tab.view.selectRow(0)
+    qtbot.mouseClick(tab.btn_approve, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert dialog is not None and dialog.isVisible()  # opened with open(), not exec()
+    dialog.password.setText("wrong")
+    dialog.reason.setText("budget")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert tab.status.text().startswith("Not approved:")
+    qtbot.mouseClick(tab.btn_approve, Qt.MouseButton.LeftButton)
+    tab.dialog.password.setText("lead-pass-1")
+    tab.dialog.reason.setText("budget 2026")
+    tab.dialog.buttons.button(tab.dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1 and tab.model.item(0, 1).text() == "approved", timeout=10000)
+    assert tab.model.item(0, 3).text() == "lead"
+    events = [(e.event_type, e.result) for e in security.audit.entries()]
+    assert ("plan_approve", "success") in events and ("signature", "failure") in events
+    security.close()
