@@ -185,3 +185,20 @@ def test_plan_tab_imports_and_approves_with_a_signature(qtbot, tmp_path, monkeyp
     events = [(e.event_type, e.result) for e in security.audit.entries()]
     assert ("plan_approve", "success") in events and ("signature", "failure") in events
     security.close()
+
+
+def test_reschedule_from_now_after_an_upset_keeps_history_and_validates(board, qtbot):  # type: ignore[no-untyped-def]
+    from app.production.validator import validate
+
+    panel, svc, store, clock, start = board
+    qtbot.mouseClick(panel.btn_greedy, Qt.MouseButton.LeftButton)
+    first = svc.schedule
+    clock["now"] = first.problem.horizon_start + timedelta(minutes=300)
+    _apply(store, {"PSC2.STATE": 6}, clock["now"])  # converter 2 found in maintenance
+    qtbot.mouseClick(panel.btn_reschedule, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.btn_reschedule.isEnabled() and svc.schedule is not first, timeout=60000)
+    again = svc.schedule
+    started = {t.id: t for t in first.tasks if t.start < 300}
+    assert started and all(any(t.id == i and t.start == s.start for t in again.tasks) for i, s in started.items())
+    assert any(u.resource == "PSC2" and u.kind == "breakdown" for u in again.problem.unavailable)
+    assert validate(again.to_json()) == []
