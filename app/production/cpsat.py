@@ -412,19 +412,25 @@ def _diagnose(problem: Problem, req: Requirements, budget: float) -> str:
     """Name the constraint group whose relaxation alone makes the problem feasible."""
     from ortools.sat.python import cp_model
 
-    culprits = []
+    culprits, unknown = [], []
     for group in GROUPS:
         if group == "targets":
             continue
         model = _Model(problem, req, frozenset({group}))
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(1.0, budget / 4)
+        solver.parameters.max_time_in_seconds = max(2.0, budget / 3)
         solver.parameters.num_workers = 2
-        if solver.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = solver.solve(model.m)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             culprits.append(group)
+        elif status != cp_model.INFEASIBLE:
+            unknown.append(group)
     what = f"{req.min_batches} batches required" if req.min_batches else "the tasks already under way"
     if req.max_feed_cut_h is not None:
         what += f" with at most {req.max_feed_cut_h} h feed cut"
+    if not culprits and unknown:
+        return (f"infeasible: {what} cannot be met; relaxing {', '.join(unknown)} was not decided in the time "
+                "given (more --budget tells more)")
     if not culprits:
         return f"infeasible: {what} cannot be met even with any single constraint relaxed"
     return "infeasible: " + what + " cannot be met; binding: " + "; ".join(f"{g} ({GROUP_TEXT[g]})" for g in culprits)
