@@ -106,11 +106,11 @@ class HandoverPanel(DockPanel):
         row2.addWidget(self.safety_field, 1)
         row2.addWidget(self.auto_items)
         row3 = QHBoxLayout()
-        for w in (self.add_button, self.save_button):
-            row3.addWidget(w)
+        for button in (self.add_button, self.save_button):
+            row3.addWidget(button)
         row3.addStretch(1)
-        for w in (self.sign_button, self.ack_button):
-            row3.addWidget(w)
+        for button in (self.sign_button, self.ack_button):
+            row3.addWidget(button)
         box = QVBoxLayout(self)
         box.addLayout(row1)
         box.addWidget(self.table, 1)

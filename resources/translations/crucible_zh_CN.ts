@@ -1652,6 +1652,26 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Shift report...</source>
+        <translation>班报(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>&amp;Daily report...</source>
+        <translation>日报(&amp;D)...</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly report...</source>
+        <translation>月报(&amp;M)...</translation>
+    </message>
+    <message>
+        <source>Shift &amp;handover</source>
+        <translation>交接班(&amp;H)</translation>
+    </message>
+    <message>
         <source>Process displays</source>
         <translation>工艺画面</translation>
     </message>

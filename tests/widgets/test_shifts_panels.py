@@ -101,3 +101,22 @@ def test_reports_panel_opens_a_kept_report(qtbot, context) -> None:  # type: ign
     panel.open_stored_button.click()
     panel.query.wait(20)
     assert panel.pdf_bytes == pdf and panel.document.pageCount() >= 2
+
+
+def test_the_main_window_shows_the_shift_and_offers_the_reports_menu(layout, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from app.runtime import Runtime
+    from widgets.main_window import MainWindow
+
+    runtime = Runtime(layout)
+    runtime.setup_modules()
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    assert window._shift_label.text().startswith("Shift ") and "crew" in window._shift_label.text()
+    assert window._reports_menu is not None and window._reports_menu.title() == "&Reports"
+    titles = [a.text() for a in window._reports_menu.actions() if a.text()]
+    assert titles == ["&Shift report...", "&Daily report...", "&Monthly report...", "Shift &handover"]
+    window._reports_menu.actions()[1].trigger()  # Daily report...
+    assert window.docks["reports"].isVisible() or not window.isVisible()
+    assert window.panels["reports"].kind_combo.currentIndex() == 1
