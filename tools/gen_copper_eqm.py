@@ -168,11 +168,11 @@ def materials() -> dict[str, Any]:
               for i in range(1, 5)],
             {"id": "SMF.MATTE", "name_en": "Matte in the settler", "name_zh": "沉淀池冰铜", "material": "matte",
              "level": "SMF.MATTE_LEVEL", "t_per_unit": 0.644, "cu_pct_tag": "SMF.MATTE_CU",
-             "note": "t per mm: 140 m² settler x 4.6 t/m³ matte"},
+             "account": True, "note": "t per mm: 140 m² settler x 4.6 t/m³ matte"},
             {"id": "AF1.CHARGE", "name_en": "Anode furnace 1 charge", "name_zh": "1号阳极炉装料", "material": "blister",
-             "tonnes": "AF1.CHARGE", "cu_pct": 99.5},
+             "tonnes": "AF1.CHARGE", "cu_pct": 99.5, "account": True},
             {"id": "AF2.CHARGE", "name_en": "Anode furnace 2 charge", "name_zh": "2号阳极炉装料", "material": "blister",
-             "tonnes": "AF2.CHARGE", "cu_pct": 99.5},
+             "tonnes": "AF2.CHARGE", "cu_pct": 99.5, "account": True},
             {"id": "AP.ACID_TANK", "name_en": "Product acid", "name_zh": "成品酸", "material": "acid",
              "level": "AP.ACID_TANK", "capacity_t": 20000.0, "s_pct": 32.04},
             {"id": "FLUX", "name_en": "Silica flux", "name_zh": "石英熔剂", "material": "flux", "book": True},
@@ -188,7 +188,10 @@ def materials() -> dict[str, Any]:
             {"id": "natural_gas", "name_en": "Natural gas", "name_zh": "天然气", "rate": ["AF1.FUEL_FLOW", "AF2.FUEL_FLOW"], "eu": "Nm³"},
         ],
         "account": {
-            "note": "The terms of app/sim/model.py PlantModel.copper_balance / sulphur_balance, measured by tags.",
+            "note": ("The terms of app/sim/model.py PlantModel.copper_balance / sulphur_balance, measured by tags. "
+                     "Stocks marked account: true are the in-process stocks inside the boundary that tags measure; "
+                     "converter baths, blister ladles and the anode yard are not measured, so a shift's account swings "
+                     "with their batch cycles and the alarm works on the production day."),
             "copper": {
                 "in": [{"id": "concentrate", "rate": "CB.FEED_RATE", "pct": "CB.BLEND_CU"}],
                 "out": [{"id": "cathode", "counter": "TH.CATHODE_T", "pct_fixed": 100.0}],
@@ -215,7 +218,7 @@ def materials() -> dict[str, Any]:
         },
         "alarms": [
             {"tag": "MAT.CU_UNACCOUNTED", "type": "H", "priority": "low", "limit": 2.0, "deadband": 0.2,
-             "cause": "Copper unaccounted for in the last shift's account above 2 % of the copper fed",
+             "cause": "Copper unaccounted for in yesterday's account above 2 % of the copper fed",
              "consequence": "A meter, assay or stock figure is wrong, or copper is lost",
              "action": "Check feed weigher, blend assay and stock levels; open the copper account", "response": 28800},
         ],
@@ -236,8 +239,8 @@ def calc_tags() -> list[dict[str, Any]]:
                  "本班低于1号标准铜的阴极铜批次", "count", (0, 100), "int"),
         calc_tag("EN.CATHODE.KGCE_T", "PD.MAIN", "Energy per t of cathode this shift (concentrate → cathode)",
                  "本班吨阴极铜综合能耗(铜精矿→阴极铜)", "kgce/t", (0, 3000)),
-        calc_tag("MAT.CU_UNACCOUNTED", "CB", "Copper unaccounted for, last shift's account",
-                 "上班铜平衡未计量铜", "%", (-100, 100)),
+        calc_tag("MAT.CU_UNACCOUNTED", "CB", "Copper unaccounted for, last production day's account",
+                 "上一生产日铜平衡未计量铜", "%", (-100, 100)),
     ]
     return tags
 

@@ -1,0 +1,109 @@
+"""The materials module's service: stocks now, consumption and the element accounts per
+period, cost per tonne of cathode; publishes the last shift's copper unaccounted % on
+``MAT.CU_UNACCOUNTED`` (alarm in materials.yaml) for the last production day: per shift the
+tag account swings with the converter and anode batch inventory no tag measures (in the
+simulator by tens of per cent of the copper fed), over a day those cycles largely cancel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from app.core.tags import Quality, TagValue
+from app.energy.service import calendar_of
+from app.energy.source import HistorianSource, PeriodSource
+from app.materials.account import (
+    account_from_source,
+    consumption,
+    cost_per_tonne,
+    stock_element,
+    stock_tonnes,
+)
+from app.materials.config import MaterialsConfig, load_materials_config
+
+log = logging.getLogger(__name__)
+UNACCOUNTED_TAG = "MAT.CU_UNACCOUNTED"
+
+
+class MaterialsService:
+    def __init__(self, layout: Any, source: PeriodSource | None = None, store: Any = None, energy: Any = None,
+                 config: MaterialsConfig | None = None) -> None:
+        self.layout = layout
+        self.config = config or load_materials_config(layout)
+        self.calendar = calendar_of(layout)
+        self.source = source
+        self.store = store
+        self.energy = energy
+
+    def _src(self) -> PeriodSource:
+        if self.source is None:
+            raise RuntimeError("no history: material figures need the historian (check the database settings)")
+        return self.source
+
+    def _now_value(self, tag: str) -> float | None:
+        tv = self.store.get(tag) if self.store is not None and tag else None
+        if tv is None or tv.quality == Quality.BAD or not isinstance(tv.value, int | float):
+            return None
+        return float(tv.value)
+
+    def stocks_now(self) -> list[dict[str, Any]]:
+        """Each stock: tonnes and copper in it from the live tags (None: book stock or no value)."""
+        out = []
+        for s in self.config.stocks:
+            out.append({"id": s.id, "name_en": s.name_en, "name_zh": s.name_zh, "material": s.material, "book": s.book,
+                        "tonnes": stock_tonnes(s, self._now_value), "cu_t": stock_element(s, self._now_value, "Cu")})
+        return out
+
+    def account(self, start: datetime, end: datetime) -> dict[str, Any]:
+        """Copper and sulphur accounts over [start, end) from the tags."""
+        src = self._src()
+        return {"copper": account_from_source(self.config, src, start, end, "Cu"),
+                "sulphur": account_from_source(self.config, src, start, end, "S")}
+
+    def period_summary(self, start: datetime, end: datetime, label: str = "") -> dict[str, Any]:
+        """Consumption, both accounts and cost per tonne of cathode for one period."""
+        src = self._src()
+        used = consumption(self.config, src, start, end)
+        kwh = cathode = None
+        energy_fig = None
+        if self.energy is not None:
+            energy_fig = self.energy.summary(start, end, label)
+            kwh = sum(a["kwh"] or 0.0 for a in energy_fig["areas"].values())
+            cathode = energy_fig["products_t"].get("cathode")
+            gas = [m["quantity"] for m in energy_fig["meters"] if m["carrier"] == "natural_gas" and m["quantity"] is not None]
+            if gas and used.get("natural_gas") is None:
+                used["natural_gas"] = sum(gas)
+        hours = (end - start).total_seconds() / 3600.0
+        return {"period": label, "from": start.isoformat(), "to": end.isoformat(), "consumption": used,
+                **self.account(start, end), "cost": cost_per_tonne(self.config, used, kwh, cathode, hours)}
+
+    def publish(self, now: datetime | None = None) -> float | None:
+        """The last completed production day's copper unaccounted % -> ``MAT.CU_UNACCOUNTED``."""
+        from datetime import timedelta
+
+        now = now or datetime.now(UTC)
+        a, b = self.calendar.day_bounds(self.calendar.shift_at(now).day - timedelta(days=1))
+        acc = account_from_source(self.config, self._src(), a, b, "Cu")
+        pct = acc["unaccounted_pct"]
+        if self.store is not None and UNACCOUNTED_TAG in self.layout.tags:
+            self.store.apply({UNACCOUNTED_TAG: TagValue(pct, Quality.GOOD if pct is not None else Quality.BAD, now, now,
+                                                        "" if pct is not None else "no copper fed yesterday")})
+        return pct  # type: ignore[no-any-return]
+
+    async def run(self, period_s: float = 600.0) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await loop.run_in_executor(None, self.publish)
+            except Exception:  # noqa: BLE001 - keep running; the tag keeps its last value
+                log.exception("materials: could not compute the copper account")
+            await asyncio.sleep(period_s)
+
+
+def setup(runtime: Any) -> MaterialsService:
+    historian = getattr(runtime, "historian", None)
+    source = HistorianSource(historian.reader) if historian is not None else None
+    return MaterialsService(runtime.layout, source, runtime.store, runtime.services.get("energy"))
