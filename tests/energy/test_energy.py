@@ -170,3 +170,13 @@ def test_live_power_from_the_store() -> None:
     store.apply({"EM.TH.KW": TagValue(13_500.0, Quality.GOOD, now, now), "SCF.POWER": TagValue(14.0, Quality.GOOD, now, now)})
     power = EnergyService(layout, None, store).live_power_kw()
     assert power["EM.TH"] == 13_500.0 and power["SCF.POWER"] == 14_000.0 and power["EM.CB"] is None
+
+
+def test_energy_summary_for_the_shift_report(history: Engine) -> None:
+    from app.energy.report_data import energy_summary
+
+    layout = load_layout()
+    shift = EnergyService(layout).calendar.shift(date(2026, 12, 1), 2)
+    fig = energy_summary(shift, history, layout)
+    assert fig["period"] == "2026-12-01/2" and fig["routes"][3]["kgce_per_t"] == pytest.approx(219.55, abs=0.01)
+    assert energy_summary((shift.start, shift.end), HistoryReader(history), layout)["total_kgce"] == fig["total_kgce"]

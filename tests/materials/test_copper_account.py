@@ -90,3 +90,13 @@ def test_materials_yaml_mistakes_name_file_and_line(tmp_path: Path) -> None:
     (p,) = err.value.problems
     line = int(p.split(":")[1])
     assert "unknown tag 'CB.BIN9.LEVEL'" in p and "CB.BIN2" in text.splitlines()[line - 1]
+
+
+def test_copper_account_for_the_shift_report(day) -> None:  # type: ignore[no-untyped-def]
+    from app.materials.report_data import copper_account
+
+    layout, cfg, run, svc = day
+    s = svc.calendar.shifts_between(run.start, run.end)[0]
+    acc = copper_account(s, run.source, layout)
+    assert acc["period"] == s.id and acc["copper"]["element"] == "Cu" and acc["sulphur"]["element"] == "S"
+    assert acc["copper"]["fed_t"] == pytest.approx(account_from_source(cfg, run.source, s.start, s.end)["fed_t"])

@@ -174,3 +174,8 @@ def test_out_of_control_point_raises_the_alarm_and_shows_in_the_lot(layout: Plan
     assert "one point beyond 3 sigma" in events[0]["detail"]
     viol = svc.spc_violations(T0, T0 + timedelta(days=2))
     assert [(v["characteristic"], v["rule"], v["lot_id"]) for v in viol] == [("SMF.SLAG_CU", 1, "SLAG-9")]
+    from app.quality.report_data import quality_events, spc_violations
+
+    assert spc_violations((T0, T0 + timedelta(days=2)), engine, layout) == viol
+    assert spc_violations((T0, T0 + timedelta(hours=29)), engine, layout) == []
+    assert [e["lot_id"] for e in quality_events((T0 - timedelta(days=1), datetime.now(UTC) + timedelta(days=1)), engine, layout)] == ["SLAG-9"]
