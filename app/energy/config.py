@@ -100,6 +100,14 @@ class EnergyConfig:
     def meter(self, meter_id: str) -> Meter:
         return next(m for m in self.meters if m.id == meter_id)
 
+    def tags(self) -> list[str]:
+        """Every tag the figures read: meter counters, power and rate tags, production counters."""
+        out: set[str] = set()
+        for m in self.meters:
+            out.update(x for x in (m.counter, m.power, m.rate) if x)
+        out.update(p.counter for p in self.products.values())
+        return sorted(out)
+
     def factors_text(self) -> str:
         """The factors used, one phrase: ``electricity 0.1229 kgce/kWh (...); natural_gas ...``."""
         used = {m.carrier for m in self.meters}

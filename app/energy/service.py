@@ -43,8 +43,15 @@ class EnergyService:
         """One period's energy (see :func:`app.energy.report.period_energy`)."""
         return period_energy(self.config, self._src(), start, end, label)
 
+    PRELOAD_MAX_DAYS = 45
+
     def report(self, start: datetime, end: datetime, by: str = "shift") -> dict[str, Any]:
-        return energy_report(self.config, self._src(), self.calendar, start, end, by)
+        """Per-period figures (shift, day or month) and the total; up to 45 days of raw history
+        are read once and every period computed in memory."""
+        src = self._src()
+        if isinstance(src, HistorianSource) and (end - start).days <= self.PRELOAD_MAX_DAYS:
+            src = src.preload(self.config.tags(), start, end)
+        return energy_report(self.config, src, self.calendar, start, end, by)
 
     def forecast(self, day: Any, plan_t: dict[str, float] | None = None) -> dict[str, Any]:
         """Day-ahead kgce for production day ``day`` from the plan (default: the last day's output)."""
