@@ -168,10 +168,10 @@ def main() -> None:
         per = make_periods(svc.calendar, start, end, by)
         ours: dict[str, object] = {}
 
-        def run_ours(by: str = by) -> None:
+        def run_ours(by: str = by, ours: dict[str, object] = ours) -> None:
             ours["r"] = svc.report(start, end, by)
 
-        def run_bare(per=per) -> None:  # type: ignore[no-untyped-def]
+        def run_bare(per=per, ours=ours) -> None:  # type: ignore[no-untyped-def]
             ours["b"] = bare_figures(engine, cfg, tags, per)
 
         t_ours = median_time(run_ours, 3)

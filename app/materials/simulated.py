@@ -21,6 +21,7 @@ class SimulatedRun:
     snapshots: dict[datetime, ModelSnapshot]
     start: datetime
     end: datetime
+    values: dict[str, Any]  # every tag's value at the end (for a store)
 
 
 def simulate(layout: Any, start: datetime, hours: float, tags: list[str], sample_s: float = 60.0, seed: int = 3,
@@ -44,7 +45,8 @@ def simulate(layout: Any, start: datetime, hours: float, tags: list[str], sample
             vals[t][k] = float(model.values[t])
         if k and k % every == 0:
             snaps[start + timedelta(seconds=k * sample_s)] = ModelSnapshot.take(model)
-    return SimulatedRun(ArraySource({t: (ts, vals[t]) for t in tags}), snaps, start, start + timedelta(hours=hours))
+    return SimulatedRun(ArraySource({t: (ts, vals[t]) for t in tags}), snaps, start, start + timedelta(hours=hours),
+                        dict(model.values))
 
 
 def account_tags(cfg: Any) -> list[str]:
