@@ -10,7 +10,8 @@
    step-wise). The figures must agree; the ratio is ours / bare.
 2. 100,000 assays of one characteristic in the quality tables: our chart (query + I-MR limits
    + Western Electric rules 1-4, ``QualityService.chart``) against a bare SQL fetch plus a
-   numpy sliding-window implementation of the same rules. The violations must be identical.
+   numpy sliding-window implementation of the same rules (both read times and values). The
+   violations must be identical.
 """
 
 from __future__ import annotations
@@ -210,8 +211,12 @@ def main() -> None:
     def spc_bare() -> None:
         with engine.connect() as conn:
             cur = conn.connection.dbapi_connection.cursor()
-            cur.execute("SELECT value FROM quality_assays WHERE characteristic = ? ORDER BY sampled_at, id", ("SMF.MATTE_CU",))
-            v = np.fromiter((r[0] for r in cur.fetchall()), np.float64)
+            cur.execute("SELECT sampled_at, value FROM quality_assays WHERE characteristic = ? ORDER BY sampled_at, id",
+                        ("SMF.MATTE_CU",))
+            rows = cur.fetchall()
+        stamps = np.array([r[0] for r in rows], dtype="datetime64[us]")  # the x axis of the chart
+        v = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+        got["t"] = stamps
         base = v[:25]
         sigma = np.abs(np.diff(base)).mean() / 1.128
         got["b"] = bare_spc(v, base.mean(), sigma)

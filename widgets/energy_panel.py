@@ -94,7 +94,8 @@ class EnergyPanel(DockPanel):
         self._area_items: dict[str, tuple[QStandardItem, QStandardItem, QStandardItem]] = {}
         self._build_tree()
 
-        self.per_t_plot = _plot("kgce/t")
+        self.per_t_plot = _plot()
+        self.per_t_plot.getPlotItem().setLabel("bottom", "kgce/t")
         self.area_plot = _plot()
         self.forecast_plot = _plot("tce")
         self.per_t_note = QLabel()
@@ -122,8 +123,8 @@ class EnergyPanel(DockPanel):
         grid.addWidget(self.per_t_group, 0, 1)
         grid.addWidget(self.area_group, 0, 2)
         grid.addWidget(self.forecast_group, 1, 1, 1, 2)
-        grid.setColumnStretch(0, 5)
-        grid.setColumnStretch(1, 4)
+        grid.setColumnStretch(0, 6)
+        grid.setColumnStretch(1, 5)
         grid.setColumnStretch(2, 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -204,7 +205,9 @@ class EnergyPanel(DockPanel):
                 parents[m.id] = m_item
                 self._meter_items[m.id] = (m_cells[0], m_cells[1], m_cells[2])
         self.tree.expandAll()
-        self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(0, 290)
+        for col, width in ((1, 90), (2, 120), (3, 80)):
+            self.tree.setColumnWidth(col, width)
 
     def _on_live_timeout(self) -> None:
         power = self.service.live_power_kw()
@@ -297,23 +300,25 @@ class EnergyPanel(DockPanel):
     def _draw_per_tonne(self, f: dict[str, Any]) -> None:
         p = self.per_t_plot
         p.clear()
-        routes = f["routes"]
-        xs = list(range(len(routes)))
-        heights = [r["kgce_per_t"] or 0.0 for r in routes]
+        routes = list(reversed(f["routes"]))  # the first route on top
+        ys = list(range(len(routes)))
+        widths = [r["kgce_per_t"] or 0.0 for r in routes]
         brushes = [pg.mkBrush(OVER if r["within_benchmark"] is False else BAR) for r in routes]
-        p.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brushes=brushes, pen=pg.mkPen("#333")))
-        for x, r in zip(xs, routes, strict=True):
-            p.addItem(pg.PlotDataItem([x - 0.42, x + 0.42], [r["benchmark"]] * 2, pen=pg.mkPen(LIMIT, width=2, style=Qt.PenStyle.DashLine)))
+        p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.55, width=widths, brushes=brushes, pen=pg.mkPen("#333")))
+        for y, r in zip(ys, routes, strict=True):
+            p.addItem(pg.PlotDataItem([r["benchmark"]] * 2, [y - 0.4, y + 0.4], pen=pg.mkPen(LIMIT, width=2, style=Qt.PenStyle.DashLine)))
             limit = pg.TextItem(f"≤ {r['benchmark']:g}", color=LIMIT, anchor=(0.5, 1.0))
-            limit.setPos(x, r["benchmark"])
+            limit.setPos(r["benchmark"], y + 0.45)
             p.addItem(limit)
             value = "—" if r["kgce_per_t"] is None else f"{r['kgce_per_t']:.0f}"
-            label = pg.TextItem(value, color="#000", anchor=(0.5, 1.0))
-            label.setPos(x, heights[x])
+            label = pg.TextItem(value, color="#000", anchor=(0.0, 0.5))
+            label.setPos(widths[y], y)
             p.addItem(label)
-        p.getPlotItem().getAxis("bottom").setTicks([[(x, self._route_name(r)) for x, r in zip(xs, routes, strict=True)]])
-        p.setYRange(0, max([*heights, *(r["benchmark"] for r in routes)]) * 1.15)
-        p.setXRange(-0.6, len(routes) - 0.4)
+        axis = p.getPlotItem().getAxis("left")
+        axis.setTicks([[(y, self._route_name(r)) for y, r in zip(ys, routes, strict=True)]])
+        axis.setWidth(150)
+        p.setXRange(0, max([*widths, *(r["benchmark"] for r in routes)]) * 1.12)
+        p.setYRange(-0.6, len(routes) - 0.2)
         dc = f["dc_kwh_per_t"]
         tonnes = ", ".join(f"{self._product_name(k)} {v:,.0f} t" for k, v in f["products_t"].items() if v is not None)
         self.per_t_note.setText(
@@ -340,7 +345,10 @@ class EnergyPanel(DockPanel):
             t.setPos(v, y)
             p.addItem(t)
         names = [(y, layout.areas[a].name(self.language) if a in layout.areas else a) for y, (a, _) in zip(ys, rows, strict=True)]
-        p.getPlotItem().getAxis("left").setTicks([names])
+        axis = p.getPlotItem().getAxis("left")
+        axis.setTicks([names])
+        axis.setWidth(110)
+        p.getPlotItem().setLabel("bottom", "kgce")
         p.setXRange(0, max((v for _, v in rows), default=1.0) * 1.45)
         self.area_note.setText(self.tr("Total {total} tce ({factors})").format(total=f"{total / 1000:,.1f}", factors=self._factors_text()))
 

@@ -38,8 +38,9 @@ assert set(RULES) == set(RULE_TEXT)
 FLAG = "#c0392b"
 
 
-def _plot() -> pg.PlotWidget:
-    w = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+def _plot(utc_offset_s: float) -> pg.PlotWidget:
+    """A chart with a time axis in plant time (``utc_offset_s``: seconds west of UTC, pyqtgraph's sign)."""
+    w = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=utc_offset_s)})
     w.setBackground("#e6e6e6")
     w.showGrid(x=True, y=True, alpha=0.2)
     item = w.getPlotItem()
@@ -74,8 +75,11 @@ class SpcPanel(DockPanel):
         top.addWidget(self.char_box)
         top.addWidget(self.refresh_button)
         top.addWidget(self.status, 1)
-        self.x_plot = _plot()
-        self.r_plot = _plot()
+        from datetime import UTC, datetime
+
+        offset = -datetime.now(UTC).astimezone(self.service_tz()).utcoffset().total_seconds()  # type: ignore[union-attr]
+        self.x_plot = _plot(offset)
+        self.r_plot = _plot(offset)
         self.r_plot.setXLink(self.x_plot)
         self.table_model = QStandardItemModel(0, 5, self)
         self.table = QTableView()
@@ -93,7 +97,7 @@ class SpcPanel(DockPanel):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(charts)
         split.addWidget(self.table)
-        split.setSizes([900, 420])
+        split.setSizes([860, 640])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -145,7 +149,7 @@ class SpcPanel(DockPanel):
             return
         c = self.service.config.characteristics[res.name]
         lim = res.limits
-        x = np.array([t.timestamp() for t in self.times])
+        x = self.times.epoch_s() if hasattr(self.times, "epoch_s") else np.array([t.timestamp() for t in self.times])
         p = self.x_plot
         p.clear()
         p.addItem(pg.PlotDataItem(x, res.points, pen=pg.mkPen("#555", width=1), symbol="o", symbolSize=4,

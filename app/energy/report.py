@@ -151,8 +151,9 @@ def forecast_day(days: list[dict[str, Any]], features: tuple[str, ...], plan_t: 
     from the days before it only (a walk-forward check, the error a planner would have seen)."""
     rows = [(d["period"], [d["products_t"].get(f) for f in features], d["total_kgce"]) for d in days]
     rows = [(p, x, y) for p, x, y in rows if y is not None and all(v is not None for v in x)]
-    if len(rows) < 2:
-        raise ValueError(f"a forecast needs at least 2 past days with energy and production, got {len(rows)}")
+    need = len(features) + 3  # more days than coefficients, or the "fit" is exact and says nothing
+    if len(rows) < need:
+        raise ValueError(f"a forecast needs at least {need} past days with energy and production, got {len(rows)}")
     x = np.array([r[1] for r in rows], dtype=np.float64)
     y = np.array([r[2] for r in rows], dtype=np.float64)
     coef = _fit(x, y)

@@ -11,6 +11,7 @@ these from a worker.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,25 @@ from app.quality.models import Assay, LotGrade, QualityEvent
 from app.quality.spc import RULE_TEXT, ChartResult, SpcError, chart
 
 ENTER_ASSAYS = "edit_production_plans"  # nearest existing permission (shift lead, process engineer)
+
+
+class Times(Sequence[datetime]):
+    """UTC times held as numpy datetime64 (100,000 assays need no 100,000 datetime objects);
+    an item is an aware datetime, a slice another :class:`Times`."""
+
+    def __init__(self, stamps: np.ndarray) -> None:
+        self.stamps = stamps.astype("datetime64[us]")
+
+    def __len__(self) -> int:
+        return len(self.stamps)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return Times(self.stamps[k])
+        return self.stamps[k].astype(datetime).replace(tzinfo=UTC)
+
+    def epoch_s(self) -> np.ndarray:
+        return self.stamps.astype("int64") / 1e6
 
 
 def _utc(t: datetime) -> datetime:
@@ -109,8 +129,8 @@ class QualityService:
                 self.check_spc(c)
 
     # --- series and SPC --------------------------------------------------------------
-    def series(self, characteristic: str, start: datetime | None = None, end: datetime | None = None
-               ) -> tuple[list[datetime], np.ndarray, list[str], list[str]]:
+    def series(self, characteristic: str, start: datetime | None = None, end: datetime | None = None,
+               ids: bool = True) -> tuple[list[datetime], np.ndarray, list[str], list[str]]:
         """(times, values, sample ids, lot ids) of a characteristic in time order. The cathode
         total impurities are the sum of each sample's listed elements (complete samples only)."""
         with DbSession(self.engine) as db:
@@ -129,7 +149,7 @@ class QualityService:
                 full = sorted((e[0], sid, e[1], e[2]) for sid, e in by_sample.items() if e[3] == len(self.config.elements))
                 return [f[0] for f in full], np.array([f[3] for f in full]), [f[1] for f in full], [f[2] for f in full]
             if self.engine.dialect.name == "sqlite":
-                return self._series_sqlite(characteristic, start, end)
+                return self._series_sqlite(characteristic, start, end, ids)
             q2 = select(Assay.sampled_at, Assay.value, Assay.sample_id, Assay.lot_id).where(
                 Assay.characteristic == characteristic)
             if start is not None:
@@ -140,31 +160,38 @@ class QualityService:
         return [_utc(r[0]) for r in rows], np.array([r[1] for r in rows], dtype=np.float64), \
             [r[2] for r in rows], [r[3] for r in rows]
 
-    def _series_sqlite(self, characteristic: str, start: datetime | None, end: datetime | None
+    def _series_sqlite(self, characteristic: str, start: datetime | None, end: datetime | None, ids: bool = True
                        ) -> tuple[list[datetime], np.ndarray, list[str], list[str]]:
         """The same rows without per-row datetime parsing in Python (100,000 assays in ~0.1 s):
         SQLite keeps UTC wall times as ISO text, numpy parses them in one call."""
-        sql = "SELECT sampled_at, value, sample_id, lot_id FROM quality_assays WHERE characteristic = ?"
+        sql = f"SELECT sampled_at, value{', sample_id, lot_id' if ids else ''} FROM quality_assays WHERE characteristic = ?"
         params: list[Any] = [characteristic]
         for op, t in ((">=", start), ("<", end)):
             if t is not None:
                 sql += f" AND sampled_at {op} ?"
                 params.append(_utc(t).strftime("%Y-%m-%d %H:%M:%S.%f"))
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(sql + " ORDER BY sampled_at, id", tuple(params)).fetchall()
+            cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cur.execute(sql + " ORDER BY sampled_at, id", tuple(params))
+                rows = cur.fetchall()
+            finally:
+                cur.close()
         if not rows:
             return [], np.empty(0), [], []
-        stamps = np.array([r[0] for r in rows], dtype="datetime64[us]").astype(object)
-        times = [t.replace(tzinfo=UTC) for t in stamps]
-        return times, np.array([r[1] for r in rows], dtype=np.float64), [r[2] for r in rows], [r[3] for r in rows]
+        cols = list(zip(*rows, strict=True))
+        times = Times(np.array(cols[0], dtype="datetime64[us]"))
+        samples, lots = (list(cols[2]), list(cols[3])) if ids else ([], [])
+        return times, np.array(cols[1], dtype=np.float64), samples, lots  # type: ignore[return-value]
 
     def chart(self, characteristic: str, start: datetime | None = None, end: datetime | None = None
               ) -> tuple[ChartResult, list[datetime]]:
         c = self.config.characteristics[characteristic]
-        times, values, _, _ = self.series(characteristic, start, end)
+        times, values, _, _ = self.series(characteristic, start, end, ids=False)
         res = chart(characteristic, values, subgroup=c.subgroup, baseline=c.baseline, limits=c.limits)
         size = max(1, c.subgroup)
-        return res, [times[i * size + size - 1] for i in range(len(res.points))]
+        ends = times[size - 1::size][: len(res.points)]
+        return res, ends if isinstance(ends, Times) else list(ends)
 
     def check_spc(self, characteristic: str) -> int:
         """Rule broken by the newest point (0 = in control); recorded and published."""
