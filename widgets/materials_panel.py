@@ -39,6 +39,11 @@ TERMS = {
     "natural_gas": QT_TRANSLATE_NOOP("MaterialsPanel", "natural gas"),
     "electricity": QT_TRANSLATE_NOOP("MaterialsPanel", "electricity"),
     "fixed": QT_TRANSLATE_NOOP("MaterialsPanel", "fixed cost"),
+    "matte": QT_TRANSLATE_NOOP("MaterialsPanel", "matte"),
+    "blister": QT_TRANSLATE_NOOP("MaterialsPanel", "blister"),
+    "flux": QT_TRANSLATE_NOOP("MaterialsPanel", "flux"),
+    "reverts": QT_TRANSLATE_NOOP("MaterialsPanel", "reverts"),
+    "anode": QT_TRANSLATE_NOOP("MaterialsPanel", "anode"),
 }
 
 
