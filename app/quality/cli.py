@@ -110,16 +110,22 @@ def run_spc(args: argparse.Namespace, settings: Settings | None = None) -> int:
 
 
 def _service(args: argparse.Namespace, settings: Settings | None) -> Any:
-    from sqlalchemy import create_engine
-
     from app.core.layout import load_layout
+    from app.core.settings import load_settings
+    from app.historian.database import database_url, make_engine
     from app.quality.service import QualityService
 
-    url = args.db or (settings.db_url if settings and settings.db_url else "")
-    if not url and settings is not None:
-        url = f"sqlite:///{settings.default_sqlite_path}"
-    layout = load_layout(settings.layout) if settings is not None else load_layout()
-    return QualityService(layout, create_engine(url))
+    settings = settings or load_settings()
+    engine = make_engine(database_url(settings, args.db or None))
+    return QualityService(load_layout(settings.layout), engine)
+
+
+def _db_problem(command: str, exc: Exception) -> int:
+    """A database that cannot be used: one line naming it, exit 2 (no traceback)."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    hint = " (run: crucible db upgrade)" if "no such table" in first or "does not exist" in first else ""
+    print(f"quality {command}: cannot use the database: {first}{hint}", file=sys.stderr)
+    return 2
 
 
 def run_import(args: argparse.Namespace, settings: Settings | None = None) -> int:
@@ -136,6 +142,8 @@ def run_import(args: argparse.Namespace, settings: Settings | None = None) -> in
     except AssayError as exc:
         print(f"quality import: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - the database: one line, not a traceback
+        return _db_problem("import", exc)
     print(json.dumps({"imported": n}) if args.json else f"imported {n} assays from {args.csv}")
     return 0
 
@@ -149,5 +157,7 @@ def run_grade(args: argparse.Namespace, settings: Settings | None = None) -> int
     except AssayError as exc:
         print(f"quality grade: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - the database: one line, not a traceback
+        return _db_problem("grade", exc)
     print(json.dumps(result.as_dict(), indent=1) if args.json else result.summary())
     return 0
