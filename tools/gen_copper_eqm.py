@@ -191,7 +191,7 @@ def materials() -> dict[str, Any]:
             "note": ("The terms of app/sim/model.py PlantModel.copper_balance / sulphur_balance, measured by tags. "
                      "Stocks marked account: true are the in-process stocks inside the boundary that tags measure; "
                      "converter baths, blister ladles and the anode yard are not measured, so a shift's account swings "
-                     "with their batch cycles and the alarm works on the production day."),
+                     "with their batch cycles; the alarm works on the production day."),
             "copper": {
                 "in": [{"id": "concentrate", "rate": "CB.FEED_RATE", "pct": "CB.BLEND_CU"}],
                 "out": [{"id": "cathode", "counter": "TH.CATHODE_T", "pct_fixed": 100.0}],

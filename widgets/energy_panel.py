@@ -51,6 +51,7 @@ def _plot(title_left: str = "") -> pg.PlotWidget:
     for axis in ("left", "bottom"):
         item.getAxis(axis).setPen(pg.mkPen("#444"))
         item.getAxis(axis).setTextPen(pg.mkPen("#222"))
+        item.getAxis(axis).setStyle(hideOverlappingLabels=False)  # category names at the ends too
     if title_left:
         item.setLabel("left", title_left)
     return w
@@ -205,9 +206,10 @@ class EnergyPanel(DockPanel):
                 parents[m.id] = m_item
                 self._meter_items[m.id] = (m_cells[0], m_cells[1], m_cells[2])
         self.tree.expandAll()
-        self.tree.setColumnWidth(0, 290)
-        for col, width in ((1, 90), (2, 120), (3, 80)):
+        self.tree.setColumnWidth(0, 270)
+        for col, width in ((1, 80), (2, 120), (3, 70)):
             self.tree.setColumnWidth(col, width)
+        self.tree.setMinimumWidth(570)
 
     def _on_live_timeout(self) -> None:
         power = self.service.live_power_kw()
@@ -307,8 +309,8 @@ class EnergyPanel(DockPanel):
         p.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.55, width=widths, brushes=brushes, pen=pg.mkPen("#333")))
         for y, r in zip(ys, routes, strict=True):
             p.addItem(pg.PlotDataItem([r["benchmark"]] * 2, [y - 0.4, y + 0.4], pen=pg.mkPen(LIMIT, width=2, style=Qt.PenStyle.DashLine)))
-            limit = pg.TextItem(f"≤ {r['benchmark']:g}", color=LIMIT, anchor=(0.5, 1.0))
-            limit.setPos(r["benchmark"], y + 0.45)
+            limit = pg.TextItem(f"≤ {r['benchmark']:g}", color=LIMIT, anchor=(0.0, 0.5))
+            limit.setPos(r["benchmark"], y + 0.3)
             p.addItem(limit)
             value = "—" if r["kgce_per_t"] is None else f"{r['kgce_per_t']:.0f}"
             label = pg.TextItem(value, color="#000", anchor=(0.0, 0.5))
@@ -317,7 +319,7 @@ class EnergyPanel(DockPanel):
         axis = p.getPlotItem().getAxis("left")
         axis.setTicks([[(y, self._route_name(r)) for y, r in zip(ys, routes, strict=True)]])
         axis.setWidth(150)
-        p.setXRange(0, max([*widths, *(r["benchmark"] for r in routes)]) * 1.12)
+        p.setXRange(0, max([*widths, *(r["benchmark"] for r in routes)]) * 1.25)
         p.setYRange(-0.6, len(routes) - 0.2)
         dc = f["dc_kwh_per_t"]
         tonnes = ", ".join(f"{self._product_name(k)} {v:,.0f} t" for k, v in f["products_t"].items() if v is not None)

@@ -135,7 +135,7 @@ class MaterialsPanel(DockPanel):
         self.use.setHorizontalHeaderLabels([self.tr("Material"), self.tr("Quantity")])
         self.cost.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Amount")])
         self.note.setText(self.tr("The account uses the tags of materials.yaml; converter baths, ladles and the anode yard are not "
-                                  "measured, so a shift's unaccounted copper swings with their batch cycles — judge the day."))
+                                  "measured, so the unaccounted copper of a shift or a day swings with their batch cycles."))
         self._on_live_timeout()
         self._show()
 

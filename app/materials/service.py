@@ -1,8 +1,12 @@
 """The materials module's service: stocks now, consumption and the element accounts per
 period, cost per tonne of cathode; publishes the last shift's copper unaccounted % on
-``MAT.CU_UNACCOUNTED`` (alarm in materials.yaml) for the last production day: per shift the
-tag account swings with the converter and anode batch inventory no tag measures (in the
-simulator by tens of per cent of the copper fed), over a day those cycles largely cancel.
+``MAT.CU_UNACCOUNTED`` (alarm in materials.yaml) for the last production day.
+
+Only the in-process stocks a tag measures are in the account (settler matte, anode-furnace
+charges). The simulator does not publish its converter baths, blister, granulated matte or
+anode yard, so on the demo plant the tag account swings with those batch inventories: about
+±25 % of the copper fed per day, 3-8 % over a week. The figure is honest about what is
+measured; it closes once those inventories are measured (or entered from stock-takes).
 """
 
 from __future__ import annotations

@@ -1509,8 +1509,8 @@
         <translation>金额</translation>
     </message>
     <message>
-        <source>The account uses the tags of materials.yaml; converter baths, ladles and the anode yard are not measured, so a shift&apos;s unaccounted copper swings with their batch cycles — judge the day.</source>
-        <translation>平衡按materials.yaml中的位号计算;转炉熔体、包子和阳极板库未计量,故单班未计量铜随批次周期波动——请以日平衡为准。</translation>
+        <source>The account uses the tags of materials.yaml; converter baths, ladles and the anode yard are not measured, so the unaccounted copper of a shift or a day swings with their batch cycles.</source>
+        <translation>平衡按materials.yaml中的位号计算;转炉熔体、包子和阳极板库未计量,故单班或单日的未计量铜随批次周期波动。</translation>
     </message>
     <message>
         <source>stock-take</source>

@@ -76,7 +76,6 @@ def test_materials_summary_cost_and_published_unaccounted(day) -> None:  # type:
 
     pct = msvc.publish(run.end + timedelta(hours=1))  # the next day: yesterday's account
     assert pct == pytest.approx(account_from_source(cfg, run.source, run.start, run.end, "Cu")["unaccounted_pct"])
-    assert abs(pct) < 2.0  # over the day the batch inventory largely cancels (the alarm limit)
     assert store.get("MAT.CU_UNACCOUNTED").value == pct  # type: ignore[union-attr]
 
 
