@@ -124,9 +124,11 @@ class EnergyPanel(DockPanel):
         grid.addWidget(self.per_t_group, 0, 1)
         grid.addWidget(self.area_group, 0, 2)
         grid.addWidget(self.forecast_group, 1, 1, 1, 2)
-        grid.setColumnStretch(0, 6)
+        grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 5)
-        grid.setColumnStretch(2, 4)
+        grid.setColumnStretch(2, 5)
+        self.per_t_plot.setMinimumWidth(480)
+        self.area_plot.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -206,10 +208,10 @@ class EnergyPanel(DockPanel):
                 parents[m.id] = m_item
                 self._meter_items[m.id] = (m_cells[0], m_cells[1], m_cells[2])
         self.tree.expandAll()
-        self.tree.setColumnWidth(0, 270)
-        for col, width in ((1, 80), (2, 120), (3, 70)):
+        self.tree.setColumnWidth(0, 250)
+        for col, width in ((1, 75), (2, 115), (3, 65)):
             self.tree.setColumnWidth(col, width)
-        self.tree.setMinimumWidth(570)
+        self.tree.setMinimumWidth(500)
 
     def _on_live_timeout(self) -> None:
         power = self.service.live_power_kw()
@@ -318,7 +320,7 @@ class EnergyPanel(DockPanel):
             p.addItem(label)
         axis = p.getPlotItem().getAxis("left")
         axis.setTicks([[(y, self._route_name(r)) for y, r in zip(ys, routes, strict=True)]])
-        axis.setWidth(150)
+        axis.setWidth(175)
         p.setXRange(0, max([*widths, *(r["benchmark"] for r in routes)]) * 1.25)
         p.setYRange(-0.6, len(routes) - 0.2)
         dc = f["dc_kwh_per_t"]
@@ -349,7 +351,7 @@ class EnergyPanel(DockPanel):
         names = [(y, layout.areas[a].name(self.language) if a in layout.areas else a) for y, (a, _) in zip(ys, rows, strict=True)]
         axis = p.getPlotItem().getAxis("left")
         axis.setTicks([names])
-        axis.setWidth(110)
+        axis.setWidth(185)
         p.getPlotItem().setLabel("bottom", "kgce")
         p.setXRange(0, max((v for _, v in rows), default=1.0) * 1.45)
         self.area_note.setText(self.tr("Total {total} tce ({factors})").format(total=f"{total / 1000:,.1f}", factors=self._factors_text()))
