@@ -127,8 +127,8 @@ class EnergyPanel(DockPanel):
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 5)
         grid.setColumnStretch(2, 5)
-        self.per_t_plot.setMinimumWidth(480)
-        self.area_plot.setMinimumWidth(440)
+        self.per_t_plot.setMinimumWidth(420)
+        self.area_plot.setMinimumWidth(400)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -211,7 +211,7 @@ class EnergyPanel(DockPanel):
         self.tree.setColumnWidth(0, 250)
         for col, width in ((1, 75), (2, 115), (3, 65)):
             self.tree.setColumnWidth(col, width)
-        self.tree.setMinimumWidth(500)
+        self.tree.setMinimumWidth(470)
 
     def _on_live_timeout(self) -> None:
         power = self.service.live_power_kw()
