@@ -179,10 +179,10 @@ class QualityService:
                 cur.close()
         if not rows:
             return [], np.empty(0), [], []
-        cols = list(zip(*rows, strict=True))
-        times = Times(np.array(cols[0], dtype="datetime64[us]"))
-        samples, lots = (list(cols[2]), list(cols[3])) if ids else ([], [])
-        return times, np.array(cols[1], dtype=np.float64), samples, lots  # type: ignore[return-value]
+        times = Times(np.array([r[0] for r in rows], dtype="datetime64[us]"))
+        values = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+        samples, lots = ([r[2] for r in rows], [r[3] for r in rows]) if ids else ([], [])
+        return times, values, samples, lots  # type: ignore[return-value]
 
     def chart(self, characteristic: str, start: datetime | None = None, end: datetime | None = None
               ) -> tuple[ChartResult, list[datetime]]:
