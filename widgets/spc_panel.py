@@ -13,9 +13,15 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -51,6 +57,49 @@ def _plot(utc_offset_s: float) -> pg.PlotWidget:
     return w
 
 
+class AssayEntryDialog(QDialog):
+    """One assay typed in by hand, signed with the logged-in user's password (opened with
+    ``open()``, never ``exec()``; the panel stores it off the GUI thread)."""
+
+    def __init__(self, characteristics: list[tuple[str, str]], user: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtCore import QDateTime
+
+        self.setWindowTitle(self.tr("Enter an assay"))
+        self.sample = QLineEdit()
+        self.characteristic = QComboBox()
+        for cid, label in characteristics:
+            self.characteristic.addItem(label, cid)
+        self.value = QDoubleSpinBox()
+        self.value.setDecimals(4)
+        self.value.setRange(0.0, 100000.0)
+        self.sampled_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.sampled_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.lot = QLineEdit()
+        self.reason = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Sample id"), self.sample)
+        form.addRow(self.tr("Characteristic"), self.characteristic)
+        form.addRow(self.tr("Value"), self.value)
+        form.addRow(self.tr("Sampled at"), self.sampled_at)
+        form.addRow(self.tr("Lot"), self.lot)
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("Your password ({user})").format(user=user), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def item(self) -> Any:
+        from app.quality.assays import AssayInput
+
+        when = self.sampled_at.dateTime().toPython()
+        return AssayInput(self.sample.text().strip(), str(self.characteristic.currentData()), float(self.value.value()),
+                          when.replace(tzinfo=None).astimezone(), self.lot.text().strip())
+
+
 class SpcPanel(DockPanel):
     NAME = "spc"
     TITLE = QT_TRANSLATE_NOOP("SpcPanel", "SPC")
@@ -69,11 +118,16 @@ class SpcPanel(DockPanel):
         for cid, c in self.service.config.characteristics.items():
             self.char_box.addItem(f"{c.name(self.language)} ({cid})", cid)
         self.refresh_button = QPushButton()
+        self.enter_button = QPushButton()
         self.status = QLabel()
         self.limits = QLabel()
+        self.entry_dialog: AssayEntryDialog | None = None
+        self.notice = ""  # the last hand entry's outcome, kept beside the chart's status
+        self._entry = BackgroundQuery(self, "assay-entry", self._on_entry_stored, self._on_entry_error)
         top = QHBoxLayout()
         top.addWidget(self.char_box)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.enter_button)
         top.addWidget(self.status, 1)
         from datetime import UTC, datetime
 
@@ -103,11 +157,14 @@ class SpcPanel(DockPanel):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self.refresh_button.clicked.connect(self.refresh)
+        self.enter_button.clicked.connect(self._on_enter_button_clicked)
+        self.enter_button.setEnabled(context.session is not None)
         self.char_box.currentIndexChanged.connect(self._on_char_box_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.refresh_button.setText(self.tr("Refresh"))
+        self.enter_button.setText(self.tr("Enter assay..."))
         self.table_model.setHorizontalHeaderLabels([self.tr("Point"), self.tr("Time"), self.tr("Rule"), self.tr("Lot"),
                                                     self.tr("What")])
         self._show()
@@ -137,7 +194,8 @@ class SpcPanel(DockPanel):
         self.x_plot.clear()
         self.r_plot.clear()
         self.table_model.removeRows(0, self.table_model.rowCount())
-        self.status.setText(self.tr("No chart: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        self.status.setText(self.tr("No chart: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                            + (f" — {self.notice}" if self.notice else ""))
 
     def _on_query_result(self, value: tuple[Any, list[Any], list[str]]) -> None:
         self.result, self.times, self.lots = value
@@ -186,7 +244,8 @@ class SpcPanel(DockPanel):
         self.limits.setText(self.tr("{chart}; limits {source}: CL {cl}, UCL {ucl}, LCL {lcl}, sigma {sigma}. Red: Western Electric rule broken (number = rule).")
                             .format(chart=chart_name, source=source, cl=f"{lim.centre:.4g}", ucl=f"{lim.ucl:.4g}",
                                     lcl=f"{lim.lcl:.4g}", sigma=f"{lim.sigma:.3g}"))
-        self.status.setText(self.tr("{n} points, {v} out of control").format(n=len(res.points), v=len(flagged)))
+        self.status.setText(self.tr("{n} points, {v} out of control").format(n=len(res.points), v=len(flagged))
+                            + (f" — {self.notice}" if self.notice else ""))
         m = self.table_model
         m.removeRows(0, m.rowCount())
         for i, rule in sorted(res.violations, reverse=True)[:500]:
@@ -195,6 +254,37 @@ class SpcPanel(DockPanel):
                          QStandardItem(self.tr(RULES[rule]))])
         self.table.resizeColumnsToContents()
 
+    # --- hand entry ----------------------------------------------------------------------
+    def _on_enter_button_clicked(self) -> None:
+        session = self.context.session
+        if session is None:
+            return
+        cfg = self.service.config
+        chars = [(cid, f"{c.name(self.language)} ({cid})") for cid, c in cfg.characteristics.items() if cid != "CATH.IMPURITIES"]
+        chars += [(f"CATH.{e}", f"CATH.{e}") for e in ("Cu", *cfg.elements)]
+        self.entry_dialog = AssayEntryDialog(chars, session.username, self)
+        current = self.char_box.currentData()
+        if current is not None:
+            self.entry_dialog.characteristic.setCurrentIndex(max(0, self.entry_dialog.characteristic.findData(current)))
+        self.entry_dialog.accepted.connect(self._on_entry_dialog_accepted)
+        self.entry_dialog.open()
+
+    def _on_entry_dialog_accepted(self) -> None:
+        dialog = self.entry_dialog
+        if dialog is None:
+            return
+        item, password, reason = dialog.item(), dialog.password.text(), dialog.reason.text().strip()
+        self.status.setText(self.tr("Checking the signature..."))
+        self._entry.submit(self.service.enter_assay, self.context.session, password, item, reason)
+
+    def _on_entry_stored(self, _row_id: int) -> None:
+        self.notice = self.tr("Assay stored and signed by {user}").format(user=self.context.session.username)
+        self.status.setText(self.notice)
+        self.refresh()
+
+    def _on_entry_error(self, exc: Exception) -> None:
+        self.status.setText(self.tr("Assay not stored: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+
     def service_tz(self) -> Any:
         from app.energy.service import calendar_of
 
@@ -202,4 +292,5 @@ class SpcPanel(DockPanel):
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self._query.shutdown()
+        self._entry.shutdown()
         super().closeEvent(event)

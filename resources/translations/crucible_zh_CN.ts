@@ -517,6 +517,41 @@
     </message>
 </context>
 <context>
+    <name>AssayEntryDialog</name>
+    <message>
+        <source>Enter an assay</source>
+        <translation>录入化验结果</translation>
+    </message>
+    <message>
+        <source>Sample id</source>
+        <translation>样品编号</translation>
+    </message>
+    <message>
+        <source>Characteristic</source>
+        <translation>质量特性</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Sampled at</source>
+        <translation>取样时间</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Your password ({user})</source>
+        <translation>您的密码({user})</translation>
+    </message>
+</context>
+<context>
     <name>AuditPanel</name>
     <message>
         <source>Audit trail</source>
@@ -1771,6 +1806,10 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Enter assay...</source>
+        <translation>录入化验...</translation>
+    </message>
+    <message>
         <source>Point</source>
         <translation>点</translation>
     </message>
@@ -1841,6 +1880,18 @@
     <message>
         <source>{n} points, {v} out of control</source>
         <translation>{n} 点,{v} 点失控</translation>
+    </message>
+    <message>
+        <source>Checking the signature...</source>
+        <translation>正在验证签名...</translation>
+    </message>
+    <message>
+        <source>Assay stored and signed by {user}</source>
+        <translation>化验结果已保存,签名人 {user}</translation>
+    </message>
+    <message>
+        <source>Assay not stored: {error}</source>
+        <translation>化验结果未保存:{error}</translation>
     </message>
 </context>
 <context>

@@ -137,3 +137,38 @@ def test_materials_panel_shows_stocks_account_and_cost(context, qtbot) -> None: 
     cost = {panel.cost.item(r, 0).text(): panel.cost.item(r, 1).text() for r in range(panel.cost.rowCount())}
     assert cost["fixed cost"] == "1,200,000 CNY" and cost["Per tonne of cathode"].endswith("CNY/t")
     panel.close()
+
+
+def test_spc_panel_hand_entry_is_signed(context, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.core.settings import load_settings
+    from app.security.context import build_security
+    from widgets.spc_panel import SpcPanel
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
+    settings = load_settings()
+    settings.db_url = f"sqlite:///{context.tmp}/plant.sqlite"
+    sec = build_security(settings)
+    sec.users.add_user("lead1", "smelter-42", ["shift_lead"])
+    sec.session.login("lead1", "smelter-42")
+    context.ctx.session = sec.session
+    panel = SpcPanel(context.ctx)
+    qtbot.addWidget(panel)
+    assert panel.enter_button.isEnabled()
+    for password, expect in (("wrong", "Assay not stored"), ("smelter-42", "Assay stored and signed by lead1")):
+        panel.enter_button.click()
+        dialog = panel.entry_dialog
+        assert dialog is not None and dialog.isVisible()
+        dialog.sample.setText("M-77")
+        dialog.characteristic.setCurrentIndex(dialog.characteristic.findData("SMF.MATTE_CU"))
+        dialog.value.setValue(61.5)
+        dialog.lot.setText("MATTE-77")
+        dialog.reason.setText("lab phone call")
+        dialog.password.setText(password)
+        dialog.accept()
+        panel._entry.wait(30)
+        panel.wait()
+        assert expect in panel.status.text()
+    (a,) = context.quality.lot_record("MATTE-77")["assays"]
+    assert (a["value"], a["entered_by"], a["signed"]) == (61.5, "lead1", True)
+    panel.close()
+    sec.close()
