@@ -141,3 +141,16 @@ def test_cli_bad_csv_names_file_and_rows(tmp_path: Path, capsys: pytest.CaptureF
     assert "Traceback" not in err
     assert _run(["quality", "spc", "--csv", str(tmp_path / "none.csv")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_cli_xbar_r_reports_the_subgroup_and_its_last_timestamp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "anodes.csv"
+    masses = [370, 372, 368, 371, 369, 370, 371, 369, 370, 372, 368, 370, 390, 391, 389, 390]  # 4th subgroup far off
+    rows = ["timestamp,characteristic,value"] + [f"2026-12-01T00:{k:02d}:00Z,CW.ANODE_MASS,{m}" for k, m in enumerate(masses)]
+    path.write_text("\n".join(rows) + "\n")
+    assert _run(["quality", "spc", "--csv", str(path), "--subgroup", "4", "--baseline", "3", "--json"]) == 0
+    (c,) = json.loads(capsys.readouterr().out)["characteristics"]
+    assert c["chart"] == "Xbar-R" and c["points"] == 4 and c["limits_from"] == "first 3 subgroups of 4"
+    assert {"index": 3, "timestamp": "2026-12-01T00:15:00+00:00", "rule": 1} in c["violations"]
+    assert _run(["quality", "spc", "--csv", str(path), "--subgroup", "11"]) == 2
+    assert "subgroup size 11 is not between 2 and 10" in capsys.readouterr().err
