@@ -129,11 +129,11 @@ def main() -> None:
     from sqlalchemy.orm import Session as DbSession
 
     from app.core.layout import load_layout
-    from app.db import Base
+    from app.db import make_engine
+    from app.db.migrate import upgrade
     from app.energy.report import periods as make_periods
     from app.energy.service import EnergyService
     from app.energy.source import HistorianSource
-    from app.historian.database import make_engine, upgrade
     from app.historian.reader import HistoryReader
     from app.historian.writer import HistorianWriter
     from app.quality.models import Assay
@@ -190,7 +190,6 @@ def main() -> None:
     rows.append(("max difference vs bare", f"{max_err:.2e}", "relative, kgce/t of every route and period (ours rounded to 0.01)"))
 
     # --- SPC over 100,000 assays --------------------------------------------------------
-    Base.metadata.create_all(engine, tables=[t for n, t in Base.metadata.tables.items() if n.startswith("quality_")])
     n = 100_000
     rng = np.random.default_rng(5)
     x = rng.normal(62.0, 0.8, n)

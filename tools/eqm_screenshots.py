@@ -26,9 +26,9 @@ def build(days: int) -> SimpleNamespace:
     from app.core.layout import load_layout
     from app.core.store import TagStore
     from app.core.tags import Quality, TagValue
-    from app.db import Base
+    from app.db import make_engine
+    from app.db.migrate import upgrade
     from app.energy.service import EnergyService
-    from app.historian.database import make_engine
     from app.materials.service import MaterialsService
     from app.materials.simulated import account_tags, simulate
     from app.quality.assays import AssayInput
@@ -46,9 +46,7 @@ def build(days: int) -> SimpleNamespace:
     materials = MaterialsService(layout, run.source, store, energy)
     tmp = Path(tempfile.mkdtemp(prefix="eqm-shots-"))
     engine = make_engine(f"sqlite:///{tmp}/plant.sqlite")
-    import app.quality.models  # noqa: F401
-
-    Base.metadata.create_all(engine, tables=[t for n, t in Base.metadata.tables.items() if n.startswith("quality_")])
+    upgrade(engine)
     quality = QualityService(layout, engine, store)
     rng = np.random.default_rng(4)
     values = list(rng.normal(62.0, 0.6, 60)) + list(rng.normal(62.9, 0.6, 14)) + [65.2] + list(rng.normal(62.1, 0.6, 25))

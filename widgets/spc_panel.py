@@ -278,11 +278,13 @@ class SpcPanel(DockPanel):
         self._entry.submit(self.service.enter_assay, self.context.session, password, item, reason)
 
     def _on_entry_stored(self, _row_id: int) -> None:
+        self.service.flush_publications()  # the SPC / off-grade tags, applied on the GUI thread
         self.notice = self.tr("Assay stored and signed by {user}").format(user=self.context.session.username)
         self.status.setText(self.notice)
         self.refresh()
 
     def _on_entry_error(self, exc: Exception) -> None:
+        self.service.flush_publications()
         self.status.setText(self.tr("Assay not stored: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
 
     def service_tz(self) -> Any:

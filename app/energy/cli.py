@@ -39,10 +39,10 @@ def parse_moment(text: str, calendar: Any) -> datetime:
 def run_report(args: argparse.Namespace, settings: Settings | None = None) -> int:
     from app.core.layout import LayoutError, load_layout
     from app.core.settings import load_settings
+    from app.db import DatabaseError, open_engine
     from app.energy.service import EnergyService, calendar_of
     from app.energy.source import HistorianSource
     from app.energy.yamlcheck import LayoutFileError
-    from app.historian.database import DatabaseError, database_url, make_engine
     from app.historian.reader import HistoryReader
 
     settings = settings or load_settings()
@@ -52,7 +52,7 @@ def run_report(args: argparse.Namespace, settings: Settings | None = None) -> in
         start, end = parse_moment(args.start, calendar), parse_moment(args.end, calendar)
         if end <= start:
             raise ValueError(f"--to {args.end} is not after --from {args.start}")
-        engine = make_engine(database_url(settings, args.db or None))
+        engine = open_engine(settings, args.db or None, must_exist=True)
         svc = EnergyService(layout, HistorianSource(HistoryReader(engine)))
         report = svc.report(start, end, args.by)
     except (LayoutError, LayoutFileError) as exc:

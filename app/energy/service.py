@@ -72,24 +72,35 @@ class EnergyService:
             out[m.id] = float(tv.value) * (m.power_scale if m.power else 1.0) if ok else None  # type: ignore[union-attr,arg-type]
         return out
 
-    def publish(self, now: datetime | None = None) -> float | None:
-        """Compute this shift's kgce/t of cathode so far and put it on ``EN.CATHODE.KGCE_T``."""
+    def cathode_kgce_t(self, now: datetime | None = None) -> float | None:
+        """This shift's kgce per tonne of cathode so far (reads history: call off the GUI thread)."""
         now = now or datetime.now(UTC)
         shift = self.calendar.shift_at(now)
         fig = self.summary(shift.start, now, shift.id)
-        value = next((r["kgce_per_t"] for r in fig["routes"] if r["id"] == "cathode"), None)
+        return next((r["kgce_per_t"] for r in fig["routes"] if r["id"] == "cathode"), None)  # type: ignore[no-any-return]
+
+    def apply(self, value: float | None, now: datetime | None = None) -> None:
+        """Put ``value`` on ``EN.CATHODE.KGCE_T`` (on the loop thread: the store's listeners run there)."""
+        now = now or datetime.now(UTC)
         if self.store is not None and KGCE_TAG in self.layout.tags:
             q = Quality.GOOD if value is not None else Quality.BAD
             self.store.apply({KGCE_TAG: TagValue(value, q, now, now, "" if value is not None else "no production yet")})
+
+    def publish(self, now: datetime | None = None) -> float | None:
+        """Compute and apply at once (the loop thread, or headless use)."""
+        value = self.cathode_kgce_t(now)
+        self.apply(value, now)
         return value
 
     async def run(self, period_s: float = 300.0) -> None:
-        """Publish the per-tonne tag every ``period_s`` (history read in an executor)."""
-        loop = asyncio.get_running_loop()
+        """Every ``period_s``: history read on a worker pool, the tag applied on the loop."""
+        from app.core.work import run_blocking
+
         while True:
             try:
-                await loop.run_in_executor(None, self.publish)
-            except Exception:  # noqa: BLE001 - keep running; the tag shows bad quality meanwhile
+                now = datetime.now(UTC)
+                self.apply(await run_blocking(self.cathode_kgce_t, now, pool="energy"), now)
+            except Exception:  # noqa: BLE001 - keep running; the tag keeps its last value meanwhile
                 log.exception("energy: could not compute this shift's figures")
             await asyncio.sleep(period_s)
 

@@ -84,24 +84,35 @@ class MaterialsService:
         return {"period": label, "from": start.isoformat(), "to": end.isoformat(), "consumption": used,
                 **self.account(start, end), "cost": cost_per_tonne(self.config, used, kwh, cathode, hours)}
 
-    def publish(self, now: datetime | None = None) -> float | None:
-        """The last completed production day's copper unaccounted % -> ``MAT.CU_UNACCOUNTED``."""
+    def yesterday_unaccounted_pct(self, now: datetime | None = None) -> float | None:
+        """The last completed production day's copper unaccounted % (reads history: off the GUI thread)."""
         from datetime import timedelta
 
         now = now or datetime.now(UTC)
         a, b = self.calendar.day_bounds(self.calendar.shift_at(now).day - timedelta(days=1))
-        acc = account_from_source(self.config, self._src(), a, b, "Cu")
-        pct = acc["unaccounted_pct"]
+        return account_from_source(self.config, self._src(), a, b, "Cu")["unaccounted_pct"]  # type: ignore[no-any-return]
+
+    def apply(self, pct: float | None, now: datetime | None = None) -> None:
+        """Put ``pct`` on ``MAT.CU_UNACCOUNTED`` (on the loop thread)."""
+        now = now or datetime.now(UTC)
         if self.store is not None and UNACCOUNTED_TAG in self.layout.tags:
             self.store.apply({UNACCOUNTED_TAG: TagValue(pct, Quality.GOOD if pct is not None else Quality.BAD, now, now,
                                                         "" if pct is not None else "no copper fed yesterday")})
-        return pct  # type: ignore[no-any-return]
+
+    def publish(self, now: datetime | None = None) -> float | None:
+        """Compute and apply at once (the loop thread, or headless use)."""
+        pct = self.yesterday_unaccounted_pct(now)
+        self.apply(pct, now)
+        return pct
 
     async def run(self, period_s: float = 600.0) -> None:
-        loop = asyncio.get_running_loop()
+        """Every ``period_s``: the account read on a worker pool, the tag applied on the loop."""
+        from app.core.work import run_blocking
+
         while True:
             try:
-                await loop.run_in_executor(None, self.publish)
+                now = datetime.now(UTC)
+                self.apply(await run_blocking(self.yesterday_unaccounted_pct, now, pool="materials"), now)
             except Exception:  # noqa: BLE001 - keep running; the tag keeps its last value
                 log.exception("materials: could not compute the copper account")
             await asyncio.sleep(period_s)

@@ -112,11 +112,13 @@ def run_spc(args: argparse.Namespace, settings: Settings | None = None) -> int:
 def _service(args: argparse.Namespace, settings: Settings | None) -> Any:
     from app.core.layout import load_layout
     from app.core.settings import load_settings
-    from app.historian.database import database_url, make_engine
+    from app.db import open_engine
+    from app.db.migrate import ensure_current
     from app.quality.service import QualityService
 
     settings = settings or load_settings()
-    engine = make_engine(database_url(settings, args.db or None))
+    engine = open_engine(settings, args.db or None)
+    ensure_current(engine)
     return QualityService(load_layout(settings.layout), engine)
 
 

@@ -10,6 +10,7 @@ these from a worker.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -62,6 +63,8 @@ class QualityService:
         self.store = store
         self.audit = audit
         self.config = config or load_quality_config(layout)
+        self.pending: dict[str, TagValue] = {}
+        self._pending_lock = threading.Lock()
 
     # --- entering assays -------------------------------------------------------------
     def enter_assay(self, session: Any, password: str, item: AssayInput, reason: str = "") -> int:
@@ -306,10 +309,23 @@ class QualityService:
                                 rule=rule, detail=detail[:400]))
 
     def _publish(self, tag: str, value: int) -> None:
+        """Put a calc:// value in the store: at once on the loop (main) thread; from a worker
+        it waits in :attr:`pending` until :meth:`flush_publications` runs on the loop thread
+        (the store's listeners — alarm engine, screens — run on that thread only)."""
         if self.store is None or not tag:
             return
         now = datetime.now(UTC)
-        self.store.apply({tag: TagValue(int(value), Quality.GOOD, now, now)})
+        with self._pending_lock:
+            self.pending[tag] = TagValue(int(value), Quality.GOOD, now, now)
+        if threading.current_thread() is threading.main_thread():
+            self.flush_publications()
+
+    def flush_publications(self) -> None:
+        """Apply what workers computed (call on the loop thread, e.g. in a query's result slot)."""
+        with self._pending_lock:
+            batch, self.pending = self.pending, {}
+        if batch and self.store is not None:
+            self.store.apply(batch)
 
 
 def _event_dict(e: QualityEvent) -> dict[str, Any]:
@@ -318,8 +334,5 @@ def _event_dict(e: QualityEvent) -> dict[str, Any]:
 
 
 def setup(runtime: Any) -> QualityService:
-    """``Module.setup``: the service on the plant database (the historian's engine)."""
-    historian = getattr(runtime, "historian", None)
-    if historian is None:
-        raise RuntimeError("quality needs the plant database (the historian's engine)")
-    return QualityService(runtime.layout, historian.engine, runtime.store, getattr(runtime, "audit", None))
+    """``Module.setup``: the service on the plant database (``runtime.db``)."""
+    return QualityService(runtime.layout, runtime.db, runtime.store, getattr(runtime, "audit", None))

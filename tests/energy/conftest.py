@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from app.historian.database import make_engine, upgrade
+from app.db import make_engine
+from app.db.migrate import upgrade
 from app.historian.writer import HistorianWriter
 
 

@@ -180,3 +180,26 @@ def test_energy_summary_for_the_shift_report(history: Engine) -> None:
     fig = energy_summary(shift, history, layout)
     assert fig["period"] == "2026-12-01/2" and fig["routes"][3]["kgce_per_t"] == pytest.approx(219.55, abs=0.01)
     assert energy_summary((shift.start, shift.end), HistoryReader(history), layout)["total_kgce"] == fig["total_kgce"]
+
+
+def test_run_computes_on_a_worker_pool_and_publishes_on_the_loop(history: Engine) -> None:
+    import asyncio
+
+    from app.core.store import TagStore
+
+    layout = load_layout()
+    store = TagStore(layout.tags.values())
+    svc = EnergyService(layout, HistorianSource(HistoryReader(history)), store)
+    svc.cathode_kgce_t = lambda now=None: 219.55  # type: ignore[method-assign]  # the figure of the shift
+
+    async def once() -> None:
+        task = asyncio.create_task(svc.run(period_s=3600))
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if store.get("EN.CATHODE.KGCE_T") is not None:
+                break
+        task.cancel()
+
+    asyncio.run(once())  # the suite checks threads: a store batch from a worker would raise
+    tag = store.get("EN.CATHODE.KGCE_T")
+    assert tag is not None and tag.value == 219.55

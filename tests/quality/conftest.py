@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from app.core.layout import PlantLayout, load_layout
 from app.core.settings import Settings
 from app.core.store import TagStore
-from app.db import Base
 from app.security.context import Security, build_security
 
 
@@ -40,10 +39,9 @@ def security(settings: Settings) -> Iterator[Security]:
 
 @pytest.fixture
 def engine(security: Security) -> Engine:
-    import app.quality.models  # noqa: F401 - tables on Base
+    from app.db.migrate import upgrade
 
-    # until the lead's migration runner loops over module branches: tables for the test only
-    Base.metadata.create_all(security.engine, tables=[t for n, t in Base.metadata.tables.items() if n.startswith("quality_")])
+    upgrade(security.engine)  # every module's branch, the quality tables included
     return security.engine
 
 

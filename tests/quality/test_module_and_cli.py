@@ -64,6 +64,7 @@ def test_cli_import_and_grade(engine: Engine, settings: Settings, tmp_path: Path
     args = parser.parse_args(["quality", "grade", "LOT-404"])
     assert args.handler(args, settings) == 2
     assert "lot 'LOT-404' has no cathode assays" in capsys.readouterr().err
-    args = parser.parse_args(["quality", "grade", "LOT-1", "--db", f"sqlite:///{tmp_path}/empty.sqlite"])
+    args = parser.parse_args(["quality", "grade", "LOT-1", "--db", "sqlite:////proc/crucible-none/plant.sqlite"])
     assert args.handler(args, settings) == 2
-    assert "cannot use the database: " in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("quality grade: cannot use the database: ") and "Traceback" not in err

@@ -47,8 +47,8 @@ def history(layout: Any, energy: EnergyService, materials: MaterialsService) -> 
 
 @pytest.fixture
 def context(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from app.db import Base
-    from app.historian.database import make_engine
+    from app.db import make_engine
+    from app.db.migrate import upgrade
     from app.quality.service import QualityService
     from widgets.panel import PanelContext
     from widgets.store_bridge import StoreBridge
@@ -63,9 +63,7 @@ def context(qapp, tmp_path: Path):  # type: ignore[no-untyped-def]
     energy = EnergyService(layout, src, store)
     materials = MaterialsService(layout, src, store, energy)
     engine = make_engine(f"sqlite:///{tmp_path}/plant.sqlite")
-    import app.quality.models  # noqa: F401
-
-    Base.metadata.create_all(engine, tables=[t for n, t in Base.metadata.tables.items() if n.startswith("quality_")])
+    upgrade(engine)
     quality = QualityService(layout, engine, store)
     runtime = SimpleNamespace(layout=layout, store=store, historian=None,
                               services={"energy": energy, "materials": materials, "quality": quality})
@@ -168,6 +166,8 @@ def test_spc_panel_hand_entry_is_signed(context, qtbot, monkeypatch) -> None:  #
         panel._entry.wait(30)
         panel.wait()
         assert expect in panel.status.text()
+    spc_tag = context.ctx.runtime.store.get("QA.MATTE_CU.SPC")  # published on the GUI thread
+    assert spc_tag is not None and spc_tag.value == 0
     (a,) = context.quality.lot_record("MATTE-77")["assays"]
     assert (a["value"], a["entered_by"], a["signed"]) == (61.5, "lead1", True)
     panel.close()

@@ -13,6 +13,8 @@ revision = "quality_0001"
 down_revision = None
 branch_labels = ("quality",)
 depends_on = None
+# Tables this revision creates (a database whose tables exist already is stamped, not recreated)
+creates = ("quality_assays", "quality_lot_grades", "quality_events")
 
 
 def upgrade() -> None:
