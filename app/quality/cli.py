@@ -100,7 +100,7 @@ def run_spc(args: argparse.Namespace, settings: Settings | None = None) -> int:
         print(json.dumps(report, indent=1))
         return 0
     for c in report["characteristics"]:
-        print(f"{c['characteristic']} ({c['chart']}, {c['points']} points, limits from {c['limits_from']}): "
+        print(f"{c['characteristic']} ({c['chart']}, {c['points']} points, limits: {c['limits_from']}): "
               f"CL {c['centre']:.4g}  LCL {c['lcl']:.4g}  UCL {c['ucl']:.4g}  sigma {c['sigma']:.4g}")
         for v in c["violations"]:
             print(f"  point {v['index']} at {v['timestamp']}: rule {v['rule']} ({RULE_TEXT[v['rule']]})")
