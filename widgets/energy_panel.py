@@ -73,6 +73,7 @@ class EnergyPanel(DockPanel):
         self.figures: dict[str, Any] | None = None
         self.forecast: dict[str, Any] | None = None
         self.forecast_error = ""
+        self._shown_once = False
         self._query = BackgroundQuery(self, "energy", self._on_query_result, self._on_query_error)
 
         self.period_box = QComboBox()
@@ -382,6 +383,13 @@ class EnergyPanel(DockPanel):
         self.forecast_note.setText(self.tr("Forecast for {day} from the plan ({plan}): {tce} tce. Mean error on the past {n} days: {mape}.")
                                    .format(day=fc["day"], plan=plan, tce=f"{fc['kgce'] / 1000:,.0f}", n=len(back), mape=mape)
                                    + "  " + self.tr("Factors: {factors}").format(factors=self._factors_text()))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        """The first time the operator opens the panel, read the figures (off the GUI thread)."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.refresh()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self._live.stop()

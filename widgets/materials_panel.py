@@ -75,6 +75,7 @@ class MaterialsPanel(DockPanel):
         self.language = context.language
         self.clock = clock or (lambda: datetime.now(UTC))
         self.summary: dict[str, Any] | None = None
+        self._shown_once = False
         self._query = BackgroundQuery(self, "materials", self._on_query_result, self._on_query_error)
         self.period_box = QComboBox()
         self.refresh_button = QPushButton()
@@ -222,6 +223,13 @@ class MaterialsPanel(DockPanel):
         m.appendRow([QStandardItem(self.tr("Per tonne of cathode")), _num(c["per_t_cathode"], "{:,.0f} " + c["currency"] + "/t")])
         for v in (self.cu_view, self.s_view, self.use_view, self.cost_view):
             v.resizeColumnsToContents()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        """The first time the operator opens the panel, read the figures (off the GUI thread)."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.refresh()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self._live.stop()

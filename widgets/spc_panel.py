@@ -113,6 +113,7 @@ class SpcPanel(DockPanel):
         self.result: Any = None
         self.times: list[Any] = []
         self.lots: list[str] = []
+        self._shown_once = False
         self._query = BackgroundQuery(self, "spc", self._on_query_result, self._on_query_error)
         self.char_box = QComboBox()
         for cid, c in self.service.config.characteristics.items():
@@ -291,6 +292,13 @@ class SpcPanel(DockPanel):
         from app.energy.service import calendar_of
 
         return calendar_of(self.context.runtime.layout).tz
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        """The first time the operator opens the panel, read the figures (off the GUI thread)."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.refresh()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self._query.shutdown()
