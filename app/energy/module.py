@@ -36,6 +36,8 @@ MODULE = Module(
     name="energy",
     title="Energy",
     setup=_setup,
+    start=lambda service: service.start(),
+    close=lambda service: service.close(),
     cli=_cli,
     panels=(PanelSpec("energy", "widgets.energy_panel:EnergyPanel", area="central"),),
     validate=_validate,

@@ -32,6 +32,7 @@ class EnergyService:
         self.calendar = calendar or calendar_of(layout)
         self.source = source
         self.store = store
+        self._task: asyncio.Task[None] | None = None
 
     def _src(self) -> PeriodSource:
         if self.source is None:
@@ -91,6 +92,17 @@ class EnergyService:
         value = self.cathode_kgce_t(now)
         self.apply(value, now)
         return value
+
+    def start(self) -> None:
+        """``Module.start``: publish the calc:// tag periodically once the loop runs (with history only)."""
+        if self.source is not None and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="energy-kgce")
+
+    def close(self) -> None:
+        task = self._task
+        if task is not None:
+            task.cancel()
+            self._task = None
 
     async def run(self, period_s: float = 300.0) -> None:
         """Every ``period_s``: history read on a worker pool, the tag applied on the loop."""

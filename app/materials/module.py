@@ -32,6 +32,8 @@ MODULE = Module(
     title="Materials",
     requires=("energy",),
     setup=_setup,
+    start=lambda service: service.start(),
+    close=lambda service: service.close(),
     panels=(PanelSpec("materials", "widgets.materials_panel:MaterialsPanel", area="central"),),
     validate=_validate,
     headless=True,

@@ -40,6 +40,7 @@ class MaterialsService:
         self.calendar = calendar_of(layout)
         self.source = source
         self.store = store
+        self._task: asyncio.Task[None] | None = None
         self.energy = energy
 
     def _src(self) -> PeriodSource:
@@ -104,6 +105,17 @@ class MaterialsService:
         pct = self.yesterday_unaccounted_pct(now)
         self.apply(pct, now)
         return pct
+
+    def start(self) -> None:
+        """``Module.start``: publish the calc:// tag periodically once the loop runs (with history only)."""
+        if self.source is not None and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="materials-account")
+
+    def close(self) -> None:
+        task = self._task
+        if task is not None:
+            task.cancel()
+            self._task = None
 
     async def run(self, period_s: float = 600.0) -> None:
         """Every ``period_s``: the account read on a worker pool, the tag applied on the loop."""

@@ -203,3 +203,30 @@ def test_run_computes_on_a_worker_pool_and_publishes_on_the_loop(history: Engine
     asyncio.run(once())  # the suite checks threads: a store batch from a worker would raise
     tag = store.get("EN.CATHODE.KGCE_T")
     assert tag is not None and tag.value == 219.55
+
+
+def test_module_start_runs_the_publisher_and_close_stops_it(history: Engine) -> None:
+    import asyncio
+
+    from app.core.store import TagStore
+    from app.energy.module import MODULE
+
+    layout = load_layout()
+    store = TagStore(layout.tags.values())
+    svc = EnergyService(layout, HistorianSource(HistoryReader(history)), store)
+    svc.cathode_kgce_t = lambda now=None: 300.0  # type: ignore[method-assign]
+
+    async def go() -> bool:
+        assert MODULE.start is not None and MODULE.close is not None
+        MODULE.start(svc)
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if store.get("EN.CATHODE.KGCE_T") is not None:
+                break
+        task = svc._task
+        MODULE.close(svc)
+        await asyncio.sleep(0)
+        return task is not None and (task.cancelled() or task.cancelling() > 0)
+
+    assert asyncio.run(go())
+    assert store.get("EN.CATHODE.KGCE_T").value == 300.0  # type: ignore[union-attr]
