@@ -35,6 +35,7 @@ def _validate(layout: Any) -> list[str]:
 MODULE = Module(
     name="energy",
     title="Energy",
+    requires=("historian",),  # meter counters and production counters come from its reader
     setup=_setup,
     start=lambda service: service.start(),
     close=lambda service: service.close(),
