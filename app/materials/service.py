@@ -41,6 +41,8 @@ class MaterialsService:
         self.source = source
         self.store = store
         self._task: asyncio.Task[None] | None = None
+        self.supervisor: Any = None  # the runtime's, set by setup()
+        self._supervised = False
         self.energy = energy
 
     def _src(self) -> PeriodSource:
@@ -107,21 +109,39 @@ class MaterialsService:
         return pct
 
     def start(self) -> None:
-        """``Module.start``: publish the calc:// tag periodically once the loop runs (with history only)."""
-        if self.source is not None and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="materials-account")
+        """``Module.start``: publish the calc:// tag periodically once the loop runs (with history
+        only), as a task the runtime's supervisor watches (restarted if it ends, reported if it
+        stalls) where there is one."""
+        if self.source is None or self._task is not None or self._supervised:
+            return
+        if self.supervisor is not None:
+            supervisor = self.supervisor
+            supervisor.spawn("materials account", lambda: self.run(beat=lambda: supervisor.beat("materials account")),
+                             expected_period_s=3 * self.period_s)
+            self._supervised = True
+        else:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="materials account")
 
     def close(self) -> None:
         task = self._task
         if task is not None:
             task.cancel()
             self._task = None
+        if self._supervised and self.supervisor is not None:
+            self.supervisor.cancel("materials account")
+            self._supervised = False
 
-    async def run(self, period_s: float = 600.0) -> None:
-        """Every ``period_s``: the account read on a worker pool, the tag applied on the loop."""
+    period_s = 600.0
+
+    async def run(self, period_s: float | None = None, beat: Any = None) -> None:
+        """Every ``period_s``: the account read on a worker pool, the tag applied on the loop;
+        ``beat()`` after each round (the supervisor's stall watch)."""
         from app.core.work import run_blocking
 
+        period_s = period_s or self.period_s
         while True:
+            if beat is not None:
+                beat()
             try:
                 now = datetime.now(UTC)
                 self.apply(await run_blocking(self.yesterday_unaccounted_pct, now, pool="materials"), now)
@@ -133,4 +153,6 @@ class MaterialsService:
 def setup(runtime: Any) -> MaterialsService:
     historian = getattr(runtime, "historian", None)
     source = HistorianSource(historian.reader) if historian is not None else None
-    return MaterialsService(runtime.layout, source, runtime.store, runtime.services.get("energy"))
+    service = MaterialsService(runtime.layout, source, runtime.store, runtime.services.get("energy"))
+    service.supervisor = getattr(runtime, "supervisor", None)
+    return service

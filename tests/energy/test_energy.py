@@ -230,3 +230,32 @@ def test_module_start_runs_the_publisher_and_close_stops_it(history: Engine) -> 
 
     assert asyncio.run(go())
     assert store.get("EN.CATHODE.KGCE_T").value == 300.0  # type: ignore[union-attr]
+
+
+def test_module_start_under_the_runtime_supervisor(history: Engine) -> None:
+    import asyncio
+
+    from app.core.store import TagStore
+    from app.core.supervisor import Supervisor
+
+    layout = load_layout()
+    store = TagStore(layout.tags.values())
+    svc = EnergyService(layout, HistorianSource(HistoryReader(history)), store)
+    svc.cathode_kgce_t = lambda now=None: 280.0  # type: ignore[method-assign]
+
+    async def go() -> tuple[bool, bool]:
+        svc.supervisor = Supervisor()
+        svc.start()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if store.get("EN.CATHODE.KGCE_T") is not None:
+                break
+        running = svc.supervisor.handles["energy kgce"].running
+        svc.close()
+        await asyncio.sleep(0.05)
+        stopped = not svc.supervisor.handles.get("energy kgce") or not svc.supervisor.handles["energy kgce"].running
+        svc.supervisor.stop()
+        return running, stopped
+
+    assert asyncio.run(go()) == (True, True)
+    assert store.get("EN.CATHODE.KGCE_T").value == 280.0  # type: ignore[union-attr]
