@@ -7,9 +7,8 @@ metering hierarchy on the existing EM.* / power / fuel tags, production counters
 their GB 21248-2007 benchmark lines), ``quality.yaml`` (SPC characteristics, GB/T 467 cathode
 grades, assay elements), ``materials.yaml`` (stocks, consumption, the copper and sulphur
 account terms, cost rates) and ``tags/eqm.yaml`` (the calc:// tags the three modules publish,
-so their alarms are defined, journaled and counted like any other). Each of the three layout
-files carries the alarm definitions of its calc:// tags under ``alarms:`` in the format of
-``alarms.yaml``. Figures: ../shared/reference/copper_smelter.md ("est." = no firm source).
+so their alarms are defined, journaled and counted like any other) and
+``alarms.d/{energy,quality,materials}.yaml`` (the alarms on those tags, read with alarms.yaml). Figures: ../shared/reference/copper_smelter.md ("est." = no firm source).
 """
 
 from __future__ import annotations
@@ -250,11 +249,13 @@ def dump(path: Path, doc: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    dump(OUT / "energy.yaml", energy())
-    dump(OUT / "quality.yaml", quality())
-    dump(OUT / "materials.yaml", materials())
+    (OUT / "alarms.d").mkdir(exist_ok=True)
+    for name, doc in (("energy", energy()), ("quality", quality()), ("materials", materials())):
+        alarms = doc.pop("alarms")
+        dump(OUT / f"{name}.yaml", doc)
+        dump(OUT / "alarms.d" / f"{name}.yaml", {"alarms": alarms})
     dump(OUT / "tags" / "eqm.yaml", {"tags": calc_tags()})
-    print(f"wrote energy.yaml, quality.yaml, materials.yaml, tags/eqm.yaml in {OUT}")
+    print(f"wrote energy.yaml, quality.yaml, materials.yaml, alarms.d/{{energy,quality,materials}}.yaml, tags/eqm.yaml in {OUT}")
     return 0
 
 

@@ -3,7 +3,7 @@ and their benchmark lines. :func:`load_energy_config` reports every mistake as `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,6 @@ class EnergyConfig:
     dc_source: str = ""
     forecast_days: int = 28
     forecast_features: tuple[str, ...] = ("cathode",)
-    alarms: list[dict[str, Any]] = field(default_factory=list)
 
     def top_meters(self) -> list[Meter]:
         return [m for m in self.meters if not m.parent]
@@ -203,6 +202,5 @@ def load_energy_config(layout: Any, path: Path | None = None) -> EnergyConfig:
             if f not in products:
                 ck.add(fc, f"forecast: feature {f!r} is not a product")
         cfg.forecast_features = tuple(feats)
-    cfg.alarms = [a for a in doc.get("alarms") or [] if isinstance(a, dict)]
     ck.raise_if_any()
     return cfg

@@ -82,7 +82,6 @@ class MaterialsConfig:
     consumption: list[Consumption]
     accounts: dict[str, ElementAccount]
     cost: CostRates
-    alarms: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_materials_config(layout: Any, path: Path | None = None) -> MaterialsConfig:
@@ -160,6 +159,6 @@ def load_materials_config(layout: Any, path: Path | None = None) -> MaterialsCon
     fixed = ck.number(cost_doc, "fixed_per_day", "cost") if cost_doc else 0.0
     sources["fixed"] = str(cost_doc.get("fixed_source", "")) if cost_doc else ""
     cost = CostRates(str(cost_doc.get("currency", "CNY")) if cost_doc else "CNY", mats, elec, fixed, sources)
-    cfg = MaterialsConfig(path, stocks, cons, accounts, cost, [a for a in doc.get("alarms") or [] if isinstance(a, dict)])
+    cfg = MaterialsConfig(path, stocks, cons, accounts, cost)
     ck.raise_if_any()
     return cfg

@@ -1,6 +1,6 @@
 """The materials module's service: stocks now, consumption and the element accounts per
 period, cost per tonne of cathode; publishes the last shift's copper unaccounted % on
-``MAT.CU_UNACCOUNTED`` (alarm in materials.yaml) for the last production day.
+``MAT.CU_UNACCOUNTED`` (alarm in alarms.d/materials.yaml) for the last production day.
 
 Only the in-process stocks a tag measures are in the account (settler matte, anode-furnace
 charges). The simulator does not publish its converter baths, blister, granulated matte or

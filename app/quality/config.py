@@ -48,7 +48,6 @@ class QualityConfig:
     required_grade: str
     standard: str
     offgrade_tag: str = ""
-    alarms: list[dict[str, Any]] = field(default_factory=list)
 
     def known(self, characteristic: str) -> bool:
         """A characteristic an assay may carry: an SPC characteristic or ``CATH.<element>``/``CATH.Cu``."""
@@ -127,6 +126,6 @@ def load_quality_config(layout: Any, path: Path | None = None) -> QualityConfig:
         ck.add(cath, f"cathode: required_grade {required!r} is not one of the grades")
     offgrade_tag = ck.tag(cath, "alarm_tag", "cathode", layout.tags, required=False) if cath else ""
     cfg = QualityConfig(path, chars, tuple(elements), grades, required, str(cath.get("standard", "")) if cath else "",
-                        offgrade_tag, [a for a in doc.get("alarms") or [] if isinstance(a, dict)])
+                        offgrade_tag)
     ck.raise_if_any()
     return cfg

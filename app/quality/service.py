@@ -3,7 +3,7 @@ cathode lot grading, and what a lot's record and the shift report show.
 
 An out-of-control point or an off-grade lot is (1) a :class:`QualityEvent` row carrying the
 lot id (the lot's traceability record reads it, :meth:`QualityService.lot_record`) and (2) a
-value on a ``calc://quality/...`` tag whose alarm is defined in ``quality.yaml`` (so it is
+value on a ``calc://quality/...`` tag whose alarm is defined in ``alarms.d/quality.yaml`` (so it is
 journaled and counted like any process alarm). SQL runs on the caller's thread: the GUI calls
 these from a worker.
 """

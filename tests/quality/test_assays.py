@@ -153,7 +153,7 @@ def test_signed_hand_entry(layout: PlantLayout, engine: Engine, security: Securi
 def test_out_of_control_point_raises_the_alarm_and_shows_in_the_lot(layout: PlantLayout, engine: Engine,
                                                                    tmp_path: Path, store: TagStore) -> None:
     svc = QualityService(layout, engine, store)
-    alarms = load_alarms(layout, layout.folder / "quality.yaml")
+    alarms = load_alarms(layout)  # alarms.yaml and alarms.d/*.yaml, as the runtime loads them
     alarm_engine = AlarmEngine(alarms, layout.tags)
     alarm_engine.attach(store)
 

@@ -38,7 +38,9 @@ def test_modules_are_discovered_and_validate_the_shipped_layout(layout: PlantLay
 def test_alarm_definitions_of_the_calc_tags_load_against_the_layout(layout: PlantLayout) -> None:
     tags = []
     for f in ("quality.yaml", "energy.yaml", "materials.yaml"):
-        tags += [a.tag for a in load_alarms(layout, layout.folder / f)]
+        tags += [a.tag for a in load_alarms(layout, layout.folder / "alarms.d" / f)]
+    everything = {a.tag for a in load_alarms(layout)}  # what the runtime's engine loads
+    assert set(tags) <= everything
     assert sorted(tags) == sorted(["QA.MATTE_CU.SPC", "QA.SLAG_CU.SPC", "QA.ANODE_MASS.SPC", "QA.CATH_IMP.SPC",
                                    "QA.CATH.OFFGRADE", "EN.CATHODE.KGCE_T", "MAT.CU_UNACCOUNTED"])
     assert all(layout.tags[t].address.startswith("calc://") for t in tags)
