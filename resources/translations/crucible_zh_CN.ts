@@ -834,6 +834,249 @@
     </message>
 </context>
 <context>
+    <name>DispatchBoardPanel</name>
+    <message>
+        <source>Shift</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>Anodes cast (t)</source>
+        <translation>阳极浇铸量 (t)</translation>
+    </message>
+    <message>
+        <source>Cathode (t)</source>
+        <translation>阴极铜 (t)</translation>
+    </message>
+    <message>
+        <source>Concentrate treated (t)</source>
+        <translation>精矿处理量 (t)</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>charging</source>
+        <translation>正在加料</translation>
+    </message>
+    <message>
+        <source>in slag blow</source>
+        <translation>处于造渣期</translation>
+    </message>
+    <message>
+        <source>skimming</source>
+        <translation>正在排渣</translation>
+    </message>
+    <message>
+        <source>in copper blow</source>
+        <translation>处于造铜期</translation>
+    </message>
+    <message>
+        <source>pouring</source>
+        <translation>正在出铜</translation>
+    </message>
+    <message>
+        <source>in maintenance</source>
+        <translation>检修中</translation>
+    </message>
+    <message>
+        <source>Smelting</source>
+        <translation>熔炼</translation>
+    </message>
+    <message>
+        <source>Casting</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>Dispatch board</source>
+        <translation>调度看板</translation>
+    </message>
+    <message>
+        <source>Schedule (CP-SAT)</source>
+        <translation>排产 (CP-SAT)</translation>
+    </message>
+    <message>
+        <source>Plant rule</source>
+        <translation>厂内规则</translation>
+    </message>
+    <message>
+        <source>Reschedule from now</source>
+        <translation>从现在重排</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Release task</source>
+        <translation>下达任务</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认接收</translation>
+    </message>
+    <message>
+        <source>First free converter, first-come crane: the plant&apos;s own dispatch rule</source>
+        <translation>先空闲转炉、先到先用行车:厂内自己的调度规则</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Planned start</source>
+        <translation>计划开始</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Late tasks</source>
+        <translation>延误任务</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>完成情况</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>延误</translation>
+    </message>
+    <message>
+        <source>maintenance / breakdown</source>
+        <translation>检修 / 故障</translation>
+    </message>
+    <message>
+        <source>furnace feed cut</source>
+        <translation>熔炼炉停料</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>%1 is still on the batch begun %2 (%3); planned %4 since %5</source>
+        <translation>%1 仍在处理 %2 开始的上一炉次(%3);计划自 %5 起%4</translation>
+    </message>
+    <message>
+        <source>%1 is %2; planned %3 since %4</source>
+        <translation>%1 %2;计划自 %4 起%3</translation>
+    </message>
+    <message>
+        <source>Solving…</source>
+        <translation>求解中…</translation>
+    </message>
+    <message>
+        <source>Schedule by the plant&apos;s rule (first free converter, first-come crane).</source>
+        <translation>按厂内规则排产(先空闲转炉、先到先用行车)。</translation>
+    </message>
+    <message>
+        <source>Solving… %1 s, objective %2 (bound %3)</source>
+        <translation>求解中… %1 秒,目标值 %2(上界 %3)</translation>
+    </message>
+    <message>
+        <source>No schedule</source>
+        <translation>无排产结果</translation>
+    </message>
+    <message>
+        <source>Done (%1)</source>
+        <translation>完成(%1)</translation>
+    </message>
+    <message>
+        <source>%1: %2 batches, %3 t copper, ladle waiting %4 h, furnace feed cut %5 h, objective %6</source>
+        <translation>%1:%2 炉次,铜 %3 t,包子等待 %4 h,熔炼炉停料 %5 h,目标值 %6</translation>
+    </message>
+    <message>
+        <source>CP-SAT</source>
+        <translation>CP-SAT</translation>
+    </message>
+    <message>
+        <source>Not moved: %1</source>
+        <translation>未移动:%1</translation>
+    </message>
+    <message>
+        <source>Moved %1; the schedule still meets every constraint.</source>
+        <translation>已移动 %1;排产仍满足全部约束。</translation>
+    </message>
+    <message>
+        <source>Select a task first.</source>
+        <translation>请先选择一个任务。</translation>
+    </message>
+    <message>
+        <source>%1 released to the crew.</source>
+        <translation>%1 已下达给班组。</translation>
+    </message>
+    <message>
+        <source>%1 acknowledged by the crew.</source>
+        <translation>%1 班组已确认。</translation>
+    </message>
+    <message>
+        <source>Late tasks (%1)</source>
+        <translation>延误任务 (%1)</translation>
+    </message>
+    <message>
+        <source>Acid plant: %1 blowing, %2 within 30 min, capacity %3</source>
+        <translation>制酸:%1 台在吹炼,30 分钟内 %2 台,能力 %3 台</translation>
+    </message>
+    <message>
+        <source>Statistics unavailable: %1</source>
+        <translation>统计不可用:%1</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Current %1: plan %2 t, actual %3 t (%4); grey plan, blue actual</source>
+        <translation>本%1:计划 %2 t,实际 %3 t(%4);灰色为计划,蓝色为实际</translation>
+    </message>
+</context>
+<context>
     <name>DisplayMenu</name>
     <message>
         <source>&amp;Display</source>
@@ -1183,6 +1426,57 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>GanttView</name>
+    <message>
+        <source>tap</source>
+        <translation>放铜锍</translation>
+    </message>
+    <message>
+        <source>charge</source>
+        <translation>加料</translation>
+    </message>
+    <message>
+        <source>slag blow</source>
+        <translation>造渣期</translation>
+    </message>
+    <message>
+        <source>skim</source>
+        <translation>排渣</translation>
+    </message>
+    <message>
+        <source>copper blow</source>
+        <translation>造铜期</translation>
+    </message>
+    <message>
+        <source>pour</source>
+        <translation>出铜</translation>
+    </message>
+    <message>
+        <source>crane move</source>
+        <translation>行车吊运</translation>
+    </message>
+    <message>
+        <source>AF heat</source>
+        <translation>阳极炉精炼</translation>
+    </message>
+    <message>
+        <source>cast</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>No schedule yet: press Schedule</source>
+        <translation>尚无排产:请按“排产”</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Late: %1</source>
+        <translation>延误:%1</translation>
     </message>
 </context>
 <context>
@@ -1565,7 +1859,7 @@
     </message>
     <message>
         <source>stock-take</source>
-        <translation>盘点</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Reading history...</source>
@@ -1614,6 +1908,108 @@
     <message>
         <source>Per tonne of cathode</source>
         <translation>吨阴极铜</translation>
+    </message>
+</context>
+<context>
+    <name>PlanApprovalDialog</name>
+    <message>
+        <source>Approve production plan</source>
+        <translation>批准生产计划</translation>
+    </message>
+    <message>
+        <source>Approve plan %1 version %2: your password and a reason go into the audit trail.</source>
+        <translation>批准 %1 年计划第 %2 版:您的密码和理由将记入审计追踪。</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>您的密码(%1)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二确认人</translation>
+    </message>
+    <message>
+        <source>Their password</source>
+        <translation>其密码</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTab</name>
+    <message>
+        <source>Import plan from the layout</source>
+        <translation>从布局导入计划</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created by</source>
+        <translation>创建人</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Approved at</source>
+        <translation>批准时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>No plant database: plans cannot be stored.</source>
+        <translation>无工厂数据库:无法保存计划。</translation>
+    </message>
+    <message>
+        <source>Approving plans needs the permission to edit production plans.</source>
+        <translation>批准计划需要“编辑生产计划”权限。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 imported as a draft.</source>
+        <translation>%1 年计划第 %2 版已作为草稿导入。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 approved by %3.</source>
+        <translation>%1 年计划第 %2 版已由 %3 批准。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>已替代</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>未导入:%1</translation>
+    </message>
+    <message>
+        <source>Select a draft version first.</source>
+        <translation>请先选择一个草稿版本。</translation>
+    </message>
+    <message>
+        <source>Not approved: %1</source>
+        <translation>未批准:%1</translation>
     </message>
 </context>
 <context>
