@@ -1859,7 +1859,7 @@
     </message>
     <message>
         <source>stock-take</source>
-        <translation type="unfinished"></translation>
+        <translation>盘点</translation>
     </message>
     <message>
         <source>Reading history...</source>
