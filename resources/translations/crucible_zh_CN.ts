@@ -1480,6 +1480,137 @@
     </message>
 </context>
 <context>
+    <name>HandoverPanel</name>
+    <message>
+        <source>out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>standing alarm</source>
+        <translation>持续报警</translation>
+    </message>
+    <message>
+        <source>shelved alarm</source>
+        <translation>搁置报警</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <source>{name} crew {crew}, {start}–{end}</source>
+        <translation>{name} {crew}班组,{start}–{end}</translation>
+    </message>
+    <message>
+        <source>search the handover history</source>
+        <translation>搜索交接班历史</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>safety note (optional)</source>
+        <translation>安全事项(可选)</translation>
+    </message>
+    <message>
+        <source>Add standing and shelved alarms, equipment out of service</source>
+        <translation>附加持续报警、搁置报警和停用设备</translation>
+    </message>
+    <message>
+        <source>What the next crew must know about this area</source>
+        <translation>下一班需要了解的本区域情况</translation>
+    </message>
+    <message>
+        <source>Add entry</source>
+        <translation>添加记录</translation>
+    </message>
+    <message>
+        <source>Save my entry</source>
+        <translation>保存我的记录</translation>
+    </message>
+    <message>
+        <source>Sign handover (outgoing lead)…</source>
+        <translation>交班签字(交班值班长)…</translation>
+    </message>
+    <message>
+        <source>Acknowledge (incoming lead)…</source>
+        <translation>接班确认(接班值班长)…</translation>
+    </message>
+    <message>
+        <source>Select your entry in the list first</source>
+        <translation>请先在列表中选择您的记录</translation>
+    </message>
+    <message>
+        <source>Password for {user}</source>
+        <translation>{user} 的密码</translation>
+    </message>
+    <message>
+        <source>Sign the handover of shift {shift}</source>
+        <translation>签署班次 {shift} 的交接班</translation>
+    </message>
+    <message>
+        <source>Acknowledge the handover of shift {shift}</source>
+        <translation>确认班次 {shift} 的交接班</translation>
+    </message>
+    <message>
+        <source>CHANGED AFTER SIGNING</source>
+        <translation>签字后被修改</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>未签字</translation>
+    </message>
+    <message>
+        <source>signed by {a}, acknowledged by {b}</source>
+        <translation>{a} 已签字,{b} 已确认</translation>
+    </message>
+    <message>
+        <source>signed by {a}</source>
+        <translation>{a} 已签字</translation>
+    </message>
+    <message>
+        <source>{n} entries found</source>
+        <translation>找到 {n} 条记录</translation>
+    </message>
+</context>
+<context>
     <name>JournalTableModel</name>
     <message>
         <source>Time</source>
@@ -2033,6 +2164,89 @@
     <message>
         <source>Target</source>
         <translation>目标</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Shift report</source>
+        <translation>班报</translation>
+    </message>
+    <message>
+        <source>Daily report</source>
+        <translation>日报</translation>
+    </message>
+    <message>
+        <source>Monthly report</source>
+        <translation>月报</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Kept reports</source>
+        <translation>已存报表</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Generating the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>on demand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>{pages} pages, {kb} kB</source>
+        <translation>{pages} 页,{kb} kB</translation>
+    </message>
+    <message>
+        <source>The report could not be generated: {error}</source>
+        <translation>报表无法生成:{error}</translation>
+    </message>
+    <message>
+        <source>The printer could not be opened</source>
+        <translation>无法打开打印机</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>{file}: cannot write: {error}</source>
+        <translation>{file}:无法写入:{error}</translation>
+    </message>
+    <message>
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
     </message>
 </context>
 <context>
