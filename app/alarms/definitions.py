@@ -17,7 +17,15 @@ from pathlib import Path
 
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, TagDef
-from app.core.yaml_lines import LINE_KEY, FieldError, YamlFileError, as_bool, as_number, as_text_list, load_yaml
+from app.core.yaml_lines import (
+    LINE_KEY,
+    FieldError,
+    YamlFileError,
+    as_bool,
+    as_number,
+    as_text_list,
+    load_yaml,
+)
 
 ALARMS_FILE = "alarms.yaml"
 
