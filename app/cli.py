@@ -133,6 +133,10 @@ def _validate(path: Path) -> int:
                 print(problem)
             print(f"{len(exc.problems)} problem(s) in the displays of {path}", file=sys.stderr)
             return 1
+    from app.security.trust import layout_security_warnings  # issue 13: secured, no trust list
+
+    for warning in layout_security_warnings(dict(layout.connections)):
+        print(warning, file=sys.stderr)
     print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, "
           f"{len(alarms)} alarms, {len(displays)} displays")
     return 0

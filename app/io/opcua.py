@@ -476,6 +476,8 @@ async def _apply_security(
         client.certificate_validator = _trust_validator(certificate_check, folder_validator, endpoint)  # type: ignore[assignment]
     elif folder_validator is not None:
         client.certificate_validator = folder_validator  # type: ignore[assignment]
+    else:  # deny by default: no trust list and no plant trust list means no server is trusted
+        client.certificate_validator = _deny_all(connection)  # type: ignore[assignment]
     server_cert = security.get("server_certificate")
     await client.set_security(
         getattr(security_policies, f"SecurityPolicy{policy_name}"),
@@ -485,6 +487,23 @@ async def _apply_security(
         str(Path(str(server_cert)).expanduser()) if server_cert else None,
         getattr(ua.MessageSecurityMode, mode),
     )
+
+
+def _deny_all(connection: str) -> Callable[[x509.Certificate, Any], Awaitable[None]]:
+    """A validator that refuses every server certificate, naming its thumbprint."""
+
+    async def validate(certificate: x509.Certificate, description: Any) -> None:
+        import hashlib
+
+        digest = hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
+        shown = ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+        raise OpcUaConfigError(
+            f"connection {connection!r}: server certificate SHA-256 {shown} is not trusted: "
+            "the connection is secured but has no trust_list; add the server's certificate to a trust_list "
+            "folder, or trust it in the plant trust list (crucible certs trust)"
+        )
+
+    return validate
 
 
 def _trust_validator(
