@@ -186,7 +186,8 @@ def _audit(args: argparse.Namespace, security) -> int:  # type: ignore[no-untype
             print(f"audit trail: {len(problems)} problem(s) - it has been tampered with", file=sys.stderr)
             return 1
         total = trail.entries(limit=1)[0].seq if count else 0
-        print(f"audit trail OK: {total} record(s), hash chain intact")
+        signed = f", {trail.checkpoints_checked} signed checkpoint(s) match" if trail.checkpoints is not None else ""
+        print(f"audit trail OK: {total} record(s), hash chain intact{signed}")
         return 0
     if args.audit_command == "list":
         for e in reversed(trail.entries(limit=args.limit)):

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from app.core.settings import Settings
 from app.core.tags import TagDef
 from app.security.audit import AuditTrail
+from app.security.checkpoints import CheckpointLog
 from app.security.database import database_url, security_engine
 from app.security.session import Session
 from app.security.trust import TrustStore
@@ -40,7 +41,7 @@ def build_security(
 ) -> Security:
     """Engine, audit trail, user store, session and trust store for this console."""
     engine = security_engine(database_url(settings, db_url))
-    audit = AuditTrail(engine, console=settings.console_name)
+    audit = AuditTrail(engine, console=settings.console_name, checkpoints=CheckpointLog(settings.console_name))
     users = UserStore(engine, audit, policy_from(settings))
     session = Session(
         users, audit, console=settings.console_name, lock_after_s=settings.session_lock_minutes * 60.0,

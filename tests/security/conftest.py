@@ -22,7 +22,24 @@ class FakeClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def console_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """keyrings.alt's file backend (chosen on purpose, as PYTHON_KEYRING_BACKEND does): the
+    console's audit checkpoint key lives there; the data dir (checkpoint files) is per test."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("CRUCIBLE_DATA_DIR", str(tmp_path / "datadir"))
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "console.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield Path(backend.file_path)
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, console_keyring: Path) -> Settings:
     monkeypatch.setenv("CRUCIBLE_SCRYPT_N", str(TEST_SCRYPT_N))
     from app.core.settings import load_settings
 
