@@ -9,6 +9,7 @@ import pytest
 
 from app.core.settings import Settings
 from app.security.context import Security, build_security
+from tests.security.file_keyring import file_keyring
 
 TEST_SCRYPT_N = 16  # production keeps 2**15; tests share two cores
 
@@ -23,19 +24,10 @@ class FakeClock:
 
 @pytest.fixture
 def console_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """keyrings.alt's file backend (chosen on purpose, as PYTHON_KEYRING_BACKEND does): the
-    console's audit checkpoint key lives there; the data dir (checkpoint files) is per test."""
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    """The console's keyring (a file keyring) and a per-test data dir for the checkpoint files."""
     monkeypatch.setenv("CRUCIBLE_DATA_DIR", str(tmp_path / "datadir"))
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "console.cfg")
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    yield Path(backend.file_path)
-    keyring.set_keyring(previous)
+    with file_keyring(tmp_path, monkeypatch) as path:
+        yield path
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from app.io.writes import WriteRequest
 from app.runtime import Runtime
 from app.security import audit as au
 from app.security.context import Security, build_security
+from tests.security.file_keyring import file_keyring
 from widgets.audit_panel import AuditPanel
 from widgets.login_dialog import FirstRunDialog, LoginDialog
 from widgets.main_window import MainWindow
@@ -25,6 +26,11 @@ from widgets.tag_browser_panel import COL_TAG, COL_VALUE
 
 @pytest.fixture
 def security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Security]:
+    with file_keyring(tmp_path, monkeypatch):  # the console key that signs audit checkpoints
+        yield from _security(tmp_path, monkeypatch)
+
+
+def _security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Security]:
     monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")  # cheap hashing: a test-only setting
     settings = load_settings()
     settings.console_name = "CR-01"
@@ -42,7 +48,7 @@ def test_login_dialog_shows_why_and_then_logs_in(qtbot, security: Security) -> N
     dialog.user_field.setText("op1")
     dialog.password_field.setText("nope")
     assert not dialog.attempt()
-    assert "Wrong user name or password (4 attempts left" in dialog.message.text()
+    assert dialog.message.text() == "Wrong user name or password."  # no hint that op1 exists
     assert dialog.password_field.text() == ""  # never left lying in the field
     dialog.password_field.setText("furnace-42")
     assert dialog.attempt() and security.session.username == "op1"
