@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from app.core.files import create_private_file
 from app.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def make_engine(url: URL | str, password: str | None = None, use_keyring: bool =
     url = make_url(url) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(url.database)  # 0600: history and audit are not for every user
         engine = create_engine(url, connect_args={"timeout": 2.0, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
