@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app import __version__
 from app.alarms import cli as alarms_cli
+from app.core.cli_args import port
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
 from app.historian import cli as historian_cli
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     sim = sub.add_parser("sim", help="run the copper-smelter simulator alone")
-    sim.add_argument("--port", type=int, default=4840, help="OPC UA port (default 4840)")
+    sim.add_argument("--port", type=port, default=4840, help="OPC UA port (default 4840)")
     sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sim.add_argument("--seed", type=int, default=None, help="random seed (same seed, same plant)")
     sim.add_argument("--time-scale", type=float, default=None, help="simulated seconds per wall second (1-600)")

@@ -7,6 +7,7 @@ import getpass
 import sys
 from datetime import UTC, datetime, timedelta
 
+from app.core.cli_args import finite
 from app.core.settings import Settings
 
 
@@ -22,7 +23,7 @@ def register(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -
     pw.add_argument("url", nargs="?", help="postgresql+psycopg://user@host/db (default: --db or the setting)")
     ex = dsub.add_parser("export", help="raw samples of tags as CSV")
     ex.add_argument("tags", nargs="+")
-    ex.add_argument("--hours", type=float, default=8.0, help="how far back from now (default 8)")
+    ex.add_argument("--hours", type=finite(0.001, 87_600.0, "hours"), default=8.0, help="how far back from now (default 8)")
     ex.add_argument("--out", help="file (default: standard output)")
     dsub.add_parser("prune", help="delete raw samples and rollups older than the retention settings")
 

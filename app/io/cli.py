@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from app.core.address import AddressError, parse_address
+from app.core.cli_args import finite, integer, parse_port
 from app.core.layout import Connection, LayoutError, PlantLayout, load_layout
 from app.core.store import TagStore
 from app.core.tags import DataType, TagDef, TagValue
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
 
     browse = sub.add_parser("browse", help="print the tree of an OPC UA server's address space")
     browse.add_argument("url", help="opc.tcp://host:port/path[#start node id]")
-    browse.add_argument("--depth", type=int, default=4, help="levels to descend (default 4)")
+    browse.add_argument("--depth", type=integer(1, 50, "levels"), default=4, help="levels to descend (default 4)")
     browse.add_argument("--all", action="store_true", help="include the server's own diagnostics nodes")
 
     imp = sub.add_parser("import", help="write layout tag definitions for the variables under a node")
@@ -56,11 +57,12 @@ def register(subparsers: Any) -> None:
 
     read = sub.add_parser("read", help="read the present value of tags")
     read.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    read.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for values (default 10)")
+    read.add_argument("--timeout", type=finite(0.1, 3600.0), default=10.0, help="seconds to wait for values (default 10)")
 
     watch = sub.add_parser("watch", help="print tag updates as they arrive (Ctrl+C to stop)")
     watch.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    watch.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds (default: never)")
+    watch.add_argument("--seconds", type=finite(0.0, 31_536_000.0), default=0.0,
+                       help="stop after this many seconds (default 0: never)")
 
     write = sub.add_parser("write", help="write a value through the checked, read-back write path")
     write.add_argument("address", metavar="ADDRESS")
@@ -164,12 +166,13 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
             server, sep, node_id = text.partition("#")
             if not sep or not node_id:
                 raise CliError(f"{text!r}: put the node id after '#': opc.tcp://host:port/path#ns=2;s=Name")
+            _host_port(server, text, 4840)
             conn_name = direct.setdefault(server, f"opcua{len(direct) + 1}")
             result.connections[conn_name] = Connection(conn_name, "opcua", endpoint=server)
             address = f"opcua://{conn_name}/{node_id}"
         elif text.startswith("modbus://") and ":" in urlsplit(text).netloc:
             parts = urlsplit(text)
-            host, port = parts.hostname or "", parts.port or 502
+            host, port = _host_port(text, text, 502)
             conn_name = direct.setdefault(f"{host}:{port}", f"modbus{len(direct) + 1}")
             result.connections[conn_name] = Connection(conn_name, "modbus", host=host, port=port)
             address = text.replace(parts.netloc, conn_name, 1)
@@ -198,6 +201,24 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
         result.tags.append(tag)
         result.shown[tag.name] = text
     return result
+
+
+def _host_port(url: str, shown: str, default: int) -> tuple[str, int]:
+    """Host and port of a server URL; a port out of range, not a number or 0 is an error
+    (``:0`` used to dial 502 silently)."""
+    netloc = urlsplit(url).netloc
+    host, sep, port_text = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
+    if not sep:
+        host, port_text = netloc, ""
+    host = host.strip("[]")
+    if not host:
+        raise CliError(f"{shown!r}: no host name")
+    if not sep:
+        return host, default
+    try:
+        return host, parse_port(port_text, repr(shown))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 # --- drivers --------------------------------------------------------------------------
