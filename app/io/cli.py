@@ -8,7 +8,12 @@ An address on the command line may be
   ``modbus://host:port/hr/40001?type=float32``.
 
 Reads and watches go through the same drivers the HMI uses (same quality, same staleness);
-writes go through the same :class:`~app.io.writes.WritePath` (checks, read-back, audit log).
+writes go through the same :class:`~app.io.writes.WritePath` with the same security hooks as
+the GUI: the user logs in (password from standard input with ``--password-stdin`` or a
+prompt, never on the command line), the role must allow the write, a critical tag needs a
+second person and a reason, and every attempt is in the audit trail with the console name.
+A write to a server named directly (not a tag of the layout) needs the ``write_direct``
+permission, which no role has by default.
 """
 
 from __future__ import annotations
@@ -64,11 +69,15 @@ def register(subparsers: Any) -> None:
     watch.add_argument("--seconds", type=finite(0.0, 31_536_000.0), default=0.0,
                        help="stop after this many seconds (default 0: never)")
 
-    write = sub.add_parser("write", help="write a value through the checked, read-back write path")
+    write = sub.add_parser("write", help="log in and write a value through the checked, read-back, audited write path")
     write.add_argument("address", metavar="ADDRESS")
     write.add_argument("value")
-    write.add_argument("--user", default="", help="who writes (default: the login name)")
-    write.add_argument("--reason", default="", help="why (kept in the audit log)")
+    write.add_argument("--user", default="", help="who writes (default: the login name); the password is asked for")
+    write.add_argument("--password-stdin", action="store_true",
+                       help="read the password(s) from standard input: the user's, then the second person's")
+    write.add_argument("--second-user", default="", help="the second person confirming a critical write")
+    write.add_argument("--reason", default="", help="why (kept in the audit trail; required for a critical tag)")
+    write.add_argument("--db", help="plant database URL with users and audit trail (default: the settings')")
     for p in (browse, imp, read, watch, write):
         p.add_argument("--endpoint", dest="tags_endpoint", help="OPC UA endpoint for the layout's OPC UA connections")
 
@@ -97,9 +106,60 @@ async def _dispatch(args: argparse.Namespace, settings: Any, out: TextIO) -> int
     if command == "watch":
         return await watch(resolve(args.addresses, layout, args.tags_endpoint), out, args.seconds)
     if command == "write":
-        user = args.user or getpass.getuser()
-        return await write(resolve_for_write(args.address, layout, args.tags_endpoint), args.value, user, args.reason, out)
+        return await _write_command(args, settings, layout, out)
     raise CliError(f"unknown command {command!r}")
+
+
+def _password(args: argparse.Namespace, prompt: str) -> str:
+    """One password: a line of standard input (--password-stdin) or a prompt; never argv."""
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(f"{prompt}: nothing on standard input")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the password: pass it on standard input with --password-stdin")
+    return getpass.getpass(f"{prompt}: ")
+
+
+async def _write_command(args: argparse.Namespace, settings: Any, layout: PlantLayout | None, out: TextIO) -> int:
+    """Log in (and sign a critical write), then write through the secured write path."""
+    from app.security.context import build_security
+    from app.security.session import action_for
+    from app.security.users import SecurityError
+
+    resolved = resolve_for_write(args.address, layout, args.tags_endpoint)
+    tag = resolved.tags[0]
+    value = parse_value(args.value, tag)
+    user = args.user or getpass.getuser()
+    try:
+        security = build_security(settings, args.db, definitions={t.name: t for t in resolved.tags})
+    except Exception as exc:  # noqa: BLE001 - database unreachable, no driver: say so
+        raise CliError(f"cannot open the user database: {str(exc).splitlines()[0]}") from None
+    session = security.session
+    try:
+        try:
+            password = _password(args, f"password for {user}")
+            session.login(user, password)
+            if tag.critical and tag.name not in resolved.direct:
+                if not args.reason.strip():
+                    raise SecurityError(f"{tag.name} is critical: give the reason with --reason")
+                second = args.second_user or ""
+                if session.second_person_required and not second:
+                    raise SecurityError(f"{tag.name} is critical: a second authorised person must confirm (--second-user)")
+                second_password = _password(args, f"password for {second} (second person)") if second else ""
+                session.sign_critical(action_for(tag), tag.name, value, password, second, second_password, args.reason)
+        except SecurityError as exc:
+            if not security.users.has_users():
+                print(f"crucible tags write: {exc}; no user exists yet: create one with 'crucible users add'", file=out)
+            else:
+                print(f"REFUSED: {exc}", file=out)
+            return 1
+        return await write(resolved, value, out, session, args.reason)
+    finally:
+        if session.user is not None:
+            session.logout()
+        security.close()
 
 
 def _layout(args: argparse.Namespace, settings: Any) -> PlantLayout | None:
@@ -120,6 +180,7 @@ class Resolved:
     tags: list[TagDef] = field(default_factory=list)
     connections: dict[str, Connection] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)  # tag name -> what the user typed
+    direct: set[str] = field(default_factory=set)  # tags that are not tags of the layout
 
 
 def _adhoc_tag(name: str, address: str, writable: bool = True) -> TagDef:
@@ -200,6 +261,7 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
         tag = _adhoc_tag(text, address)
         result.tags.append(tag)
         result.shown[tag.name] = text
+        result.direct.add(tag.name)
     return result
 
 
@@ -313,34 +375,50 @@ async def watch(resolved: Resolved, out: TextIO, seconds: float = 0.0) -> int:
     return 0
 
 
-async def write(resolved: Resolved, text: str, user: str, reason: str, out: TextIO) -> int:
-    """Write through :class:`WritePath`; print the result; exit 0 only when confirmed."""
-    from app.io.writes import WritePath, WriteRequest
+def parse_value(text: str, tag: TagDef) -> float | int | bool:
+    """The value typed for ``tag``: a finite number, or true/false/on/off."""
+    if text.lower() in ("true", "false", "on", "off"):
+        return text.lower() in ("true", "on")
+    try:
+        value = float(text)
+    except ValueError:
+        raise CliError(f"{text!r} is not a number (or true/false)") from None
+    if not math.isfinite(value):
+        raise CliError(f"{text!r} is not a finite number")
+    if value.is_integer() and tag.data_type in (DataType.INT, DataType.STATE):
+        return int(value)
+    return value
+
+
+async def write(resolved: Resolved, value: float | int | bool, out: TextIO, session: Any, reason: str = "") -> int:
+    """Write through :class:`WritePath` with ``session``'s permission and audit hooks (the
+    session is logged in, a critical write already signed); exit 0 only when confirmed."""
+    from app.io.writes import WritePath, WriteResult
+    from app.security import audit as au
+    from app.security import permissions as perms
 
     tag = resolved.tags[0]
-    value: float | int | bool
-    if text.lower() in ("true", "false", "on", "off"):
-        value = text.lower() in ("true", "on")
-    else:
-        try:
-            value = float(text)
-        except ValueError:
-            raise CliError(f"{text!r} is not a number (or true/false)") from None
-        if value.is_integer() and tag.data_type in (DataType.INT, DataType.STATE):
-            value = int(value)
+    signature = next((s for s in reversed(session._signatures) if s.target == tag.name), None)
+    request = session.request(tag.name, value, signature)
+    if reason and not request.reason:
+        request = replace(request, reason=reason)
+    if tag.name in resolved.direct:
+        refusal = session.refusal(perms.WRITE_DIRECT, resolved.shown[tag.name])
+        if refusal:
+            session.audit.record(au.WRITE, "setpoint_write", au.REFUSED, user=request.user, target=resolved.shown[tag.name],
+                                 new=value, reason=request.reason, detail=refusal, console=request.console)
+            print(f"REFUSED: {refusal}", file=out)
+            return 1
     store = TagStore(resolved.tags)
     drivers = _drivers(resolved, store)
     tasks = [asyncio.create_task(d.run()) for d in drivers]
-    path = WritePath(store, {d.name: d for d in drivers})
-    path.audit_hooks.append(
-        lambda req, res: log.info("audit: %s wrote %s = %r: %s", req.user, req.tag, req.value, res.message)
-    )
+    path = WritePath(store, {d.name: d for d in drivers}, permission=session.write_permission, audit=session.audit_write)
     try:
         from app.io.health import LinkState
 
         await _wait(lambda: all(d.health.state is LinkState.CONNECTED for d in drivers)
                     and all(store.get(t.name) is not None for t in resolved.tags), 10.0)
-        result = await path.write(WriteRequest(tag.name, value, user=user, console="cli", reason=reason))
+        result: WriteResult = await path.write(request)
         print(("OK: " if result.ok else "FAILED: ") + result.message, file=out)
         return 0 if result.ok else 1
     finally:
