@@ -146,6 +146,7 @@ class OpcUaDriver(DriverBase):
         self._subscription_lost = ""
         self._publish_tasks: list[asyncio.Future[Any]] = []
         self._node_ids: dict[str, ua.NodeId] = {}
+        self._refreshes: set[asyncio.Future[None]] = set()
         # Parsed once, with the tag's name in any error.
         self._node_texts = {t.name: parse_address(t.address, tag=t.name).node_id for t in self.tags.values()}
 
@@ -168,10 +169,12 @@ class OpcUaDriver(DriverBase):
         group.last_publish = time.monotonic()
         notifications = result.NotificationMessage.NotificationData
         if group.stale:
+            # The subscription speaks again, but a keep-alive is no fresh value: the stale
+            # tags turn Good only from a value read now (issue 13: never Good on old data).
             group.stale = False
-            self.stale.revive(group.names)
+            self._refresh_stale(group)
         if not notifications:
-            return  # a keep-alive: the values we hold are still current
+            return  # a keep-alive: nothing changed
         now = datetime.now(UTC)
         handles = group.handles
         batch: dict[str, TagValue] = {}
@@ -206,6 +209,41 @@ class OpcUaDriver(DriverBase):
             self.store.apply(batch)
             if not all_good or self.health.bad_tags:  # recount only when it can have changed
                 self.count_bad()
+
+    def _refresh_stale(self, group: _SubGroup) -> None:
+        client = self._client
+        if client is None:
+            group.stale = True
+            return
+        task = asyncio.ensure_future(self._read_fresh(client, group))
+        self._refreshes.add(task)
+        task.add_done_callback(self._refreshes.discard)
+
+    async def _read_fresh(self, client: Client, group: _SubGroup) -> None:
+        """Read the group's stale tags now; publish what the server holds (fresh values)."""
+        values = self.store.values
+        names = [n for n in group.names if (v := values.get(n)) is not None and v.reason == STALE and n in self._node_ids]
+        if not names:
+            return
+        try:
+            results = await client.read_attributes([client.get_node(self._node_ids[n]) for n in names])
+        except Exception as exc:  # noqa: BLE001 - still no proof: the tags stay stale
+            log.info("%s: could not re-read stale tags: %s", self.name, exc)
+            group.stale = True
+            return
+        now = datetime.now(UTC)
+        batch: dict[str, TagValue] = {}
+        for name, dv in zip(names, results, strict=False):
+            status = dv.StatusCode
+            quality, reason = (Quality.GOOD, "") if status is None or status.value == 0 else quality_of(status)
+            batch[name] = TagValue(
+                dv.Value.Value if dv.Value is not None else None, quality,
+                dv.SourceTimestamp.replace(tzinfo=UTC) if dv.SourceTimestamp else now,
+                dv.ServerTimestamp.replace(tzinfo=UTC) if dv.ServerTimestamp else now, reason,
+            )
+        if batch and self.health.state is LinkState.CONNECTED:
+            self.store.apply(batch)
+            self.count_bad()
 
     async def watch_stale(self, interval_s: float = 0.5) -> None:
         """A subscription silent for longer than its keep-alive turns its tags stale."""
