@@ -129,8 +129,10 @@ class CheckpointLog:
             self.journal(f"crucible-audit checkpoint console={self.console} seq={seq} hash={record_hash} mac={checkpoint.mac}")
             self.last_error = ""
         except Exception as exc:  # noqa: BLE001 - the record is in the database; verify will say what is missing
-            self.last_error = f"audit checkpoint of record {seq} not written: {exc}"
-            log.error("%s", self.last_error)
+            first = not self.last_error
+            self.last_error = f"audit checkpoints are not being signed on this console ({exc})"
+            if first:  # once per process: 'crucible audit verify' lists the unsigned records
+                log.warning("%s", self.last_error)
 
 
 def _syslog(message: str) -> None:

@@ -28,6 +28,10 @@ def security_engine(url: str, create_tables: bool = True) -> Engine:
     """
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
+        from app.core.files import create_private_file
+
+        if engine.url.database and engine.url.database != ":memory:":
+            create_private_file(engine.url.database)  # users and audit: owner only (0600)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]

@@ -96,3 +96,11 @@ def test_one_unconvertible_value_does_not_drop_the_write_cycle(tmp_path: Path) -
         stored = db.execute(text("SELECT count(*) FROM samples")).scalar()
     assert stored == 40 * 100 - 2  # every good sample kept, only the two bad ones rejected
     assert writer.status.rejected_samples == 2
+
+
+def test_the_security_database_is_created_owner_only_too(tmp_path: Path) -> None:
+    from app.security.database import security_engine
+
+    db = tmp_path / "new" / "plant.sqlite"
+    security_engine(f"sqlite:///{db}").dispose()
+    assert _mode(db) == 0o600
