@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.address import AddressError, parse_address
+from app.core.resources import layouts_dir
 from app.core.tags import DataType, TagDef
 from app.core.units import is_known_unit
 from app.core.yaml_lines import (
@@ -29,7 +30,7 @@ from app.core.yaml_lines import (
 
 log = logging.getLogger(__name__)
 
-LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "plant_layouts"
+LAYOUTS_DIR = layouts_dir()
 DEFAULT_LAYOUT = LAYOUTS_DIR / "copper_smelter"
 
 
