@@ -67,7 +67,7 @@ class KeyringKeys:
     """Per-console keys and last checkpoints in the OS keyring (through app.security.secrets)."""
 
     def key(self, console: str, create: bool) -> bytes | None:
-        from app.security.secrets import get_secret, set_secret
+        from app.core.secrets import get_secret, set_secret
 
         name = KEY_SECRET.format(console=_safe(console))
         value = get_secret(name)
@@ -77,14 +77,14 @@ class KeyringKeys:
         return bytes.fromhex(value) if value else None
 
     def last(self, console: str) -> str | None:
-        from app.security.secrets import get_secret
+        from app.core.secrets import get_secret
 
         return get_secret(LAST_SECRET.format(console=_safe(console)))
 
     def set_last(self, console: str, value: str) -> None:
         import keyring
 
-        from app.security.secrets import SERVICE, _keyring
+        from app.core.secrets import SERVICE, _keyring
 
         _keyring()  # refuses an unusable backend
         keyring.set_password(SERVICE, LAST_SECRET.format(console=_safe(console)), value)
