@@ -24,6 +24,7 @@ import getpass
 import logging
 import math
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,6 +42,11 @@ log = logging.getLogger(__name__)
 
 class CliError(Exception):
     """A mistake on the command line; the message says what to change."""
+
+
+#: ``crucible tags write`` itself: installed by the security module (``app.security.cli_write``),
+#: which logs the user in, signs a critical write and audits it. Without it writes are refused.
+write_command: Callable[[argparse.Namespace, Any, PlantLayout | None, TextIO], Awaitable[int]] | None = None
 
 
 def register(subparsers: Any) -> None:
@@ -106,11 +112,13 @@ async def _dispatch(args: argparse.Namespace, settings: Any, out: TextIO) -> int
     if command == "watch":
         return await watch(resolve(args.addresses, layout, args.tags_endpoint), out, args.seconds)
     if command == "write":
-        return await _write_command(args, settings, layout, out)
+        if write_command is None:  # never a write without login, roles and audit
+            raise CliError("writing needs the security module (users, roles, audit trail), which is not installed")
+        return await write_command(args, settings, layout, out)
     raise CliError(f"unknown command {command!r}")
 
 
-def _password(args: argparse.Namespace, prompt: str) -> str:
+def read_password(args: argparse.Namespace, prompt: str) -> str:
     """One password: a line of standard input (--password-stdin) or a prompt; never argv."""
     if args.password_stdin:
         line = sys.stdin.readline()
@@ -120,46 +128,6 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
     if not sys.stdin.isatty():
         raise CliError("no terminal to ask for the password: pass it on standard input with --password-stdin")
     return getpass.getpass(f"{prompt}: ")
-
-
-async def _write_command(args: argparse.Namespace, settings: Any, layout: PlantLayout | None, out: TextIO) -> int:
-    """Log in (and sign a critical write), then write through the secured write path."""
-    from app.security.context import build_security
-    from app.security.session import action_for
-    from app.security.users import SecurityError
-
-    resolved = resolve_for_write(args.address, layout, args.tags_endpoint)
-    tag = resolved.tags[0]
-    value = parse_value(args.value, tag)
-    user = args.user or getpass.getuser()
-    try:
-        security = build_security(settings, args.db, definitions={t.name: t for t in resolved.tags})
-    except Exception as exc:  # noqa: BLE001 - database unreachable, no driver: say so
-        raise CliError(f"cannot open the user database: {str(exc).splitlines()[0]}") from None
-    session = security.session
-    try:
-        try:
-            password = _password(args, f"password for {user}")
-            session.login(user, password)
-            if tag.critical and tag.name not in resolved.direct:
-                if not args.reason.strip():
-                    raise SecurityError(f"{tag.name} is critical: give the reason with --reason")
-                second = args.second_user or ""
-                if session.second_person_required and not second:
-                    raise SecurityError(f"{tag.name} is critical: a second authorised person must confirm (--second-user)")
-                second_password = _password(args, f"password for {second} (second person)") if second else ""
-                session.sign_critical(action_for(tag), tag.name, value, password, second, second_password, args.reason)
-        except SecurityError as exc:
-            if not security.users.has_users():
-                print(f"crucible tags write: {exc}; no user exists yet: create one with 'crucible users add'", file=out)
-            else:
-                print(f"REFUSED: {exc}", file=out)
-            return 1
-        return await write(resolved, value, out, session, args.reason)
-    finally:
-        if session.user is not None:
-            session.logout()
-        security.close()
 
 
 def _layout(args: argparse.Namespace, settings: Any) -> PlantLayout | None:
@@ -390,29 +358,15 @@ def parse_value(text: str, tag: TagDef) -> float | int | bool:
     return value
 
 
-async def write(resolved: Resolved, value: float | int | bool, out: TextIO, session: Any, reason: str = "") -> int:
-    """Write through :class:`WritePath` with ``session``'s permission and audit hooks (the
-    session is logged in, a critical write already signed); exit 0 only when confirmed."""
+async def write(resolved: Resolved, request: Any, out: TextIO, permission: Any = None, audit: Any = None) -> int:
+    """Write ``request`` through :class:`WritePath` with the given permission and audit hooks
+    (the security module's session); print the result; exit 0 only when confirmed."""
     from app.io.writes import WritePath, WriteResult
-    from app.security import audit as au
-    from app.security import permissions as perms
 
-    tag = resolved.tags[0]
-    signature = next((s for s in reversed(session._signatures) if s.target == tag.name), None)
-    request = session.request(tag.name, value, signature)
-    if reason and not request.reason:
-        request = replace(request, reason=reason)
-    if tag.name in resolved.direct:
-        refusal = session.refusal(perms.WRITE_DIRECT, resolved.shown[tag.name])
-        if refusal:
-            session.audit.record(au.WRITE, "setpoint_write", au.REFUSED, user=request.user, target=resolved.shown[tag.name],
-                                 new=value, reason=request.reason, detail=refusal, console=request.console)
-            print(f"REFUSED: {refusal}", file=out)
-            return 1
     store = TagStore(resolved.tags)
     drivers = _drivers(resolved, store)
     tasks = [asyncio.create_task(d.run()) for d in drivers]
-    path = WritePath(store, {d.name: d for d in drivers}, permission=session.write_permission, audit=session.audit_write)
+    path = WritePath(store, {d.name: d for d in drivers}, permission=permission, audit=audit)
     try:
         from app.io.health import LinkState
 

@@ -17,7 +17,10 @@ COMMANDS = ("users", "audit", "secrets", "certs")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the security sub-commands to the ``crucible`` parser."""
+    """Add the security sub-commands to the ``crucible`` parser (and secure ``tags write``)."""
+    from app.security.cli_write import install
+
+    install()
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", metavar="URL", help="database URL (default: the db_url setting, else the SQLite file in the data folder)")
     pw = argparse.ArgumentParser(add_help=False)

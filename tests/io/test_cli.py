@@ -43,7 +43,8 @@ def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 async def _write(resolved: cli.Resolved, text: str, session: Any, out: io.StringIO) -> int:
-    return await cli.write(resolved, cli.parse_value(text, resolved.tags[0]), out, session)
+    request = session.request(resolved.tags[0].name, cli.parse_value(text, resolved.tags[0]))
+    return await cli.write(resolved, request, out, session.write_permission, session.audit_write)
 
 
 async def test_read_write_and_watch_with_addresses_naming_their_server(sim_server, session) -> None:  # type: ignore[no-untyped-def]
