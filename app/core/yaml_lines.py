@@ -20,6 +20,7 @@ import yaml
 LINE_KEY = "__line__"
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 2_000_000
+MAX_MAPPING_KEYS = 10_000  # a layout lists its many things (tags, alarms); no mapping is this big
 MAX_FILE_BYTES = 32 * 1024 * 1024
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -58,8 +59,8 @@ for _tag in ("binary", "set", "omap", "pairs"):
 _LineLoader.add_constructor(None, _refuse)  # any other explicit tag
 
 
-def _check_graph(root: yaml.Node) -> str:
-    """'' when the composed document is within the depth and alias-expansion limits.
+def _check_graph(root: yaml.Node) -> tuple[int, str]:
+    """(0, '') when the composed document is within the depth and alias-expansion limits.
 
     Iterative (no recursion), linear in the number of distinct nodes: a collection reached
     through an alias counts with its full expanded size, memoised by identity.
@@ -75,19 +76,22 @@ def _check_graph(root: yaml.Node) -> str:
             on_path.discard(key)
             total = 1 + _scalar_count(node) + sum(size[id(c)] for c in children)
             if total > MAX_EXPANDED_NODES:
-                return f"the aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)"
+                return _line(node), f"the aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)"
             size[key] = total
             continue
         if key in size:
             continue
         if depth > MAX_DEPTH:
-            return f"nested more than {MAX_DEPTH} levels deep"
+            return _line(node), f"nested more than {MAX_DEPTH} levels deep"
         if key in on_path:
-            return "an alias refers to itself"
+            return _line(node), "an alias refers to itself"
+        if isinstance(node, yaml.MappingNode) and len(node.value) > MAX_MAPPING_KEYS:
+            return _line(node), (f"a mapping with {len(node.value):,} keys (more than {MAX_MAPPING_KEYS:,}); "
+                                 "list many items instead")
         on_path.add(key)
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children if id(c) not in size)
-    return ""
+    return 0, ""
 
 
 def _collections(node: yaml.Node) -> list[yaml.Node]:
@@ -106,8 +110,8 @@ def _scalar_count(node: yaml.Node) -> int:
     return 0
 
 
-def _node_line(root: yaml.Node) -> int:
-    return root.start_mark.line + 1 if root.start_mark else 1
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1 if node.start_mark else 1
 
 
 def load_yaml(path: Path) -> Any:
@@ -128,11 +132,9 @@ def load_yaml(path: Path) -> Any:
         root = loader.get_single_node()
         if root is None:
             return None
-        # Without an anchor there is no alias; libyaml limits the nesting, and a deep
-        # document that still overflows the constructor is reported below.
-        problem = _check_graph(root) if "&" in text else ""
+        line, problem = _check_graph(root)  # before anything is built: linear in the distinct nodes
         if problem:
-            raise YamlFileError(f"{path}:{_node_line(root)}: {problem}")
+            raise YamlFileError(f"{path}:{line}: {problem}")
         return loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
