@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.alarms.definitions import AlarmDefinitionError, load_alarms
@@ -207,6 +207,8 @@ def test_the_issue_13_command_lines_exit_2_with_one_line(argv: list[str], expect
     st.builds(lambda h, p, rest: f"opc.tcp://{h}:{p}/{rest}", st.sampled_from(["127.0.0.1", "", "h"]),
               st.one_of(st.integers(-10, 10**12).map(str), st.text(max_size=6)), st.text(max_size=20)),
 ))
+@example("modbus://[")  # found by this test: urlsplit's ValueError (an unclosed IPv6 bracket)
+@example("opcua://[/ns=2;s=X")
 def test_tag_addresses_resolve_or_are_refused_clearly(text: str) -> None:
     from app.io import cli
 

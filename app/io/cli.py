@@ -199,8 +199,8 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
             conn_name = direct.setdefault(server, f"opcua{len(direct) + 1}")
             result.connections[conn_name] = Connection(conn_name, "opcua", endpoint=server)
             address = f"opcua://{conn_name}/{node_id}"
-        elif text.startswith("modbus://") and ":" in urlsplit(text).netloc:
-            parts = urlsplit(text)
+        elif text.startswith("modbus://") and ":" in _split(text).netloc:
+            parts = _split(text)
             host, port = _host_port(text, text, 502)
             conn_name = direct.setdefault(f"{host}:{port}", f"modbus{len(direct) + 1}")
             result.connections[conn_name] = Connection(conn_name, "modbus", host=host, port=port)
@@ -233,10 +233,18 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
     return result
 
 
+def _split(text: str) -> Any:
+    """``urlsplit`` with its ValueError (``modbus://[``) turned into a clear CliError."""
+    try:
+        return urlsplit(text)
+    except ValueError as exc:
+        raise CliError(f"{text[:80]!r} is not a valid address ({exc})") from None
+
+
 def _host_port(url: str, shown: str, default: int) -> tuple[str, int]:
     """Host and port of a server URL; a port out of range, not a number or 0 is an error
     (``:0`` used to dial 502 silently)."""
-    netloc = urlsplit(url).netloc
+    netloc = _split(url).netloc
     host, sep, port_text = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
     if not sep:
         host, port_text = netloc, ""
