@@ -779,6 +779,10 @@
         <translation>已连接</translation>
     </message>
     <message>
+        <source>STALLED</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
         <source>DOWN</source>
         <translation>中断</translation>
     </message>
@@ -792,6 +796,249 @@
     <message>
         <source>Connections</source>
         <translation>连接</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchBoardPanel</name>
+    <message>
+        <source>Shift</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>Anodes cast (t)</source>
+        <translation>阳极浇铸量 (t)</translation>
+    </message>
+    <message>
+        <source>Cathode (t)</source>
+        <translation>阴极铜 (t)</translation>
+    </message>
+    <message>
+        <source>Concentrate treated (t)</source>
+        <translation>精矿处理量 (t)</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>charging</source>
+        <translation>正在加料</translation>
+    </message>
+    <message>
+        <source>in slag blow</source>
+        <translation>处于造渣期</translation>
+    </message>
+    <message>
+        <source>skimming</source>
+        <translation>正在排渣</translation>
+    </message>
+    <message>
+        <source>in copper blow</source>
+        <translation>处于造铜期</translation>
+    </message>
+    <message>
+        <source>pouring</source>
+        <translation>正在出铜</translation>
+    </message>
+    <message>
+        <source>in maintenance</source>
+        <translation>检修中</translation>
+    </message>
+    <message>
+        <source>Smelting</source>
+        <translation>熔炼</translation>
+    </message>
+    <message>
+        <source>Casting</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>Dispatch board</source>
+        <translation>调度看板</translation>
+    </message>
+    <message>
+        <source>Schedule (CP-SAT)</source>
+        <translation>排产 (CP-SAT)</translation>
+    </message>
+    <message>
+        <source>Plant rule</source>
+        <translation>厂内规则</translation>
+    </message>
+    <message>
+        <source>Reschedule from now</source>
+        <translation>从现在重排</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Release task</source>
+        <translation>下达任务</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认接收</translation>
+    </message>
+    <message>
+        <source>First free converter, first-come crane: the plant&apos;s own dispatch rule</source>
+        <translation>先空闲转炉、先到先用行车:厂内自己的调度规则</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Planned start</source>
+        <translation>计划开始</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Late tasks</source>
+        <translation>延误任务</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>完成情况</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>延误</translation>
+    </message>
+    <message>
+        <source>maintenance / breakdown</source>
+        <translation>检修 / 故障</translation>
+    </message>
+    <message>
+        <source>furnace feed cut</source>
+        <translation>熔炼炉停料</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>%1 is still on the batch begun %2 (%3); planned %4 since %5</source>
+        <translation>%1 仍在处理 %2 开始的上一炉次(%3);计划自 %5 起%4</translation>
+    </message>
+    <message>
+        <source>%1 is %2; planned %3 since %4</source>
+        <translation>%1 %2;计划自 %4 起%3</translation>
+    </message>
+    <message>
+        <source>Solving…</source>
+        <translation>求解中…</translation>
+    </message>
+    <message>
+        <source>Schedule by the plant&apos;s rule (first free converter, first-come crane).</source>
+        <translation>按厂内规则排产(先空闲转炉、先到先用行车)。</translation>
+    </message>
+    <message>
+        <source>Solving… %1 s, objective %2 (bound %3)</source>
+        <translation>求解中… %1 秒,目标值 %2(上界 %3)</translation>
+    </message>
+    <message>
+        <source>No schedule</source>
+        <translation>无排产结果</translation>
+    </message>
+    <message>
+        <source>Done (%1)</source>
+        <translation>完成(%1)</translation>
+    </message>
+    <message>
+        <source>%1: %2 batches, %3 t copper, ladle waiting %4 h, furnace feed cut %5 h, objective %6</source>
+        <translation>%1:%2 炉次,铜 %3 t,包子等待 %4 h,熔炼炉停料 %5 h,目标值 %6</translation>
+    </message>
+    <message>
+        <source>CP-SAT</source>
+        <translation>CP-SAT</translation>
+    </message>
+    <message>
+        <source>Not moved: %1</source>
+        <translation>未移动:%1</translation>
+    </message>
+    <message>
+        <source>Moved %1; the schedule still meets every constraint.</source>
+        <translation>已移动 %1;排产仍满足全部约束。</translation>
+    </message>
+    <message>
+        <source>Select a task first.</source>
+        <translation>请先选择一个任务。</translation>
+    </message>
+    <message>
+        <source>%1 released to the crew.</source>
+        <translation>%1 已下达给班组。</translation>
+    </message>
+    <message>
+        <source>%1 acknowledged by the crew.</source>
+        <translation>%1 班组已确认。</translation>
+    </message>
+    <message>
+        <source>Late tasks (%1)</source>
+        <translation>延误任务 (%1)</translation>
+    </message>
+    <message>
+        <source>Acid plant: %1 blowing, %2 within 30 min, capacity %3</source>
+        <translation>制酸:%1 台在吹炼,30 分钟内 %2 台,能力 %3 台</translation>
+    </message>
+    <message>
+        <source>Statistics unavailable: %1</source>
+        <translation>统计不可用:%1</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Current %1: plan %2 t, actual %3 t (%4); grey plan, blue actual</source>
+        <translation>本%1:计划 %2 t,实际 %3 t(%4);灰色为计划,蓝色为实际</translation>
     </message>
 </context>
 <context>
@@ -832,7 +1079,7 @@
     <name>Faceplate</name>
     <message>
         <source>no data</source>
-        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
+        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead. May be a coroutine function (the default is: it opens the question window-modally and awaits the answer, never ``exec()``). (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
@@ -1025,6 +1272,57 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>GanttView</name>
+    <message>
+        <source>tap</source>
+        <translation>放铜锍</translation>
+    </message>
+    <message>
+        <source>charge</source>
+        <translation>加料</translation>
+    </message>
+    <message>
+        <source>slag blow</source>
+        <translation>造渣期</translation>
+    </message>
+    <message>
+        <source>skim</source>
+        <translation>排渣</translation>
+    </message>
+    <message>
+        <source>copper blow</source>
+        <translation>造铜期</translation>
+    </message>
+    <message>
+        <source>pour</source>
+        <translation>出铜</translation>
+    </message>
+    <message>
+        <source>crane move</source>
+        <translation>行车吊运</translation>
+    </message>
+    <message>
+        <source>AF heat</source>
+        <translation>阳极炉精炼</translation>
+    </message>
+    <message>
+        <source>cast</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>No schedule yet: press Schedule</source>
+        <translation>尚无排产:请按“排产”</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Late: %1</source>
+        <translation>延误:%1</translation>
     </message>
 </context>
 <context>
@@ -1227,6 +1525,10 @@
         <translation>工艺画面</translation>
     </message>
     <message>
+        <source>Background work: {text}</source>
+        <translation>后台任务：{text}</translation>
+    </message>
+    <message>
         <source>History off</source>
         <translation>历史数据未启用</translation>
     </message>
@@ -1247,6 +1549,10 @@
         <translation>已连接</translation>
     </message>
     <message>
+        <source>STALLED</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
         <source>DOWN</source>
         <translation>中断</translation>
     </message>
@@ -1261,6 +1567,108 @@
     <message>
         <source>{n} bad</source>
         <translation>{n} 个坏值</translation>
+    </message>
+</context>
+<context>
+    <name>PlanApprovalDialog</name>
+    <message>
+        <source>Approve production plan</source>
+        <translation>批准生产计划</translation>
+    </message>
+    <message>
+        <source>Approve plan %1 version %2: your password and a reason go into the audit trail.</source>
+        <translation>批准 %1 年计划第 %2 版:您的密码和理由将记入审计追踪。</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>您的密码(%1)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二确认人</translation>
+    </message>
+    <message>
+        <source>Their password</source>
+        <translation>其密码</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTab</name>
+    <message>
+        <source>Import plan from the layout</source>
+        <translation>从布局导入计划</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created by</source>
+        <translation>创建人</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Approved at</source>
+        <translation>批准时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>No plant database: plans cannot be stored.</source>
+        <translation>无工厂数据库:无法保存计划。</translation>
+    </message>
+    <message>
+        <source>Approving plans needs the permission to edit production plans.</source>
+        <translation>批准计划需要“编辑生产计划”权限。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 imported as a draft.</source>
+        <translation>%1 年计划第 %2 版已作为草稿导入。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 approved by %3.</source>
+        <translation>%1 年计划第 %2 版已由 %3 批准。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>已替代</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>未导入:%1</translation>
+    </message>
+    <message>
+        <source>Select a draft version first.</source>
+        <translation>请先选择一个草稿版本。</translation>
+    </message>
+    <message>
+        <source>Not approved: %1</source>
+        <translation>未批准:%1</translation>
     </message>
 </context>
 <context>
@@ -1440,6 +1848,281 @@
     <message>
         <source>Sign and write</source>
         <translation>签名并写入</translation>
+    </message>
+</context>
+<context>
+    <name>StandardsPanel</name>
+    <message>
+        <source>Standards</source>
+        <translation>工艺标准</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Mode now</source>
+        <translation>当前工况</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>标准卡</translation>
+    </message>
+    <message>
+        <source>Setpoint</source>
+        <translation>设定值</translation>
+    </message>
+    <message>
+        <source>Approved band</source>
+        <translation>批准范围</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <source>Propose a card change</source>
+        <translation>提出标准卡变更</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>下限</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>上限</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Say why the card changes.</source>
+        <translation>请说明变更原因。</translation>
+    </message>
+    <message>
+        <source>The target must lie between low and high.</source>
+        <translation>目标值必须在上下限之间。</translation>
+    </message>
+    <message>
+        <source>Your password</source>
+        <translation>您的密码</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二人</translation>
+    </message>
+    <message>
+        <source>Their password</source>
+        <translation>第二人密码</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时值</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>工况</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>Changed by</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <source>Proposed by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>标准卡</translation>
+    </message>
+    <message>
+        <source>Drifts</source>
+        <translation>偏离</translation>
+    </message>
+    <message>
+        <source>Procedures</source>
+        <translation>操作规程</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>操作备注</translation>
+    </message>
+    <message>
+        <source>Propose change…</source>
+        <translation>提出变更…</translation>
+    </message>
+    <message>
+        <source>Apply card…</source>
+        <translation>下装标准卡…</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>驳回…</translation>
+    </message>
+    <message>
+        <source>Proposals waiting for a second person:</source>
+        <translation>等待第二人批准的变更:</translation>
+    </message>
+    <message>
+        <source>Start procedure</source>
+        <translation>开始执行规程</translation>
+    </message>
+    <message>
+        <source>Done: next step</source>
+        <translation>完成:下一步</translation>
+    </message>
+    <message>
+        <source>Pin note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>Remove note</source>
+        <translation>删除备注</translation>
+    </message>
+    <message>
+        <source>Temporary measure or known fault</source>
+        <translation>临时措施或已知故障</translation>
+    </message>
+    <message>
+        <source>Needs the permission to change settings (process engineer).</source>
+        <translation>需要修改设置的权限(工艺工程师)。</translation>
+    </message>
+    <message>
+        <source>drift since {t}</source>
+        <translation>自 {t} 起偏离</translation>
+    </message>
+    <message>
+        <source>outside, within grace</source>
+        <translation>超出范围,宽限期内</translation>
+    </message>
+    <message>
+        <source>in band</source>
+        <translation>在范围内</translation>
+    </message>
+    <message>
+        <source>Run #{id}: {title} (step {n})</source>
+        <translation>执行 #{id}:{title}(第 {n} 步)</translation>
+    </message>
+    <message>
+        <source>{who} at {when}</source>
+        <translation>{who} 于 {when}</translation>
+    </message>
+    <message>
+        <source>sign-off</source>
+        <translation>签字确认</translation>
+    </message>
+    <message>
+        <source>Procedure available: {names}</source>
+        <translation>可用规程:{names}</translation>
+    </message>
+    <message>
+        <source>Select a setpoint of a card first.</source>
+        <translation>请先选择标准卡中的一个设定值。</translation>
+    </message>
+    <message>
+        <source>Proposed {unit}/{mode} v{version}: a second person approves it.</source>
+        <translation>已提出 {unit}/{mode} 第 {version} 版:需第二人批准。</translation>
+    </message>
+    <message>
+        <source>Select a proposal first.</source>
+        <translation>请先选择一项变更。</translation>
+    </message>
+    <message>
+        <source>Approve card change</source>
+        <translation>批准标准卡变更</translation>
+    </message>
+    <message>
+        <source>Reject card change</source>
+        <translation>驳回标准卡变更</translation>
+    </message>
+    <message>
+        <source>{unit}/{mode} v{version} proposed by {who}: {reason}</source>
+        <translation>{unit}/{mode} 第 {version} 版,由 {who} 提出:{reason}</translation>
+    </message>
+    <message>
+        <source>You may not approve card changes.</source>
+        <translation>您无权批准标准卡变更。</translation>
+    </message>
+    <message>
+        <source>{unit}/{mode} v{version}: {status}</source>
+        <translation>{unit}/{mode} 第 {version} 版:{status}</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Log in to apply a card.</source>
+        <translation>请登录后再下装标准卡。</translation>
+    </message>
+    <message>
+        <source>Apply card</source>
+        <translation>下装标准卡</translation>
+    </message>
+    <message>
+        <source>Write every setpoint of {unit}/{mode} v{version} to its target: {items}</source>
+        <translation>将 {unit}/{mode} 第 {version} 版的每个设定值写为目标值:{items}</translation>
+    </message>
+    <message>
+        <source>Writing the card …</source>
+        <translation>正在写入标准卡…</translation>
+    </message>
+    <message>
+        <source>{unit}/{mode} v{version}: all {n} setpoint(s) written and confirmed.</source>
+        <translation>{unit}/{mode} 第 {version} 版:{n} 个设定值已全部写入并确认。</translation>
+    </message>
+    <message>
+        <source>Sign off</source>
+        <translation>签字确认</translation>
+    </message>
+    <message>
+        <source>Select a note first.</source>
+        <translation>请先选择一条备注。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Setpoints</source>
+        <translation>设定值</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>到期</translation>
     </message>
 </context>
 <context>
