@@ -160,6 +160,8 @@ def test_every_cli_parser_refuses_bad_numbers_with_one_line(path: tuple[str, ...
     for action in dict.fromkeys(chosen):
         argv += [action.option_strings[-1], data.draw(VALUES)]
     for action in parser._actions:
+        if action.required and action.option_strings and action not in chosen:
+            argv += [action.option_strings[-1], "1"]  # required options are given, plainly
         if not action.option_strings and action.nargs != 0 and not isinstance(action, argparse._SubParsersAction):
             argv.append("x")
     err = io.StringIO()
@@ -168,8 +170,10 @@ def test_every_cli_parser_refuses_bad_numbers_with_one_line(path: tuple[str, ...
             args = _parser().parse_args(argv)
         except SystemExit as exc:
             assert exc.code == 2, (argv, exc.code)
-            lines = err.getvalue().strip().splitlines()
-            assert "Traceback" not in err.getvalue() and "error: argument" in lines[-1], lines
+            text = err.getvalue()
+            lines = text.strip().splitlines()
+            assert "Traceback" not in text, text
+            assert "error: argument" in lines[-1], lines  # names the argument
             return
     for key, value in vars(args).items():
         if isinstance(value, float):
