@@ -1,0 +1,160 @@
+"""``crucible equipment ...``: KPIs from the plant database or a CSV, work orders."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from app.maintenance import kpi
+from app.maintenance.workorders import KINDS, STATUSES, MaintenanceStore, WorkOrderError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("equipment", help="maintenance: equipment KPIs and work orders")
+    esub = p.add_subparsers(dest="equipment_command", required=True)
+    k = esub.add_parser("kpi", help="availability, MTBF, MTTR (run hours) and failures per machine")
+    k.add_argument("--from", dest="start", help="period start, ISO 8601 (default: first transition)")
+    k.add_argument("--to", dest="end", help="period end, ISO 8601 (default: last transition, or now for the database)")
+    k.add_argument("--states", help="a CSV of timestamp,equipment,state rows instead of the database")
+    k.add_argument("--equipment", action="append", help="only this machine (repeatable)")
+    k.add_argument("--db", help="database URL (default: the settings' plant database)")
+    k.add_argument("--json", action="store_true", help="print JSON")
+    k.set_defaults(handler=_kpi)
+    w = esub.add_parser("wo", help="work orders")
+    wsub = w.add_subparsers(dest="wo_command", required=True)
+    ls = wsub.add_parser("list", help="list work orders")
+    ls.add_argument("--open", action="store_true", help="only open ones")
+    ls.add_argument("--equipment")
+    ls.add_argument("--db")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=_wo_list)
+    cr = wsub.add_parser("create", help="request a work order")
+    cr.add_argument("--equipment", required=True)
+    cr.add_argument("--title", required=True)
+    cr.add_argument("--kind", choices=KINDS, default="corrective")
+    cr.add_argument("--db")
+    cr.set_defaults(handler=_wo_create)
+    ad = wsub.add_parser("advance", help="move a work order to its next status (closing is signed, in the GUI)")
+    ad.add_argument("id", type=int)
+    ad.add_argument("status", choices=[s for s in STATUSES if s != "closed"])
+    ad.add_argument("--note", default="")
+    ad.add_argument("--db")
+    ad.set_defaults(handler=_wo_advance)
+
+
+def _err(message: str) -> int:
+    print(f"crucible equipment: {message}", file=sys.stderr)
+    return 2
+
+
+def _engine(args: argparse.Namespace, settings: Any):  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect
+
+    from app.historian.database import database_url, describe, make_engine
+
+    url = database_url(settings, getattr(args, "db", None))
+    engine = make_engine(url)
+    if not inspect(engine).has_table("maint_work_orders"):
+        engine.dispose()
+        raise WorkOrderError(f"{describe(url)} has no maintenance tables: run `crucible db upgrade` first")
+    return engine
+
+
+def _time(text: str | None, what: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        return kpi.parse_time(text).timestamp()
+    except ValueError:
+        raise WorkOrderError(f"--{what} {text!r} is not a time (use ISO 8601, e.g. 2026-11-01T06:00)") from None
+
+
+def _kpi(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        start, end = _time(args.start, "from"), _time(args.end, "to")
+        if start is not None and end is not None and end <= start:
+            return _err(f"--to {args.end} is not after --from {args.start}")
+        if args.states:
+            history = kpi.read_state_csv(args.states)
+        else:
+            engine = _engine(args, settings)
+            try:
+                store = MaintenanceStore(engine)
+                rows = store.transitions(
+                    None if start is None else dt.datetime.fromtimestamp(start, dt.UTC),
+                    None if end is None else dt.datetime.fromtimestamp(end, dt.UTC))
+            finally:
+                engine.dispose()
+            history = kpi.StateHistory.from_rows(rows)
+            if end is None:
+                end = dt.datetime.now(dt.UTC).timestamp()
+    except (kpi.StateCsvError, WorkOrderError) as exc:
+        for line in str(exc).splitlines():
+            print(line, file=sys.stderr)
+        return 2
+    if args.equipment:
+        unknown = [e for e in args.equipment if e not in history.names]
+        if unknown:
+            return _err(f"no state history for {', '.join(unknown)}")
+    report = kpi.kpi_report(history, start, end, args.equipment)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    period = report["period"]
+    print(f"{period['from']} .. {period['to']} ({period['hours']} h)")  # type: ignore[index]
+    print(f"{'equipment':<20} {'avail %':>8} {'MTBF h':>9} {'MTTR h':>8} {'failures':>8}")
+    for name, k in report["equipment"].items():  # type: ignore[attr-defined]
+        def f(x: object, fmt: str) -> str:
+            return "-" if x is None else format(x, fmt)
+        print(f"{name:<20} {f(k['availability_pct'], '8.2f')} {f(k['mtbf_h'], '9.1f')} {f(k['mttr_h'], '8.2f')} {k['failures']:>8}")
+    return 0
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001
+        return "cli"
+
+
+def _wo_list(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        engine = _engine(args, settings)
+    except WorkOrderError as exc:
+        return _err(str(exc))
+    rows = MaintenanceStore(engine).list(args.equipment, args.open)
+    engine.dispose()
+    if args.json:
+        print(json.dumps([{"id": w.id, "kind": w.kind, "equipment": w.equipment, "title": w.title, "status": w.status,
+                           "created_at": w.created_at.isoformat()} for w in rows], ensure_ascii=False))
+        return 0
+    for w in rows:
+        print(f"{w.label()}  {w.kind:<10} {w.status:<11} {w.equipment:<16} {w.title}")
+    return 0
+
+
+def _wo_create(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        engine = _engine(args, settings)
+        wo = MaintenanceStore(engine).create(args.kind, args.equipment, args.title, _actor())
+    except WorkOrderError as exc:
+        return _err(str(exc))
+    engine.dispose()
+    print(wo.label())
+    return 0
+
+
+def _wo_advance(args: argparse.Namespace, settings: Any) -> int:
+    try:
+        engine = _engine(args, settings)
+        wo = MaintenanceStore(engine).advance(args.id, args.status, _actor(), args.note)
+    except WorkOrderError as exc:
+        return _err(str(exc))
+    engine.dispose()
+    print(f"{wo.label()} {wo.status}")
+    return 0

@@ -1,0 +1,511 @@
+"""The maintenance service one console runs: state recorder, preventive plans, work orders,
+lock-out and predictions, on the live tag store.
+
+Database work is synchronous here; the GUI calls these methods from a worker thread (the
+recorder queues transitions on the loop thread and :meth:`flush` writes them off it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import math
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from app.core.events import Signal
+from app.core.tags import TagValue
+from app.maintenance import kpi
+from app.maintenance.ledger import Equipment, Ledger, load_for_layout
+from app.maintenance.lockout import install_refusal
+from app.maintenance.prediction import Prediction, predict_crossing
+from app.maintenance.workorders import (
+    MaintenanceStore,
+    WorkOrderError,
+    WorkOrderView,
+    now_utc,
+    plan_records,
+    set_plan_record,
+)
+from app.security import audit as au
+from app.security import permissions as perms
+
+log = logging.getLogger(__name__)
+
+PREDICTION_HORIZON_DAYS = 30.0  # a zone-C forecast inside this opens one predictive request
+SIGNATURE_MAX_AGE_S = 300.0
+
+
+@dataclass
+class EquipmentStatus:
+    """What the status panel shows of one machine (plain data)."""
+
+    equipment: Equipment
+    state: str = ""  # one of kpi.STATES, "" = not known yet
+    run_hours: float | None = None
+    vibration: float | None = None
+    zone: str = ""
+    locked_out: bool = False
+    open_work_orders: int = 0
+    next_pm: str = ""
+    next_pm_days: float | None = None
+    prediction: Prediction | None = None
+
+
+def derive_state(eq: Equipment, values: Mapping[str, TagValue], locked_out: bool, planned: bool) -> str | None:
+    """The machine's state from its tags: ``None`` while they are not known (or bad)."""
+    if locked_out:
+        return "out_of_service"
+    name = eq.tags.get("state")
+    if name is not None:
+        v = values.get(name)
+        if v is None or not v.is_good or v.value is None:
+            return None
+        code = int(v.value)  # STOPPED, RUNNING, FAULT
+        if code == 2:
+            return "unplanned_stop"
+        if code == 1:
+            return "running"
+        return "planned_stop" if planned else "idle"
+    fault = values.get(eq.tags.get("fault", ""))
+    if fault is not None and fault.is_good and bool(fault.value):
+        return "unplanned_stop"
+    run = values.get(eq.tags.get("run", ""))
+    if run is None or not run.is_good:
+        return None
+    return "running" if bool(run.value) else ("planned_stop" if planned else "idle")
+
+
+class MaintenanceService:
+    """See the module docstring. ``clock`` gives "now" (tests pass a fake one)."""
+
+    def __init__(
+        self, ledger: Ledger, engine: Engine, *, store: Any = None, alarms: Any = None, historian: Any = None,
+        write_path: Any = None, audit: Any = None, clock: Callable[[], dt.datetime] = now_utc,
+        all_tags: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.engine = engine
+        self.db = MaintenanceStore(engine)
+        self.store = store
+        self.alarms = alarms
+        self.historian = historian
+        self.audit = audit
+        self.clock = clock
+        self.changed: Signal[[str]] = Signal()  # equipment id (or "" for many) whose status changed
+        self.lockouts_changed: Signal[[set[str]]] = Signal()
+        self._tag_owner: dict[str, str] = {}
+        for eq in ledger:
+            for name in ledger.tags_of(eq.id, all_tags):
+                self._tag_owner.setdefault(name, eq.id)
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, dt.datetime, str, float | None]] = []
+        self.states: dict[str, str] = {}
+        self.predictions: dict[str, Prediction] = {}
+        self._planned: set[str] = set()  # machines with a preventive order in progress
+        self.locked: dict[str, dict[str, Any]] = {}
+        self._oos_alarms: dict[str, list[str]] = {}
+        self._remove_refusal: Callable[[], None] | None = None
+        if write_path is not None:
+            self._remove_refusal = install_refusal(write_path, self.write_refusal)
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # --- start / stop -------------------------------------------------------------------
+    def start(self) -> None:
+        """Read open lock-outs and last states; subscribe to the store."""
+        with contextlib.suppress(Exception):
+            self.states.update(self.db.last_states())
+        for eq_id, info in self.db.open_lockouts().items():
+            self.locked[eq_id] = info
+            self._alarms_out_of_service(eq_id, info["by"], f"locked out: {info['reason']}", True)
+        self._planned = {w.equipment for w in self.db.list(open_only=True, kind="preventive") if w.status == "in_progress"}
+        if self.store is not None:
+            self.store.batch_applied.connect(self.on_batch)
+            self._unsubscribe = lambda: self.store.batch_applied.disconnect(self.on_batch)
+            self.on_batch(dict(self.store.values))
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._remove_refusal is not None:
+            self._remove_refusal()
+            self._remove_refusal = None
+        with contextlib.suppress(Exception):
+            self.flush()
+
+    async def run(self, period_s: float = 5.0, plans_every_s: float = 60.0) -> None:
+        """Long-running work: write queued transitions, check preventive plans."""
+        last_plans = -math.inf
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.to_thread(self.flush)
+            if loop.time() - last_plans >= plans_every_s:
+                last_plans = loop.time()
+                try:
+                    await asyncio.to_thread(self.check_plans)
+                except Exception:  # noqa: BLE001 - a DB hiccup must not stop the recorder
+                    log.exception("maintenance: preventive plan check failed")
+            await asyncio.sleep(period_s)
+
+    # --- state recorder -----------------------------------------------------------------
+    def on_batch(self, batch: Mapping[str, TagValue]) -> None:
+        """TagStore listener (loop thread, cheap): queue state transitions."""
+        touched = {self._tag_owner[n] for n in batch if n in self._tag_owner}
+        if not touched:
+            return
+        values = self.store.values if self.store is not None else batch
+        for eq_id in touched:
+            self._update_state(eq_id, values)
+        self.changed.emit("")
+
+    def _update_state(self, eq_id: str, values: Mapping[str, TagValue]) -> None:
+        eq = self.ledger.equipment[eq_id]
+        state = derive_state(eq, values, eq_id in self.locked, eq_id in self._planned)
+        if state is None or self.states.get(eq_id) == state:
+            return
+        self.states[eq_id] = state
+        rh = self._number(values, eq.tags.get("run_hours"))
+        ts = self.clock()
+        with self._lock:
+            self._pending.append((eq_id, ts, state, rh))
+
+    def flush(self) -> int:
+        """Write queued transitions (worker thread); returns how many."""
+        with self._lock:
+            rows, self._pending = self._pending, []
+        try:
+            self.db.add_transitions(rows)
+        except Exception:
+            with self._lock:
+                self._pending[:0] = rows  # keep them for the next try: nothing is lost
+            raise
+        return len(rows)
+
+    @staticmethod
+    def _number(values: Mapping[str, TagValue], name: str | None) -> float | None:
+        v = values.get(name) if name else None
+        if v is None or not v.is_good or isinstance(v.value, str | None):
+            return None
+        return float(v.value)
+
+    def value(self, eq_id: str, role: str) -> float | None:
+        eq = self.ledger.equipment[eq_id]
+        return self._number(self.store.values if self.store is not None else {}, eq.tags.get(role))
+
+    # --- KPIs ---------------------------------------------------------------------------
+    def kpis(self, start: dt.datetime, end: dt.datetime) -> list[kpi.EquipmentKpi]:
+        rows = self.db.transitions(start, None)
+        history = kpi.StateHistory.from_rows(rows)
+        return kpi.compute_kpis(history, start.timestamp(), end.timestamp(), max(end, self.clock()).timestamp())
+
+    # --- preventive plans ---------------------------------------------------------------
+    def check_plans(self) -> list[WorkOrderView]:
+        """Open a preventive work order for every plan that has fallen due (once per due date)."""
+        now = self.clock()
+        records = plan_records(self.engine)
+        opened: list[WorkOrderView] = []
+        for eq in self.ledger:
+            rh = self.value(eq.id, "run_hours")
+            for plan in eq.plans:
+                rec = records.get(plan.id)
+                if rec is None:  # first sight: count from now (not from the machine's whole life)
+                    set_plan_record(self.engine, plan.id, eq.id, now, rh)
+                    continue
+                done_at, done_rh = rec
+                days = (now - done_at).total_seconds() / 86400.0
+                since_h = (rh - done_rh) if rh is not None and done_rh is not None else 0.0
+                if not plan.due(since_h, days) or self.db.open_for_plan(plan.id) is not None:
+                    continue
+                why = (f"{since_h:.0f} run hours" if plan.every_run_h and since_h >= plan.every_run_h
+                       else f"{days:.0f} days")
+                wo = self.db.create("preventive", eq.id, f"{plan.task_en} ({why} since last)", "system",
+                                    plan_id=plan.id, run_hours=rh, priority=3, when=now)
+                opened.append(wo)
+                self._audit("work_order", f"WO-{wo.id:05d}", f"preventive {plan.id} due", user="system")
+        if opened:
+            self.changed.emit("")
+        return opened
+
+    def next_pm(self, eq_id: str) -> tuple[str, float | None]:
+        """The next preventive task of a machine and its days left (by calendar, or by run
+        hours at the present duty)."""
+        eq = self.ledger.equipment[eq_id]
+        records = plan_records(self.engine)
+        now = self.clock()
+        rh = self.value(eq_id, "run_hours")
+        best: tuple[str, float | None] = ("", None)
+        for plan in eq.plans:
+            rec = records.get(plan.id)
+            if rec is None:
+                continue
+            days = (now - rec[0]).total_seconds() / 86400.0
+            since_h = (rh - rec[1]) if rh is not None and rec[1] is not None else 0.0
+            left_h, left_d = plan.remaining(since_h, days)
+            cands = [x for x in (left_d, None if left_h is None else left_h / 24.0) if x is not None]
+            if not cands:
+                continue
+            left = max(min(cands), (plan.min_days - days))
+            if best[1] is None or left < best[1]:
+                best = (plan.task_en, left)
+        return best
+
+    # --- work orders --------------------------------------------------------------------
+    def trend_snapshot(self, eq_id: str, hours: float = 2.0, buckets: int = 60) -> dict[str, list[list[Any]]]:
+        """The last ``hours`` of the machine's role tags from the historian (bucket averages)."""
+        reader = getattr(self.historian, "reader", None)
+        if reader is None:
+            return {}
+        end = self.clock()
+        start = end - dt.timedelta(hours=hours)
+        out: dict[str, list[list[Any]]] = {}
+        for role, name in self.ledger.equipment[eq_id].tags.items():
+            try:
+                b = reader.aggregate(name, start, end, buckets)
+            except Exception:  # noqa: BLE001 - a snapshot is a courtesy; the order matters more
+                log.exception("snapshot of %s failed", name)
+                continue
+            out[name] = [[dt.datetime.fromtimestamp(int(s) / 1e6, dt.UTC).isoformat(), None if not np.isfinite(a) else float(a)]
+                         for s, a in zip(b.start, b.avg, strict=False)]
+            out[name].insert(0, [role, None])
+        return out
+
+    def equipment_of_alarm(self, alarm_id: str) -> str | None:
+        rec = self.alarms.records.get(alarm_id) if self.alarms is not None else None
+        if rec is None:
+            return None
+        return self._tag_owner.get(rec.definition.tag)
+
+    def create_corrective(self, who: str, equipment: str | None = None, alarm_id: str = "",
+                          title: str = "") -> WorkOrderView:
+        """One click from an alarm (its machine found from the alarm's tag) or a machine."""
+        alarm_text = ""
+        if alarm_id:
+            rec = self.alarms.records.get(alarm_id) if self.alarms is not None else None
+            if rec is None:
+                raise WorkOrderError(f"alarm {alarm_id}: no such alarm")
+            equipment = equipment or self._tag_owner.get(rec.definition.tag)
+            if equipment is None:
+                raise WorkOrderError(f"alarm {alarm_id}: its tag {rec.definition.tag} belongs to no machine in the ledger")
+            d = rec.definition
+            alarm_text = f"{d.id} {d.type} {d.text_en} value {rec.value}".strip()
+        if equipment is None or equipment not in self.ledger.equipment:
+            raise WorkOrderError(f"{equipment}: no such machine in the equipment ledger")
+        eq = self.ledger.equipment[equipment]
+        title = title or (f"{eq.name_en}: {alarm_id}" if alarm_id else f"{eq.name_en}: fault")
+        wo = self.db.create("corrective", equipment, title, who, priority=2 if eq.criticality == "A" else 3,
+                            alarm_id=alarm_id, alarm_text=alarm_text, snapshot=self.trend_snapshot(equipment),
+                            run_hours=self.value(equipment, "run_hours"), when=self.clock())
+        self._audit("work_order", wo.label(), f"corrective requested: {title}", user=who)
+        self.changed.emit(equipment)
+        return wo
+
+    def advance(self, wo_id: int, to_status: str, session: Any, note: str = "", **fields: Any) -> WorkOrderView:
+        """Move a work order one step (not to ``closed``: see :meth:`close`)."""
+        if to_status == "closed":
+            raise WorkOrderError("closing a work order needs a signature: use close")
+        who = self._who(session)
+        wo = self.db.get(wo_id)
+        rh = self.value(wo.equipment, "run_hours") if to_status == "done" else None
+        out = self.db.advance(wo_id, to_status, who, note, run_hours=rh, when=self.clock(), **fields)
+        if out.kind == "preventive" and out.plan_id:
+            if to_status == "in_progress":
+                self._planned.add(out.equipment)
+            elif to_status in ("done", "cancelled"):
+                self._planned.discard(out.equipment)
+            if to_status == "done":
+                set_plan_record(self.engine, out.plan_id, out.equipment, self.clock(), rh)
+        self._audit("work_order", out.label(), f"{wo.status} -> {to_status} {note}".strip(), user=who)
+        self.changed.emit(out.equipment)
+        return out
+
+    def close_work_order(self, wo_id: int, session: Any, signature: Any, note: str = "") -> WorkOrderView:
+        """Close a done work order: ``close_work_orders`` and a fresh signature for it."""
+        label = f"WO-{wo_id:05d}"
+        who = self._who(session)
+        session.require(perms.CLOSE_WORK_ORDERS, label)
+        self._check_signature(session, signature, label)
+        out = self.db.advance(wo_id, "closed", who, note or signature.reason, closed_by=who,
+                              second_user=signature.second_user, when=self.clock())
+        self._audit("work_order_close", label, f"closed: {note or signature.reason}", user=who,
+                    second_user=signature.second_user, reason=signature.reason)
+        self.changed.emit(out.equipment)
+        return out
+
+    def _check_signature(self, session: Any, signature: Any, target: str) -> None:
+        if signature is None:
+            raise WorkOrderError(f"{target}: needs an electronic signature")
+        age = session.clock() - signature.signed_at
+        if (signature.user != session.username or signature.action != perms.CLOSE_WORK_ORDERS
+                or signature.target != target or age > SIGNATURE_MAX_AGE_S):
+            raise WorkOrderError(f"{target}: the signature given is for something else or has expired; sign again")
+
+    @staticmethod
+    def _who(session: Any) -> str:
+        if session is None:
+            return "system"
+        if isinstance(session, str):
+            return session
+        if not session.username:
+            raise WorkOrderError("No one is logged in: log in first.")
+        return str(session.username)
+
+    def _audit(self, event: str, target: str, detail: str, user: str, second_user: str = "", reason: str = "",
+               result: str = au.SUCCESS) -> None:
+        if self.audit is None:
+            return
+        try:
+            self.audit.record(au.COMMAND, f"maintenance_{event}", result, user=user, target=target,
+                              second_user=second_user, reason=reason, detail=detail[:400])
+        except Exception:  # noqa: BLE001 - logged; the action itself is in the maintenance tables
+            log.exception("audit of %s %s failed", event, target)
+
+    # --- lock-out -----------------------------------------------------------------------
+    def lock_out(self, equipment: str, session: Any, reason: str, work_order: int | None = None) -> None:
+        """Out of service for work: its alarms out of service, writes to its tags refused."""
+        if equipment not in self.ledger.equipment:
+            raise WorkOrderError(f"{equipment}: no such machine in the equipment ledger")
+        if equipment in self.locked:
+            raise WorkOrderError(f"{equipment} is already locked out (by {self.locked[equipment]['by']})")
+        if not reason.strip():
+            raise WorkOrderError(f"{equipment}: type the reason for the lock-out")
+        if session is not None and not isinstance(session, str):
+            session.require(perms.START_STOP, f"lock out {equipment}")
+        who = self._who(session)
+        now = self.clock()
+        lid = self.db.add_lockout(equipment, who, reason, work_order, now)
+        self.locked[equipment] = {"id": lid, "since": now, "by": who, "reason": reason, "work_order": work_order}
+        self._alarms_out_of_service(equipment, who, f"locked out: {reason}", True)
+        self._audit("lock_out", equipment, f"locked out: {reason}", user=who, reason=reason)
+        self._refresh_state(equipment)
+        self.lockouts_changed.emit(set(self.locked))
+
+    def return_to_service(self, equipment: str, session: Any, signature: Any) -> None:
+        """Undo a lock-out: only by a signed action (``close_work_orders``, target the machine)."""
+        if equipment not in self.locked:
+            raise WorkOrderError(f"{equipment} is not locked out")
+        if session is None or isinstance(session, str):
+            raise WorkOrderError(f"{equipment}: return to service needs a logged-in user's signature")
+        session.require(perms.CLOSE_WORK_ORDERS, f"return {equipment} to service")
+        self._check_signature(session, signature, equipment)
+        who = self._who(session)
+        self.db.end_lockout(equipment, who, signature.second_user, signature.reason, self.clock())
+        self.locked.pop(equipment)
+        self._alarms_out_of_service(equipment, who, f"returned to service: {signature.reason}", False)
+        self._audit("return_to_service", equipment, f"returned to service: {signature.reason}", user=who,
+                    second_user=signature.second_user, reason=signature.reason)
+        self._refresh_state(equipment)
+        self.lockouts_changed.emit(set(self.locked))
+
+    def _refresh_state(self, equipment: str) -> None:
+        if self.store is not None:
+            self._update_state(equipment, self.store.values)
+        self.changed.emit(equipment)
+
+    def _alarms_out_of_service(self, equipment: str, who: str, reason: str, out: bool) -> None:
+        if self.alarms is None:
+            return
+        if out:
+            taken = [rid for rid, rec in self.alarms.records.items()
+                     if self._tag_owner.get(rec.definition.tag) == equipment
+                     and self.alarms.set_out_of_service(rid, who, reason, True)]
+            self._oos_alarms[equipment] = taken
+        else:
+            for rid in self._oos_alarms.pop(equipment, []):
+                self.alarms.set_out_of_service(rid, who, reason, False)
+
+    def write_refusal(self, request: Any, tag: Any) -> str | None:
+        """The lock-out refusal in front of every write."""
+        owner = self._tag_owner.get(tag.name)
+        if owner is not None and owner in self.locked:
+            info = self.locked[owner]
+            return (f"{tag.name}: {owner} is locked out for maintenance (by {info['by']}: {info['reason']}); "
+                    "writes are refused until it is returned to service")
+        return None
+
+    # --- prediction ---------------------------------------------------------------------
+    def predict(self, eq_id: str, days: int = 30) -> Prediction | None:
+        """Fit the machine's daily vibration averages (historian rollups) to zone C."""
+        eq = self.ledger.equipment[eq_id]
+        tag = eq.tags.get("vibration")
+        reader = getattr(self.historian, "reader", None)
+        if tag is None or eq.zones is None or reader is None:
+            return None
+        end = self.clock()
+        b = reader.aggregate(tag, end - dt.timedelta(days=days), end, days)
+        pred = predict_crossing(np.arange(len(b.avg), dtype=float), b.avg, eq.zones.bc, "C")
+        if pred is None:
+            self.predictions.pop(eq_id, None)
+        else:
+            self.predictions[eq_id] = pred
+        return pred
+
+    def apply_prediction(self, eq_id: str, pred: Prediction | None) -> WorkOrderView | None:
+        """Open one predictive request when a forecast falls inside the warning horizon."""
+        if pred is None:
+            return None
+        self.predictions[eq_id] = pred
+        if pred.days > PREDICTION_HORIZON_DAYS:
+            return None
+        if any(w.kind == "predictive" for w in self.db.list(eq_id, open_only=True)):
+            return None
+        eq = self.ledger.equipment[eq_id]
+        wo = self.db.create("predictive", eq_id, f"{eq.name_en}: vibration {pred.text()}", "system",
+                            prediction=pred.as_json(), run_hours=self.value(eq_id, "run_hours"), when=self.clock(),
+                            due_at=self.clock() + dt.timedelta(days=max(0.0, pred.early_days)))
+        self._audit("work_order", wo.label(), f"predictive requested: {pred.text()}", user="system")
+        self.changed.emit(eq_id)
+        return wo
+
+    def check_predictions(self) -> list[WorkOrderView]:
+        out = []
+        for eq in self.ledger:
+            wo = self.apply_prediction(eq.id, self.predict(eq.id))
+            if wo is not None:
+                out.append(wo)
+        return out
+
+    # --- status for the panel -----------------------------------------------------------
+    def status(self) -> list[EquipmentStatus]:
+        """Every machine's status from the live values and the database (worker thread)."""
+        open_counts: dict[str, int] = {}
+        for w in self.db.list(open_only=True):
+            open_counts[w.equipment] = open_counts.get(w.equipment, 0) + 1
+        out = []
+        for eq in self.ledger:
+            vib = self.value(eq.id, "vibration")
+            task, days = self.next_pm(eq.id)
+            out.append(EquipmentStatus(
+                eq, self.states.get(eq.id, ""), self.value(eq.id, "run_hours"), vib,
+                eq.zones.zone(vib) if eq.zones is not None and vib is not None else "", eq.id in self.locked,
+                open_counts.get(eq.id, 0), task, days, self.predictions.get(eq.id)))
+        return out
+
+
+def setup(runtime: Any) -> MaintenanceService | None:
+    """``Module.setup``: the service on the runtime's store, alarms, historian and write path."""
+    ledger = load_for_layout(runtime.layout)
+    if ledger is None:
+        log.info("maintenance: %s has no equipment.yaml", runtime.layout.folder)
+        return None
+    historian = getattr(runtime, "historian", None)
+    engine = getattr(historian, "engine", None) or getattr(getattr(runtime, "audit", None), "engine", None)
+    if engine is None:
+        log.warning("maintenance: no plant database; the maintenance module is off")
+        return None
+    service = MaintenanceService(
+        ledger, engine, store=runtime.store, alarms=runtime.alarms, historian=historian,
+        write_path=runtime.write_path, audit=getattr(runtime, "audit", None), all_tags=runtime.layout.tags,
+    )
+    service.start()
+    supervisor = getattr(runtime, "supervisor", None)
+    if supervisor is not None:
+        supervisor.spawn("maintenance", service.run)
+    return service
