@@ -359,10 +359,11 @@ class MaintenanceService:
 
     def _audit(self, event: str, target: str, detail: str, user: str, second_user: str = "", reason: str = "",
                result: str = au.SUCCESS) -> None:
-        if self.audit is None:
+        trail = self.audit() if callable(self.audit) and not hasattr(self.audit, "record") else self.audit
+        if trail is None:
             return
         try:
-            self.audit.record(au.COMMAND, f"maintenance_{event}", result, user=user, target=target,
+            trail.record(au.COMMAND, f"maintenance_{event}", result, user=user, target=target,
                               second_user=second_user, reason=reason, detail=detail[:400])
         except Exception:  # noqa: BLE001 - logged; the action itself is in the maintenance tables
             log.exception("audit of %s %s failed", event, target)
@@ -496,13 +497,14 @@ def setup(runtime: Any) -> MaintenanceService | None:
         log.info("maintenance: %s has no equipment.yaml", runtime.layout.folder)
         return None
     historian = getattr(runtime, "historian", None)
-    engine = getattr(historian, "engine", None) or getattr(getattr(runtime, "audit", None), "engine", None)
+    audit = getattr(runtime, "audit", None) or getattr(getattr(runtime, "session", None), "audit", None)
+    engine = getattr(historian, "engine", None) or getattr(audit, "engine", None)
     if engine is None:
         log.warning("maintenance: no plant database; the maintenance module is off")
         return None
     service = MaintenanceService(
         ledger, engine, store=runtime.store, alarms=runtime.alarms, historian=historian,
-        write_path=runtime.write_path, audit=getattr(runtime, "audit", None), all_tags=runtime.layout.tags,
+        write_path=runtime.write_path, audit=lambda: getattr(runtime, "audit", None), all_tags=runtime.layout.tags,
     )
     service.start()
     supervisor = getattr(runtime, "supervisor", None)

@@ -216,7 +216,8 @@ class MaintenanceStore:
 
     def open_for_plan(self, plan_id: str) -> WorkOrderView | None:
         with DbSession(self.engine) as s:
-            wo = s.scalars(select(WorkOrder).where(WorkOrder.plan_id == plan_id, WorkOrder.status.in_(OPEN_STATUSES))
+            # a done order (awaiting its signed close) no longer holds the plan back
+            wo = s.scalars(select(WorkOrder).where(WorkOrder.plan_id == plan_id, WorkOrder.status.in_(OPEN_STATUSES[:4]))
                            .limit(1)).first()
             return _view(wo) if wo else None
 
