@@ -116,10 +116,16 @@ class MaintenanceService:
         if write_path is not None:
             self._remove_refusal = install_refusal(write_path, self.write_refusal)
         self._unsubscribe: Callable[[], None] | None = None
+        self._owner_thread = threading.get_ident()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- start / stop -------------------------------------------------------------------
     def start(self) -> None:
-        """Read open lock-outs and last states; subscribe to the store."""
+        """Read open lock-outs and last states; subscribe to the store. Call on the thread
+        that runs the alarm engine (the asyncio loop's)."""
+        self._owner_thread = threading.get_ident()
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_event_loop()
         with contextlib.suppress(Exception):
             self.states.update(self.db.last_states())
         for eq_id, info in self.db.open_lockouts().items():
@@ -141,9 +147,9 @@ class MaintenanceService:
         with contextlib.suppress(Exception):
             self.flush()
 
-    async def run(self, period_s: float = 5.0, plans_every_s: float = 60.0) -> None:
-        """Long-running work: write queued transitions, check preventive plans."""
-        last_plans = -math.inf
+    async def run(self, period_s: float = 5.0, plans_every_s: float = 60.0, predict_every_s: float = 3600.0) -> None:
+        """Long-running work: write queued transitions, check preventive plans and forecasts."""
+        last_plans = last_predict = -math.inf
         loop = asyncio.get_running_loop()
         while True:
             await asyncio.to_thread(self.flush)
@@ -153,6 +159,12 @@ class MaintenanceService:
                     await asyncio.to_thread(self.check_plans)
                 except Exception:  # noqa: BLE001 - a DB hiccup must not stop the recorder
                     log.exception("maintenance: preventive plan check failed")
+            if loop.time() - last_predict >= predict_every_s:
+                last_predict = loop.time()
+                try:
+                    await asyncio.to_thread(self.check_predictions)
+                except Exception:  # noqa: BLE001
+                    log.exception("maintenance: vibration forecasts failed")
             await asyncio.sleep(period_s)
 
     # --- state recorder -----------------------------------------------------------------
@@ -234,11 +246,11 @@ class MaintenanceService:
             self.changed.emit("")
         return opened
 
-    def next_pm(self, eq_id: str) -> tuple[str, float | None]:
+    def next_pm(self, eq_id: str, records: Mapping[str, tuple[dt.datetime, float | None]] | None = None) -> tuple[str, float | None]:
         """The next preventive task of a machine and its days left (by calendar, or by run
         hours at the present duty)."""
         eq = self.ledger.equipment[eq_id]
-        records = plan_records(self.engine)
+        records = plan_records(self.engine) if records is None else records
         now = self.clock()
         rh = self.value(eq_id, "run_hours")
         best: tuple[str, float | None] = ("", None)
@@ -407,12 +419,24 @@ class MaintenanceService:
 
     def _refresh_state(self, equipment: str) -> None:
         if self.store is not None:
-            self._update_state(equipment, self.store.values)
+            if threading.get_ident() == self._owner_thread:
+                self._update_state(equipment, self.store.values)
+            elif self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._update_state, equipment, self.store.values)
         self.changed.emit(equipment)
 
     def _alarms_out_of_service(self, equipment: str, who: str, reason: str, out: bool) -> None:
+        """Alarm-engine changes run on the engine's (loop) thread; a lock-out done from a
+        worker thread hands them over."""
         if self.alarms is None:
             return
+        if threading.get_ident() != self._owner_thread and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._set_alarms_out_of_service, equipment, who, reason, out)
+            return
+        self._set_alarms_out_of_service(equipment, who, reason, out)
+
+    def _set_alarms_out_of_service(self, equipment: str, who: str, reason: str, out: bool) -> None:
+        assert self.alarms is not None
         if out:
             taken = [rid for rid, rec in self.alarms.records.items()
                      if self._tag_owner.get(rec.definition.tag) == equipment
@@ -474,19 +498,42 @@ class MaintenanceService:
         return out
 
     # --- status for the panel -----------------------------------------------------------
+    def summary(self) -> dict[str, tuple[int, str, float | None]]:
+        """Per machine: open work orders, next preventive task and its days left (worker thread)."""
+        open_counts: dict[str, int] = {}
+        for w in self.db.list(open_only=True, limit=100000):
+            open_counts[w.equipment] = open_counts.get(w.equipment, 0) + 1
+        records = plan_records(self.engine)
+        return {eq.id: (open_counts.get(eq.id, 0), *self.next_pm(eq.id, records)) for eq in self.ledger}
+
+    def detail(self, eq_id: str, days: int = 7) -> dict[str, Any]:
+        """What the detail view shows (worker thread): state transitions of the last ``days``,
+        hourly vibration/run-hours trends of 30 days, the machine's work orders."""
+        end = self.clock()
+        start = end - dt.timedelta(days=days)
+        out: dict[str, Any] = {"start": start, "end": end,
+                               "transitions": self.db.transitions(start, None, eq_id),
+                               "work_orders": self.db.list(eq_id, limit=200), "trends": {}}
+        reader = getattr(self.historian, "reader", None)
+        if reader is not None:
+            for role in ("vibration", "run_hours", "power"):
+                name = self.ledger.equipment[eq_id].tags.get(role)
+                if name:
+                    b = reader.aggregate(name, end - dt.timedelta(days=30), end, 30 * 24)
+                    out["trends"][role] = (name, b.start / 1e6, b.avg)
+        return out
+
     def status(self) -> list[EquipmentStatus]:
         """Every machine's status from the live values and the database (worker thread)."""
-        open_counts: dict[str, int] = {}
-        for w in self.db.list(open_only=True):
-            open_counts[w.equipment] = open_counts.get(w.equipment, 0) + 1
+        summary = self.summary()
         out = []
         for eq in self.ledger:
             vib = self.value(eq.id, "vibration")
-            task, days = self.next_pm(eq.id)
+            _, task, days = summary[eq.id]
             out.append(EquipmentStatus(
                 eq, self.states.get(eq.id, ""), self.value(eq.id, "run_hours"), vib,
                 eq.zones.zone(vib) if eq.zones is not None and vib is not None else "", eq.id in self.locked,
-                open_counts.get(eq.id, 0), task, days, self.predictions.get(eq.id)))
+                summary[eq.id][0], task, days, self.predictions.get(eq.id)))
         return out
 
 
