@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -51,10 +52,11 @@ STATE_WORDS = {
 COLUMNS = (
     QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Area"), QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Equipment"),
     QT_TRANSLATE_NOOP("EquipmentStatusPanel", "State"), QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Run hours"),
-    QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Vibration mm/s"), QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Zone"),
+    QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Vib. mm/s"), QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Zone"),
     QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Open WOs"), QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Next preventive"),
     QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Zone C forecast"),
 )
+_FOUNDATIONS = (QT_TRANSLATE_NOOP("EquipmentStatusPanel", "rigid"), QT_TRANSLATE_NOOP("EquipmentStatusPanel", "flexible"))
 STATE_COLOURS = {"unplanned_stop": QColor("#e03c31"), "out_of_service": QColor("#4a78c2")}
 STATE_TEXT = {"unplanned_stop": QColor("white"), "out_of_service": QColor("white")}
 ZONE_COLOURS = {"C": QColor("#f2d21b"), "D": QColor("#e8771a")}
@@ -66,8 +68,7 @@ PM_WARN_DAYS = 3.0
 
 
 def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
+    """A word registered with QT_TRANSLATE_NOOP in this panel's context."""
     return QCoreApplication.translate(CTX, text)
 
 
@@ -158,18 +159,20 @@ class EquipmentStatusModel(QAbstractTableModel):
             if col == 6:
                 return str(self.slow[i][0]) if self.slow[i][0] else ""
             if col == 7:
-                task, days = self.slow[i][1], self.slow[i][2]
-                if not task or days is None:
+                plan_id, days = self.slow[i][1], self.slow[i][2]
+                plan = next((p for p in eq.plans if p.id == plan_id), None)
+                if plan is None or days is None:
                     return ""
-                return tr("{task}: overdue").format(task=task) if days <= 0 else tr("{task} in {days:.0f} d").format(task=task, days=days)
+                task = plan.task_zh if self.language.startswith("zh") and plan.task_zh else plan.task_en
+                return QCoreApplication.translate("EquipmentStatusPanel", "{task}: overdue").format(task=task) if days <= 0 else QCoreApplication.translate("EquipmentStatusPanel", "{task} in {days:.0f} d").format(task=task, days=days)
             if col == 8:
                 z, days = self.forecast[i]
                 if days is None:
                     return ""
                 if days <= 0:
-                    return tr("in zone {zone} now").format(zone=z)
+                    return QCoreApplication.translate("EquipmentStatusPanel", "in zone {zone} now").format(zone=z)
                 date = (dt.datetime.now().astimezone() + dt.timedelta(days=days)).strftime("%Y-%m-%d")
-                return tr("{date} (~{days:.0f} d)").format(date=date, days=days)
+                return QCoreApplication.translate("EquipmentStatusPanel", "{date} (~{days:.0f} d)").format(date=date, days=days)
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
             if col == 2 and state in STATE_COLOURS:
@@ -230,7 +233,8 @@ class StateTimeline(QWidget):
             x = d / max(1, days) * (w - 1)
             p.drawLine(int(x), int(bar.bottom()), int(x), int(bar.bottom()) + 4)
             label = dt.datetime.fromtimestamp(self.start + d * 86400).strftime("%m-%d")
-            p.drawText(QRectF(x - 30, bar.bottom() + 4, 60, 14), int(Qt.AlignmentFlag.AlignCenter), label)
+            left = min(max(0.0, x - 30), w - 60.0)
+            p.drawText(QRectF(left, bar.bottom() + 4, 60, 14), int(Qt.AlignmentFlag.AlignCenter), label)
         p.end()
 
 
@@ -272,12 +276,12 @@ class EquipmentDetail(QWidget):
         import pyqtgraph as pg
 
         self.title.setText(f"{eq.id}  {eq.name(self.language)}")
-        zones = (tr("ISO 10816 group {group} {foundation}: B {ab} / C {bc} / D {cd} mm/s").format(
-            group=eq.zones.group, foundation=eq.zones.foundation, ab=eq.zones.ab, bc=eq.zones.bc, cd=eq.zones.cd)
+        zones = (QCoreApplication.translate("EquipmentStatusPanel", "ISO 10816 group {group} {foundation}: B {ab} / C {bc} / D {cd} mm/s").format(
+            group=eq.zones.group, foundation=tr(eq.zones.foundation), ab=eq.zones.ab, bc=eq.zones.bc, cd=eq.zones.cd)
             if eq.zones else "")
-        self.facts.setText(tr("{make} {model}, installed {installed}, criticality {criticality}. {zones}").format(
+        self.facts.setText(QCoreApplication.translate("EquipmentStatusPanel", "{make} {model}, installed {installed}, criticality {criticality}. {zones}").format(
             make=eq.make, model=eq.model, installed=eq.installed or "-", criticality=eq.criticality, zones=zones))
-        self.timeline_label.setText(tr("State, last 7 days (grey running, light idle, red fault, blue locked out)"))
+        self.timeline_label.setText(QCoreApplication.translate("EquipmentStatusPanel", "State, last 7 days (grey running, light idle, red fault, blue locked out)"))
         for line in self.zone_lines:
             self.plot.removeItem(line)
         self.zone_lines = []
@@ -286,7 +290,7 @@ class EquipmentDetail(QWidget):
                 line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
                 self.plot.addItem(line)
                 self.zone_lines.append(line)
-        self.plot.setTitle(tr("Vibration, hourly average, 30 days (mm/s)"), color="#1e1e1e", size="9pt")
+        self.plot.setTitle(QCoreApplication.translate("EquipmentStatusPanel", "Vibration, hourly average, 30 days (mm/s)"), color="#1e1e1e", size="9pt")
         if data is None:
             self.curve.setData([], [])
             self.history.set_rows([])
@@ -323,7 +327,7 @@ class EquipmentStatusPanel(DockPanel):
         self.view.verticalHeader().setDefaultSectionSize(22)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((130, 230, 96, 80, 104, 44, 70, 190, 150)):
+        for col, width in enumerate((120, 200, 104, 76, 80, 50, 80, 270, 160)):
             self.view.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
@@ -345,6 +349,7 @@ class EquipmentStatusPanel(DockPanel):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([1160, 600])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
@@ -381,7 +386,7 @@ class EquipmentStatusPanel(DockPanel):
         self.model.refresh_slow(summary, dict(self.service.predictions))
 
     def _on_error(self, exc: Exception) -> None:
-        self.message.setText(tr("Maintenance: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        self.message.setText(QCoreApplication.translate("EquipmentStatusPanel", "Maintenance: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
 
     def selected(self) -> Equipment | None:
         rows = self.view.selectionModel().selectedRows()
@@ -407,7 +412,7 @@ class EquipmentStatusPanel(DockPanel):
 
     def _on_action_result(self, result: Any) -> None:
         if hasattr(result, "label"):
-            self.message.setText(tr("{order} requested").format(order=result.label()))
+            self.message.setText(QCoreApplication.translate("EquipmentStatusPanel", "{order} requested").format(order=result.label()))
         self._dirty = True
         self._on_view_selection_changed()
 
@@ -430,12 +435,12 @@ class EquipmentStatusPanel(DockPanel):
         eq = self.selected()
         if eq is None or self.session is None:
             return
-        reason, ok = QInputDialog.getText(self, tr("Lock out {equipment}").format(equipment=eq.id),
-                                          tr("Reason (the work to be done):"))
+        reason, ok = QInputDialog.getText(self, QCoreApplication.translate("EquipmentStatusPanel", "Lock out {equipment}").format(equipment=eq.id),
+                                          QCoreApplication.translate("EquipmentStatusPanel", "Reason (the work to be done):"))
         if not ok:
             return
         self.action.submit(self.service.lock_out, eq.id, self.session, reason)
-        self.message.setText(tr("{equipment} locked out: its alarms are out of service and writes to it are refused").format(
+        self.message.setText(QCoreApplication.translate("EquipmentStatusPanel", "{equipment} locked out: its alarms are out of service and writes to it are refused").format(
             equipment=eq.id))
 
     def _on_return_clicked(self) -> None:
@@ -446,12 +451,12 @@ class EquipmentStatusPanel(DockPanel):
         if signature is None:
             return
         self.action.submit(self.service.return_to_service, eq.id, self.session, signature)
-        self.message.setText(tr("{equipment} returned to service").format(equipment=eq.id))
+        self.message.setText(QCoreApplication.translate("EquipmentStatusPanel", "{equipment} returned to service").format(equipment=eq.id))
 
     def retranslate(self) -> None:
-        self.create_button.setText(tr("Create work order"))
-        self.lock_button.setText(tr("Lock out..."))
-        self.return_button.setText(tr("Return to service (signed)..."))
+        self.create_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Create work order"))
+        self.lock_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Lock out..."))
+        self.return_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Return to service (signed)..."))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802

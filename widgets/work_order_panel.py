@@ -58,6 +58,8 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("WorkOrderPanel", "Status"), QT_TRANSLATE_NOOP("WorkOrderPanel", "Requested"),
     QT_TRANSLATE_NOOP("WorkOrderPanel", "Assignee"),
 )
+CONFIDENCE_WORDS = (QT_TRANSLATE_NOOP("WorkOrderPanel", "high"), QT_TRANSLATE_NOOP("WorkOrderPanel", "medium"),
+                    QT_TRANSLATE_NOOP("WorkOrderPanel", "low"))
 CORRECTIVE_OPEN = QColor("#f2d21b")  # an open breakdown order: the one abnormal colour here
 
 
@@ -199,6 +201,7 @@ class WorkOrderPanel(DockPanel):
         split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([900, 450])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
@@ -257,15 +260,16 @@ class WorkOrderPanel(DockPanel):
         self.details.setPlainText(self.describe(w) if w else "")
 
     def describe(self, w: WorkOrderView) -> str:
-        lines = [f"{w.label()}  {w.title}", f"{self.tr('Equipment')}: {w.equipment}   "
-                 f"{self.tr('Status')}: {tr(STATUS_WORDS[w.status])}"]
+        lines = [f"{w.label()}  {w.title}", self.tr("Equipment: {equipment}   Status: {status}").format(
+            equipment=w.equipment, status=tr(STATUS_WORDS[w.status]))]
         if w.alarm_id:
-            lines.append(f"{self.tr('Alarm')}: {w.alarm_text or w.alarm_id}")
+            lines.append(self.tr("Alarm: {alarm}").format(alarm=w.alarm_text or w.alarm_id))
         if w.snapshot:
             lines.append(self.tr("Trend snapshot: {tags}").format(tags=", ".join(w.snapshot)))
         if w.prediction:
-            lines.append(self.tr("Forecast: zone {zone} in about {days} days ({confidence})").format(
-                zone=w.prediction.get("zone", "C"), days=w.prediction.get("days"), confidence=w.prediction.get("confidence")))
+            lines.append(self.tr("Forecast: zone {zone} in about {days:.0f} days ({confidence} confidence)").format(
+                zone=w.prediction.get("zone", "C"), days=float(w.prediction.get("days") or 0.0),
+                confidence=self.tr(str(w.prediction.get("confidence", "")))))
         if w.notes:
             lines.append(w.notes)
         return "\n".join(lines)

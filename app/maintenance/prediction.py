@@ -53,9 +53,11 @@ def _theil_sen(t: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
     return a, b, slopes
 
 
-def predict_crossing(days: np.ndarray, values: np.ndarray, boundary: float, zone: str = "C") -> Prediction | None:
+def predict_crossing(days: np.ndarray, values: np.ndarray, boundary: float, zone: str = "C",
+                     max_days: float = 365.0) -> Prediction | None:
     """When ``values`` (one per day, NaN = no data) reach ``boundary``; None when there are
-    too few days or no rising trend."""
+    too few days, no rising trend, or the crossing is further than ``max_days`` away (a
+    near-flat trend would otherwise forecast centuries)."""
     t = np.asarray(days, float)
     v = np.asarray(values, float)
     ok = np.isfinite(t) & np.isfinite(v)
@@ -90,6 +92,8 @@ def predict_crossing(days: np.ndarray, values: np.ndarray, boundary: float, zone
     if b <= 0 and crossing(b) != 0.0:
         return None
     days_to = crossing(b)
+    if days_to > max_days:
+        return None
     q1, q3 = (float(x) for x in np.percentile(slopes, [25, 75]))
     early, late = crossing(q3), crossing(q1)
     spread = (late - early) / days_to if days_to > 0 and math.isfinite(late) else (0.0 if days_to == 0 else math.inf)

@@ -54,7 +54,7 @@ class EquipmentStatus:
     zone: str = ""
     locked_out: bool = False
     open_work_orders: int = 0
-    next_pm: str = ""
+    next_pm: str = ""  # plan id of the next preventive task
     next_pm_days: float | None = None
     prediction: Prediction | None = None
 
@@ -247,8 +247,8 @@ class MaintenanceService:
         return opened
 
     def next_pm(self, eq_id: str, records: Mapping[str, tuple[dt.datetime, float | None]] | None = None) -> tuple[str, float | None]:
-        """The next preventive task of a machine and its days left (by calendar, or by run
-        hours at the present duty)."""
+        """The plan id of a machine's next preventive task and its days left (by calendar, or
+        by run hours at 24 h a day)."""
         eq = self.ledger.equipment[eq_id]
         records = plan_records(self.engine) if records is None else records
         now = self.clock()
@@ -266,7 +266,7 @@ class MaintenanceService:
                 continue
             left = max(min(cands), (plan.min_days - days))
             if best[1] is None or left < best[1]:
-                best = (plan.task_en, left)
+                best = (plan.id, left)
         return best
 
     # --- work orders --------------------------------------------------------------------
@@ -307,11 +307,15 @@ class MaintenanceService:
             if equipment is None:
                 raise WorkOrderError(f"alarm {alarm_id}: its tag {rec.definition.tag} belongs to no machine in the ledger")
             d = rec.definition
-            alarm_text = f"{d.id} {d.type} {d.text_en} value {rec.value}".strip()
+            what = d.text_en or d.cause or str(d.type)
+            alarm_text = f"{d.id}: {what}; value {rec.value}" if rec.value is not None else f"{d.id}: {what}"
         if equipment is None or equipment not in self.ledger.equipment:
             raise WorkOrderError(f"{equipment}: no such machine in the equipment ledger")
         eq = self.ledger.equipment[equipment]
-        title = title or (f"{eq.name_en}: {alarm_id}" if alarm_id else f"{eq.name_en}: fault")
+        if not title and alarm_id:
+            d = self.alarms.records[alarm_id].definition
+            title = f"{eq.name_en}: {d.text_en or d.cause or d.type} ({alarm_id})"
+        title = title or f"{eq.name_en}: fault"
         wo = self.db.create("corrective", equipment, title, who, priority=2 if eq.criticality == "A" else 3,
                             alarm_id=alarm_id, alarm_text=alarm_text, snapshot=self.trend_snapshot(equipment),
                             run_hours=self.value(equipment, "run_hours"), when=self.clock())
@@ -499,7 +503,7 @@ class MaintenanceService:
 
     # --- status for the panel -----------------------------------------------------------
     def summary(self) -> dict[str, tuple[int, str, float | None]]:
-        """Per machine: open work orders, next preventive task and its days left (worker thread)."""
+        """Per machine: open work orders, next preventive plan id and its days left (worker thread)."""
         open_counts: dict[str, int] = {}
         for w in self.db.list(open_only=True, limit=100000):
             open_counts[w.equipment] = open_counts.get(w.equipment, 0) + 1

@@ -24,9 +24,8 @@ from widgets.work_order_panel import WorkOrderPanel
 @pytest.fixture
 def plant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: PlantLayout) -> Iterator[types.SimpleNamespace]:
     monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
-    from app.core.settings import load_settings
-
     import app.maintenance.models  # noqa: F401
+    from app.core.settings import load_settings
 
     settings = load_settings()
     settings.db_url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
