@@ -19,7 +19,6 @@ import tempfile
 import time
 
 import numpy as np
-
 from common import median_time, parser, report
 
 N_EQUIPMENT = 500

@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     k.add_argument("--to", dest="end", help="period end, ISO 8601 (default: last transition, or now for the database)")
     k.add_argument("--states", help="a CSV of timestamp,equipment,state rows instead of the database")
     k.add_argument("--equipment", action="append", help="only this machine (repeatable)")
+    k.add_argument("--per", choices=("shift", "day", "month"),
+                   help="figures per shift / production day / month of the plant's shift calendar")
     k.add_argument("--db", help="database URL (default: the settings' plant database)")
     k.add_argument("--json", action="store_true", help="print JSON")
     k.set_defaults(handler=_kpi)
@@ -99,18 +101,46 @@ def _kpi(args: argparse.Namespace, settings: Any) -> int:
         unknown = [e for e in args.equipment if e not in history.names]
         if unknown:
             return _err(f"no state history for {', '.join(unknown)}")
+    if args.per:
+        if len(history) == 0:
+            return _err("no state history in the period")
+        t0 = float(history.ts.min()) if start is None else start
+        t1 = float(history.ts.max()) if end is None else end
+        periods = kpi.kpi_periods(history, t0, t1, args.per, _calendar(settings), args.equipment)
+        if args.json:
+            print(json.dumps({"per": args.per, "periods": periods}, ensure_ascii=False))
+            return 0
+        for doc in periods:
+            _print_report(doc)
+        return 0
     report = kpi.kpi_report(history, start, end, args.equipment)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0
+    _print_report(report)
+    return 0
+
+
+def _calendar(settings: Any) -> object:
+    """The plant's shift calendar (default pattern when the layout cannot be read)."""
+    from app.core.layout import LayoutError, load_layout
+    from app.core.shifts import ShiftCalendar, ShiftCalendarError
+
+    try:
+        return ShiftCalendar.from_mapping(load_layout(settings.layout).extra.get("shifts"))
+    except (LayoutError, ShiftCalendarError, OSError):
+        return ShiftCalendar()
+
+
+def _print_report(report: dict[str, Any]) -> None:
     period = report["period"]
-    print(f"{period['from']} .. {period['to']} ({period['hours']} h)")  # type: ignore[index]
+    label = f"{period['label']}: " if "label" in period else ""
+    print(f"{label}{period['from']} .. {period['to']} ({period['hours']} h)")
     print(f"{'equipment':<20} {'avail %':>8} {'MTBF h':>9} {'MTTR h':>8} {'failures':>8}")
-    for name, k in report["equipment"].items():  # type: ignore[attr-defined]
+    for name, k in report["equipment"].items():
         def f(x: object, fmt: str) -> str:
             return "-" if x is None else format(x, fmt)
         print(f"{name:<20} {f(k['availability_pct'], '8.2f')} {f(k['mtbf_h'], '9.1f')} {f(k['mttr_h'], '8.2f')} {k['failures']:>8}")
-    return 0
 
 
 def _actor() -> str:
@@ -139,6 +169,16 @@ def _wo_list(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _wo_create(args: argparse.Namespace, settings: Any) -> int:
+    from app.core.layout import LayoutError, load_layout
+    from app.maintenance.ledger import LedgerError, load_for_layout
+
+    try:
+        ledger = load_for_layout(load_layout(settings.layout))
+    except (LayoutError, LedgerError) as exc:
+        return _err(str(exc).splitlines()[0])
+    if ledger is None or args.equipment not in ledger.equipment:
+        known = ", ".join(sorted(ledger.equipment)[:8]) + " ..." if ledger else "none"
+        return _err(f"{args.equipment}: no such machine in the equipment ledger (e.g. {known})")
     try:
         engine = _engine(args, settings)
         wo = MaintenanceStore(engine).create(args.kind, args.equipment, args.title, _actor())

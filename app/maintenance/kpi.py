@@ -248,5 +248,47 @@ def kpi_report(history: StateHistory, start: float | None, end: float | None,
     }
 
 
+def period_bounds(start: float, end: float, per: str, calendar: object = None) -> list[tuple[str, float, float]]:
+    """(label, start, end) of each shift / production day / month overlapping [start, end),
+    from the plant's :class:`~app.core.shifts.ShiftCalendar` (its time zone and shift starts)."""
+    from app.core.shifts import ShiftCalendar
+
+    cal = calendar if isinstance(calendar, ShiftCalendar) else ShiftCalendar()
+    a = dt.datetime.fromtimestamp(start, dt.UTC)
+    b = dt.datetime.fromtimestamp(end, dt.UTC)
+    if per == "shift":
+        return [(s.id, s.start.timestamp(), s.end.timestamp()) for s in cal.shifts_between(a, b)]
+    first_day = cal.shift_at(a).day
+    last_day = cal.shift_at(b - dt.timedelta(microseconds=1)).day
+    out: list[tuple[str, float, float]] = []
+    if per == "day":
+        day = first_day
+        while day <= last_day:
+            d0, d1 = cal.day_bounds(day)
+            out.append((day.isoformat(), d0.timestamp(), d1.timestamp()))
+            day += dt.timedelta(days=1)
+        return out
+    if per == "month":
+        month = first_day.replace(day=1)
+        while month <= last_day:
+            nxt = (month + dt.timedelta(days=32)).replace(day=1)
+            out.append((month.strftime("%Y-%m"), cal.day_bounds(month)[0].timestamp(), cal.day_bounds(nxt)[0].timestamp()))
+            month = nxt
+        return out
+    raise ValueError(f"--per must be shift, day or month, not {per!r}")
+
+
+def kpi_periods(history: StateHistory, start: float, end: float, per: str, calendar: object = None,
+                only: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """The :func:`kpi_report` figures for each shift / day / month (the first and last clipped
+    to [start, end))."""
+    out: list[dict[str, object]] = []
+    for label, a, b in period_bounds(start, end, per, calendar):
+        doc = kpi_report(history, max(a, start), min(b, end), only)
+        doc["period"]["label"] = label  # type: ignore[index]
+        out.append(doc)
+    return out
+
+
 def finite(x: float | None) -> bool:
     return x is not None and math.isfinite(x)

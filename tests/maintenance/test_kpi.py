@@ -119,3 +119,42 @@ def test_cli_missing_file_and_bad_period(tmp_path: Path, capsys: pytest.CaptureF
     assert "cannot read" in capsys.readouterr().err
     assert run_cli(["equipment", "kpi", "--states", "x.csv", "--from", "2026-11-02", "--to", "2026-11-01"]) == 2
     assert "is not after" in capsys.readouterr().err
+
+
+def test_cli_per_production_day_of_the_shift_calendar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "states.csv"
+    write_csv(path, P1)
+    code = run_cli(["equipment", "kpi", "--states", str(path), "--from", "2026-10-31T20:00", "--to", "2026-11-02T06:00",
+                    "--per", "day", "--json"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    # production days in plant time (Asia/Shanghai, first shift 00:00 = 16:00 UTC)
+    assert [p["period"]["label"] for p in doc["periods"]] == ["2026-11-01", "2026-11-02"]
+    failures = [p["equipment"]["P1"]["failures"] for p in doc["periods"]]
+    assert failures == [2, 1]  # A (06:00 CST) and B (18:00 CST) on the 1st; C (07:00 CST) on the 2nd
+    assert doc["periods"][0]["period"]["from"].startswith("2026-10-31T20:00")  # clipped to --from
+
+
+def test_cli_work_orders_on_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    assert run_cli(["equipment", "wo", "list", "--db", url]) == 2
+    assert "has no maintenance tables: run `crucible db upgrade` first" in capsys.readouterr().err
+    from sqlalchemy import create_engine
+
+    import app.maintenance.models  # noqa: F401
+    from app.db import Base
+
+    engine = create_engine(url)
+    Base.metadata.create_all(engine, tables=[t for t in Base.metadata.sorted_tables if t.name.startswith("maint_")])
+    engine.dispose()
+    assert run_cli(["equipment", "wo", "create", "--equipment", "NOPE.PUMP", "--title", "x", "--db", url]) == 2
+    assert "NOPE.PUMP: no such machine in the equipment ledger" in capsys.readouterr().err
+    assert run_cli(["equipment", "wo", "create", "--equipment", "WT.P1", "--title", "seal leaking", "--db", url]) == 0
+    label = capsys.readouterr().out.strip()
+    assert label == "WO-00001"
+    assert run_cli(["equipment", "wo", "advance", "1", "scheduled", "--db", url]) == 2
+    assert "WO-00001 is requested: it can go to approved next, not scheduled" in capsys.readouterr().err
+    assert run_cli(["equipment", "wo", "advance", "1", "approved", "--db", url]) == 0
+    assert run_cli(["equipment", "wo", "list", "--open", "--json", "--db", url]) == 0
+    rows = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert [(r["equipment"], r["status"]) for r in rows] == [("WT.P1", "approved")]
