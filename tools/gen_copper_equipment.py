@@ -109,7 +109,18 @@ def build(layout_folder: Path = DEFAULT_LAYOUT) -> dict[str, Any]:
             "spares": copy.deepcopy(SPARES[size]),
         }
         out.append(entry)
-    return {"equipment": out}
+    oee = [
+        {"id": "SMF", "name_en": "Flash smelting furnace (concentrate feed)", "name_zh": "闪速熔炼炉(精矿投料)",
+         "rate_tag": "CB.FEED_RATE", "nameplate": 208, "running_above": 20},  # ~5,000 t/d of concentrate
+        *({"id": f"PSC{n}", "name_en": f"Peirce-Smith converter {n} (blast)", "name_zh": f"{n}号转炉(送风)",
+           "rate_tag": f"PSC{n}.BLAST_FLOW", "nameplate": 40000, "running_above": 5000} for n in (1, 2, 3)),
+        {"id": "CW", "name_en": "Anode casting wheel", "name_zh": "阳极圆盘浇铸机", "rate_tag": "CW.RATE",
+         "nameplate": 90, "running_above": 5, "count_tag": "CW.COUNT", "reject_tag": "CW.REJECTS"},
+        *({"id": f"TH.RECT{n}", "name_en": f"Tankhouse section {n} (current, current efficiency)",
+           "name_zh": f"电解{n}系列(电流、电流效率)", "rate_tag": f"TH.RECT{n}.I", "nameplate": 46,
+           "running_above": 5, "quality_pct_tag": "TH.CE"} for n in (1, 2)),
+    ]
+    return {"equipment": out, "oee": [o for o in oee if o["rate_tag"] in tags]}
 
 
 def main() -> None:

@@ -140,6 +140,7 @@ class Ledger:
 
     path: Path
     equipment: dict[str, Equipment]
+    oee: list[Any] = field(default_factory=list)  # app.maintenance.oee.OeeUnit
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.equipment.values())
@@ -217,9 +218,12 @@ def load_ledger(
             problems.append(f"{path}:{eq.line}: equipment {eq.id} is listed twice (first at line {out[eq.id].line})")
             continue
         out[eq.id] = eq
+    from app.maintenance.oee import parse_oee
+
+    oee = parse_oee(path, doc.get("oee"), tags, problems)
     if problems:
         raise LedgerError(problems)
-    return Ledger(path, out)
+    return Ledger(path, out, oee)
 
 
 def _equipment(

@@ -43,7 +43,11 @@ def test_mistakes_are_reported_with_file_and_line(tmp_path: Path, layout) -> Non
         "  tags: {state: NO.SUCH.TAG}\n"
         "  plans:\n"
         "  - id: P\n"
-        "    task_en: grease\n",
+        "    task_en: grease\n"
+        "oee:\n"
+        "- id: SMF\n"
+        "  rate_tag: NO.RATE\n"
+        "  nameplate: 0\n",
         encoding="utf-8",
     )
     with pytest.raises(LedgerError) as err:
@@ -54,6 +58,8 @@ def test_mistakes_are_reported_with_file_and_line(tmp_path: Path, layout) -> Non
     assert f"{path}:6: X2: criticality must be A, B or C" in text
     assert f"{path}:6: X2: state tag 'NO.SUCH.TAG' is not in the layout's tags" in text
     assert f"{path}:11: X2: plan P needs every_run_h and/or every_days" in text
+    assert f"{path}:14: oee SMF: rate_tag 'NO.RATE' is not in the layout's tags" in text
+    assert f"{path}:14: oee SMF: nameplate must be a number greater than 0" in text
 
 
 def test_plan_due_by_run_hours_respects_minimum_and_maximum_days(layout) -> None:  # type: ignore[no-untyped-def]
