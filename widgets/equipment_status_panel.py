@@ -296,6 +296,10 @@ class EquipmentDetail(QWidget):
             self.history.set_rows([])
             return
         self.timeline.set_transitions(data["transitions"], data["start"], data["end"])
+        parts = [QCoreApplication.translate("EquipmentStatusPanel", "{part}: {left} h of {rated} h left").format(part=p, left="-" if left is None else f"{left:,.0f}",
+                                                                  rated=f"{rated:,.0f}") for p, rated, left in data.get("parts", [])]
+        if parts:
+            self.facts.setText(self.facts.text() + "\n" + "; ".join(parts))
         trend = data["trends"].get("vibration")
         if trend is not None:
             _name, x, y = trend

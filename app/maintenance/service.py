@@ -25,7 +25,7 @@ from app.core.tags import TagValue
 from app.maintenance import kpi
 from app.maintenance.ledger import Equipment, Ledger, load_for_layout
 from app.maintenance.lockout import install_refusal
-from app.maintenance.prediction import Prediction, predict_crossing
+from app.maintenance.prediction import Prediction, predict_crossing, remaining_life_h
 from app.maintenance.workorders import (
     MaintenanceStore,
     WorkOrderError,
@@ -100,6 +100,8 @@ class MaintenanceService:
         self.audit = audit
         self.clock = clock
         self.changed: Signal[[str]] = Signal()  # equipment id (or "" for many) whose status changed
+        # the machines locked out, after every lock-out / return: always emitted on the loop
+        # (GUI) thread, so displays may repaint in their slot
         self.lockouts_changed: Signal[[set[str]]] = Signal()
         self._tag_owner: dict[str, str] = {}
         for eq in ledger:
@@ -402,7 +404,7 @@ class MaintenanceService:
         self._alarms_out_of_service(equipment, who, f"locked out: {reason}", True)
         self._audit("lock_out", equipment, f"locked out: {reason}", user=who, reason=reason)
         self._refresh_state(equipment)
-        self.lockouts_changed.emit(set(self.locked))
+        self._on_loop(self.lockouts_changed.emit, set(self.locked))
 
     def return_to_service(self, equipment: str, session: Any, signature: Any) -> None:
         """Undo a lock-out: only by a signed action (``close_work_orders``, target the machine)."""
@@ -419,7 +421,31 @@ class MaintenanceService:
         self._audit("return_to_service", equipment, f"returned to service: {signature.reason}", user=who,
                     second_user=signature.second_user, reason=signature.reason)
         self._refresh_state(equipment)
-        self.lockouts_changed.emit(set(self.locked))
+        self._on_loop(self.lockouts_changed.emit, set(self.locked))
+
+    def _on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn`` now when on the loop's thread, else hand it to the loop."""
+        if threading.get_ident() != self._owner_thread and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(fn, *args)
+        else:
+            fn(*args)
+
+    def remaining_life(self, eq_id: str) -> list[tuple[str, float, float | None]]:
+        """(part, rated life h, run hours left) for each spare part with a rated life: counted
+        from the newest done order that used the part, else from the machine's first run hour
+        (worker thread)."""
+        eq = self.ledger.equipment[eq_id]
+        rh = self.value(eq_id, "run_hours")
+        orders = [w for w in self.db.list(eq_id, limit=500) if w.status in ("done", "closed")]
+        out: list[tuple[str, float, float | None]] = []
+        for spare in eq.spares:
+            if spare.rated_life_h is None:
+                continue
+            fitted = next((w.run_hours_at_done for w in orders  # newest first
+                           if w.run_hours_at_done is not None and any(p.get("part") == spare.part for p in w.parts)), 0.0)
+            left = None if rh is None else remaining_life_h(spare.rated_life_h, rh, fitted or 0.0)
+            out.append((spare.part, spare.rated_life_h, left))
+        return out
 
     def _refresh_state(self, equipment: str) -> None:
         if self.store is not None:
@@ -517,7 +543,8 @@ class MaintenanceService:
         start = end - dt.timedelta(days=days)
         out: dict[str, Any] = {"start": start, "end": end,
                                "transitions": self.db.transitions(start, None, eq_id),
-                               "work_orders": self.db.list(eq_id, limit=200), "trends": {}}
+                               "work_orders": self.db.list(eq_id, limit=200), "trends": {},
+                               "parts": self.remaining_life(eq_id)}
         reader = getattr(self.historian, "reader", None)
         if reader is not None:
             for role in ("vibration", "run_hours", "power"):

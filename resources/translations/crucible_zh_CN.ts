@@ -931,6 +931,10 @@
         <translation>振动,小时平均值,30天(mm/s)</translation>
     </message>
     <message>
+        <source>{part}: {left} h of {rated} h left</source>
+        <translation>{part}:额定 {rated} 小时,剩余 {left} 小时</translation>
+    </message>
+    <message>
         <source>Equipment status</source>
         <translation>设备状态</translation>
     </message>

@@ -235,3 +235,21 @@ async def test_lock_out_suppresses_alarms_and_blocks_writes_until_a_signed_retur
         if svc is not None:
             svc.close()
         await rt.stop()
+
+
+def test_run_hours_remaining_life_counts_from_the_order_that_fitted_the_part(layout: PlantLayout, security: Security,
+                                                                              clock: FakeClock) -> None:
+    store = TagStore(layout.tags.values())
+    svc = service(layout, security, clock, store)
+    store.apply({"WT.P1.RUN_HOURS": good(30000.0, clock.now)})
+    life = dict((p, left) for p, _rated, left in svc.remaining_life("WT.P1"))
+    assert life["SKF 22218 E"] == 25000 - 30000  # never replaced here: counted from the first hour, overdue
+    wo = svc.create_corrective("op1", equipment="WT.P1", title="bearing noise")
+    for status in ("approved", "scheduled", "in_progress"):
+        svc.advance(wo.id, status, "fitter")
+    svc.advance(wo.id, "done", "fitter", parts=[{"part": "SKF 22218 E", "quantity": 2}])
+    store.apply({"WT.P1.RUN_HOURS": good(32000.0, clock.now)})
+    life = dict((p, left) for p, _rated, left in svc.remaining_life("WT.P1"))
+    assert life["SKF 22218 E"] == 25000 - 2000  # fitted at 30,000 h, 2,000 h ago
+    assert life["mechanical seal kit"] == 16000 - 32000  # not replaced
+    svc.close()
