@@ -253,3 +253,22 @@ def test_run_hours_remaining_life_counts_from_the_order_that_fitted_the_part(lay
     assert life["SKF 22218 E"] == 25000 - 2000  # fitted at 30,000 h, 2,000 h ago
     assert life["mechanical seal kit"] == 16000 - 32000  # not replaced
     svc.close()
+
+
+async def test_run_loop_writes_transitions_and_checks_plans(layout: PlantLayout, security: Security, clock: FakeClock) -> None:
+    import asyncio
+
+    store = TagStore(layout.tags.values())
+    svc = service(layout, security, clock, store)
+    task = asyncio.create_task(svc.run(period_s=0.05, plans_every_s=0.05, predict_every_s=3600))
+    try:
+        store.apply({"WT.P1.STATE": good(1, clock.now)})
+        clock.advance(hours=1)
+        store.apply({"WT.P1.STATE": good(2, clock.now)})
+        assert await wait_for(lambda: len(svc.db.transitions(equipment="WT.P1")) == 2, 10)
+        from app.maintenance.workorders import plan_records
+
+        assert await wait_for(lambda: "WT.P1.LUBE" in plan_records(svc.engine), 10)  # plans seen by the loop
+    finally:
+        task.cancel()
+        svc.close()
