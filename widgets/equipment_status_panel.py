@@ -331,7 +331,7 @@ class EquipmentStatusPanel(DockPanel):
         self.view.verticalHeader().setDefaultSectionSize(22)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((120, 200, 104, 76, 80, 50, 80, 270, 160)):
+        for col, width in enumerate((150, 240, 104, 76, 76, 50, 76, 300, 150)):
             self.view.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
@@ -353,7 +353,7 @@ class EquipmentStatusPanel(DockPanel):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([1160, 600])
+        split.setSizes([1250, 540])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)

@@ -316,7 +316,7 @@ class MaintenanceService:
         eq = self.ledger.equipment[equipment]
         if not title and alarm_id:
             d = self.alarms.records[alarm_id].definition
-            title = f"{eq.name_en}: {d.text_en or d.cause or d.type} ({alarm_id})"
+            title = f"{d.text_en} ({alarm_id})" if d.text_en else f"{eq.name_en}: {d.cause or d.type} ({alarm_id})"
         title = title or f"{eq.name_en}: fault"
         wo = self.db.create("corrective", equipment, title, who, priority=2 if eq.criticality == "A" else 3,
                             alarm_id=alarm_id, alarm_text=alarm_text, snapshot=self.trend_snapshot(equipment),
