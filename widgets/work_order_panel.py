@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -61,6 +62,24 @@ COLUMNS = (
 CONFIDENCE_WORDS = (QT_TRANSLATE_NOOP("WorkOrderPanel", "high"), QT_TRANSLATE_NOOP("WorkOrderPanel", "medium"),
                     QT_TRANSLATE_NOOP("WorkOrderPanel", "low"))
 CORRECTIVE_OPEN = QColor("#f2d21b")  # an open breakdown order: the one abnormal colour here
+
+
+def parse_parts(text: str) -> list[dict[str, Any]]:
+    """``"SKF 22218 E x2; seal kit"`` -> ``[{"part": "SKF 22218 E", "quantity": 2}, {"part": "seal kit", "quantity": 1}]``."""
+    out: list[dict[str, Any]] = []
+    for item in (i.strip() for i in text.split(";")):
+        if not item:
+            continue
+        part, quantity = item, 1
+        head, sep, tail = item.rpartition(" x")
+        if sep and tail.strip().isdigit():
+            part, quantity = head.strip(), int(tail)
+        elif sep and tail.strip() and not tail.strip().isalpha():
+            raise ValueError(f"{item!r}: the quantity after 'x' must be a whole number")
+        if quantity < 1:
+            raise ValueError(f"{item!r}: the quantity must be at least 1")
+        out.append({"part": part, "quantity": quantity})
+    return out
 
 
 def tr(text: str) -> str:
@@ -190,6 +209,27 @@ class WorkOrderPanel(DockPanel):
         self.message.setWordWrap(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.assignee_field = QLineEdit()
+        self.labour_field = QDoubleSpinBox()
+        self.labour_field.setRange(0.0, 10000.0)
+        self.labour_field.setDecimals(1)
+        self.labour_field.setSuffix(" h")
+        self.parts_field = QLineEdit()
+        self.notes_field = QLineEdit()
+        self.save_button = QPushButton()
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.edit_box = QGroupBox()
+        self.edit_form = QFormLayout(self.edit_box)
+        self.edit_labels = [QLabel() for _ in range(4)]
+        for label, field in zip(self.edit_labels, (self.assignee_field, self.labour_field, self.parts_field,
+                                                   self.notes_field), strict=True):
+            self.edit_form.addRow(label, field)
+        self.edit_form.addRow(self.save_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.details, 1)
+        right_layout.addWidget(self.edit_box)
         bar = QHBoxLayout()
         bar.addWidget(self.filter_label)
         bar.addWidget(self.filter)
@@ -198,7 +238,7 @@ class WorkOrderPanel(DockPanel):
             bar.addWidget(b)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.view)
-        split.addWidget(self.details)
+        split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([900, 450])
@@ -258,6 +298,10 @@ class WorkOrderPanel(DockPanel):
         self._update_buttons()
         w = self.selected()
         self.details.setPlainText(self.describe(w) if w else "")
+        self.assignee_field.setText(w.assignee if w else "")
+        self.labour_field.setValue(w.labour_h if w else 0.0)
+        self.parts_field.setText("; ".join(f"{p.get('part')} x{p.get('quantity', 1)}" for p in w.parts) if w else "")
+        self.notes_field.clear()
 
     def describe(self, w: WorkOrderView) -> str:
         lines = [f"{w.label()}  {w.title}", self.tr("Equipment: {equipment}   Status: {status}").format(
@@ -287,6 +331,22 @@ class WorkOrderPanel(DockPanel):
     # --- actions (synchronous slots: dialogs before any work is submitted) ----------------
     def _who(self) -> Any:
         return self.session if self.session is not None and self.session.username else None
+
+    def _on_save_clicked(self) -> None:
+        w = self.selected()
+        who = self._who()
+        if w is None or who is None:
+            self.message.setText(self.tr("No one is logged in: log in first."))
+            return
+        try:
+            parts = parse_parts(self.parts_field.text())
+        except ValueError as exc:
+            self.message.setText(self.tr("Parts used: {error}").format(error=str(exc)))
+            return
+        note = self.notes_field.text().strip()
+        self.action.submit(lambda: self.service.advance(
+            w.id, w.status, who, note, assignee=self.assignee_field.text().strip(),
+            labour_h=self.labour_field.value(), parts=parts, notes=note or None))
 
     def _on_advance_clicked(self) -> None:
         w = self.selected()
@@ -324,6 +384,12 @@ class WorkOrderPanel(DockPanel):
         self.filter.setCurrentIndex(index)
         self.filter.blockSignals(False)
         self.cancel_button.setText(self.tr("Cancel order"))
+        self.edit_box.setTitle(self.tr("Work done"))
+        for label, text in zip(self.edit_labels, (self.tr("Assignee"), self.tr("Labour"), self.tr("Parts used"),
+                                                  self.tr("Note")), strict=True):
+            label.setText(text)
+        self.parts_field.setPlaceholderText(self.tr("part x quantity; part x quantity"))
+        self.save_button.setText(self.tr("Save"))
         self.close_button.setText(self.tr("Close (signed)..."))
         self._update_buttons()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)

@@ -2126,6 +2126,10 @@
         <translation>无人登录:请先登录。</translation>
     </message>
     <message>
+        <source>Parts used: {error}</source>
+        <translation>所用备件:{error}</translation>
+    </message>
+    <message>
         <source>Cancel work order</source>
         <translation>取消工单</translation>
     </message>
@@ -2148,6 +2152,30 @@
     <message>
         <source>Cancel order</source>
         <translation>取消工单</translation>
+    </message>
+    <message>
+        <source>Work done</source>
+        <translation>完成的工作</translation>
+    </message>
+    <message>
+        <source>Labour</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <source>Parts used</source>
+        <translation>所用备件</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>part x quantity; part x quantity</source>
+        <translation>备件 x 数量; 备件 x 数量</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
     <message>
         <source>Close (signed)...</source>

@@ -38,7 +38,7 @@ def plant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: PlantLayout) 
     svc, store = build(layout, historian.engine, historian, alarms)
     runtime = types.SimpleNamespace(layout=layout, store=store, alarms=alarms, historian=historian,
                                     services={"maintenance": svc})
-    yield types.SimpleNamespace(runtime=runtime, service=svc, store=store)
+    yield types.SimpleNamespace(runtime=runtime, service=svc, store=store, settings=settings)
     svc.close()
     historian.stop()
 
@@ -105,3 +105,44 @@ def test_work_order_panel_lists_orders_and_closing_needs_permission(plant, qtbot
     assert panel.advance_button.isEnabled() and "approved" in panel.advance_button.text()
     assert "WT.P1.STATE" in panel.details.toPlainText()  # the alarm attached
     panel.teardown()
+
+
+def test_crew_records_assignee_labour_and_parts_then_closes_with_a_signature(plant, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.security.context import build_security
+
+    security = build_security(plant.settings)
+    security.users.add_user("fitter", "wrench-1234", ["maintenance"])
+    security.users.add_user("fitter2", "spanner-5678", ["maintenance"])
+    security.session.login("fitter", "wrench-1234")
+    ctx = context(plant, qtbot)
+    ctx.session = security.session
+    panel = WorkOrderPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.query.wait(20)
+    row = next(i for i, w in enumerate(panel.model.rows) if w.equipment == "SF.MILL.MOTOR")
+    panel.view.selectRow(row)
+    panel.assignee_field.setText("Li Na")
+    panel.labour_field.setValue(2.5)
+    panel.parts_field.setText("guard bolts M12 x4; fan guard")
+    panel.notes_field.setText("guard refitted, bolts torqued")
+    panel.save_button.click()
+    panel.action.wait(20)
+    saved = plant.service.db.get(panel.model.rows[row].id)
+    assert (saved.assignee, saved.labour_h) == ("Li Na", 2.5)
+    assert saved.parts == [{"part": "guard bolts M12", "quantity": 4}, {"part": "fan guard", "quantity": 1}]
+    assert "bolts torqued" in saved.notes
+    panel.parts_field.setText("bolts x 2.5")
+    panel.save_button.click()
+    assert "must be a whole number" in panel.message.text()
+    panel.query.wait(20)
+    panel.view.selectRow(next(i for i, w in enumerate(panel.model.rows) if w.equipment == "SF.MILL.MOTOR"))
+    assert panel.close_button.isEnabled()  # done, and the fitter may close work orders
+    wo = panel.selected()
+    signature = security.session.sign_critical("close_work_orders", wo.label(), "closed", "wrench-1234", "fitter2",
+                                               "spanner-5678", "guard checked on the next shift")
+    panel.action.submit(plant.service.close_work_order, wo.id, security.session, signature)
+    panel.action.wait(20)
+    assert plant.service.db.get(wo.id).status == "closed"
+    assert "is now" in panel.message.text()
+    panel.teardown()
+    security.close()
