@@ -320,6 +320,11 @@ class EquipmentStatusPanel(DockPanel):
         super().__init__()
         self.context = context
         self.service = context.service("maintenance")
+        if self.service is None:  # no equipment.yaml or no plant database: say so, do nothing else
+            off = QLabel(self.tr("Maintenance is off: the plant layout has no equipment.yaml, or there is no plant database."))
+            off.setWordWrap(True)
+            QVBoxLayout(self).addWidget(off)
+            return
         self.session = context.session
         self.store = context.runtime.store
         self.model = EquipmentStatusModel(self.service.ledger, context.runtime.layout, context.language, self)
@@ -458,6 +463,8 @@ class EquipmentStatusPanel(DockPanel):
         self.message.setText(QCoreApplication.translate("EquipmentStatusPanel", "{equipment} returned to service").format(equipment=eq.id))
 
     def retranslate(self) -> None:
+        if self.service is None:
+            return
         self.create_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Create work order"))
         self.lock_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Lock out..."))
         self.return_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Return to service (signed)..."))
@@ -468,6 +475,8 @@ class EquipmentStatusPanel(DockPanel):
         super().closeEvent(event)
 
     def teardown(self) -> None:
+        if self.service is None:
+            return
         self.timer.stop()
         self.service.changed.disconnect(self._on_service_changed)
         for q in (self.slow_query, self.detail_query, self.action):

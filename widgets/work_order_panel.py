@@ -187,6 +187,11 @@ class WorkOrderPanel(DockPanel):
         super().__init__()
         self.context = context
         self.service = context.service("maintenance")
+        if self.service is None:  # no equipment.yaml or no plant database: say so, do nothing else
+            off = QLabel(self.tr("Maintenance is off: the plant layout has no equipment.yaml, or there is no plant database."))
+            off.setWordWrap(True)
+            QVBoxLayout(self).addWidget(off)
+            return
         self.session = context.session
         self.model = WorkOrderModel(self)
         self.view = QTableView()
@@ -376,6 +381,8 @@ class WorkOrderPanel(DockPanel):
             self.action.submit(self.service.close_work_order, w.id, self.session, signature)
 
     def retranslate(self) -> None:
+        if self.service is None:
+            return
         self.filter_label.setText(self.tr("Show"))
         index = max(0, self.filter.currentIndex())
         self.filter.blockSignals(True)
@@ -399,6 +406,8 @@ class WorkOrderPanel(DockPanel):
         super().closeEvent(event)
 
     def teardown(self) -> None:
+        if self.service is None:
+            return
         self.timer.stop()
         self.service.changed.disconnect(self._on_service_changed)
         self.query.shutdown()

@@ -939,6 +939,10 @@
         <translation>设备状态</translation>
     </message>
     <message>
+        <source>Maintenance is off: the plant layout has no equipment.yaml, or there is no plant database.</source>
+        <translation>维护功能未启用:工厂布局中没有 equipment.yaml,或没有工厂数据库。</translation>
+    </message>
+    <message>
         <source>Maintenance: {error}</source>
         <translation>维护:{error}</translation>
     </message>
@@ -2088,6 +2092,10 @@
     <message>
         <source>Work orders</source>
         <translation>工单</translation>
+    </message>
+    <message>
+        <source>Maintenance is off: the plant layout has no equipment.yaml, or there is no plant database.</source>
+        <translation>维护功能未启用:工厂布局中没有 equipment.yaml,或没有工厂数据库。</translation>
     </message>
     <message>
         <source>Work orders: {error}</source>

@@ -146,3 +146,19 @@ def test_crew_records_assignee_labour_and_parts_then_closes_with_a_signature(pla
     assert "is now" in panel.message.text()
     panel.teardown()
     security.close()
+
+
+def test_panels_say_so_when_maintenance_is_off(qtbot, layout: PlantLayout) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from app.core.store import TagStore
+
+    store = TagStore(layout.tags.values())
+    runtime = types.SimpleNamespace(layout=layout, store=store, services={"maintenance": None})
+    for cls in (EquipmentStatusPanel, WorkOrderPanel):
+        panel = cls(PanelContext(runtime=runtime, bridge=StoreBridge(store)))  # type: ignore[arg-type]
+        qtbot.addWidget(panel)
+        texts = [w.text() for w in panel.findChildren(QLabel)]
+        assert any("Maintenance is off" in t for t in texts)
+        panel.retranslate()
+        panel.teardown()
