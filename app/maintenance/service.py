@@ -104,9 +104,13 @@ class MaintenanceService:
         # (GUI) thread, so displays may repaint in their slot
         self.lockouts_changed: Signal[[set[str]]] = Signal()
         self._tag_owner: dict[str, str] = {}
+        self._state_owner: dict[str, str] = {}  # the tags that tell a machine's state
         for eq in ledger:
             for name in ledger.tags_of(eq.id, all_tags):
                 self._tag_owner.setdefault(name, eq.id)
+            for role in ("state", "run", "fault"):
+                if role in eq.tags:
+                    self._state_owner[eq.tags[role]] = eq.id
         self._lock = threading.Lock()
         self._pending: list[tuple[str, dt.datetime, str, float | None]] = []
         self.states: dict[str, str] = {}
@@ -172,24 +176,29 @@ class MaintenanceService:
     # --- state recorder -----------------------------------------------------------------
     def on_batch(self, batch: Mapping[str, TagValue]) -> None:
         """TagStore listener (loop thread, cheap): queue state transitions."""
-        touched = {self._tag_owner[n] for n in batch if n in self._tag_owner}
+        owners = self._state_owner
+        touched = {owners[n] for n in batch if n in owners}
         if not touched:
             return
         values = self.store.values if self.store is not None else batch
-        for eq_id in touched:
-            self._update_state(eq_id, values)
-        self.changed.emit("")
+        changed = [eq_id for eq_id in touched if self._update_state(eq_id, values)]
+        if changed:
+            self.changed.emit(changed[0] if len(changed) == 1 else "")
 
-    def _update_state(self, eq_id: str, values: Mapping[str, TagValue]) -> None:
+    def _update_state(self, eq_id: str, values: Mapping[str, TagValue], at_clock: bool = False) -> bool:
+        """Queue a transition when the machine's state changed; True if it did. The time is the
+        source time of its state tag (when the field saw it), else the service's clock."""
         eq = self.ledger.equipment[eq_id]
         state = derive_state(eq, values, eq_id in self.locked, eq_id in self._planned)
         if state is None or self.states.get(eq_id) == state:
-            return
+            return False
         self.states[eq_id] = state
         rh = self._number(values, eq.tags.get("run_hours"))
-        ts = self.clock()
+        source = None if at_clock else values.get(eq.tags.get("state") or eq.tags.get("run") or "")
+        ts = source.source_ts if source is not None and source.is_good else self.clock()
         with self._lock:
             self._pending.append((eq_id, ts, state, rh))
+        return True
 
     def flush(self) -> int:
         """Write queued transitions (worker thread); returns how many."""
@@ -450,9 +459,9 @@ class MaintenanceService:
     def _refresh_state(self, equipment: str) -> None:
         if self.store is not None:
             if threading.get_ident() == self._owner_thread:
-                self._update_state(equipment, self.store.values)
+                self._update_state(equipment, self.store.values, True)
             elif self._loop is not None and not self._loop.is_closed():
-                self._loop.call_soon_threadsafe(self._update_state, equipment, self.store.values)
+                self._loop.call_soon_threadsafe(self._update_state, equipment, self.store.values, True)
         self.changed.emit(equipment)
 
     def _alarms_out_of_service(self, equipment: str, who: str, reason: str, out: bool) -> None:
