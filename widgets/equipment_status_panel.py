@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -63,6 +64,11 @@ ZONE_COLOURS = {"C": QColor("#f2d21b"), "D": QColor("#e8771a")}
 SOON = QColor("#f2d21b")  # a forecast or preventive task inside its warning horizon
 TIMELINE = {"running": QColor("#7d7d7d"), "idle": QColor("#b4b4b4"), "planned_stop": QColor("#9ab0c8"),
             "unplanned_stop": QColor("#e03c31"), "out_of_service": QColor("#4a78c2")}
+TREND_ROLES = (
+    ("vibration", QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Vibration")),
+    ("power", QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Motor current / power")),
+    ("run_hours", QT_TRANSLATE_NOOP("EquipmentStatusPanel", "Run hours")),
+)
 FORECAST_WARN_DAYS = 30.0
 PM_WARN_DAYS = 3.0
 
@@ -259,6 +265,12 @@ class EquipmentDetail(QWidget):
         self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
         self.curve = self.plot.plot(pen=pg.mkPen("#1e1e1e", width=1.5))
         self.zone_lines: list[Any] = []
+        self.trend_role = QComboBox()
+        for role, text in TREND_ROLES:
+            self.trend_role.addItem(tr(text), role)
+        self.trend_role.currentIndexChanged.connect(self._on_trend_role_changed)
+        self._eq: Equipment | None = None
+        self._data: dict[str, Any] | None = None
         self.history = WorkOrderModel(self)
         self.history_view = QTableView()
         self.history_view.setModel(self.history)
@@ -269,11 +281,11 @@ class EquipmentDetail(QWidget):
         layout.setContentsMargins(4, 0, 0, 0)
         for w in (self.title, self.facts, self.timeline_label, self.timeline):
             layout.addWidget(w)
+        layout.addWidget(self.trend_role)
         layout.addWidget(self.plot, 2)
         layout.addWidget(self.history_view, 2)
 
     def show_equipment(self, eq: Equipment, data: dict[str, Any] | None) -> None:
-        import pyqtgraph as pg
 
         self.title.setText(f"{eq.id}  {eq.name(self.language)}")
         zones = (QCoreApplication.translate("EquipmentStatusPanel", "ISO 10816 group {group} {foundation}: B {ab} / C {bc} / D {cd} mm/s").format(
@@ -282,17 +294,9 @@ class EquipmentDetail(QWidget):
         self.facts.setText(QCoreApplication.translate("EquipmentStatusPanel", "{make} {model}, installed {installed}, criticality {criticality}. {zones}").format(
             make=eq.make, model=eq.model, installed=eq.installed or "-", criticality=eq.criticality, zones=zones))
         self.timeline_label.setText(QCoreApplication.translate("EquipmentStatusPanel", "State, last 7 days (grey running, light idle, red fault, blue locked out)"))
-        for line in self.zone_lines:
-            self.plot.removeItem(line)
-        self.zone_lines = []
-        if eq.zones is not None:
-            for value, colour in ((eq.zones.bc, "#c9a800"), (eq.zones.cd, "#e8771a")):
-                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
-                self.plot.addItem(line)
-                self.zone_lines.append(line)
-        self.plot.setTitle(QCoreApplication.translate("EquipmentStatusPanel", "Vibration, hourly average, 30 days (mm/s)"), color="#1e1e1e", size="9pt")
+        self._eq, self._data = eq, data
+        self.show_trend()
         if data is None:
-            self.curve.setData([], [])
             self.history.set_rows([])
             return
         self.timeline.set_transitions(data["transitions"], data["start"], data["end"])
@@ -300,13 +304,36 @@ class EquipmentDetail(QWidget):
                                                                   rated=f"{rated:,.0f}") for p, rated, left in data.get("parts", [])]
         if parts:
             self.facts.setText(self.facts.text() + "\n" + "; ".join(parts))
-        trend = data["trends"].get("vibration")
+        self.history.set_rows(data["work_orders"])
+
+    def _on_trend_role_changed(self, _index: int) -> None:
+        self.show_trend()
+
+    def show_trend(self) -> None:
+        """The selected tag's hourly averages over 30 days; zone C and D lines on vibration."""
+        import pyqtgraph as pg
+
+        eq, data = self._eq, self._data
+        role = self.trend_role.currentData() or "vibration"
+        for line in self.zone_lines:
+            self.plot.removeItem(line)
+        self.zone_lines = []
+        if eq is None:
+            return
+        if role == "vibration" and eq.zones is not None:
+            for value, colour in ((eq.zones.bc, "#c9a800"), (eq.zones.cd, "#e8771a")):
+                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
+                self.plot.addItem(line)
+                self.zone_lines.append(line)
+        name = eq.tags.get(role, "")
+        self.plot.setTitle(QCoreApplication.translate("EquipmentStatusPanel", "{tag}, hourly average, 30 days").format(tag=name or "-"),
+                           color="#1e1e1e", size="9pt")
+        trend = None if data is None else data["trends"].get(role)
         if trend is not None:
             _name, x, y = trend
             self.curve.setData(x, y, connect="finite")
         else:
             self.curve.setData([], [])
-        self.history.set_rows(data["work_orders"])
 
 
 class EquipmentStatusPanel(DockPanel):
@@ -465,6 +492,8 @@ class EquipmentStatusPanel(DockPanel):
     def retranslate(self) -> None:
         if self.service is None:
             return
+        for i, (_role, text) in enumerate(TREND_ROLES):
+            self.detail.trend_role.setItemText(i, tr(text))
         self.create_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Create work order"))
         self.lock_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Lock out..."))
         self.return_button.setText(QCoreApplication.translate("EquipmentStatusPanel", "Return to service (signed)..."))

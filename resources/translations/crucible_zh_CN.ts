@@ -899,6 +899,14 @@
         <translation>柔性</translation>
     </message>
     <message>
+        <source>Vibration</source>
+        <translation>振动</translation>
+    </message>
+    <message>
+        <source>Motor current / power</source>
+        <translation>电机电流 / 功率</translation>
+    </message>
+    <message>
         <source>{task}: overdue</source>
         <translation>{task}:已逾期</translation>
     </message>
@@ -927,12 +935,12 @@
         <translation>近7天状态(灰:运行,浅灰:备用,红:故障,蓝:挂牌上锁)</translation>
     </message>
     <message>
-        <source>Vibration, hourly average, 30 days (mm/s)</source>
-        <translation>振动,小时平均值,30天(mm/s)</translation>
-    </message>
-    <message>
         <source>{part}: {left} h of {rated} h left</source>
         <translation>{part}:额定 {rated} 小时,剩余 {left} 小时</translation>
+    </message>
+    <message>
+        <source>{tag}, hourly average, 30 days</source>
+        <translation>{tag},小时平均值,30天</translation>
     </message>
     <message>
         <source>Equipment status</source>

@@ -78,6 +78,9 @@ def test_status_panel_shows_the_simulated_failure_zone_c_and_the_lock_out(plant,
     assert "WT.P1" in panel.detail.title.text()
     assert any(s == "unplanned_stop" for _a, _b, s in panel.detail.timeline.spans)
     assert panel.detail.history.rowCount() == 1
+    assert len(panel.detail.curve.getData()[0]) > 100  # 30 days of hourly vibration
+    panel.detail.trend_role.setCurrentIndex(1)  # its motor current instead
+    assert "WT.P1.CURRENT" in panel.detail.plot.plotItem.titleLabel.text and not panel.detail.zone_lines
     # the live value moves: the pump is repaired and restarted
     from tests.maintenance.demo import good
 
