@@ -14,8 +14,10 @@ def _setup(runtime: Any) -> object:
     return setup(runtime)
 
 
-def _close(service: Any) -> None:
-    service.close()
+async def _close(service: Any) -> None:
+    from app.maintenance.service import close
+
+    await close(service)
 
 
 def _cli(sub: Any) -> None:

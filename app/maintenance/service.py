@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from app.core.events import Signal
 from app.core.tags import TagValue
+from app.core.work import run_blocking
 from app.maintenance import kpi
 from app.maintenance.ledger import Equipment, Ledger, load_for_layout
 from app.maintenance.lockout import install_refusal
@@ -122,6 +123,7 @@ class MaintenanceService:
         if write_path is not None:
             self._remove_refusal = install_refusal(write_path, self.write_refusal)
         self._unsubscribe: Callable[[], None] | None = None
+        self.task: asyncio.Task[None] | None = None  # run(), when setup started it
         self._owner_thread = threading.get_ident()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -143,32 +145,37 @@ class MaintenanceService:
             self._unsubscribe = lambda: self.store.batch_applied.disconnect(self.on_batch)
             self.on_batch(dict(self.store.values))
 
-    def close(self) -> None:
+    def close(self, flush: bool = True) -> None:
+        """Unsubscribe, take the write refusal away, write queued transitions (``flush``)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         if self._remove_refusal is not None:
             self._remove_refusal()
             self._remove_refusal = None
-        with contextlib.suppress(Exception):
-            self.flush()
+        if flush:
+            with contextlib.suppress(Exception):
+                self.flush()
 
     async def run(self, period_s: float = 5.0, plans_every_s: float = 60.0, predict_every_s: float = 3600.0) -> None:
         """Long-running work: write queued transitions, check preventive plans and forecasts."""
         last_plans = last_predict = -math.inf
         loop = asyncio.get_running_loop()
         while True:
-            await asyncio.to_thread(self.flush)
+            try:
+                await run_blocking(self.flush, pool="maintenance")
+            except Exception:  # noqa: BLE001 - kept queued; the next round tries again
+                log.exception("maintenance: state transitions not written yet")
             if loop.time() - last_plans >= plans_every_s:
                 last_plans = loop.time()
                 try:
-                    await asyncio.to_thread(self.check_plans)
+                    await run_blocking(self.check_plans, pool="maintenance")
                 except Exception:  # noqa: BLE001 - a DB hiccup must not stop the recorder
                     log.exception("maintenance: preventive plan check failed")
             if loop.time() - last_predict >= predict_every_s:
                 last_predict = loop.time()
                 try:
-                    await asyncio.to_thread(self.check_predictions)
+                    await run_blocking(self.check_predictions, pool="maintenance")
                 except Exception:  # noqa: BLE001
                     log.exception("maintenance: vibration forecasts failed")
             await asyncio.sleep(period_s)
@@ -578,14 +585,20 @@ class MaintenanceService:
 
 
 def setup(runtime: Any) -> MaintenanceService | None:
-    """``Module.setup``: the service on the runtime's store, alarms, historian and write path."""
+    """``Module.setup``: the service on the runtime's store, alarms, historian, write path and
+    plant database (``runtime.db``); its :meth:`MaintenanceService.run` starts on the running
+    loop. A broken ``equipment.yaml`` raises :class:`~app.maintenance.ledger.LedgerError` (the
+    runtime shows its file:line message); a layout without one has no maintenance (None)."""
     ledger = load_for_layout(runtime.layout)
     if ledger is None:
         log.info("maintenance: %s has no equipment.yaml", runtime.layout.folder)
         return None
     historian = getattr(runtime, "historian", None)
-    audit = getattr(runtime, "audit", None) or getattr(getattr(runtime, "session", None), "audit", None)
-    engine = getattr(historian, "engine", None) or getattr(audit, "engine", None)
+    if hasattr(type(runtime), "db"):
+        engine = runtime.db  # the plant database, schema brought up to date
+    else:  # a bare runtime (tests, tools): the historian's or the audit trail's database
+        audit = getattr(runtime, "audit", None) or getattr(getattr(runtime, "session", None), "audit", None)
+        engine = getattr(historian, "engine", None) or getattr(audit, "engine", None)
     if engine is None:
         log.warning("maintenance: no plant database; the maintenance module is off")
         return None
@@ -594,7 +607,23 @@ def setup(runtime: Any) -> MaintenanceService | None:
         write_path=runtime.write_path, audit=lambda: getattr(runtime, "audit", None), all_tags=runtime.layout.tags,
     )
     service.start()
-    supervisor = getattr(runtime, "supervisor", None)
-    if supervisor is not None:
-        supervisor.spawn("maintenance", service.run)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:
+        service.task = loop.create_task(service.run(), name="maintenance")
     return service
+
+
+async def close(service: MaintenanceService | None) -> None:
+    """``Module.close``: stop the loop's work, write what is queued (off the loop thread)."""
+    if service is None:
+        return
+    task = service.task
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    service.close(flush=False)
+    await run_blocking(service.flush, pool="maintenance")

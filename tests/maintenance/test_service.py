@@ -14,7 +14,7 @@ from app.core.store import TagStore
 from app.core.tags import Quality, TagValue
 from app.historian.service import open_historian
 from app.maintenance.ledger import load_for_layout
-from app.maintenance.service import MaintenanceService, setup
+from app.maintenance.service import MaintenanceService
 from app.maintenance.workorders import WorkOrderError
 from app.runtime import Runtime
 from app.security import permissions as perms
@@ -181,20 +181,20 @@ def test_prediction_from_daily_rollups_opens_one_predictive_request(layout: Plan
 
 
 async def test_lock_out_suppresses_alarms_and_blocks_writes_until_a_signed_return(
-    layout: PlantLayout, sim_server, security: Security, clock: FakeClock, tmp_path: Path,  # type: ignore[no-untyped-def]
+    layout: PlantLayout, sim_server, security: Security, clock: FakeClock, settings, tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     users, session = security.users, security.session
     users.add_user("fitter", "wrench-1234", ["maintenance"])
     users.add_user("fitter2", "spanner-5678", ["maintenance"])
-    rt = Runtime(layout, endpoint_override=sim_server.endpoint)
+    rt = Runtime(layout, endpoint_override=sim_server.endpoint, db_url=settings.db_url)
     rt.attach_security(session)
-    rt.start()
-    svc = None
+    rt.start()  # sets up the modules of the registry: maintenance among them, on the plant database
     try:
         assert await wait_for(lambda: len(rt.store.values) == len(layout.tags), 20)
+        assert rt.module_problems == {}
+        svc = rt.services["maintenance"]
+        assert isinstance(svc, MaintenanceService) and svc.task is not None
         session.login("fitter", "wrench-1234")
-        svc = setup(rt)
-        assert isinstance(svc, MaintenanceService)
         svc.clock = clock.utc
         pump_alarms = [rid for rid, r in rt.alarms.records.items() if r.definition.tag.startswith("WT.P2.")]
         assert pump_alarms
@@ -232,9 +232,8 @@ async def test_lock_out_suppresses_alarms_and_blocks_writes_until_a_signed_retur
         stamp = rt.store.get("SMF.T_PROC").server_ts
         assert await wait_for(lambda: rt.store.get("SMF.T_PROC").server_ts > stamp)  # live values keep coming
     finally:
-        if svc is not None:
-            svc.close()
         await rt.stop()
+    assert "maintenance" not in rt.services and svc.task.done()  # closed with the runtime
 
 
 def test_run_hours_remaining_life_counts_from_the_order_that_fitted_the_part(layout: PlantLayout, security: Security,
