@@ -124,6 +124,7 @@ class MaintenanceService:
             self._remove_refusal = install_refusal(write_path, self.write_refusal)
         self._unsubscribe: Callable[[], None] | None = None
         self.task: asyncio.Task[None] | None = None  # run(), when setup started it
+        self.autostart = False  # start run() on the running loop by itself (set by the module's setup)
         self._owner_thread = threading.get_ident()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -133,7 +134,7 @@ class MaintenanceService:
         that runs the alarm engine (the asyncio loop's)."""
         self._owner_thread = threading.get_ident()
         with contextlib.suppress(RuntimeError):
-            self._loop = asyncio.get_event_loop()
+            self._loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
             self.states.update(self.db.last_states())
         for eq_id, info in self.db.open_lockouts().items():
@@ -183,6 +184,8 @@ class MaintenanceService:
     # --- state recorder -----------------------------------------------------------------
     def on_batch(self, batch: Mapping[str, TagValue]) -> None:
         """TagStore listener (loop thread, cheap): queue state transitions."""
+        if self.autostart and self.task is None:
+            self._start_run()
         owners = self._state_owner
         touched = {owners[n] for n in batch if n in owners}
         if not touched:
@@ -191,6 +194,17 @@ class MaintenanceService:
         changed = [eq_id for eq_id in touched if self._update_state(eq_id, values)]
         if changed:
             self.changed.emit(changed[0] if len(changed) == 1 else "")
+
+    def _start_run(self) -> None:
+        """Start :meth:`run` on the running loop (the GUI sets modules up before its loop
+        runs, so the first live batch starts it)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._loop = loop
+        self._owner_thread = threading.get_ident()
+        self.task = loop.create_task(self.run(), name="maintenance")
 
     def _update_state(self, eq_id: str, values: Mapping[str, TagValue], at_clock: bool = False) -> bool:
         """Queue a transition when the machine's state changed; True if it did. The time is the
@@ -606,13 +620,9 @@ def setup(runtime: Any) -> MaintenanceService | None:
         ledger, engine, store=runtime.store, alarms=runtime.alarms, historian=historian,
         write_path=runtime.write_path, audit=lambda: getattr(runtime, "audit", None), all_tags=runtime.layout.tags,
     )
+    service.autostart = True
     service.start()
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is not None:
-        service.task = loop.create_task(service.run(), name="maintenance")
+    service._start_run()  # now if the loop runs, else on the first live batch
     return service
 
 

@@ -271,3 +271,28 @@ async def test_run_loop_writes_transitions_and_checks_plans(layout: PlantLayout,
     finally:
         task.cancel()
         svc.close()
+
+
+async def test_module_setup_before_the_loop_runs_starts_its_work_with_the_first_live_batch(
+    layout: PlantLayout, security: Security, clock: FakeClock, settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """The GUI sets modules up before its loop runs (panels need the services): run() must
+    still start, and the recorder write, once values arrive."""
+    import asyncio
+    import threading
+
+    from app.maintenance.module import MODULE
+
+    rt = Runtime(layout, db_url=settings.db_url)
+    box: dict[str, object] = {}
+    worker = threading.Thread(target=lambda: box.update(svc=MODULE.setup(rt)))  # no running loop there
+    worker.start()
+    worker.join()
+    svc = box["svc"]
+    assert isinstance(svc, MaintenanceService) and svc.task is None
+    rt.store.apply({"WT.P1.STATE": good(1, clock.now)})  # on the loop now: the first live batch
+    assert svc.task is not None
+    assert await wait_for(lambda: len(svc.db.transitions(equipment="WT.P1")) == 1, 10)
+    await MODULE.close(svc)  # type: ignore[misc]
+    assert svc.task.done()
+    await asyncio.sleep(0)
