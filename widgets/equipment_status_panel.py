@@ -463,9 +463,9 @@ class EquipmentStatusPanel(DockPanel):
     # --- actions (dialogs in synchronous slots; the work goes to a worker thread) ----------
     def _on_create_clicked(self) -> None:
         eq = self.selected()
-        if eq is None or self.session is None:
+        if eq is None or self.session is None or not self.session.username:
             return
-        self.action.submit(lambda: self.service.create_corrective(self.session.username, equipment=eq.id))
+        self.action.submit(self.service.create_corrective, self.session.username, eq.id)
 
     def _on_lock_clicked(self) -> None:
         eq = self.selected()

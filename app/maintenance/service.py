@@ -100,10 +100,13 @@ class MaintenanceService:
         self.historian = historian
         self.audit = audit
         self.clock = clock
-        self.changed: Signal[[str]] = Signal()  # equipment id (or "" for many) whose status changed
-        # the machines locked out, after every lock-out / return: always emitted on the loop
-        # (GUI) thread, so displays may repaint in their slot
-        self.lockouts_changed: Signal[[set[str]]] = Signal()
+        # equipment id (or "" for many) whose status changed. Handed to the loop thread when the
+        # service knows its loop (always in the GUI); without one it fires where the change was
+        # made, so listeners only set a flag or hop to the GUI thread themselves.
+        self.changed: Signal[[str]] = Signal(fires_on="any")
+        # the machines locked out, after every lock-out / return: on the loop (GUI) thread
+        # whenever the service knows its loop (always in the GUI), like ``changed``
+        self.lockouts_changed: Signal[[set[str]]] = Signal(fires_on="any")
         self._tag_owner: dict[str, str] = {}
         self._state_owner: dict[str, str] = {}  # the tags that tell a machine's state
         for eq in ledger:
@@ -275,7 +278,7 @@ class MaintenanceService:
                 opened.append(wo)
                 self._audit("work_order", f"WO-{wo.id:05d}", f"preventive {plan.id} due", user="system")
         if opened:
-            self.changed.emit("")
+            self._notify("")
         return opened
 
     def next_pm(self, eq_id: str, records: Mapping[str, tuple[dt.datetime, float | None]] | None = None) -> tuple[str, float | None]:
@@ -352,7 +355,7 @@ class MaintenanceService:
                             alarm_id=alarm_id, alarm_text=alarm_text, snapshot=self.trend_snapshot(equipment),
                             run_hours=self.value(equipment, "run_hours"), when=self.clock())
         self._audit("work_order", wo.label(), f"corrective requested: {title}", user=who)
-        self.changed.emit(equipment)
+        self._notify(equipment)
         return wo
 
     def advance(self, wo_id: int, to_status: str, session: Any, note: str = "", **fields: Any) -> WorkOrderView:
@@ -371,7 +374,7 @@ class MaintenanceService:
             if to_status == "done":
                 set_plan_record(self.engine, out.plan_id, out.equipment, self.clock(), rh)
         self._audit("work_order", out.label(), f"{wo.status} -> {to_status} {note}".strip(), user=who)
-        self.changed.emit(out.equipment)
+        self._notify(out.equipment)
         return out
 
     def close_work_order(self, wo_id: int, session: Any, signature: Any, note: str = "") -> WorkOrderView:
@@ -384,7 +387,7 @@ class MaintenanceService:
                               second_user=signature.second_user, when=self.clock())
         self._audit("work_order_close", label, f"closed: {note or signature.reason}", user=who,
                     second_user=signature.second_user, reason=signature.reason)
-        self.changed.emit(out.equipment)
+        self._notify(out.equipment)
         return out
 
     def _check_signature(self, session: Any, signature: Any, target: str) -> None:
@@ -407,12 +410,18 @@ class MaintenanceService:
 
     def _audit(self, event: str, target: str, detail: str, user: str, second_user: str = "", reason: str = "",
                result: str = au.SUCCESS) -> None:
+        """Record in the audit trail, on the loop thread when the service knows its loop: the
+        trail's listeners (the audit panel) touch Qt widgets."""
+        self._on_loop(self._record_audit, event, target, detail, user, second_user, reason, result)
+
+    def _record_audit(self, event: str, target: str, detail: str, user: str, second_user: str, reason: str,
+                      result: str) -> None:
         trail = self.audit() if callable(self.audit) and not hasattr(self.audit, "record") else self.audit
         if trail is None:
             return
         try:
             trail.record(au.COMMAND, f"maintenance_{event}", result, user=user, target=target,
-                              second_user=second_user, reason=reason, detail=detail[:400])
+                         second_user=second_user, reason=reason, detail=detail[:400])
         except Exception:  # noqa: BLE001 - logged; the action itself is in the maintenance tables
             log.exception("audit of %s %s failed", event, target)
 
@@ -453,6 +462,9 @@ class MaintenanceService:
         self._refresh_state(equipment)
         self._on_loop(self.lockouts_changed.emit, set(self.locked))
 
+    def _notify(self, equipment: str) -> None:
+        self._on_loop(self.changed.emit, equipment)
+
     def _on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run ``fn`` now when on the loop's thread, else hand it to the loop."""
         if threading.get_ident() != self._owner_thread and self._loop is not None and not self._loop.is_closed():
@@ -483,7 +495,7 @@ class MaintenanceService:
                 self._update_state(equipment, self.store.values, True)
             elif self._loop is not None and not self._loop.is_closed():
                 self._loop.call_soon_threadsafe(self._update_state, equipment, self.store.values, True)
-        self.changed.emit(equipment)
+        self._notify(equipment)
 
     def _alarms_out_of_service(self, equipment: str, who: str, reason: str, out: bool) -> None:
         """Alarm-engine changes run on the engine's (loop) thread; a lock-out done from a
@@ -546,7 +558,7 @@ class MaintenanceService:
                             prediction=pred.as_json(), run_hours=self.value(eq_id, "run_hours"), when=self.clock(),
                             due_at=self.clock() + dt.timedelta(days=max(0.0, pred.early_days)))
         self._audit("work_order", wo.label(), f"predictive requested: {pred.text()}", user="system")
-        self.changed.emit(eq_id)
+        self._notify(eq_id)
         return wo
 
     def check_predictions(self) -> list[WorkOrderView]:

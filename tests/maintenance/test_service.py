@@ -28,6 +28,17 @@ def good(value: object, t: dt.datetime) -> TagValue:
     return TagValue(value, Quality.GOOD, t, t)
 
 
+def own_historian(settings, layout: PlantLayout, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A historian on its own SQLite file (the maintenance tables stay in the security fixture's)."""
+    import dataclasses
+
+    mine = dataclasses.replace(settings, db_url=f"sqlite:///{tmp_path / 'history.sqlite'}")
+    historian = open_historian(mine, definitions=layout.tags)
+    assert not historian.schema_message, historian.schema_message
+    historian.start()
+    return historian
+
+
 def service(layout: PlantLayout, security: Security, clock: FakeClock, store: TagStore | None = None,
             historian: object = None) -> MaintenanceService:
     ledger = load_for_layout(layout)
@@ -126,9 +137,8 @@ def test_closing_needs_the_permission_and_a_signature(layout: PlantLayout, secur
 
 
 def test_corrective_from_an_alarm_attaches_it_and_a_trend_snapshot(layout: PlantLayout, security: Security, clock: FakeClock,
-                                                                    settings) -> None:  # type: ignore[no-untyped-def]
-    historian = open_historian(settings, definitions=layout.tags)
-    historian.start()
+                                                                    settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    historian = own_historian(settings, layout, tmp_path)
     try:
         t0 = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=90)
         for i in range(90):
@@ -157,9 +167,8 @@ def test_corrective_from_an_alarm_attaches_it_and_a_trend_snapshot(layout: Plant
 
 
 def test_prediction_from_daily_rollups_opens_one_predictive_request(layout: PlantLayout, security: Security, clock: FakeClock,
-                                                                    settings) -> None:  # type: ignore[no-untyped-def]
-    historian = open_historian(settings, definitions=layout.tags)
-    historian.start()
+                                                                    settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    historian = own_historian(settings, layout, tmp_path)
     try:
         now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
         start = now - dt.timedelta(days=30)

@@ -165,3 +165,33 @@ def test_panels_say_so_when_maintenance_is_off(qtbot, layout: PlantLayout) -> No
         assert any("Maintenance is off" in t for t in texts)
         panel.retranslate()
         panel.teardown()
+
+
+def test_one_click_corrective_order_from_the_status_panel(plant, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.security.context import build_security
+
+    security = build_security(plant.settings)
+    security.users.add_user("op1", "furnace-42", ["operator"])
+    ctx = context(plant, qtbot)
+    panel = EquipmentStatusPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.select("WT.P2")
+    panel._update_buttons()
+    assert not panel.create_button.isEnabled()  # no one logged in
+    panel.teardown()
+    security.session.login("op1", "furnace-42")
+    ctx.session = security.session
+    panel = EquipmentStatusPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.select("WT.P2")
+    panel._update_buttons()
+    assert panel.create_button.isEnabled() and not panel.return_button.isEnabled()
+    panel.create_button.click()
+    panel.action.wait(20)
+    orders = plant.service.db.list("WT.P2", kind="corrective")
+    assert len(orders) == 1 and orders[0].created_by == "op1" and "requested" in panel.message.text()
+    panel.select("CB.BELT2")  # locked out in the demo
+    panel._update_buttons()
+    assert panel.return_button.isEnabled() and not panel.lock_button.isEnabled()
+    panel.teardown()
+    security.close()
