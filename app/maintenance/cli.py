@@ -62,7 +62,7 @@ def _err(message: str) -> int:
 def _engine(args: argparse.Namespace, settings: Any):  # type: ignore[no-untyped-def]
     from sqlalchemy import inspect
 
-    from app.historian.database import database_url, describe, make_engine
+    from app.db.engine import database_url, describe, make_engine
 
     url = database_url(settings, getattr(args, "db", None))
     engine = make_engine(url)
@@ -152,7 +152,7 @@ def _print_report(report: dict[str, Any]) -> None:
 
 def _oee(args: argparse.Namespace, settings: Any) -> int:
     from app.core.layout import LayoutError, load_layout
-    from app.historian.database import database_url, make_engine
+    from app.db.engine import database_url, make_engine
     from app.historian.reader import HistoryReader
     from app.maintenance.ledger import LedgerError, load_for_layout
     from app.maintenance.oee import unit_oee

@@ -29,6 +29,7 @@ def _cli(sub: Any) -> None:
 MODULE = Module(
     name="maintenance",
     title="Maintenance",
+    requires=("security", "historian"),  # the audit trail and permissions; history for snapshots, forecasts, OEE
     models="app.maintenance.models",
     migrations="app.maintenance.migrations",
     setup=_setup,
