@@ -222,6 +222,7 @@ class Runtime:
         # Services of the feature modules (app.modules): name -> what its setup() returned.
         self.services: dict[str, object] = {}
         self.module_problems: dict[str, str] = {}  # module -> why it could not be set up
+        self._started: set[str] = set()
 
     def attach_security(self, session: Session, trust: CertificateCheck | None = None) -> None:
         """Every write from now on is authorised by ``session`` and recorded in its audit trail;
@@ -269,10 +270,24 @@ class Runtime:
                 log.exception("module %s could not be set up", module.name)
                 self.module_problems[module.name] = f"{type(exc).__name__}: {exc}"
 
+    def start_modules(self) -> None:
+        """Start each set-up module's long-running work (on the running loop), once."""
+        for module in self.registry:
+            service = self.services.get(module.name)
+            if service is None or module.start is None or module.name in self._started:
+                continue
+            self._started.add(module.name)
+            try:
+                module.start(service)
+            except Exception as exc:  # noqa: BLE001 - the rest of the HMI runs
+                log.exception("module %s could not start", module.name)
+                self.module_problems[module.name] = f"{type(exc).__name__}: {exc}"
+
     async def close_modules(self) -> None:
         """Close every module's service, last set up first."""
         for module in reversed(list(self.registry)):
             service = self.services.pop(module.name, None)
+            self._started.discard(module.name)
             if service is None or module.close is None:
                 continue
             try:
@@ -308,6 +323,7 @@ class Runtime:
         if self.historian is not None:
             self.historian.start()
         self.setup_modules()
+        self.start_modules()
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop the modules and every driver; their tags turn Bad (no longer live)."""
