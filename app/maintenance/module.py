@@ -14,6 +14,12 @@ def _setup(runtime: Any) -> object:
     return setup(runtime)
 
 
+def _start(service: Any) -> None:
+    from app.maintenance.service import start
+
+    start(service)
+
+
 async def _close(service: Any) -> None:
     from app.maintenance.service import close
 
@@ -33,6 +39,7 @@ MODULE = Module(
     models="app.maintenance.models",
     migrations="app.maintenance.migrations",
     setup=_setup,
+    start=_start,
     close=_close,
     cli=_cli,
     panels=(

@@ -127,7 +127,7 @@ class MaintenanceService:
             self._remove_refusal = install_refusal(write_path, self.write_refusal)
         self._unsubscribe: Callable[[], None] | None = None
         self.task: asyncio.Task[None] | None = None  # run(), when setup started it
-        self.autostart = False  # start run() on the running loop by itself (set by the module's setup)
+        self.autostart = False  # start run() on the first live batch if start() found no running loop
         self._owner_thread = threading.get_ident()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -612,8 +612,7 @@ class MaintenanceService:
 
 def setup(runtime: Any) -> MaintenanceService | None:
     """``Module.setup``: the service on the runtime's store, alarms, historian, write path and
-    plant database (``runtime.db``); its :meth:`MaintenanceService.run` starts on the running
-    loop. A broken ``equipment.yaml`` raises :class:`~app.maintenance.ledger.LedgerError` (the
+    plant database (``runtime.db``); :func:`start` starts its work once the loop runs. A broken ``equipment.yaml`` raises :class:`~app.maintenance.ledger.LedgerError` (the
     runtime shows its file:line message); a layout without one has no maintenance (None)."""
     ledger = load_for_layout(runtime.layout)
     if ledger is None:
@@ -632,10 +631,17 @@ def setup(runtime: Any) -> MaintenanceService | None:
         ledger, engine, store=runtime.store, alarms=runtime.alarms, historian=historian,
         write_path=runtime.write_path, audit=lambda: getattr(runtime, "audit", None), all_tags=runtime.layout.tags,
     )
-    service.autostart = True
     service.start()
-    service._start_run()  # now if the loop runs, else on the first live batch
     return service
+
+
+def start(service: MaintenanceService | None) -> None:
+    """``Module.start`` (the loop runs): start :meth:`MaintenanceService.run` on it; should the
+    loop not be running yet, the first live batch starts it."""
+    if service is None:
+        return
+    service.autostart = True
+    service._start_run()
 
 
 async def close(service: MaintenanceService | None) -> None:

@@ -282,11 +282,11 @@ async def test_run_loop_writes_transitions_and_checks_plans(layout: PlantLayout,
         svc.close()
 
 
-async def test_module_setup_before_the_loop_runs_starts_its_work_with_the_first_live_batch(
+async def test_module_set_up_before_the_loop_runs_starts_its_work_when_started(
     layout: PlantLayout, security: Security, clock: FakeClock, settings,  # type: ignore[no-untyped-def]
 ) -> None:
-    """The GUI sets modules up before its loop runs (panels need the services): run() must
-    still start, and the recorder write, once values arrive."""
+    """The GUI sets modules up before its loop runs (panels need the services), then
+    ``Runtime.start`` calls ``Module.start`` on the running loop: run() starts there."""
     import asyncio
     import threading
 
@@ -299,7 +299,10 @@ async def test_module_setup_before_the_loop_runs_starts_its_work_with_the_first_
     worker.join()
     svc = box["svc"]
     assert isinstance(svc, MaintenanceService) and svc.task is None
-    rt.store.apply({"WT.P1.STATE": good(1, clock.now)})  # on the loop now: the first live batch
+    rt.store.apply({"WT.P1.STATE": good(1, clock.now)})  # queued by the recorder; not written yet
+    assert svc.task is None
+    assert MODULE.start is not None
+    MODULE.start(svc)  # on the running loop
     assert svc.task is not None
     assert await wait_for(lambda: len(svc.db.transitions(equipment="WT.P1")) == 1, 10)
     await MODULE.close(svc)  # type: ignore[misc]
