@@ -779,6 +779,10 @@
         <translation>已连接</translation>
     </message>
     <message>
+        <source>STALLED</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
         <source>DOWN</source>
         <translation>中断</translation>
     </message>
@@ -991,7 +995,7 @@
     <name>Faceplate</name>
     <message>
         <source>no data</source>
-        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
+        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead. May be a coroutine function (the default is: it opens the question window-modally and awaits the answer, never ``exec()``). (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
@@ -1386,6 +1390,10 @@
         <translation>工艺画面</translation>
     </message>
     <message>
+        <source>Background work: {text}</source>
+        <translation>后台任务：{text}</translation>
+    </message>
+    <message>
         <source>History off</source>
         <translation>历史数据未启用</translation>
     </message>
@@ -1404,6 +1412,10 @@
     <message>
         <source>connected</source>
         <translation>已连接</translation>
+    </message>
+    <message>
+        <source>STALLED</source>
+        <translation>停滞</translation>
     </message>
     <message>
         <source>DOWN</source>
