@@ -193,8 +193,11 @@ async def test_lock_out_suppresses_alarms_and_blocks_writes_until_a_signed_retur
     layout: PlantLayout, sim_server, security: Security, clock: FakeClock, settings, tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     users, session = security.users, security.session
-    users.add_user("fitter", "wrench-1234", ["maintenance"])
-    users.add_user("fitter2", "spanner-5678", ["maintenance"])
+    users.add_user("apprentice", "spanner-0000", ["maintenance"])
+    # taking alarms out of service is the alarm engine's rule (change_settings by default): the
+    # maintenance supervisor who locks machines out has that too
+    users.add_user("fitter", "wrench-1234", ["maintenance", "process_engineer"])
+    users.add_user("fitter2", "spanner-5678", ["maintenance", "process_engineer"])
     rt = Runtime(layout, endpoint_override=sim_server.endpoint, db_url=settings.db_url)
     rt.attach_security(session)
     rt.start()  # sets up the modules of the registry: maintenance among them, on the plant database
@@ -203,10 +206,15 @@ async def test_lock_out_suppresses_alarms_and_blocks_writes_until_a_signed_retur
         assert rt.module_problems == {}
         svc = rt.services["maintenance"]
         assert isinstance(svc, MaintenanceService) and svc.task is not None
-        session.login("fitter", "wrench-1234")
         svc.clock = clock.utc
         pump_alarms = [rid for rid, r in rt.alarms.records.items() if r.definition.tag.startswith("WT.P2.")]
         assert pump_alarms
+        session.login("apprentice", "spanner-0000")
+        with pytest.raises(WorkOrderError, match="WT.P2: its alarms cannot be taken out of service: apprentice"):
+            svc.lock_out("WT.P2", session, "replace mechanical seal")
+        assert "WT.P2" not in svc.locked and not svc.db.open_lockouts()  # all or nothing
+        assert not any(rt.alarms.records[r].out_of_service for r in pump_alarms)
+        session.login("fitter", "wrench-1234")
         svc.lock_out("WT.P2", session, "replace mechanical seal")
         assert all(rt.alarms.records[r].out_of_service for r in pump_alarms)
         assert not any(r.out_of_service for r in rt.alarms.records.values() if r.definition.tag.startswith("WT.P1."))
