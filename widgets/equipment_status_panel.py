@@ -483,7 +483,7 @@ class EquipmentStatusPanel(DockPanel):
         eq = self.selected()
         if eq is None or self.session is None:
             return
-        signature = MaintenanceSignatureDialog.ask(self, self.session, eq.id, "return to service")
+        signature = MaintenanceSignatureDialog.sign_in_dialog(self, self.session, eq.id, "return to service")
         if signature is None:
             return
         self.action.submit(self.service.return_to_service, eq.id, self.session, signature)

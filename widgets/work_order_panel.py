@@ -169,7 +169,7 @@ class MaintenanceSignatureDialog(_Form):
         return True
 
     @classmethod
-    def ask(cls, parent: QWidget | None, session: Session, target: str, what: str) -> Signature | None:
+    def sign_in_dialog(cls, parent: QWidget | None, session: Session, target: str, what: str) -> Signature | None:
         """Modal, from a synchronous slot only (never inside a coroutine)."""
         dialog = cls(session, target, what, parent)
         dialog.exec()
@@ -376,7 +376,7 @@ class WorkOrderPanel(DockPanel):
         w = self.selected()
         if w is None or self.session is None:
             return
-        signature = MaintenanceSignatureDialog.ask(self, self.session, w.label(), "closed")
+        signature = MaintenanceSignatureDialog.sign_in_dialog(self, self.session, w.label(), "closed")
         if signature is not None:
             self.action.submit(self.service.close_work_order, w.id, self.session, signature)
 
