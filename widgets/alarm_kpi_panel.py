@@ -115,7 +115,6 @@ class AlarmKpiPanel(DockPanel):
         self.journal = AlarmJournalQueries(journal) if isinstance(journal, str) else journal
         self.engine = engine
         self.user = user
-        self.authorize: Callable[[str], str | None] | None = None  # unused: the alarm engine's permission hook decides
         self.clock = clock
         self.report: KpiReport | None = None
         self._query = BackgroundQuery(self, "alarm-kpi", self.show_report, self._show_error)

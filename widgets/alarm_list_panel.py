@@ -131,7 +131,6 @@ class AlarmListPanel(DockPanel):
         self.language = language
         self.user = user
         # Set by the main window when a login session exists: action -> refusal text or None.
-        self.authorize: Callable[[str], str | None] | None = None  # unused: the alarm engine's permission hook decides
         self.horn = horn if horn is not None else AlarmHorn(self)
         self.model = AlarmTableModel(engine.tags, layout, language)
         self.proxy = AlarmFilterProxy()

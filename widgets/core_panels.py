@@ -74,4 +74,3 @@ def _authorise(panel: DockPanel, ctx: PanelContext) -> None:
     session = ctx.session
     if session is not None:
         panel.user = lambda: session.username  # type: ignore[attr-defined]
-        panel.authorize = session.refusal  # type: ignore[attr-defined]
