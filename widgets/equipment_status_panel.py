@@ -39,7 +39,12 @@ from app.maintenance.ledger import Equipment, Ledger
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext
-from widgets.work_order_panel import MaintenanceSignatureDialog, WorkOrderModel
+from widgets.work_order_panel import (
+    MaintenanceSignatureDialog,
+    WorkOrderModel,
+    finish_queries,
+    weak_slot,
+)
 
 CTX = "EquipmentStatusPanel"
 STATE_WORDS = {
@@ -264,7 +269,14 @@ class EquipmentDetail(QWidget):
         self.plot.showGrid(x=False, y=True, alpha=0.25)
         self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
         self.curve = self.plot.plot(pen=pg.mkPen("#1e1e1e", width=1.5))
+        # made once and moved/hidden, never removed: a pyqtgraph item dropped from the scene is
+        # freed by Python's garbage collector on whatever thread runs it (a worker: a crash)
         self.zone_lines: list[Any] = []
+        for colour in ("#c9a800", "#e8771a"):  # zone C starts, zone D starts
+            line = pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
+            line.setVisible(False)
+            self.plot.addItem(line)
+            self.zone_lines.append(line)
         self.trend_role = QComboBox()
         for role, text in TREND_ROLES:
             self.trend_role.addItem(tr(text), role)
@@ -311,20 +323,15 @@ class EquipmentDetail(QWidget):
 
     def show_trend(self) -> None:
         """The selected tag's hourly averages over 30 days; zone C and D lines on vibration."""
-        import pyqtgraph as pg
-
         eq, data = self._eq, self._data
         role = self.trend_role.currentData() or "vibration"
-        for line in self.zone_lines:
-            self.plot.removeItem(line)
-        self.zone_lines = []
+        zones = eq.zones if eq is not None and role == "vibration" else None
+        for line, value in zip(self.zone_lines, (zones.bc, zones.cd) if zones is not None else (None, None), strict=True):
+            line.setVisible(value is not None)
+            if value is not None:
+                line.setPos(value)
         if eq is None:
             return
-        if role == "vibration" and eq.zones is not None:
-            for value, colour in ((eq.zones.bc, "#c9a800"), (eq.zones.cd, "#e8771a")):
-                line = pg.InfiniteLine(value, angle=0, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
-                self.plot.addItem(line)
-                self.zone_lines.append(line)
         name = eq.tags.get(role, "")
         self.plot.setTitle(QCoreApplication.translate("EquipmentStatusPanel", "{tag}, hourly average, 30 days").format(tag=name or "-"),
                            color="#1e1e1e", size="9pt")
@@ -389,9 +396,9 @@ class EquipmentStatusPanel(DockPanel):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        self.slow_query = BackgroundQuery(self, "equipment-status", self._on_slow_result, self._on_error)
-        self.detail_query = BackgroundQuery(self, "equipment-detail", self._on_detail_result, self._on_error)
-        self.action = BackgroundQuery(self, "equipment-action", self._on_action_result, self._on_error)
+        self.slow_query = BackgroundQuery(self, "equipment-status", weak_slot(self._on_slow_result), weak_slot(self._on_error))
+        self.detail_query = BackgroundQuery(self, "equipment-detail", weak_slot(self._on_detail_result), weak_slot(self._on_error))
+        self.action = BackgroundQuery(self, "equipment-action", weak_slot(self._on_action_result), weak_slot(self._on_error))
         self._dirty = True
         self._slow_age = 0
         self.service.changed.connect(self._on_service_changed)
@@ -508,5 +515,4 @@ class EquipmentStatusPanel(DockPanel):
             return
         self.timer.stop()
         self.service.changed.disconnect(self._on_service_changed)
-        for q in (self.slow_query, self.detail_query, self.action):
-            q.shutdown()
+        finish_queries(self.slow_query, self.detail_query, self.action)

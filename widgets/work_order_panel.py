@@ -6,6 +6,8 @@ every database call runs off the GUI thread (:class:`BackgroundQuery`).
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -62,6 +64,36 @@ COLUMNS = (
 CONFIDENCE_WORDS = (QT_TRANSLATE_NOOP("WorkOrderPanel", "high"), QT_TRANSLATE_NOOP("WorkOrderPanel", "medium"),
                     QT_TRANSLATE_NOOP("WorkOrderPanel", "low"))
 CORRECTIVE_OPEN = QColor("#f2d21b")  # an open breakdown order: the one abnormal colour here
+
+
+def weak_slot(method: Callable[..., Any]) -> Callable[..., None]:
+    """A callback that does not keep its panel alive: a panel and its background queries
+    holding each other would be freed by the garbage collector on whatever thread runs it
+    (a worker thread destroying Qt objects crashes); without the cycle the panel goes on the
+    GUI thread by reference counting."""
+    ref = weakref.WeakMethod(method)  # type: ignore[arg-type]
+
+    def call(*args: Any) -> None:
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+
+    return call
+
+
+def finish_queries(*queries: BackgroundQuery, timeout_s: float = 10.0) -> None:
+    """Close the queries, then wait until their worker threads are past them: a worker
+    finishing a query calls back into its QObject (``_emit_done``) after the future is already
+    done, so the panel must not go before the worker has moved on (each pool has one worker
+    and runs in order: a no-op submitted now ends after every callback of the earlier work)."""
+    for q in queries:
+        q.shutdown()
+    pools = {id(pool): pool for pool in (getattr(q, "_pool", None) for q in queries) if pool is not None}
+    for pool in pools.values():
+        try:
+            pool.submit(lambda: None).result(timeout_s)
+        except Exception:  # noqa: BLE001 - a pool shut down at exit: nothing left in flight
+            pass
 
 
 def parse_parts(text: str) -> list[dict[str, Any]]:
@@ -172,8 +204,11 @@ class MaintenanceSignatureDialog(_Form):
     def sign_in_dialog(cls, parent: QWidget | None, session: Session, target: str, what: str) -> Signature | None:
         """Modal, from a synchronous slot only (never inside a coroutine)."""
         dialog = cls(session, target, what, parent)
-        dialog.exec()
-        return dialog.signature
+        try:
+            dialog.exec()
+            return dialog.signature
+        finally:
+            dialog.deleteLater()  # freed by Qt on this (GUI) thread, not by a garbage collection elsewhere
 
 
 class WorkOrderPanel(DockPanel):
@@ -251,8 +286,8 @@ class WorkOrderPanel(DockPanel):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
-        self.query = BackgroundQuery(self, "work-orders", self._on_query_result, self._on_query_error)
-        self.action = BackgroundQuery(self, "work-order-action", self._on_action_result, self._on_query_error)
+        self.query = BackgroundQuery(self, "work-orders", weak_slot(self._on_query_result), weak_slot(self._on_query_error))
+        self.action = BackgroundQuery(self, "work-order-action", weak_slot(self._on_action_result), weak_slot(self._on_query_error))
         self._dirty = True
         self.service.changed.connect(self._on_service_changed)
         self.timer = QTimer(self)
@@ -410,5 +445,4 @@ class WorkOrderPanel(DockPanel):
             return
         self.timer.stop()
         self.service.changed.disconnect(self._on_service_changed)
-        self.query.shutdown()
-        self.action.shutdown()
+        finish_queries(self.query, self.action)

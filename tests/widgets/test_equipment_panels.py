@@ -21,6 +21,22 @@ from widgets.store_bridge import StoreBridge
 from widgets.work_order_panel import WorkOrderPanel
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """No automatic garbage collection during these tests: pyqtgraph and the panels' Qt objects
+    live in reference cycles, and a collection triggered on a worker thread (the panels' queries)
+    would destroy them there. They are collected here, on the GUI thread, after each test."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
+
+
 @pytest.fixture
 def plant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: PlantLayout) -> Iterator[types.SimpleNamespace]:
     monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
@@ -79,8 +95,11 @@ def test_status_panel_shows_the_simulated_failure_zone_c_and_the_lock_out(plant,
     assert any(s == "unplanned_stop" for _a, _b, s in panel.detail.timeline.spans)
     assert panel.detail.history.rowCount() == 1
     assert len(panel.detail.curve.getData()[0]) > 100  # 30 days of hourly vibration
+    lines = panel.detail.zone_lines
+    assert [line.value() for line in lines] == [2.8, 4.5] and all(line.isVisible() for line in lines)  # group 2
     panel.detail.trend_role.setCurrentIndex(1)  # its motor current instead
-    assert "WT.P1.CURRENT" in panel.detail.plot.plotItem.titleLabel.text and not panel.detail.zone_lines
+    assert "WT.P1.CURRENT" in panel.detail.plot.plotItem.titleLabel.text
+    assert not any(line.isVisible() for line in panel.detail.zone_lines)  # zone lines belong to vibration
     # the live value moves: the pump is repaired and restarted
     from tests.maintenance.demo import good
 
