@@ -74,6 +74,14 @@ class UserStore:
                         name=name, description=name.replace("_", " "),
                         permissions=[RolePermission(permission=p) for p in sorted(perms.DEFAULT_ROLE_PERMISSIONS[name])],
                     ))
+            if existing:  # an older database: grant permissions new since then, once
+                seen = set(db.execute(select(RolePermission.permission)).scalars())
+                for permission in perms.ADDED_LATER:
+                    if permission in seen:
+                        continue
+                    for role in db.execute(select(Role)).scalars():
+                        if permission in perms.DEFAULT_ROLE_PERMISSIONS.get(role.name, frozenset()):
+                            role.permissions.append(RolePermission(permission=permission))
 
     def role_permissions(self) -> dict[str, frozenset[str]]:
         with DbSession(self.engine) as db:
