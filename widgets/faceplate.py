@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.writes import WriteRequest, WriteResult, unmet_condition
+from widgets.dialog_fit import FittingDialog
 from widgets.store_bridge import StoreBridge
 from widgets.symbols import FAULT_STATES, look_of, tr_state, tr_unit
 
@@ -83,7 +84,7 @@ def plain_critical(faceplate: Faceplate, tag: TagDef, old: object, new: object) 
     return faceplate.request(tag, new)  # type: ignore[arg-type]
 
 
-class SetpointDialog(QDialog):
+class SetpointDialog(FittingDialog):
     """Asks for a new setpoint; refuses text that is not a number or is out of range."""
 
     def __init__(self, tag: TagDef, current: object, language: str = "en", parent: QWidget | None = None) -> None:
@@ -130,6 +131,7 @@ class SetpointDialog(QDialog):
         value, error = self.check(self.edit.text())
         if value is None:
             self.error_label.setText(error)
+            self.refit()  # the message is shown whole; the dialog grows to hold it
             self.edit.setFocus()
             self.edit.selectAll()
             return
