@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -116,6 +117,7 @@ class AlarmListPanel(DockPanel):
     PERMISSIONS = ("view",)  # everyone sees alarms; ack/shelve are checked when done
 
     sig_alarm_activated = Signal(str, object)  # tag, alarm time (datetime)
+    HOLD_S = 10.0  # longest wait for new rows while the pointer rests on the list
 
     def __init__(
         self,
@@ -208,6 +210,7 @@ class AlarmListPanel(DockPanel):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
         self._pending: dict[str, AlarmRecord] = {}
+        self._held_since: float | None = None
         engine.changed.connect(self._on_engine_changed)
         engine.flood_changed.connect(self._on_engine_flood_changed)
         self._timer = QTimer(self)  # the engine may change thousands of alarms at once: repaint <= 10 Hz
@@ -265,8 +268,31 @@ class AlarmListPanel(DockPanel):
     def _on_engine_flood_changed(self, _flood: bool) -> None:
         self._update_banner()
 
+    def _hold_for_pointer(self) -> bool:
+        """While the pointer rests on the list, new rows wait (at most HOLD_S): the row under
+        the pointer must not move away between aiming and clicking Acknowledge."""
+        if not (self.isVisible() and self.table.viewport().underMouse()):
+            self._held_since = None
+            return False
+        now = time.monotonic()
+        if self._held_since is None:
+            self._held_since = now
+        return now - self._held_since < self.HOLD_S
+
+    def apply_permissions(self) -> None:
+        """Ack and Shelve are disabled, with the reason as tooltip, for a user who may not use them."""
+        for button, action in ((self.ack_button, "ack_alarms"), (self.ack_page_button, "ack_alarms"),
+                               (self.shelve_button, "shelve_alarms")):
+            refusal = self.authorize(action) if self.authorize is not None else None
+            button.setEnabled(not refusal)
+            button.setToolTip(refusal or "")
+
     def refresh(self) -> None:
         """Apply the engine's changes (called at <= 10 Hz by the timer; tests call it directly)."""
+        self.apply_permissions()
+        if self._pending and self._hold_for_pointer():
+            self.counts_label.update_counts(self.engine.counts())
+            return
         if self._pending:
             records, self._pending = list(self._pending.values()), {}
             self.model.update_records(records)

@@ -213,6 +213,9 @@ class Faceplate(QWidget):
         self.values: dict[str, TagValue] = {t.name: v for t in self.tags if (v := bridge.store.get(t.name)) is not None}
         self._value_labels: dict[str, QLabel] = {}
         self._pending: set[asyncio.Future[WriteResult | None]] = set()
+        #: Set by the main window when a login session exists: tag -> why the user may not
+        #: write it (the button is disabled with this as tooltip), or None when they may.
+        self.permission: Callable[[TagDef], str | None] | None = None
 
         names = {t.name for t in self.tags}
         self.setpoints = [t for t in self.tags if t.writable and t.data_type not in (DataType.BOOL, DataType.STATE)]
@@ -400,20 +403,34 @@ class Faceplate(QWidget):
             self.mode_hint.setText("")
             for b in (self.auto_button, self.manual_button):
                 b.setEnabled(False)
+            self.refresh_permissions()
             return
         mode = self.mode()
-        writable = mode_tag.writable and bool(mode)
+        mode_refusal = self.permission(mode_tag) if self.permission is not None else None
+        writable = mode_tag.writable and bool(mode) and not mode_refusal
         self.auto_button.setEnabled(writable and mode != "AUTO" and "AUTO" in mode_tag.states)
         self.manual_button.setEnabled(writable and mode != "MANUAL" and "MANUAL" in mode_tag.states)
+        for button in (self.auto_button, self.manual_button):
+            button.setToolTip(mode_refusal or "")
         hints = {
             "AUTO": translate("Faceplate", "The controller drives the output to the setpoint."),
             "MANUAL": translate("Faceplate", "You set the output; the setpoint applies again in Auto."),
         }
         self.mode_hint.setText(hints.get(mode, ""))
+        self.refresh_permissions()
+
+    def refresh_permissions(self) -> None:
+        """Change…, Start and Stop are disabled, the reason as tooltip, where the user may not
+        use them (role) or the tag may not be written now (its write_when state)."""
         for _desc, button, tag in self._sp_rows:
-            refusal = self.write_refusal(tag)
+            refusal = (self.permission(tag) if self.permission is not None else None) or self.write_refusal(tag)
             button.setEnabled(not refusal)
             button.setToolTip(refusal)
+        for _desc, tag, start, stop in self._cmd_rows:
+            refusal = self.permission(tag) if self.permission is not None else None
+            for button in (start, stop):
+                button.setEnabled(not refusal)
+                button.setToolTip(refusal or "")
 
     def set_mode(self, state: str) -> None:
         """Ask for a change of the unit's control mode to ``state`` (confirmed like any write)."""

@@ -383,6 +383,9 @@ class MainWindow(QMainWindow):
                 confirm_write=lambda parent, tag, old, new: self.confirm_write(parent, tag, old, new),
                 confirm_critical=lambda faceplate, tag, old, new: self.confirm_critical(faceplate, tag, old, new),
             )
+            if self.security_ui is not None:  # Change…/Start/Stop disabled, with the reason, per role
+                faceplate.permission = self.security_ui.faceplate_permission
+                faceplate.refresh_permissions()
             window = FaceplateWindow(faceplate, self)
             self.faceplates[unit_id] = window
             window.finished.connect(lambda _r, u=unit_id: self.faceplates.pop(u, None))
