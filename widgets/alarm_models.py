@@ -26,6 +26,7 @@ from app.alarms.engine import ANNUNCIATED, AlarmRecord, AlarmState
 from app.core.layout import PlantLayout
 from app.core.tags import TagDef
 from widgets.i18n import QT_TRANSLATE_NOOP
+from widgets.priority_look import PRIORITY_LOOK
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -37,12 +38,7 @@ HEADERS = (
 )
 
 # Alarm colours (ISA-101: colour only for alarms; always with the priority in text too).
-PRIORITY_COLOURS = {
-    Priority.URGENT: ("#c0162c", "#ffffff"),
-    Priority.HIGH: ("#e8771a", "#000000"),
-    Priority.MEDIUM: ("#f2d21b", "#000000"),
-    Priority.LOW: ("#6fa8dc", "#000000"),
-}
+PRIORITY_COLOURS = {p: (PRIORITY_LOOK[int(p)].background, PRIORITY_LOOK[int(p)].foreground) for p in Priority}
 PRIORITY_TEXT = {
     Priority.URGENT: QT_TRANSLATE_NOOP("AlarmTableModel", "Urgent"),
     Priority.HIGH: QT_TRANSLATE_NOOP("AlarmTableModel", "High"),
@@ -262,7 +258,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_TIME:
             return rec.time.astimezone().strftime("%H:%M:%S") if rec.time else ""
         if col == COL_PRIORITY:
-            return tr(PRIORITY_TEXT[d.priority])
+            return f"{PRIORITY_LOOK[int(d.priority)].glyph} {tr(PRIORITY_TEXT[d.priority])}"
         if col == COL_AREA:
             area = self.area_names.get(d.area)
             return area.name(self.language) if area else d.area

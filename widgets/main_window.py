@@ -31,6 +31,7 @@ from widgets.faceplate import (
     plain_confirm,
     plain_critical,
 )
+from widgets.menus import fit_to_screen, install_menus
 from widgets.panel import DockPanel
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import COL_TAG, TagBrowserPanel
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         self._health_timer.start()
         if self.displays:
             self.display_panel.show_display(next(iter(self.displays)))
+        self.menus = install_menus(self, self._file_menu, self._quit_action)  # File/Help, guarded Quit
         self.retranslate()
         self._on_clock_timeout()
         self.restore_layout()
@@ -257,6 +259,7 @@ class MainWindow(QMainWindow):
                 self.default_layout()
         else:
             self.default_layout()
+        fit_to_screen(self)  # first start or a saved size from a bigger screen: stay on this one
 
     def _screen_width(self) -> int:
         screen = self.screen() or QApplication.primaryScreen()
@@ -283,7 +286,16 @@ class MainWindow(QMainWindow):
             if dock is not anchor and not self.tabifiedDockWidgets(dock):
                 self.tabifyDockWidget(anchor, dock)
         anchor.raise_()
-        self.resizeDocks([anchor], [280], Qt.Orientation.Vertical)
+        self._first_start_size()
+        # the process display gets most of the height: about a third for the bottom area
+        self.resizeDocks([anchor], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def _first_start_size(self) -> None:
+        """First start: nearly the whole available screen (never more: see fit_to_screen)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            self.resize(int(avail.width() * 0.95), int(avail.height() * 0.92))
 
     def save_layout(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())
@@ -303,6 +315,8 @@ class MainWindow(QMainWindow):
         self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
         self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
+        if hasattr(self, "menus"):
+            self.menus.retranslate()
         self.display_menu.retranslate(self.language)
         for faceplate in self.faceplates.values():
             faceplate.retranslate(self.language)

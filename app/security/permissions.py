@@ -17,10 +17,11 @@ EDIT_PLANS = "edit_production_plans"
 CLOSE_WORK_ORDERS = "close_work_orders"
 MANAGE_USERS = "manage_users"
 CHANGE_SETTINGS = "change_settings"
+CLOSE_CONSOLE = "close_console"  # quit the HMI (an operator hands over or locks instead)
 
 ACTIONS: tuple[str, ...] = (
     VIEW, ACK_ALARMS, SHELVE_ALARMS, WRITE_SETPOINT, START_STOP, EDIT_PLANS, CLOSE_WORK_ORDERS,
-    MANAGE_USERS, CHANGE_SETTINGS,
+    MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE,
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -33,6 +34,7 @@ DESCRIPTIONS: dict[str, str] = {
     CLOSE_WORK_ORDERS: "close work orders",
     MANAGE_USERS: "manage users",
     CHANGE_SETTINGS: "change settings",
+    CLOSE_CONSOLE: "close the console",
 }
 
 OPERATOR = "operator"
@@ -43,13 +45,16 @@ ADMINISTRATOR = "administrator"
 ROLES: tuple[str, ...] = (OPERATOR, SHIFT_LEAD, MAINTENANCE, PROCESS_ENGINEER, ADMINISTRATOR)
 
 ALL_AREAS = f"{WRITE_SETPOINT}:*"
+#: Permissions introduced after the first databases were made: granted once to their default
+#: roles in an existing database (UserStore.ensure_roles).
+ADDED_LATER: tuple[str, ...] = (CLOSE_CONSOLE,)
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     OPERATOR: frozenset({VIEW, ACK_ALARMS, ALL_AREAS, START_STOP}),
-    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS}),
+    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS, CLOSE_CONSOLE}),
     MAINTENANCE: frozenset({VIEW, START_STOP, CLOSE_WORK_ORDERS}),
-    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS}),
-    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS}),
+    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS, CLOSE_CONSOLE}),
+    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE}),
 }
 
 

@@ -73,6 +73,16 @@ class UserStore:
                         name=name, description=name.replace("_", " "),
                         permissions=[RolePermission(permission=p) for p in sorted(perms.DEFAULT_ROLE_PERMISSIONS[name])],
                     ))
+            # A permission newer than the database (close_console): granted once to its default
+            # roles; after that the administrator's grants and revocations stand.
+            granted = set(db.execute(select(RolePermission.permission)).scalars())
+            for permission in perms.ADDED_LATER:
+                if permission in granted:
+                    continue
+                for name in existing:
+                    row = db.get(Role, name)
+                    if row is not None and permission in perms.DEFAULT_ROLE_PERMISSIONS.get(name, frozenset()):
+                        row.permissions.append(RolePermission(permission=permission))
 
     def role_permissions(self) -> dict[str, frozenset[str]]:
         with DbSession(self.engine) as db:
