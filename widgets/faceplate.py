@@ -425,12 +425,12 @@ class Faceplate(QWidget):
         for _desc, button, tag in self._sp_rows:
             refusal = (self.permission(tag) if self.permission is not None else None) or self.write_refusal(tag)
             button.setEnabled(not refusal)
-            button.setToolTip(refusal)
+            button.setToolTip(refusal or "")
         for _desc, tag, start, stop in self._cmd_rows:
-            refusal = self.permission(tag) if self.permission is not None else None
+            denied = self.permission(tag) if self.permission is not None else None
             for button in (start, stop):
-                button.setEnabled(not refusal)
-                button.setToolTip(refusal or "")
+                button.setEnabled(not denied)
+                button.setToolTip(denied or "")
 
     def set_mode(self, state: str) -> None:
         """Ask for a change of the unit's control mode to ``state`` (confirmed like any write)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
@@ -108,7 +109,12 @@ class ShortcutsDialog(QDialog):
 
     def shortcuts(self) -> dict[str, str]:
         """keys -> what they do, as listed."""
-        return {self.table.item(r, 0).text(): self.table.item(r, 1).text() for r in range(self.table.rowCount())}
+        out: dict[str, str] = {}
+        for r in range(self.table.rowCount()):
+            keys, does = self.table.item(r, 0), self.table.item(r, 1)
+            if keys is not None and does is not None:
+                out[keys.text()] = does.text()
+        return out
 
 
 def _shortcut_order(row: tuple[str, str]) -> tuple[int, str]:
@@ -121,7 +127,7 @@ def _shortcut_order(row: tuple[str, str]) -> tuple[int, str]:
 class WindowMenus:
     """File and Help menus of the main window, the guarded Quit and the first-start size."""
 
-    def __init__(self, window: MainWindow, file_menu: object, quit_action: QAction) -> None:
+    def __init__(self, window: MainWindow, file_menu: QMenu, quit_action: QAction) -> None:
         self.window = window
         self.file_menu = file_menu
         self.quit_action = quit_action
@@ -133,7 +139,6 @@ class WindowMenus:
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.ask_export)
         menu = self.file_menu
-        assert hasattr(menu, "insertAction")
         menu.insertAction(quit_action, self.print_action)
         menu.insertAction(quit_action, self.export_action)
         menu.insertSeparator(quit_action)
@@ -180,7 +185,7 @@ class WindowMenus:
         dialog.setWindowTitle(tr("Print current display"))
         dialog.accepted.connect(lambda: self.print_display(printer))
         self._keep(dialog)
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # the stubs miss the no-argument overload
 
     def print_display(self, printer: QPrinter) -> bool:
         """Paint the header and the current display onto ``printer``; False without a display."""
@@ -239,7 +244,7 @@ class WindowMenus:
         painter.drawText(QRect(8, 0, image.width() - 16, header_h), Qt.AlignmentFlag.AlignVCenter, self.header_text())
         scene.render(painter, QRectF(0, header_h, image.width(), image.height() - header_h), rect)
         painter.end()
-        ok = image.save(str(path), "PNG")
+        ok = image.save(str(path), b"PNG")
         message = (tr("Display exported to {path}") if ok else tr("Could not write {path}")).format(path=path)
         self.window.statusBar().showMessage(message, 8000)
         return ok
@@ -337,6 +342,6 @@ def fit_to_screen(window: QMainWindow, fraction: float = 0.95) -> None:
     window.move(max(x, avail.x()), max(y, avail.y()))
 
 
-def install_menus(window: MainWindow, file_menu: object, quit_action: QAction) -> WindowMenus:
+def install_menus(window: MainWindow, file_menu: QMenu, quit_action: QAction) -> WindowMenus:
     """File (print, export, guarded quit) and Help menus for ``window``."""
     return WindowMenus(window, file_menu, quit_action)
