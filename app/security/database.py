@@ -40,5 +40,27 @@ def security_engine(url: str, create_tables: bool = True) -> Engine:
         from app.historian.db import Base
         from app.security.models import SECURITY_TABLES
 
+        if engine.dialect.name == "sqlite" and _migrate_fresh_sqlite(engine):
+            return engine
         Base.metadata.create_all(engine, tables=SECURITY_TABLES, checkfirst=True)
     return engine
+
+
+def _migrate_fresh_sqlite(engine: Engine) -> bool:
+    """A fresh SQLite file gets every table through the migrations (security included).
+
+    Creating only the security tables here made the historian's migrations fail on the first
+    start ("table security_roles already exists"): history was off until the file was deleted.
+    False (nothing done) for a file that already has tables or cannot be migrated.
+    """
+    from sqlalchemy import inspect
+
+    from app.historian.database import DatabaseError, upgrade
+
+    if inspect(engine).get_table_names():
+        return False
+    try:
+        upgrade(engine)
+    except DatabaseError:
+        return False
+    return True
