@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,6 +37,7 @@ from widgets.alarm_models import (
     COL_DESC,
     COL_GROUP,
     COL_LIMIT,
+    COL_NOW,
     COL_PRIORITY,
     COL_STATE,
     COL_TAG,
@@ -46,8 +49,10 @@ from widgets.alarm_models import (
     AlarmTableModel,
     newest_high,
 )
+from widgets.alarm_models import tr as tr_model
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
+from widgets.priority_look import PRIORITY_LOOK
 
 SHELVE_CHOICES = (
     (15 * 60, QT_TRANSLATE_NOOP("ShelveDialog", "15 minutes")), (3600, QT_TRANSLATE_NOOP("ShelveDialog", "1 hour")),
@@ -166,9 +171,11 @@ class AlarmListPanel(DockPanel):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_DESC, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_TIME, 70), (COL_PRIORITY, 70), (COL_AREA, 120), (COL_TAG, 170), (COL_VALUE, 100),
+        for col, width in ((COL_AREA, 120), (COL_TAG, 170), (COL_VALUE, 100), (COL_NOW, 100),
                            (COL_LIMIT, 90), (COL_STATE, 190), (COL_GROUP, 170)):
             self.table.setColumnWidth(col, width)
+        self.model.live = engine.current_value
+        self._live_countdown = 0
         self.detail = QLabel()
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setWordWrap(True)
@@ -250,7 +257,9 @@ class AlarmListPanel(DockPanel):
         self.shelve_button.setText(self.tr("Shelve..."))
         self.silence_button.setText(self.tr("Silence horn"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
+        self.fit_columns()
         self._update_banner()
+        self._update_detail()  # "Select an alarm…" or the selected alarm's texts, in the new language
 
     def set_language(self, language: str) -> None:
         self.language = language
@@ -287,9 +296,28 @@ class AlarmListPanel(DockPanel):
             button.setEnabled(not refusal)
             button.setToolTip(refusal or "")
 
+    def fit_columns(self) -> None:
+        """Time and Priority wide enough for their text in bold (unacknowledged rows are bold)."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        pad = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 14
+        self.table.setColumnWidth(COL_TIME, metrics.horizontalAdvance("88:88:88") + pad)
+        words = [f"{PRIORITY_LOOK[int(p)].glyph} {tr_model(PRIORITY_TEXT[p])}" for p in Priority]
+        self.table.setColumnWidth(COL_PRIORITY, max(metrics.horizontalAdvance(w) for w in words) + pad)
+
+    def _refresh_live(self) -> None:
+        """The Value now column follows the plant (once a second, one repaint of the column)."""
+        self._live_countdown -= 1
+        if self._live_countdown > 0 or self.model.rowCount() == 0:
+            return
+        self._live_countdown = 10
+        self.model.dataChanged.emit(self.model.index(0, COL_NOW), self.model.index(self.model.rowCount() - 1, COL_NOW))
+
     def refresh(self) -> None:
         """Apply the engine's changes (called at <= 10 Hz by the timer; tests call it directly)."""
         self.apply_permissions()
+        self._refresh_live()
         if self._pending and self._hold_for_pointer():
             self.counts_label.update_counts(self.engine.counts())
             return
@@ -325,11 +353,12 @@ class AlarmListPanel(DockPanel):
         rec = self.proxy.record(index.row())
         d = rec.definition
         minutes = d.response_s / 60
+        cause, consequence, action = d.rationale(self.language)
         rows = [
             f"<b>{d.id}</b><br>{d.text(self.language)}",
-            f"<b>{self.tr('Cause')}:</b> {d.cause}",
-            f"<b>{self.tr('Consequence')}:</b> {d.consequence}",
-            f"<b>{self.tr('Action')}:</b> {d.action}",
+            f"<b>{self.tr('Cause')}:</b> {cause}",
+            f"<b>{self.tr('Consequence')}:</b> {consequence}",
+            f"<b>{self.tr('Action')}:</b> {action}",
             f"<b>{self.tr('Allowed response time')}:</b> "
             + (self.tr("{n} min").format(n=f"{minutes:g}") if minutes >= 1 else self.tr("{n} s").format(n=f"{d.response_s:g}")),
         ]

@@ -10,6 +10,7 @@ overrides (its C++ pass-through costs < 1 ms) and is the filter/sort API the pan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
@@ -30,10 +31,11 @@ from widgets.priority_look import PRIORITY_LOOK
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-(COL_TIME, COL_PRIORITY, COL_AREA, COL_TAG, COL_DESC, COL_VALUE, COL_LIMIT, COL_STATE, COL_GROUP) = range(9)
+(COL_TIME, COL_PRIORITY, COL_AREA, COL_TAG, COL_DESC, COL_VALUE, COL_NOW, COL_LIMIT, COL_STATE, COL_GROUP) = range(10)
 HEADERS = (
     QT_TRANSLATE_NOOP("AlarmTableModel", "Time"), QT_TRANSLATE_NOOP("AlarmTableModel", "Priority"), QT_TRANSLATE_NOOP("AlarmTableModel", "Area"),
-    QT_TRANSLATE_NOOP("AlarmTableModel", "Tag"), QT_TRANSLATE_NOOP("AlarmTableModel", "Description"), QT_TRANSLATE_NOOP("AlarmTableModel", "Value"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Tag"), QT_TRANSLATE_NOOP("AlarmTableModel", "Description"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Value at alarm"), QT_TRANSLATE_NOOP("AlarmTableModel", "Value now"),
     QT_TRANSLATE_NOOP("AlarmTableModel", "Limit"), QT_TRANSLATE_NOOP("AlarmTableModel", "State"), QT_TRANSLATE_NOOP("AlarmTableModel", "Group"),
 )
 
@@ -112,6 +114,8 @@ class AlarmTableModel(QAbstractTableModel):
         self.max_priority = 4
         self.states: tuple[AlarmState, ...] = STATE_FILTERS["annunciated"]
         self.words: list[str] = []
+        #: the alarm's tag value now (AlarmEngine.current_value); the Value now column
+        self.live: Callable[[AlarmRecord], object] | None = None
 
     # --- content ---------------------------------------------------------------------------
     @staticmethod
@@ -266,17 +270,23 @@ class AlarmTableModel(QAbstractTableModel):
             return d.tag
         if col == COL_DESC:
             return d.text(self.language)
-        if col == COL_VALUE:
+        if col in (COL_VALUE, COL_NOW):
+            value = rec.value if col == COL_VALUE else (self.live(rec) if self.live is not None else None)
+            if value is None:
+                return ""
             if tag is None:
-                return str(rec.value)
-            text = tag.format_value(rec.value)
+                return str(value)
+            text = tag.format_value(value)
             return f"{text} {tag.eng_unit}" if text and tag.eng_unit and tag.eng_unit != "state" else text
         if col == COL_LIMIT:
             return f"{d.type.value} {d.limit_text}"
         if col == COL_STATE:
             text = tr(STATE_TEXT[rec.state])
             if rec.state is AlarmState.SHELVED:
-                text += f" ({rec.shelved_by})"
+                until = (tr(QT_TRANSLATE_NOOP("AlarmTableModel", "until {time}")).format(
+                    time=rec.shelve_until.astimezone().strftime("%H:%M")) if rec.shelve_until
+                    else tr(QT_TRANSLATE_NOOP("AlarmTableModel", "until it clears")))
+                text += f" ({rec.shelved_by}, {until})"
             return text
         if col == COL_GROUP:
             if not d.group:
@@ -303,7 +313,7 @@ class AlarmTableModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return rec.definition.cause
+            return rec.definition.rationale(self.language)[0]
         return None
 
 

@@ -380,12 +380,23 @@ class MainWindow(QMainWindow):
             self.trend.add_pen(tag_name)
             at = when.timestamp()
             self.trend.show_window(at - 1800.0, at + 600.0)  # 30 min before, 10 min after
-            self.docks[self.trend.NAME].show()
-            self.docks[self.trend.NAME].raise_()
+            self._show_trend_beside_alarms()
         display = display_for(self.displays, tag.unit_id, tag.name)
         if display is not None:
             self.display_panel.show_display(display)
         self.open_faceplate(tag.unit_id)
+
+    def _show_trend_beside_alarms(self) -> None:
+        """Show the trend without hiding the alarm list: a trend tabbed with the alarms opens
+        as its own window (the operator keeps working down the list)."""
+        trend, alarms = self.docks[self.trend.NAME], self.docks.get("alarm_list")
+        if alarms is not None and trend in self.tabifiedDockWidgets(alarms):
+            trend.setFloating(True)
+            area = self.geometry()
+            trend.resize(min(1000, area.width() // 2), min(420, area.height() // 2))
+            trend.move(area.right() - trend.width() - 20, area.top() + 80)
+        trend.show()
+        trend.raise_()
 
     def open_faceplate(self, unit_id: str) -> FaceplateWindow:
         """Show the faceplate of ``unit_id`` (raise it if already open)."""

@@ -95,6 +95,9 @@ class AlarmDef:
     cause: str = ""
     consequence: str = ""
     action: str = ""
+    cause_zh: str = ""
+    consequence_zh: str = ""
+    action_zh: str = ""
     response_s: float = 0.0  # allowed operator response time
     source: str = ""
 
@@ -102,6 +105,12 @@ class AlarmDef:
         if language.startswith("zh") and self.text_zh:
             return self.text_zh
         return self.text_en
+
+    def rationale(self, language: str) -> tuple[str, str, str]:
+        """(cause, consequence, action) in ``language`` (English where no translation is given)."""
+        if language.startswith("zh"):
+            return (self.cause_zh or self.cause, self.consequence_zh or self.consequence, self.action_zh or self.action)
+        return self.cause, self.consequence, self.action
 
     @property
     def limit_text(self) -> str:
@@ -114,7 +123,7 @@ class AlarmDef:
 
 _KNOWN = {
     "id", "tag", "type", "priority", "limit", "states", "setpoint", "deadband", "on_delay", "off_delay",
-    "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "response", LINE_KEY,
+    "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "cause_zh", "consequence_zh", "action_zh", "response", LINE_KEY,
 }
 
 
@@ -271,6 +280,9 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         cause=str(entry.get("cause") or ""),
         consequence=str(entry.get("consequence") or ""),
         action=str(entry.get("action") or ""),
+        cause_zh=str(entry.get("cause_zh") or ""),
+        consequence_zh=str(entry.get("consequence_zh") or ""),
+        action_zh=str(entry.get("action_zh") or ""),
         response_s=response,
         source=where,
     )
