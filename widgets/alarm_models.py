@@ -114,7 +114,7 @@ class AlarmTableModel(QAbstractTableModel):
         self.max_priority = 4
         self.states: tuple[AlarmState, ...] = STATE_FILTERS["annunciated"]
         self.words: list[str] = []
-        #: the alarm's tag value now (AlarmEngine.current_value); the Value now column
+        # the alarm tag value now (AlarmEngine.current_value): the Value now column
         self.live: Callable[[AlarmRecord], object] | None = None
 
     # --- content ---------------------------------------------------------------------------

@@ -213,8 +213,8 @@ class Faceplate(QWidget):
         self.values: dict[str, TagValue] = {t.name: v for t in self.tags if (v := bridge.store.get(t.name)) is not None}
         self._value_labels: dict[str, QLabel] = {}
         self._pending: set[asyncio.Future[WriteResult | None]] = set()
-        #: Set by the main window when a login session exists: tag -> why the user may not
-        #: write it (the button is disabled with this as tooltip), or None when they may.
+        # Set by the main window when a login session exists: tag -> why the user may not
+        # write it (the button is disabled with this as tooltip), or None when they may.
         self.permission: Callable[[TagDef], str | None] | None = None
 
         names = {t.name for t in self.tags}

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 USER_GUIDE = "user_guide.md"
-#: Roles allowed to close the console (the permission ``close_console``); an operator hands
+# Roles allowed to close the console (the permission ``close_console``); an operator hands
 #: over with Switch user, or locks the console, but does not shut the control room's screen.
 CLOSE_CONSOLE = perms.CLOSE_CONSOLE
 
