@@ -83,6 +83,7 @@ STATE_NAMES = (
 UNIT_WORDS = (
     QT_TRANSLATE_NOOP("Unit", "persons"), QT_TRANSLATE_NOOP("Unit", "count"),
     QT_TRANSLATE_NOOP("Unit", "batches"), QT_TRANSLATE_NOOP("Unit", "ratio"),
+    QT_TRANSLATE_NOOP("Unit", "anodes"), QT_TRANSLATE_NOOP("Unit", "cells"),
 )
 
 
@@ -865,7 +866,11 @@ class PipeItem(BoundItem):
             p.setPen(MUTED)
             set_font(p, font(12))
             if abs(a.x() - b.x()) >= abs(a.y() - b.y()):
-                p.drawText(QRectF(min(a.x(), b.x()), a.y() - 20, abs(b.x() - a.x()), 18), Qt.AlignmentFlag.AlignCenter, text)
+                # centred over the segment, as wide as the text, and never off the display's left edge
+                seg = abs(b.x() - a.x())
+                width = max(seg, p.fontMetrics().horizontalAdvance(text) + 6.0)
+                left = max(0.0, min(a.x(), b.x()) + seg / 2 - width / 2)
+                p.drawText(QRectF(left, a.y() - 20, width, 18), Qt.AlignmentFlag.AlignCenter, text)
             else:
                 p.drawText(QRectF(a.x() + 6, (a.y() + b.y()) / 2 - 9, 120, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 

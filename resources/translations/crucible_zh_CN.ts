@@ -1844,6 +1844,14 @@
         <source>ratio</source>
         <translation>比值</translation>
     </message>
+    <message>
+        <source>anodes</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>cells</source>
+        <translation>槽</translation>
+    </message>
 </context>
 <context>
     <name>UserDialog</name>
