@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.add_panel(browser)
         historian = runtime.historian
         self.trend = TrendPanel(runtime.layout.tags, self.bridge, historian.reader if historian else None, language)
+        self.trend.plant_name = runtime.layout.name(language)  # on exported trend pictures
         self.add_panel(self.trend)
         browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
         self._history_label = QLabel()

@@ -1742,6 +1742,14 @@
         <translation>趋势</translation>
     </message>
     <message>
+        <source>Axis: % of range</source>
+        <translation>坐标轴：量程百分比</translation>
+    </message>
+    <message>
+        <source>Axis: {pen}</source>
+        <translation>坐标轴：{pen}</translation>
+    </message>
+    <message>
         <source>History unavailable: {error}</source>
         <translation>历史数据不可用：{error}</translation>
     </message>
@@ -1760,6 +1768,10 @@
     <message>
         <source>no data</source>
         <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Trend: {pens}</source>
+        <translation>趋势：{pens}</translation>
     </message>
     <message>
         <source>Export trend data</source>
