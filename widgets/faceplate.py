@@ -140,7 +140,8 @@ class SetpointDialog(FittingDialog):
 
 
 class TrendPlot(QWidget):
-    """A small live trend of one tag (the last ``span_s`` seconds), drawn by pyqtgraph."""
+    """A small trend of one tag over the last ``span_s`` seconds, on a clock-time axis; filled
+    from the history when it opens (:meth:`fill_from_history`), then live."""
 
     def __init__(self, tag: TagDef, span_s: float = 600.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,17 +149,19 @@ class TrendPlot(QWidget):
 
         self.tag = tag
         self.span_s = span_s
-        self.times: deque[float] = deque(maxlen=3000)
+        self.times: deque[float] = deque(maxlen=3000)  # epoch seconds (the value's source time)
         self.points: deque[float] = deque(maxlen=3000)
-        self.plot = pg.PlotWidget(background="#d2d2d2")
+        self._query: object | None = None
+        self.plot = pg.PlotWidget(background="#d2d2d2", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.plot.setMinimumHeight(140)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
         self.plot.setYRange(tag.eu_low, tag.eu_high)
         self.plot.getAxis("left").setTextPen("#1e1e1e")
         self.plot.getAxis("bottom").setTextPen("#1e1e1e")
-        self.plot.getAxis("bottom").setLabel("s")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        if tag.eng_unit:
+            self.plot.getAxis("left").setLabel(tag.eng_unit)
+            self.plot.getAxis("left").enableAutoSIPrefix(False)
         if tag.normal_low is not None and tag.normal_high is not None:
             band = pg.LinearRegionItem((tag.normal_low, tag.normal_high), orientation="horizontal", movable=False,
                                        brush=pg.mkBrush(150, 150, 150, 90), pen=pg.mkPen(None))
@@ -171,13 +174,51 @@ class TrendPlot(QWidget):
     def add(self, value: TagValue) -> None:
         if value.quality is not Quality.GOOD or not isinstance(value.value, int | float):
             return
-        now = time.monotonic()
-        self.times.append(now)
+        t = value.source_ts.timestamp()
+        if self.times and t <= self.times[-1]:
+            return
+        self.times.append(t)
         self.points.append(float(value.value))
+        self._redraw()
+
+    def _redraw(self) -> None:
+        now = time.time()
         while self.times and now - self.times[0] > self.span_s:
             self.times.popleft()
             self.points.popleft()
-        self.curve.setData([t - now for t in self.times], list(self.points))
+        self.plot.setXRange(now - self.span_s, now, padding=0)
+        self.curve.setData(list(self.times), list(self.points))
+
+    def fill_from_history(self, reader: object) -> None:
+        """Load the last ``span_s`` seconds from the historian off the GUI thread (the trend
+        is not empty when the faceplate opens); live values keep appending meanwhile."""
+        from widgets.background_query import BackgroundQuery
+
+        name, span = self.tag.name, self.span_s
+
+        def load() -> list[tuple[float, float]]:
+            end = time.time()
+            series = reader.raw(name, int((end - span) * 1_000_000), int(end * 1_000_000) + 1)  # type: ignore[attr-defined]
+            good = int(Quality.GOOD)
+            return [(int(t) / 1_000_000, float(v)) for t, v, q in zip(series.ts, series.value, series.quality, strict=True)
+                    if int(q) == good]
+
+        query = BackgroundQuery(self, "faceplate-trend", self._on_history, lambda exc: None)
+        self._query = query
+        query.submit(load)
+
+    def wait_history(self, timeout: float = 10.0) -> None:
+        """Tests and screenshots: wait for the history query."""
+        if self._query is not None:
+            self._query.wait(timeout)  # type: ignore[attr-defined]
+
+    def _on_history(self, samples: list[tuple[float, float]]) -> None:
+        first_live = self.times[0] if self.times else float("inf")
+        older = [(t, v) for t, v in samples if t < first_live]
+        for t, v in reversed(older):
+            self.times.appendleft(t)
+            self.points.appendleft(v)
+        self._redraw()
 
 
 class Faceplate(QWidget):

@@ -412,6 +412,9 @@ class MainWindow(QMainWindow):
             if self.security_ui is not None:  # Change…/Start/Stop disabled, with the reason, per role
                 faceplate.permission = self.security_ui.faceplate_permission
                 faceplate.refresh_permissions()
+            historian = self.runtime.historian
+            if faceplate.trend is not None and historian is not None:  # the 10-minute trend starts full
+                faceplate.trend.fill_from_history(historian.reader)
             window = FaceplateWindow(faceplate, self)
             self.faceplates[unit_id] = window
             window.finished.connect(lambda _r, u=unit_id: self.faceplates.pop(u, None))

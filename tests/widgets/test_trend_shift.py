@@ -94,3 +94,33 @@ def test_exported_picture_names_plant_pens_and_period(panel: TrendPanel, tmp_pat
     header = image.copy(0, 0, image.width(), 48)
     dark = sum(1 for x in range(0, header.width(), 2) for y in range(0, 48, 2) if header.pixelColor(x, y).lightness() < 100)
     assert dark > 200, "the header (plant, pens, period) is written on the picture"
+
+
+def test_faceplate_trend_starts_filled_from_history_on_a_clock_axis(qtbot, layout: PlantLayout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pyqtgraph as pg
+
+    from widgets.faceplate import Faceplate
+
+    bridge = StoreBridge(TagStore(layout.tags.values()))
+    faceplate = Faceplate(layout, "SMF", bridge, None)
+    qtbot.addWidget(faceplate)
+    assert faceplate.trend is not None
+    name = faceplate.trend.tag.name
+    engine = make_engine(f"sqlite:///{tmp_path}/f.sqlite")
+    upgrade(engine)
+    historian = Historian(engine, tmp_path / "spool", layout.tags)
+    end = datetime.now(UTC).replace(microsecond=0)
+    for k in range(0, 900, 2):  # the last 15 minutes, every 2 s
+        ts = end - timedelta(seconds=900 - k)
+        historian.writer.enqueue({name: TagValue(faceplate.trend.tag.eu_low + 1 + (k % 50), Quality.GOOD, ts, ts)})
+    historian.writer.stop()
+    assert len(faceplate.trend.times) == 0
+    faceplate.trend.fill_from_history(historian.reader)
+    faceplate.trend.wait_history()
+    times = list(faceplate.trend.times)
+    assert len(times) > 250  # ten minutes of it, not an empty plot
+    assert end.timestamp() - 600 - 5 <= times[0] <= end.timestamp() - 590
+    assert isinstance(faceplate.trend.plot.getPlotItem().getAxis("bottom"), pg.DateAxisItem)
+    assert faceplate.trend.plot.getPlotItem().getAxis("bottom").labelText != "s"
+    faceplate.close_faceplate()
+    bridge.close()
