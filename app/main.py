@@ -8,7 +8,6 @@ import locale
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.layout import LayoutError, PlantLayout, load_layout
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from widgets.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 STOP_TIMEOUT_S = 15.0  # the longest a quit waits for drivers and history to stop
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
 
@@ -143,6 +141,8 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
         security.close()
         return 2
     historian = _open_historian(args, settings, layout)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     try:
         runtime, window = build_window(layout, args, settings, security, historian, language, translations)
     except AlarmDefinitionError as exc:
@@ -154,9 +154,6 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
                              + "\n".join(exc.problems[:20]))
         security.close()
         return 2
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     closed = asyncio.Event()
     # Qt must not stop the loop by itself when the window closes: the drivers still need it
     # to disconnect cleanly. The window's close ends main(), which ends the loop.
@@ -179,21 +176,23 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
 def build_window(layout: PlantLayout, args: argparse.Namespace, settings: Settings, security: Security,
                  historian: object, language: str, translations: object) -> tuple[Runtime, MainWindow]:
     """The runtime and the main window wired as the GUI runs them (default confirm and
-    signature hooks, security attached): used by the GUI and by the end-to-end tests.
-    Raises AlarmDefinitionError for mistakes in the layout's alarms."""
+    signature hooks, security attached, module services set up): used by the GUI and by the
+    end-to-end tests. The asyncio loop must be set. Raises AlarmDefinitionError for mistakes
+    in the layout's alarms."""
     from widgets.main_window import MainWindow
 
     runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
                       console=settings.console_name, historian=historian,  # type: ignore[arg-type]
                       journal_process_events=settings.alarm_journal_process_events)
     runtime.attach_security(security.session, security.trust.require_trusted)
+    runtime.setup_modules()  # module services exist before their panels are built
     window = MainWindow(runtime, language=language, security=security)
     window.translations = translations
     return runtime, window
 
 
 async def stop_runtime(runtime: Runtime, timeout_s: float = STOP_TIMEOUT_S) -> bool:
-    """Stop the drivers, the alarm engine and the historian; never hang the quit.
+    """Stop the drivers, the alarm engine, the modules and the historian; never hang the quit.
 
     A driver or task wedged by a stall must not keep the console from closing: after
     ``timeout_s`` the rest is abandoned with a log line (the historian's spool keeps what

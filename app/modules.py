@@ -19,14 +19,13 @@ import importlib.util
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:  # the runtime imports this module, never the other way round at run time
-    from app.core.settings import Settings
+from typing import Any, Literal
 
 PanelArea = Literal["bottom", "left", "right", "central"]
-#: ``handler(args, settings) -> exit code``; set with ``parser.set_defaults(handler=...)``.
-CliHandler = Callable[[argparse.Namespace, "Settings"], int]
+#: ``handler(args, settings) -> exit code`` (settings: ``app.core.settings.Settings``); set with
+#: ``parser.set_defaults(handler=...)``. This module imports nothing from ``app``: it is the
+#: lowest layer, which every other one may use.
+CliHandler = Callable[[argparse.Namespace, Any], int]
 
 
 class ModuleError(RuntimeError):
@@ -186,9 +185,17 @@ _default: Registry | None = None
 
 
 def default_registry() -> Registry:
-    """The installed modules (discovered once per process)."""
+    """The installed modules (discovered once per process, or the one :func:`activate` set)."""
     global _default
     if _default is None:
         _default = discover()
     return _default
+
+
+def activate(registry: Registry | None) -> Registry | None:
+    """Make ``registry`` this process's modules (the migration environment, the CLI and the
+    runtime use it); None goes back to discovery. Returns the previous one."""
+    global _default
+    previous, _default = _default, registry
+    return previous
 

@@ -1355,6 +1355,10 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>Process displays</source>
+        <translation>工艺画面</translation>
+    </message>
+    <message>
         <source>History off</source>
         <translation>历史数据未启用</translation>
     </message>
