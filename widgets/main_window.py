@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
     def _show_trend_beside_alarms(self) -> None:
         """Show the trend without hiding the alarm list: a trend tabbed with the alarms opens
         as its own window (the operator keeps working down the list)."""
-        trend, alarms = self.docks[self.trend.NAME], self.docks.get("alarm_list")
+        trend, alarms = self.docks[TrendPanel.NAME], self.docks.get("alarm_list")
         if alarms is not None and trend in self.tabifiedDockWidgets(alarms):
             trend.setFloating(True)
             area = self.geometry()

@@ -244,7 +244,7 @@ class WindowMenus:
         painter.drawText(QRect(8, 0, image.width() - 16, header_h), Qt.AlignmentFlag.AlignVCenter, self.header_text())
         scene.render(painter, QRectF(0, header_h, image.width(), image.height() - header_h), rect)
         painter.end()
-        ok = image.save(str(path), b"PNG")
+        ok = image.save(str(path), "PNG")  # type: ignore[call-overload]
         message = (tr("Display exported to {path}") if ok else tr("Could not write {path}")).format(path=path)
         self.window.statusBar().showMessage(message, 8000)
         return ok

@@ -869,8 +869,8 @@ class PipeItem(BoundItem):
                 # centred over the segment, as wide as the text, and never off the display's left edge
                 seg = abs(b.x() - a.x())
                 width = max(seg, p.fontMetrics().horizontalAdvance(text) + 6.0)
-                left = max(0.0, min(a.x(), b.x()) + seg / 2 - width / 2)
-                p.drawText(QRectF(left, a.y() - 20, width, 18), Qt.AlignmentFlag.AlignCenter, text)
+                x_left = max(0.0, min(a.x(), b.x()) + seg / 2 - width / 2)
+                p.drawText(QRectF(x_left, a.y() - 20, width, 18), Qt.AlignmentFlag.AlignCenter, text)
             else:
                 p.drawText(QRectF(a.x() + 6, (a.y() + b.y()) / 2 - 9, 120, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 

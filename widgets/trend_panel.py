@@ -176,6 +176,7 @@ class TrendPanel(DockPanel):
         self.readout = QLabel()
         self.readout.setObjectName("trendReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setWordWrap(True)  # many pens wrap; they must not widen the window past the screen
 
         self.tag_edit = QLineEdit()
         completer = QCompleter(sorted(definitions))
@@ -202,6 +203,7 @@ class TrendPanel(DockPanel):
         self.png_button = QPushButton()
         self.status_label = QLabel()
         self.axis_box = QComboBox()  # the left axis: % of range, or one pen in its units
+        self.axis_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.axis_box.currentIndexChanged.connect(self._on_axis_box_changed)
         self.plant_name = ""  # printed on exported pictures (set by the main window)
 
@@ -210,7 +212,6 @@ class TrendPanel(DockPanel):
         top.addWidget(self.add_button)
         top.addWidget(self.pen_box, 1)
         top.addWidget(self.remove_button)
-        top.addWidget(self.axis_box)
         top.addSpacing(12)
         for button in self.preset_buttons:
             top.addWidget(button)
@@ -223,6 +224,7 @@ class TrendPanel(DockPanel):
         box.addLayout(top)
         box.addWidget(self.plot, 1)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.axis_box)  # under the axis it sets; not in the top row (the dock's width)
         bottom.addWidget(self.readout, 1)
         bottom.addWidget(self.status_label)
         box.addLayout(bottom)
