@@ -50,8 +50,7 @@ USER_GUIDE = "user_guide.md"
 CLOSE_CONSOLE = perms.CLOSE_CONSOLE
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WindowMenus", text)
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text") calls
 
 
 def user_guide_path(language: str) -> Path:
@@ -81,7 +80,7 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
-        self.setWindowTitle(tr("Keyboard shortcuts"))
+        self.setWindowTitle(translate("WindowMenus", "Keyboard shortcuts"))
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
         for action in window.findChildren(QAction):
@@ -90,9 +89,9 @@ class ShortcutsDialog(QDialog):
             if keys and text and keys not in seen:
                 seen.add(keys)
                 rows.append((keys, text))
-        rows.append(("Esc", tr("Close a faceplate or dialog")))
+        rows.append(("Esc", translate("WindowMenus", "Close a faceplate or dialog")))
         self.table = QTableWidget(len(rows), 2)
-        self.table.setHorizontalHeaderLabels([tr("Keys"), tr("Does")])
+        self.table.setHorizontalHeaderLabels([translate("WindowMenus", "Keys"), translate("WindowMenus", "Does")])
         for r, (keys, text) in enumerate(sorted(rows, key=_shortcut_order)):
             self.table.setItem(r, 0, QTableWidgetItem(keys))
             self.table.setItem(r, 1, QTableWidgetItem(text))
@@ -160,12 +159,12 @@ class WindowMenus:
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.print_action.setText(tr("&Print current display ..."))
-        self.export_action.setText(tr("&Export current display as PNG ..."))
-        self.help_menu.setTitle(tr("&Help"))
-        self.guide_action.setText(tr("&User guide"))
-        self.shortcuts_action.setText(tr("&Keyboard shortcuts"))
-        self.about_action.setText(tr("&About Crucible"))
+        self.print_action.setText(translate("WindowMenus", "&Print current display ..."))
+        self.export_action.setText(translate("WindowMenus", "&Export current display as PNG ..."))
+        self.help_menu.setTitle(translate("WindowMenus", "&Help"))
+        self.guide_action.setText(translate("WindowMenus", "&User guide"))
+        self.shortcuts_action.setText(translate("WindowMenus", "&Keyboard shortcuts"))
+        self.about_action.setText(translate("WindowMenus", "&About Crucible"))
 
     # --- printing and export -------------------------------------------------------------
     def header_text(self) -> str:
@@ -182,7 +181,7 @@ class WindowMenus:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         dialog = QPrintDialog(printer, self.window)
-        dialog.setWindowTitle(tr("Print current display"))
+        dialog.setWindowTitle(translate("WindowMenus", "Print current display"))
         dialog.accepted.connect(lambda: self.print_display(printer))
         self._keep(dialog)
         dialog.open()  # type: ignore[call-arg]  # the stubs miss the no-argument overload
@@ -196,7 +195,7 @@ class WindowMenus:
         printer.setPageMargins(QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
         painter = QPainter()
         if not painter.begin(printer):
-            self.window.statusBar().showMessage(tr("The printer could not be opened."), 8000)
+            self.window.statusBar().showMessage(translate("WindowMenus", "The printer could not be opened."), 8000)
             return False
         try:
             page = printer.pageLayout().paintRectPixels(printer.resolution())
@@ -215,9 +214,9 @@ class WindowMenus:
         return True
 
     def ask_export(self) -> None:
-        dialog = QFileDialog(self.window, tr("Export current display as PNG"))
+        dialog = QFileDialog(self.window, translate("WindowMenus", "Export current display as PNG"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(tr("PNG pictures (*.png)"))
+        dialog.setNameFilter(translate("WindowMenus", "PNG pictures (*.png)"))
         dialog.setDefaultSuffix("png")
         current = self.window.display_panel.current
         dialog.selectFile(f"{current.id if current else 'display'}-{datetime.now():%Y%m%d-%H%M}.png")
@@ -245,18 +244,18 @@ class WindowMenus:
         scene.render(painter, QRectF(0, header_h, image.width(), image.height() - header_h), rect)
         painter.end()
         ok = image.save(str(path), "PNG")  # type: ignore[call-overload]
-        message = (tr("Display exported to {path}") if ok else tr("Could not write {path}")).format(path=path)
+        message = (translate("WindowMenus", "Display exported to {path}") if ok else translate("WindowMenus", "Could not write {path}")).format(path=path)
         self.window.statusBar().showMessage(message, 8000)
         return ok
 
     # --- help -------------------------------------------------------------------------------
     def show_user_guide(self) -> TextDialog:
         path = user_guide_path(self.window.language)
-        dialog = TextDialog(tr("Crucible user guide"), self.window)
+        dialog = TextDialog(translate("WindowMenus", "Crucible user guide"), self.window)
         try:
             dialog.browser.setMarkdown(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            dialog.browser.setPlainText(tr("The user guide {path} cannot be read: {error}").format(path=path, error=exc))
+            dialog.browser.setPlainText(translate("WindowMenus", "The user guide {path} cannot be read: {error}").format(path=path, error=exc))
         self._keep(dialog)
         dialog.show()
         return dialog
@@ -269,13 +268,13 @@ class WindowMenus:
 
     def show_about(self) -> TextDialog:
         w = self.window
-        dialog = TextDialog(tr("About Crucible"), w)
+        dialog = TextDialog(translate("WindowMenus", "About Crucible"), w)
         dialog.browser.setHtml(
             f"<h2>Crucible {__version__}</h2><p>"
-            + tr("Control-room HMI for copper smelters.") + "</p><p>"
-            + tr("Plant: {plant}").format(plant=w.runtime.layout.name(w.language)) + "<br>"
-            + tr("Console: {console}").format(console=w.runtime.console or "-") + "<br>"
-            + tr("Displays: {n}, tags: {tags}, alarms: {alarms}").format(
+            + translate("WindowMenus", "Control-room HMI for copper smelters.") + "</p><p>"
+            + translate("WindowMenus", "Plant: {plant}").format(plant=w.runtime.layout.name(w.language)) + "<br>"
+            + translate("WindowMenus", "Console: {console}").format(console=w.runtime.console or "-") + "<br>"
+            + translate("WindowMenus", "Displays: {n}, tags: {tags}, alarms: {alarms}").format(
                 n=len(w.displays), tags=len(w.runtime.layout.tags), alarms=len(w.runtime.alarms.definitions))
             + "</p>")
         dialog.resize(520, 320)
@@ -302,20 +301,20 @@ class WindowMenus:
         """
         refusal = self.quit_refusal()
         box = QMessageBox(self.window)
-        box.setWindowTitle(tr("Quit Crucible"))
+        box.setWindowTitle(translate("WindowMenus", "Quit Crucible"))
         if refusal:
             box.setIcon(QMessageBox.Icon.Information)
-            box.setText(tr("The console stays open."))
-            box.setInformativeText(refusal + "\n" + tr("Hand over with Session > Switch user, or lock the console."))
+            box.setText(translate("WindowMenus", "The console stays open."))
+            box.setInformativeText(refusal + "\n" + translate("WindowMenus", "Hand over with Session > Switch user, or lock the console."))
             box.setStandardButtons(QMessageBox.StandardButton.Ok)
         else:
             box.setIcon(QMessageBox.Icon.Question)
-            box.setText(tr("Close the Crucible console?"))
-            box.setInformativeText(tr("Live values, alarms and the alarm horn stop on this screen until it is started again."))
+            box.setText(translate("WindowMenus", "Close the Crucible console?"))
+            box.setInformativeText(translate("WindowMenus", "Live values, alarms and the alarm horn stop on this screen until it is started again."))
             box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
             box.setDefaultButton(QMessageBox.StandardButton.No)
-            box.button(QMessageBox.StandardButton.Yes).setText(tr("Quit"))
-            box.button(QMessageBox.StandardButton.No).setText(tr("Keep running"))
+            box.button(QMessageBox.StandardButton.Yes).setText(translate("WindowMenus", "Quit"))
+            box.button(QMessageBox.StandardButton.No).setText(translate("WindowMenus", "Keep running"))
             box.accepted.connect(self.window.close)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self._keep(box)

@@ -2,130 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>Keyboard shortcuts</source>
-        <extracomment>over with Switch user, or locks the console, but does not shut the control room&apos;s screen.</extracomment>
-        <translation>键盘快捷键</translation>
-    </message>
-    <message>
-        <source>Close a faceplate or dialog</source>
-        <translation>关闭面板或对话框</translation>
-    </message>
-    <message>
-        <source>Keys</source>
-        <translation>按键</translation>
-    </message>
-    <message>
-        <source>Does</source>
-        <translation>作用</translation>
-    </message>
-    <message>
-        <source>&amp;Print current display ...</source>
-        <translation>打印当前画面(&amp;P) ...</translation>
-    </message>
-    <message>
-        <source>&amp;Export current display as PNG ...</source>
-        <translation>将当前画面导出为 PNG(&amp;E) ...</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;User guide</source>
-        <translation>用户指南(&amp;U)</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>键盘快捷键(&amp;K)</translation>
-    </message>
-    <message>
-        <source>&amp;About Crucible</source>
-        <translation>关于 Crucible(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Print current display</source>
-        <translation>打印当前画面</translation>
-    </message>
-    <message>
-        <source>The printer could not be opened.</source>
-        <translation>无法打开打印机。</translation>
-    </message>
-    <message>
-        <source>Export current display as PNG</source>
-        <translation>将当前画面导出为 PNG</translation>
-    </message>
-    <message>
-        <source>PNG pictures (*.png)</source>
-        <translation>PNG 图片 (*.png)</translation>
-    </message>
-    <message>
-        <source>Display exported to {path}</source>
-        <translation>画面已导出到 {path}</translation>
-    </message>
-    <message>
-        <source>Could not write {path}</source>
-        <translation>无法写入 {path}</translation>
-    </message>
-    <message>
-        <source>Crucible user guide</source>
-        <translation>Crucible 用户指南</translation>
-    </message>
-    <message>
-        <source>The user guide {path} cannot be read: {error}</source>
-        <translation>无法读取用户指南 {path}：{error}</translation>
-    </message>
-    <message>
-        <source>About Crucible</source>
-        <translation>关于 Crucible</translation>
-    </message>
-    <message>
-        <source>Control-room HMI for copper smelters.</source>
-        <translation>铜冶炼厂中控室人机界面。</translation>
-    </message>
-    <message>
-        <source>Plant: {plant}</source>
-        <translation>工厂：{plant}</translation>
-    </message>
-    <message>
-        <source>Console: {console}</source>
-        <translation>操作站：{console}</translation>
-    </message>
-    <message>
-        <source>Displays: {n}, tags: {tags}, alarms: {alarms}</source>
-        <translation>画面：{n}，位号：{tags}，报警：{alarms}</translation>
-    </message>
-    <message>
-        <source>Quit Crucible</source>
-        <translation>退出 Crucible</translation>
-    </message>
-    <message>
-        <source>The console stays open.</source>
-        <translation>操作站保持打开。</translation>
-    </message>
-    <message>
-        <source>Hand over with Session &gt; Switch user, or lock the console.</source>
-        <translation>请通过“会话 &gt; 切换用户”交班，或锁定操作站。</translation>
-    </message>
-    <message>
-        <source>Close the Crucible console?</source>
-        <translation>关闭 Crucible 操作站？</translation>
-    </message>
-    <message>
-        <source>Live values, alarms and the alarm horn stop on this screen until it is started again.</source>
-        <translation>在重新启动之前，此屏幕上的实时值、报警和报警喇叭都将停止。</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <source>Keep running</source>
-        <translation>继续运行</translation>
-    </message>
-</context>
-<context>
     <name>AlarmCountsLabel</name>
     <message>
         <source>Urgent</source>
@@ -1964,6 +1840,130 @@
     <message>
         <source>{user} disabled</source>
         <translation>已禁用 {user}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <extracomment>over with Switch user, or locks the console, but does not shut the control room&apos;s screen.</extracomment>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Close a faceplate or dialog</source>
+        <translation>关闭面板或对话框</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>&amp;Print current display ...</source>
+        <translation>打印当前画面(&amp;P) ...</translation>
+    </message>
+    <message>
+        <source>&amp;Export current display as PNG ...</source>
+        <translation>将当前画面导出为 PNG(&amp;E) ...</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>用户指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Crucible</source>
+        <translation>关于 Crucible(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Print current display</source>
+        <translation>打印当前画面</translation>
+    </message>
+    <message>
+        <source>The printer could not be opened.</source>
+        <translation>无法打开打印机。</translation>
+    </message>
+    <message>
+        <source>Export current display as PNG</source>
+        <translation>将当前画面导出为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG pictures (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Display exported to {path}</source>
+        <translation>画面已导出到 {path}</translation>
+    </message>
+    <message>
+        <source>Could not write {path}</source>
+        <translation>无法写入 {path}</translation>
+    </message>
+    <message>
+        <source>Crucible user guide</source>
+        <translation>Crucible 用户指南</translation>
+    </message>
+    <message>
+        <source>The user guide {path} cannot be read: {error}</source>
+        <translation>无法读取用户指南 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>About Crucible</source>
+        <translation>关于 Crucible</translation>
+    </message>
+    <message>
+        <source>Control-room HMI for copper smelters.</source>
+        <translation>铜冶炼厂中控室人机界面。</translation>
+    </message>
+    <message>
+        <source>Plant: {plant}</source>
+        <translation>工厂：{plant}</translation>
+    </message>
+    <message>
+        <source>Console: {console}</source>
+        <translation>操作站：{console}</translation>
+    </message>
+    <message>
+        <source>Displays: {n}, tags: {tags}, alarms: {alarms}</source>
+        <translation>画面：{n}，位号：{tags}，报警：{alarms}</translation>
+    </message>
+    <message>
+        <source>Quit Crucible</source>
+        <translation>退出 Crucible</translation>
+    </message>
+    <message>
+        <source>The console stays open.</source>
+        <translation>操作站保持打开。</translation>
+    </message>
+    <message>
+        <source>Hand over with Session &gt; Switch user, or lock the console.</source>
+        <translation>请通过“会话 &gt; 切换用户”交班，或锁定操作站。</translation>
+    </message>
+    <message>
+        <source>Close the Crucible console?</source>
+        <translation>关闭 Crucible 操作站？</translation>
+    </message>
+    <message>
+        <source>Live values, alarms and the alarm horn stop on this screen until it is started again.</source>
+        <translation>在重新启动之前，此屏幕上的实时值、报警和报警喇叭都将停止。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Keep running</source>
+        <translation>继续运行</translation>
     </message>
 </context>
 </TS>

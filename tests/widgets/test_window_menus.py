@@ -167,3 +167,13 @@ def test_function_keys_work_while_typing_in_the_alarm_filter(qtbot, window: Main
     current = window.display_panel.current
     assert current is not None and current.key == "F3"
     assert edit.text() == "SO2"
+
+
+def test_file_and_help_menus_in_chinese(window: MainWindow) -> None:
+    try:
+        window.set_language("zh_CN")
+        titles = [a.text() for a in window.menuBar().actions()]
+        assert "帮助(&H)" in titles and "文件(&F)" in titles, titles
+        assert window.menus.print_action.text() == "打印当前画面(&P) ..."
+    finally:
+        window.set_language("en")
