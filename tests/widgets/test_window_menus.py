@@ -175,5 +175,7 @@ def test_file_and_help_menus_in_chinese(window: MainWindow) -> None:
         titles = [a.text() for a in window.menuBar().actions()]
         assert "帮助(&H)" in titles and "文件(&F)" in titles, titles
         assert window.menus.print_action.text() == "打印当前画面(&P) ..."
+        guide = window.menus.show_user_guide()
+        assert "操作面板" in guide.browser.toPlainText()  # the Chinese guide, not the English one
     finally:
         window.set_language("en")
