@@ -171,8 +171,8 @@ class AlarmListPanel(DockPanel):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_DESC, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_AREA, 120), (COL_TAG, 170), (COL_VALUE, 100), (COL_NOW, 100),
-                           (COL_LIMIT, 90), (COL_STATE, 190), (COL_GROUP, 170)):
+        for col, width in ((COL_AREA, 120), (COL_TAG, 170), (COL_VALUE, 120), (COL_NOW, 120),
+                           (COL_LIMIT, 120), (COL_STATE, 190), (COL_GROUP, 170)):
             self.table.setColumnWidth(col, width)
         self.model.live = engine.current_value
         self._live_countdown = 0
@@ -356,10 +356,10 @@ class AlarmListPanel(DockPanel):
         cause, consequence, action = d.rationale(self.language)
         rows = [
             f"<b>{d.id}</b><br>{d.text(self.language)}",
-            f"<b>{self.tr('Cause')}:</b> {cause}",
-            f"<b>{self.tr('Consequence')}:</b> {consequence}",
-            f"<b>{self.tr('Action')}:</b> {action}",
-            f"<b>{self.tr('Allowed response time')}:</b> "
+            "<b>" + self.tr("Cause:") + f"</b> {cause}",
+            "<b>" + self.tr("Consequence:") + f"</b> {consequence}",
+            "<b>" + self.tr("Action:") + f"</b> {action}",
+            "<b>" + self.tr("Allowed response time:") + "</b> "
             + (self.tr("{n} min").format(n=f"{minutes:g}") if minutes >= 1 else self.tr("{n} s").format(n=f"{d.response_s:g}")),
         ]
         if rec.acked_by:

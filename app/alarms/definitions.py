@@ -121,6 +121,9 @@ class AlarmDef:
         return "" if self.limit is None else f"{self.limit:g}"
 
 
+# Chinese for the state names alarms are raised on (the alarm text "主风机状态故障", not "…FAULT")
+STATE_ZH = {"FAULT": "故障", "TRIPPED": "跳闸", "STOPPED": "停止", "RUNNING": "运行"}
+
 _KNOWN = {
     "id", "tag", "type", "priority", "limit", "states", "setpoint", "deadband", "on_delay", "off_delay",
     "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "cause_zh", "consequence_zh", "action_zh", "response", LINE_KEY,
@@ -258,7 +261,7 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     suffix_zh = {
         AlarmType.HH: "过高", AlarmType.H: "高", AlarmType.L: "低", AlarmType.LL: "过低",
         AlarmType.DEV: "偏离设定值", AlarmType.ROC: "变化过快", AlarmType.BAD: "信号故障",
-        AlarmType.STATE: "/".join(states),
+        AlarmType.STATE: "/".join(STATE_ZH.get(x, x) for x in states),
     }[kind]
     return AlarmDef(
         id=alarm_id,

@@ -397,6 +397,22 @@
         <translation>选择一个报警以查看其原因、后果和应采取的措施。</translation>
     </message>
     <message>
+        <source>Cause:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>Consequence:</source>
+        <translation>后果：</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>措施：</translation>
+    </message>
+    <message>
+        <source>Allowed response time:</source>
+        <translation>允许响应时间：</translation>
+    </message>
+    <message>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>

@@ -149,6 +149,8 @@ def test_chinese_detail_texts(setup, layout: PlantLayout) -> None:  # type: igno
         panel.table.selectRow(ids(panel).index("PSC2.BLOWER.STATE.FAULT"))
         text = panel.detail.text()
         assert "风机电机或保护跳闸" in text and "将转炉转出烟罩" in text and "Blower motor" not in text
+        assert "原因：" in text and "Cause" not in text and "允许响应时间" in text
+        assert panel.model.display(panel.proxy.record(panel.table.currentIndex().row()), COL_DESC) == "2号转炉鼓风机状态故障"
     finally:
         translations.install("en")
 
