@@ -23,6 +23,7 @@ from tests.alarms.scenarios import acid_plant_upset, batch, blower_trip, normal_
 from widgets.alarm_kpi_panel import MIX_COLOURS, MIX_WORDS
 from widgets.alarm_list_panel import AlarmListPanel
 from widgets.alarm_models import (
+    COL_DESC,
     COL_NOW,
     COL_PRIORITY,
     COL_STATE,
