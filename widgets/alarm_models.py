@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.alarms.definitions import Priority
 from app.alarms.engine import ANNUNCIATED, AlarmRecord, AlarmState
 from app.core.layout import PlantLayout
-from app.core.tags import TagDef
+from app.core.tags import DataType, TagDef
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.priority_look import PRIORITY_LOOK
 
@@ -277,6 +277,10 @@ class AlarmTableModel(QAbstractTableModel):
             if tag is None:
                 return str(value)
             text = tag.format_value(value)
+            if tag.data_type is DataType.STATE:  # the state in the current language (故障, not FAULT)
+                from widgets.symbols import tr_state
+
+                return tr_state(text)
             return f"{text} {tag.eng_unit}" if text and tag.eng_unit and tag.eng_unit != "state" else text
         if col == COL_LIMIT:
             return f"{d.type.value} {d.limit_text}"
