@@ -59,6 +59,8 @@ class Module:
     - ``setup(runtime)``: builds the module's service (``runtime.services[name]``); may start
       long-running work with ``runtime.supervisor.spawn(...)``. Called on the asyncio loop's
       thread before the loop runs; must not block for long.
+    - ``start(service)``: called once the asyncio loop runs (``Runtime.start``): start the
+      module's long-running work here (``runtime.supervisor.spawn`` where available).
     - ``close(service)``: releases it (may be a coroutine function).
     - ``cli(subparsers)``: adds sub-commands; each parser sets ``handler`` with
       ``set_defaults(handler=...)``: ``handler(args, settings) -> int``.
@@ -78,6 +80,7 @@ class Module:
     models: str | None = None
     migrations: str | None = None
     setup: Callable[[Any], object] | None = None
+    start: Callable[[Any], None] | None = None
     close: Callable[[Any], Awaitable[None] | None] | None = None
     cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
     panels: tuple[PanelSpec, ...] = ()

@@ -153,3 +153,28 @@ def test_parser_has_one_handler_per_module_command() -> None:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name in ("tags", "users", "audit", "secrets", "certs", "db", "alarms"):
         assert sub.choices[name].get_default("handler") is not None, name
+
+
+def test_modules_start_their_work_once_the_loop_runs(layout) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from app.runtime import Runtime
+
+    started: list[bool] = []
+
+    class Service:
+        def start(self) -> None:
+            asyncio.get_running_loop()  # raises without a running loop
+            started.append(True)
+
+    registry = Registry([Module("worker", setup=lambda r: Service(), start=lambda s: s.start())])
+    runtime = Runtime(layout, registry=registry)
+    runtime.setup_modules()  # before the loop (the GUI does this): nothing starts yet
+    assert started == []
+
+    async def body() -> None:
+        runtime.start_modules()
+        runtime.start_modules()  # once only
+
+    asyncio.run(body())
+    assert started == [True]

@@ -310,4 +310,7 @@ ZH: dict[str, str] = {
     'Instrument, cable or link failure': '仪表、电缆或通讯故障',
     'Alarms on this measurement cannot work': '该测点的报警无法工作',
     'Call instrument technician; watch a redundant reading': '通知仪表工；参看冗余测量值',
+    'A background task of the HMI (a driver, the alarm timers, the historian, a module) stopped or stalled; the status bar names it': 'HMI的后台任务（驱动、报警定时器、历史库或某个模块）停止或停滞；状态栏会显示其名称',
+    'Live values, alarms or history may not be current': '实时值、报警或历史数据可能不是最新的',
+    "Read the status-bar message; call the control-system engineer; restart the HMI if it stays": '查看状态栏消息；通知控制系统工程师；若持续存在则重启HMI',
 }

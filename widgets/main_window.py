@@ -15,9 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QM
 from app import __version__
 from app.alarms.definitions import limits_by_tag
 from app.core.displays import Display, DisplayError, display_for, load_displays
-from app.core.tags import TagDef
 from app.io.health import ConnectionHealth, LinkState
-from app.io.writes import WriteRequest
 from app.modules import Registry
 from app.runtime import Runtime
 from app.security.context import Security
@@ -226,19 +224,17 @@ class MainWindow(QMainWindow):
             self.security_ui = SecurityUi(self, security)
             assert session is not None
 
-            def signed_request(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
-                from widgets.signature_dialog import SignatureDialog
+            from widgets.signature_dialog import signed_request_hook
 
-                signature = SignatureDialog.ask(faceplate, session, tag, new, old, self.language)
-                return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
-
-            self.confirm_critical = signed_request
+            self.confirm_critical = signed_request_hook(session, lambda: self.language)
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()
             self._link_labels[health.name] = label
             self.statusBar().addWidget(label)
             health.changed.connect(self._on_health_changed)
+        runtime.supervisor.problem_reported.connect(self._on_supervisor_problems_changed)
+        runtime.supervisor.problem_cleared.connect(self._on_supervisor_problems_changed)
         self._clock = QLabel()
         self.statusBar().addPermanentWidget(self._clock)
         self._clock_timer = QTimer(self)
@@ -495,6 +491,22 @@ class MainWindow(QMainWindow):
         # Called from the asyncio side, which runs on this (GUI) thread through qasync.
         self._refresh_link(health)
 
+    def _on_supervisor_problems_changed(self, *_: object) -> None:
+        """A background task stopped, stalled or recovered (app/core/supervisor.py): the newest
+        standing problem in plain words at the right of the status bar (all of them in its
+        tooltip), gone when none is left; the HMI.TASK_PROBLEMS alarm keeps it in the alarm list."""
+        label: QLabel | None = getattr(self, "_supervisor_label", None)
+        if label is None:
+            label = self._supervisor_label = QLabel()
+            label.setObjectName("linkDown")  # styled like a link that is down: abnormal
+            self.statusBar().addWidget(label)  # beside the link states
+        problems = list(self.runtime.supervisor.problems.values())
+        more = f" (+{len(problems) - 1})" if len(problems) > 1 else ""
+        label.setText(QCoreApplication.translate("MainWindow", "Background work: {text}").format(text=problems[-1]) + more
+                      if problems else "")
+        label.setToolTip("\n".join(problems))
+        label.setVisible(bool(problems))
+
     def _refresh_links(self) -> None:
         for health in self.runtime.health:
             self._refresh_link(health)
@@ -532,6 +544,7 @@ class MainWindow(QMainWindow):
         names = {
             LinkState.CONNECTING: QCoreApplication.translate("MainWindow", "connecting"),
             LinkState.CONNECTED: QCoreApplication.translate("MainWindow", "connected"),
+            LinkState.STALLED: QCoreApplication.translate("MainWindow", "STALLED"),
             LinkState.DOWN: QCoreApplication.translate("MainWindow", "DOWN"),
             LinkState.STOPPED: QCoreApplication.translate("MainWindow", "stopped"),
         }
@@ -544,7 +557,7 @@ class MainWindow(QMainWindow):
             text += f" ({health.last_error})"
         label.setText(text)
         label.setToolTip(health.target)
-        label.setObjectName("linkDown" if health.state is LinkState.DOWN else "linkUp")
+        label.setObjectName("linkDown" if health.state in (LinkState.DOWN, LinkState.STALLED) else "linkUp")
         label.style().unpolish(label)
         label.style().polish(label)
 
