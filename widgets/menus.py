@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, QRectF, Qt
 from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPageLayout, QPainter
@@ -41,7 +41,10 @@ from app.security import permissions as perms
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from widgets.main_window import MainWindow
+# The main window (widgets.main_window.MainWindow) is not imported here: it imports this
+# module (no cycles in widgets). What these menus use of it: runtime, language, display_panel,
+# displays, security_ui, menuBar(), statusBar().
+MainWindow = Any
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 USER_GUIDE = "user_guide.md"

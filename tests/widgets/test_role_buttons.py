@@ -34,7 +34,9 @@ def security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Securi
 @pytest.fixture
 def window(qtbot, security: Security, layout: PlantLayout, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     security.session.login("admin", "admin-pass-1")
-    win = MainWindow(Runtime(layout), settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), security=security)
+    runtime = Runtime(layout)
+    runtime.attach_security(security.session)  # as app.main does: one rule for writes and alarm actions
+    win = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), security=security)
     qtbot.addWidget(win)
     win.show()
     yield win
