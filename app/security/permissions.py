@@ -18,10 +18,11 @@ CLOSE_WORK_ORDERS = "close_work_orders"
 MANAGE_USERS = "manage_users"
 CHANGE_SETTINGS = "change_settings"
 CLOSE_CONSOLE = "close_console"  # quit the HMI (an operator hands over or locks instead)
+WRITE_DIRECT = "write_direct"  # write to a server named directly (not a tag of the layout); no default role
 
 ACTIONS: tuple[str, ...] = (
     VIEW, ACK_ALARMS, SHELVE_ALARMS, WRITE_SETPOINT, START_STOP, EDIT_PLANS, CLOSE_WORK_ORDERS,
-    MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE,
+    MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE, WRITE_DIRECT,
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -35,6 +36,7 @@ DESCRIPTIONS: dict[str, str] = {
     MANAGE_USERS: "manage users",
     CHANGE_SETTINGS: "change settings",
     CLOSE_CONSOLE: "close the console",
+    WRITE_DIRECT: "write to a server named directly (not a tag of the layout)",
 }
 
 OPERATOR = "operator"
