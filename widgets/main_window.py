@@ -30,6 +30,7 @@ from widgets.faceplate import (
     plain_confirm,
     plain_critical,
 )
+from widgets.menus import fit_to_screen, install_menus
 from widgets.panel import DockPanel, PanelContext, load_factory
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import COL_TAG, TagBrowserPanel
@@ -217,6 +218,8 @@ class MainWindow(QMainWindow):
         self._add_module_panels(registry if registry is not None else runtime.registry)
         trend = self.panels.get("trend")
         self.trend = trend if isinstance(trend, TrendPanel) else None
+        if self.trend is not None:
+            self.trend.plant_name = runtime.layout.name(language)  # on exported trend pictures
         browser = self.panels.get("tag_browser")
         if isinstance(browser, TagBrowserPanel):
             browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
@@ -259,6 +262,7 @@ class MainWindow(QMainWindow):
         self._health_timer.start()
         if self.displays:
             self.display_panel.show_display(next(iter(self.displays)))
+        self.menus = install_menus(self, self._file_menu, self._quit_action)  # File/Help, guarded Quit
         self.retranslate()
         self._on_clock_timeout()
         self.restore_layout()
@@ -331,6 +335,7 @@ class MainWindow(QMainWindow):
                 self.default_layout()
         else:
             self.default_layout()
+        fit_to_screen(self)  # first start or a saved size from a bigger screen: stay on this one
 
     def _screen_width(self) -> int:
         screen = self.screen() or QApplication.primaryScreen()
@@ -357,7 +362,16 @@ class MainWindow(QMainWindow):
             if dock is not anchor and not self.tabifiedDockWidgets(dock):
                 self.tabifyDockWidget(anchor, dock)
         anchor.raise_()
-        self.resizeDocks([anchor], [280], Qt.Orientation.Vertical)
+        self._first_start_size()
+        # the process display gets most of the height: about a third for the bottom area
+        self.resizeDocks([anchor], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def _first_start_size(self) -> None:
+        """First start: nearly the whole available screen (never more: see fit_to_screen)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            self.resize(int(avail.width() * 0.95), int(avail.height() * 0.92))
 
     def save_layout(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())
@@ -377,6 +391,8 @@ class MainWindow(QMainWindow):
         self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
         self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
+        if hasattr(self, "menus"):
+            self.menus.retranslate()
         if self._reports_menu is not None:
             self._reports_menu.setTitle(QCoreApplication.translate("MainWindow", "&Reports"))
             texts = {"&Shift report...": QCoreApplication.translate("MainWindow", "&Shift report..."),
@@ -453,12 +469,23 @@ class MainWindow(QMainWindow):
             self.trend.add_pen(tag_name)
             at = when.timestamp()
             self.trend.show_window(at - 1800.0, at + 600.0)  # 30 min before, 10 min after
-            self.docks[self.trend.NAME].show()
-            self.docks[self.trend.NAME].raise_()
+            self._show_trend_beside_alarms()
         display = display_for(self.displays, tag.unit_id, tag.name)
         if display is not None:
             self.display_panel.show_display(display)
         self.open_faceplate(tag.unit_id)
+
+    def _show_trend_beside_alarms(self) -> None:
+        """Show the trend without hiding the alarm list: a trend tabbed with the alarms opens
+        as its own window (the operator keeps working down the list)."""
+        trend, alarms = self.docks[TrendPanel.NAME], self.docks.get("alarm_list")
+        if alarms is not None and trend in self.tabifiedDockWidgets(alarms):
+            trend.setFloating(True)
+            area = self.geometry()
+            trend.resize(min(1000, area.width() // 2), min(420, area.height() // 2))
+            trend.move(area.right() - trend.width() - 20, area.top() + 80)
+        trend.show()
+        trend.raise_()
 
     def open_faceplate(self, unit_id: str) -> FaceplateWindow:
         """Show the faceplate of ``unit_id`` (raise it if already open)."""
@@ -470,6 +497,12 @@ class MainWindow(QMainWindow):
                 confirm_write=lambda parent, tag, old, new: self.confirm_write(parent, tag, old, new),
                 confirm_critical=lambda faceplate, tag, old, new: self.confirm_critical(faceplate, tag, old, new),
             )
+            if self.security_ui is not None:  # Change…/Start/Stop disabled, with the reason, per role
+                faceplate.permission = self.security_ui.faceplate_permission
+                faceplate.refresh_permissions()
+            historian = self.runtime.historian
+            if faceplate.trend is not None and historian is not None:  # the 10-minute trend starts full
+                faceplate.trend.fill_from_history(historian.reader)
             standards = self.runtime.services.get("standards")
             if standards is not None:
                 faceplate.standard_note = functools.partial(drift_note, standards)
