@@ -312,6 +312,11 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
         add(alarm(name, "BAD", "low", off_delay=5, on_delay=5,
                   **rat("Instrument, cable or link failure", "Alarms on this measurement cannot work",
                         "Call instrument technician; watch a redundant reading", 1800)))
+
+    # --- people in a danger zone while it is unsafe (tags computed by the plant3d module) ----
+    from gen_copper_plant3d import zone_alarms
+
+    a.extend(x for x in zone_alarms() if x["tag"] in layout_tags)
     return a
 
 

@@ -326,7 +326,8 @@ def write() -> None:
     tag_files = OUT / "tags"
     tag_files.mkdir(parents=True, exist_ok=True)
     for old in tag_files.glob("*.yaml"):
-        old.unlink()
+        if old.name != "plant3d.yaml":  # written by tools/gen_copper_plant3d.py
+            old.unlink()
     area_of_unit = {u[0]: a[0] for a in AREAS for u in a[3]}
     by_area: dict[str, list[dict]] = {}
     for entries in tags.values():
