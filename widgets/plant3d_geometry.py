@@ -325,18 +325,21 @@ def _equipment(mb: MeshBuilder, eq: Equipment, k: int, geo: SceneGeometry) -> No
         length, d, hood = float(eq.p("length", 11)), float(eq.p("diameter", 4.5)), float(eq.p("hood", 10))
         geo.moving.append(MovingPart(k, "drum", converter_drum(length, d), pivot=(cx, cy, cz)))
         for off in (-0.32, 0.32):  # piers under the riding rings
-            mb.box(cx + off * length - 0.9, cy - d / 2, 0, cx + off * length + 0.9, cy + d / 2, cz - d / 2 - 0.1, STEEL, k)
-        # off-gas hood above the mouth (the mouth faces the aisle, -y, when tilted)
-        mb.add(cube(d * 1.2, d * 1.2, 1.0), VESSEL_DARK, k, tf(cx, cy, cz + d / 2 + 2.5))
-        mb.add(frustum(d * 0.5, d * 0.5, hood), VESSEL_DARK, k, tf(cx, cy + d * 0.2, cz + d / 2 + 3.0))
+            mb.box(cx + off * length - 0.5, cy - d / 2.5, 0, cx + off * length + 0.5, cy + d / 2.5, cz - d / 2 - 0.25, STEEL, k)
+        # water-cooled hood over the mouth, its flue rising and turning back (+y) to the gas duct
+        z_hood = cz + d / 2 + 1.2
+        mb.add(cube(d * 0.9, d * 1.0, 1.6), VESSEL_DARK, k, tf(cx, cy + 0.2, z_hood + 0.8))
+        mb.add(cube(d * 0.7, d * 0.8, hood * 0.6), VESSEL_DARK, k, tf(cx, cy + 0.4, z_hood + 1.6 + hood * 0.3))
+        mb.add(cube(d * 0.7, hood * 0.9, d * 0.7), VESSEL_DARK, k,
+               tf(cx, cy + 0.4 + hood * 0.45, z_hood + 1.6 + hood * 0.6 - d * 0.35))
         size, centre = length, (cx, cy, cz)
     elif s == "crane":
         span, run, rh = float(eq.p("span", 30)), float(eq.p("run", 100)), float(eq.p("rail_height", 15))
         for y in (cy - 1.0, cy + span + 1.0):
             mb.box(cx, y - 0.5, rh - 1.6, cx + run, y + 0.5, rh, STEEL, -1)
         geo.moving.append(MovingPart(k, "bridge", crane_bridge(span, rh)))
-        geo.moving.append(MovingPart(k, "trolley", cube(4.5, 5.0, 1.8)))
-        geo.moving.append(MovingPart(k, "hook", cube(0.25, 0.25, 1.0)))
+        geo.moving.append(MovingPart(k, "trolley", _coloured(cube(4.5, 5.0, 1.8), STEEL)))
+        geo.moving.append(MovingPart(k, "hook", _coloured(cube(0.25, 0.25, 1.0), (60, 60, 60))))
         carry = str(eq.p("carry", "ladle"))
         geo.moving.append(MovingPart(k, "load", ladle_mesh(4.0, 4.0) if carry == "ladle" else anode_rack()))
         size, centre = span, (cx + run / 2, cy + span / 2, rh)
@@ -344,6 +347,12 @@ def _equipment(mb: MeshBuilder, eq: Equipment, k: int, geo: SceneGeometry) -> No
         mb.add(read_mesh(str(eq.mesh), float(eq.p("scale", 1.0))), c, k, _place(eq))
     geo.centres.append(centre)
     geo.sizes.append(size)
+
+
+def _coloured(poly: vtkPolyData, colour: tuple[int, int, int]) -> vtkPolyData:
+    mb = MeshBuilder()
+    mb.add(poly, colour)
+    return mb.build()
 
 
 def ladle_mesh(d: float, h: float) -> vtkPolyData:

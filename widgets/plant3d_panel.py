@@ -285,6 +285,13 @@ class Plant3DPanel(DockPanel):
             self._moving.setdefault(part.equipment, {})[part.kind] = (actor, transform, part)
             self._actor_owner[id(actor)] = part.equipment
         self._build_zones()
+        # labels live on a layer above the plant (never hidden behind a column), same camera
+        self.label_renderer = vtkRenderer()
+        self.label_renderer.SetLayer(1)
+        self.label_renderer.InteractiveOff()
+        self.label_renderer.SetActiveCamera(ren.GetActiveCamera())
+        window.SetNumberOfLayers(2)
+        window.AddRenderer(self.label_renderer)
         self._build_labels()
         self.picker = vtkCellPicker()
         self.picker.SetTolerance(0.0005)
@@ -295,6 +302,7 @@ class Plant3DPanel(DockPanel):
                 self.picker.AddPickList(actor)
         interactor = self._vtk.GetRenderWindow().GetInteractor()
         interactor.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
+        ren.AddObserver("StartEvent", lambda *_a: self._update_label_lod())  # also while the user orbits
         interactor.AddObserver("MouseMoveEvent", self._on_vtk_mouse_move)
         interactor.AddObserver("LeftButtonPressEvent", self._on_vtk_left_press)
         interactor.AddObserver("LeftButtonReleaseEvent", self._on_vtk_left_release)
@@ -389,7 +397,11 @@ class Plant3DPanel(DockPanel):
         self._labels: list[tuple[Any, Callable[[], str]]] = []
         scene = self.scene
 
-        def label(pos: tuple[float, float, float], text: Callable[[], str], size: int, bold: bool = False) -> Any:
+        self._label_lod: list[float] = []
+
+        def label(pos: tuple[float, float, float], text: Callable[[], str], size: int, bold: bool = False,
+                  lod: float = 1e9) -> Any:
+            """``lod``: shown only while the camera is nearer than this many metres."""
             actor = vtkBillboardTextActor3D()
             actor.SetPosition(*pos)
             prop = actor.GetTextProperty()
@@ -401,8 +413,9 @@ class Plant3DPanel(DockPanel):
             prop.SetFrame(False)
             prop.SetJustificationToCentered()
             actor.PickableOff()
-            self.renderer.AddActor(actor)
+            self.label_renderer.AddActor(actor)
             self._labels.append((actor, text))
+            self._label_lod.append(lod)
             return actor
 
         for b in scene.buildings:
@@ -416,10 +429,11 @@ class Plant3DPanel(DockPanel):
             lift = self.geometry.sizes[k] / 2 + scene.label_height if eq.shape not in ("crane", "cell_row") else 2.5
             if eq.shape == "stack":
                 lift = 2
-            label((cx, cy, cz + lift), lambda eq=eq: eq.name(self.language), 12)
+            label((cx, cy, cz + lift), lambda eq=eq: eq.name(self.language), 12, False, 130)
         self._zone_labels: list[Any] = []
         for k, z in enumerate(scene.zones):
-            self._zone_labels.append(label((z.centre[0], z.min[1] + 2, z.max[2] + 1), lambda k=k: self._zone_text(k), 12))
+            self._zone_labels.append(label((z.centre[0], z.centre[1], z.max[2] + 1), lambda k=k: self._zone_text(k), 12,
+                                           False, 160))
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
@@ -598,6 +612,18 @@ class Plant3DPanel(DockPanel):
     def people_count_drawn(self) -> int:
         return int(self._people_points.GetNumberOfPoints()) if self.ready else 0
 
+    def _update_label_lod(self) -> None:
+        """Far away only the hall names show; nearer, equipment and zone labels appear."""
+        if not self._labels_box.isChecked():
+            return
+        cam = self.renderer.GetActiveCamera()
+        cx, cy, cz = cam.GetPosition()
+        for (actor, _text), lod in zip(self._labels, self._label_lod, strict=True):
+            x, y, z = actor.GetPosition()
+            near = (x - cx) ** 2 + (y - cy) ** 2 + (z - cz) ** 2 < lod * lod
+            if bool(actor.GetVisibility()) != near:
+                actor.SetVisibility(near)
+
     def render(self) -> None:
         if self._vtk is not None and self.ready:
             self.renderer.ResetCameraClippingRange()
@@ -641,7 +667,7 @@ class Plant3DPanel(DockPanel):
         if d[2] < 0.42:
             horiz = math.hypot(d[0], d[1]) or 1.0
             d = [d[0] / horiz * 0.9, d[1] / horiz * 0.9, 0.42]
-        distance = max(28.0, size * 2.4)
+        distance = max(45.0, size * 3.0 + 20.0)
         self.fly_to(focal, tuple(f + v * distance for f, v in zip(focal, d, strict=True)), animate)
         return True
 
@@ -730,7 +756,8 @@ class Plant3DPanel(DockPanel):
             if v is None or v.value is None:
                 shown = _tr("no data")
             else:
-                shown = f"{tag.format_value(v.value)} {tag.eng_unit}".strip()
+                unit = "" if tag.eng_unit in ("state", "") or tag.states else tag.eng_unit
+                shown = f"{tag.format_value(v.value)} {unit}".strip()
                 if v.quality.name != "GOOD":
                     shown += f" ({v.reason or v.quality.name.lower()})"
             lines.append(f"{tag.description(self.language)}: {shown}")
@@ -824,9 +851,14 @@ class Plant3DPanel(DockPanel):
                 timer = getattr(self, name, None)
                 if timer is not None:
                     timer.stop()
-            self._vtk.Finalize()
-            self._vtk = None
+            widget, self._vtk = self._vtk, None
             self.ready = False
+            # no paint event may reach a finalized render window: hide and detach it first
+            self._stack.setCurrentWidget(self.message)
+            self._stack.removeWidget(widget)
+            widget.hide()
+            widget.Finalize()
+            widget.deleteLater()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.close_view()
