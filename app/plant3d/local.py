@@ -44,8 +44,9 @@ class LocalPlant:
         changed = self.model.step(dt_s)
         source = self.model.values if everything else changed
         now = self.clock()
+        tags = self.layout.tags  # calc:// tags are the modules' to publish, not the field's
         batch = {name: TagValue(value, Quality.GOOD, now, now) for name, value in source.items()
-                 if name in self.layout.tags}
+                 if name in tags and not tags[name].address.startswith("calc://")}
         self.store.apply(batch)
         return len(batch)
 

@@ -179,7 +179,7 @@ class ZoneMonitor:
                 reason = "no people count yet"
             new = TagValue(look.danger, quality, now, now, reason)
             old = values.get(z.alarm_tag)
-            if old is None or old.value != new.value or old.quality is not new.quality:
+            if old is None or old.value is not new.value or old.quality is not new.quality:  # bools: `is`
                 out[z.alarm_tag] = new
         if out:
             self.store.apply(out)
