@@ -19,7 +19,7 @@ from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkCommonTransforms import vtkTransform
 from vtkmodules.vtkFiltersCore import vtkAppendPolyData, vtkPolyDataNormals, vtkTriangleFilter
-from vtkmodules.vtkFiltersGeneral import vtkTransformPolyDataFilter
+from vtkmodules.vtkFiltersGeneral import vtkTransformFilter
 from vtkmodules.vtkFiltersSources import vtkCubeSource, vtkSphereSource
 
 from app.plant3d.scene import Equipment, Scene
@@ -104,7 +104,7 @@ def sphere(r: float) -> vtkPolyData:
 
 
 def transformed(poly: vtkPolyData, t: vtkTransform) -> vtkPolyData:
-    f = vtkTransformPolyDataFilter()
+    f = vtkTransformFilter()
     f.SetInputData(poly)
     f.SetTransform(t)
     f.Update()

@@ -23,6 +23,7 @@ import concurrent.futures
 import logging
 import math
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 CONTEXT = "Plant3DPanel"
 #: Set to 1 to switch the 3D view off (a machine whose OpenGL driver misbehaves).
 DISABLE_ENV = "CRUCIBLE_NO_3D"
+FLIGHT_S = 0.8  # a camera flight to a unit or an area
 
 # the display colours (widgets/symbols.py): alarm priorities 1..3 (low shows as 3), bad, stale
 ALARM_RGB = {1: (208, 2, 27), 2: (240, 140, 0), 3: (194, 31, 184)}
@@ -126,6 +128,7 @@ class Plant3DPanel(DockPanel):
         self._looks: list[EquipmentLook | None] = []
         self._zone_looks: list[ZoneLook | None] = []
         self._fly: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
+        self._fly_start = 0.0
         self._press: tuple[int, int] | None = None
         self._hover_pos: tuple[int, int] | None = None
         self.renders = 0
@@ -188,6 +191,7 @@ class Plant3DPanel(DockPanel):
         self._hover_timer.setInterval(80)
         self._hover_timer.timeout.connect(self._on_hover_timer_timeout)
         context.bridge.sig_tags_changed.connect(self._on_bridge_tags_changed)
+        self._connected = True
 
     # --- set-up -----------------------------------------------------------------------------
     def _scene_from_context(self) -> None:
@@ -245,7 +249,7 @@ class Plant3DPanel(DockPanel):
         ren.GradientBackgroundOn()
         ren.SetBackground(0.70, 0.72, 0.74)
         ren.SetBackground2(0.86, 0.88, 0.90)
-        ren.UseFXAAOn()
+        ren.UseFXAAOff()  # FXAA costs a third of a software-rendered frame
         self.renderer = ren
         window = self._vtk.GetRenderWindow()
         window.AddRenderer(ren)
@@ -658,15 +662,8 @@ class Plant3DPanel(DockPanel):
             k = self.scene.equipment.index(eq)
             focal = self.geometry.centres[k]
             size = self.geometry.sizes[k]
-        cam = self.renderer.GetActiveCamera()
-        pos, fp = cam.GetPosition(), cam.GetFocalPoint()
-        d = [p - f for p, f in zip(pos, fp, strict=True)]
-        norm = math.sqrt(sum(v * v for v in d)) or 1.0
-        # keep the viewing direction, but look down at least 25 degrees
-        d = [v / norm for v in d]
-        if d[2] < 0.42:
-            horiz = math.hypot(d[0], d[1]) or 1.0
-            d = [d[0] / horiz * 0.9, d[1] / horiz * 0.9, 0.42]
+        # always the same angle, so an operator recognises it: from the south-west, 38 degrees down
+        d = [-0.36, -0.67, 0.65]
         distance = max(45.0, size * 3.0 + 20.0)
         self.fly_to(focal, tuple(f + v * distance for f, v in zip(focal, d, strict=True)), animate)
         return True
@@ -680,24 +677,27 @@ class Plant3DPanel(DockPanel):
             cam.SetViewUp(0, 0, 1)
             self.render()
             return
-        f0, p0 = cam.GetFocalPoint(), cam.GetPosition()
-        steps = 14
-        self._fly = []
-        for i in range(1, steps + 1):
-            s = 0.5 - 0.5 * math.cos(math.pi * i / steps)
-            self._fly.append((tuple(a + (b - a) * s for a, b in zip(f0, focal, strict=True)),
-                              tuple(a + (b - a) * s for a, b in zip(p0, position, strict=True))))
+        # time-based, so a slow (software-rendered) machine gets fewer frames, not a longer flight
+        self._fly_from = (cam.GetFocalPoint(), cam.GetPosition())
+        self._fly_to = (tuple(focal), tuple(position))
+        self._fly_start = time.monotonic()
+        self._fly = [self._fly_to]
         self._fly_timer.start()
 
     def _on_fly_timer_timeout(self) -> None:
         if not self._fly:
             self._fly_timer.stop()
             return
-        focal, position = self._fly.pop(0)
+        t = min(1.0, (time.monotonic() - self._fly_start) / FLIGHT_S)
+        s = 0.5 - 0.5 * math.cos(math.pi * t)
+        (f0, p0), (f1, p1) = self._fly_from, self._fly_to
         cam = self.renderer.GetActiveCamera()
-        cam.SetFocalPoint(*focal)
-        cam.SetPosition(*position)
+        cam.SetFocalPoint(*(a + (b - a) * s for a, b in zip(f0, f1, strict=True)))
+        cam.SetPosition(*(a + (b - a) * s for a, b in zip(p0, p1, strict=True)))
         cam.SetViewUp(0, 0, 1)
+        if t >= 1.0:
+            self._fly = []
+            self._fly_timer.stop()
         self.render()
 
     def _on_view_combo_activated(self, index: int) -> None:
@@ -842,10 +842,9 @@ class Plant3DPanel(DockPanel):
 
     def close_view(self) -> None:
         """Disconnect from the bridge and release the OpenGL window."""
-        try:
+        if getattr(self, "_connected", False):
             self.context.bridge.sig_tags_changed.disconnect(self._on_bridge_tags_changed)
-        except (RuntimeError, TypeError):
-            pass
+            self._connected = False
         if self._vtk is not None:
             for name in ("_poll", "_fly_timer", "_hover_timer"):
                 timer = getattr(self, name, None)
