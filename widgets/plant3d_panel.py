@@ -43,13 +43,13 @@ from PySide6.QtWidgets import (
 
 from app.core.tags import TagValue
 from app.plant3d.loader import Plant3DError, load_scene
-from app.plant3d.scene import Equipment, Scene, Zone
+from app.plant3d.scene import Equipment, Scene
 from app.plant3d.state import EquipmentLook, ZoneLook, equipment_look, zone_look
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext
 
 log = logging.getLogger(__name__)
 
-CONTEXT = "Plant3DPanel"
 #: Set to 1 to switch the 3D view off (a machine whose OpenGL driver misbehaves).
 DISABLE_ENV = "CRUCIBLE_NO_3D"
 FLIGHT_S = 0.8  # a camera flight to a unit or an area
@@ -71,19 +71,15 @@ CJK_FONTS = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
-
 def opengl_problem() -> str:
     """Why this process cannot show the 3D view ("" when it can try)."""
     if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
-        return _tr("the 3D view is switched off on this computer ({env} is set)").format(env=DISABLE_ENV)
+        return QCoreApplication.translate("Plant3DPanel", "the 3D view is switched off on this computer ({env} is set)").format(env=DISABLE_ENV)
     platform = QGuiApplication.platformName()
     if platform in ("offscreen", "minimal", "vnc", "linuxfb"):
-        return _tr("the Qt platform \"{platform}\" has no OpenGL windows").format(platform=platform)
+        return QCoreApplication.translate("Plant3DPanel", "the Qt platform \"{platform}\" has no OpenGL windows").format(platform=platform)
     if platform.startswith("wayland"):
-        return _tr("VTK cannot draw into a Wayland window; start Crucible with QT_QPA_PLATFORM=xcb")
+        return QCoreApplication.translate("Plant3DPanel", "VTK cannot draw into a Wayland window; start Crucible with QT_QPA_PLATFORM=xcb")
     return ""
 
 
@@ -99,7 +95,7 @@ def _default_render_widget(parent: QWidget) -> QWidget:
     if not window.SupportsOpenGL():
         widget.Finalize()
         widget.deleteLater()
-        raise RuntimeError(_tr("the graphics driver offers no OpenGL 3.2 context"))
+        raise RuntimeError(QCoreApplication.translate("Plant3DPanel", "the graphics driver offers no OpenGL 3.2 context"))
     return widget
 
 
@@ -108,7 +104,7 @@ class Plant3DPanel(DockPanel):
     widget (tests inject one that fails to check the no-OpenGL message)."""
 
     NAME = "plant3d"
-    TITLE = "3D plant view"
+    TITLE = QT_TRANSLATE_NOOP("Plant3DPanel", "3D plant view")
     AREA = Qt.DockWidgetArea.RightDockWidgetArea
     PERMISSIONS = ("view",)
 
@@ -132,6 +128,17 @@ class Plant3DPanel(DockPanel):
         self._press: tuple[int, int] | None = None
         self._hover_pos: tuple[int, int] | None = None
         self.renders = 0
+        self._connected = False
+        self._poll: QTimer | None = None
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._future: concurrent.futures.Future[Any] | None = None
+        self._fly_timer = QTimer(self)
+        self._fly_timer.setInterval(33)
+        self._fly_timer.timeout.connect(self._on_fly_timer_timeout)
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(80)
+        self._hover_timer.timeout.connect(self._on_hover_timer_timeout)
 
         self._view_combo = QComboBox()
         self._view_combo.activated.connect(self._on_view_combo_activated)
@@ -183,40 +190,35 @@ class Plant3DPanel(DockPanel):
         self._poll.setInterval(30)
         self._poll.timeout.connect(self._on_poll_timeout)
         self._poll.start()
-        self._fly_timer = QTimer(self)
-        self._fly_timer.setInterval(33)
-        self._fly_timer.timeout.connect(self._on_fly_timer_timeout)
-        self._hover_timer = QTimer(self)
-        self._hover_timer.setSingleShot(True)
-        self._hover_timer.setInterval(80)
-        self._hover_timer.timeout.connect(self._on_hover_timer_timeout)
         context.bridge.sig_tags_changed.connect(self._on_bridge_tags_changed)
         self._connected = True
 
     # --- set-up -----------------------------------------------------------------------------
     def _scene_from_context(self) -> None:
-        service = self.runtime.services.get("plant3d")
+        service: Any = self.runtime.services.get("plant3d")
         try:
             self.scene = service.scene if service is not None else load_scene(self.runtime.layout)
         except Plant3DError as exc:
             self.scene = None
             self.problem = exc.problems[0]
-            self.message.setText(_tr("The 3D layout has a mistake: {problem}").format(problem=self.problem))
+            self.message.setText(QCoreApplication.translate("Plant3DPanel", "The 3D layout has a mistake: {problem}").format(problem=self.problem))
             return
         if self.scene is None:
-            self.message.setText(_tr("This plant has no 3D layout (plant3d.yaml)."))
+            self.message.setText(QCoreApplication.translate("Plant3DPanel", "This plant has no 3D layout (plant3d.yaml)."))
 
     def _show_message(self) -> None:
         self._stack.setCurrentWidget(self.message)
         self.message.setText(
-            _tr("The 3D plant view cannot be shown here: {reason}.\n\nEverything else in Crucible works as "
+            QCoreApplication.translate("Plant3DPanel", "The 3D plant view cannot be shown here: {reason}.\n\nEverything else in Crucible works as "
                 "usual. The 3D view needs OpenGL: on a remote desktop use a session with OpenGL (X11 with Mesa "
                 "is enough); on Wayland start Crucible with QT_QPA_PLATFORM=xcb.").format(reason=self.problem))
 
     def _on_poll_timeout(self) -> None:
+        assert self._future is not None and self._executor is not None
         if not self._future.done():
             return
-        self._poll.stop()
+        if self._poll is not None:
+            self._poll.stop()
         self._executor.shutdown(wait=False)
         try:
             geometry = self._future.result()
@@ -229,7 +231,7 @@ class Plant3DPanel(DockPanel):
 
     def wait_ready(self, timeout_s: float = 30.0) -> bool:
         """Finish building now (tests, screenshots, the benchmark)."""
-        if self.ready or self._vtk is None:
+        if self.ready or self._vtk is None or self._future is None:
             return self.ready
         self._future.result(timeout=timeout_s)
         self._on_poll_timeout()
@@ -238,18 +240,28 @@ class Plant3DPanel(DockPanel):
     def _build_actors(self, geo: Any) -> None:
         import numpy as np
         from vtkmodules.util.numpy_support import vtk_to_numpy
+        from vtkmodules.vtkCommonCore import vtkCommand
         from vtkmodules.vtkCommonTransforms import vtkTransform
         from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
-        from vtkmodules.vtkRenderingCore import vtkActor, vtkCellPicker, vtkPolyDataMapper, vtkRenderer
+        from vtkmodules.vtkRenderingCore import (
+            vtkActor,
+            vtkCellPicker,
+            vtkPolyDataMapper,
+            vtkRenderer,
+        )
 
         assert self.scene is not None
         scene = self.scene
-        self.geometry = geo
+        self.meshes = geo
         ren = vtkRenderer()
         ren.GradientBackgroundOn()
         ren.SetBackground(0.70, 0.72, 0.74)
         ren.SetBackground2(0.86, 0.88, 0.90)
         ren.UseFXAAOff()  # FXAA costs a third of a software-rendered frame
+        # translucency (zones, label backgrounds) by plain blending: VTK's default order-independent
+        # transparency doubles a software-rendered frame
+        ren.UseOITOff()
+        ren.UseDepthPeelingOff()
         self.renderer = ren
         window = self._vtk.GetRenderWindow()
         window.AddRenderer(ren)
@@ -293,6 +305,7 @@ class Plant3DPanel(DockPanel):
         self.label_renderer = vtkRenderer()
         self.label_renderer.SetLayer(1)
         self.label_renderer.InteractiveOff()
+        self.label_renderer.UseOITOff()
         self.label_renderer.SetActiveCamera(ren.GetActiveCamera())
         window.SetNumberOfLayers(2)
         window.AddRenderer(self.label_renderer)
@@ -306,7 +319,7 @@ class Plant3DPanel(DockPanel):
                 self.picker.AddPickList(actor)
         interactor = self._vtk.GetRenderWindow().GetInteractor()
         interactor.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
-        ren.AddObserver("StartEvent", lambda *_a: self._update_label_lod())  # also while the user orbits
+        ren.AddObserver(vtkCommand.StartEvent, lambda *_a: self._update_label_lod())  # also while the user orbits
         interactor.AddObserver("MouseMoveEvent", self._on_vtk_mouse_move)
         interactor.AddObserver("LeftButtonPressEvent", self._on_vtk_left_press)
         interactor.AddObserver("LeftButtonReleaseEvent", self._on_vtk_left_release)
@@ -317,7 +330,7 @@ class Plant3DPanel(DockPanel):
             self.set_view(scene.views[0].id, animate=False)
         self.refresh(render=False)
         self._vtk.Initialize()
-        self.render()
+        self.render_view()
         self.sig_scene_ready.emit()
 
     def _build_zones(self) -> None:
@@ -383,13 +396,13 @@ class Plant3DPanel(DockPanel):
         self._people_points = vtkPoints()
         self._people_poly = vtkPolyData()
         self._people_poly.SetPoints(self._people_points)
-        mapper = vtkGlyph3DMapper()
-        mapper.SetInputData(self._people_poly)
-        mapper.SetSourceConnection(pawn.GetOutputPort())
-        mapper.ScalingOff()
-        mapper.OrientOff()
+        glyphs = vtkGlyph3DMapper()
+        glyphs.SetInputData(self._people_poly)
+        glyphs.SetSourceConnection(pawn.GetOutputPort())
+        glyphs.ScalingOff()
+        glyphs.OrientOff()
         self.people_actor = vtkActor()
-        self.people_actor.SetMapper(mapper)
+        self.people_actor.SetMapper(glyphs)
         self.people_actor.GetProperty().SetColor(*(c / 255 for c in PERSON_RGB))
         self.people_actor.PickableOff()
         self.renderer.AddActor(self.people_actor)
@@ -425,18 +438,18 @@ class Plant3DPanel(DockPanel):
         for b in scene.buildings:
             x0, y0, _ = b.at
             lx, ly, h = b.size
-            label((x0 + lx / 2, y0 + ly / 2, h + ly * 0.08 + 3), lambda b=b: b.name(self.language), 15, True)
+            label((x0 + lx / 2, y0 + ly / 2, h + ly * 0.08 + 3), lambda b=b: b.name(self.language), 15, True)  # type: ignore[misc]
         for k, eq in enumerate(scene.equipment):
             if eq.id != eq.unit and eq.shape not in ("stack",):
                 continue
-            cx, cy, cz = self.geometry.centres[k]
-            lift = self.geometry.sizes[k] / 2 + scene.label_height if eq.shape not in ("crane", "cell_row") else 2.5
+            cx, cy, cz = self.meshes.centres[k]
+            lift = self.meshes.sizes[k] / 2 + scene.label_height if eq.shape not in ("crane", "cell_row") else 2.5
             if eq.shape == "stack":
                 lift = 2
-            label((cx, cy, cz + lift), lambda eq=eq: eq.name(self.language), 12, False, 130)
+            label((cx, cy, cz + lift), lambda eq=eq: eq.name(self.language), 12, False, 130)  # type: ignore[misc]
         self._zone_labels: list[Any] = []
         for k, z in enumerate(scene.zones):
-            self._zone_labels.append(label((z.centre[0], z.centre[1], z.max[2] + 1), lambda k=k: self._zone_text(k), 12,
+            self._zone_labels.append(label((z.centre[0], z.centre[1], z.max[2] + 1), lambda k=k: self._zone_text(k), 12,  # type: ignore[misc]
                                            False, 160))
         self._apply_fonts()
 
@@ -457,9 +470,9 @@ class Plant3DPanel(DockPanel):
         z = self.scene.zones[k]
         look = self._zone_looks[k] if k < len(self._zone_looks) else None
         n = look.persons if look else 0
-        text = _tr("{zone}: {n} people").format(zone=z.name(self.language), n=n)
+        text = QCoreApplication.translate("Plant3DPanel", "{zone}: {n} people").format(zone=z.name(self.language), n=n)
         if look is not None and look.danger:
-            text = _tr("{zone}: {n} people IN DANGER").format(zone=z.name(self.language), n=n)
+            text = QCoreApplication.translate("Plant3DPanel", "{zone}: {n} people IN DANGER").format(zone=z.name(self.language), n=n)
         return text
 
     # --- updates -------------------------------------------------------------------------------
@@ -502,7 +515,7 @@ class Plant3DPanel(DockPanel):
         if people_changed:
             self._place_people()
         if changed and render:
-            self.render()
+            self.render_view()
         return changed
 
     def equipment_colour(self, eq_id: str) -> tuple[int, int, int] | None:
@@ -628,7 +641,7 @@ class Plant3DPanel(DockPanel):
             if bool(actor.GetVisibility()) != near:
                 actor.SetVisibility(near)
 
-    def render(self) -> None:
+    def render_view(self) -> None:
         if self._vtk is not None and self.ready:
             self.renderer.ResetCameraClippingRange()
             self._vtk.GetRenderWindow().Render()
@@ -660,8 +673,8 @@ class Plant3DPanel(DockPanel):
             size = max(zone.max[0] - zone.min[0], zone.max[1] - zone.min[1])
         else:
             k = self.scene.equipment.index(eq)
-            focal = self.geometry.centres[k]
-            size = self.geometry.sizes[k]
+            focal = self.meshes.centres[k]
+            size = self.meshes.sizes[k]
         # always the same angle, so an operator recognises it: from the south-west, 38 degrees down
         d = [-0.36, -0.67, 0.65]
         distance = max(45.0, size * 3.0 + 20.0)
@@ -675,7 +688,7 @@ class Plant3DPanel(DockPanel):
             cam.SetFocalPoint(*focal)
             cam.SetPosition(*position)
             cam.SetViewUp(0, 0, 1)
-            self.render()
+            self.render_view()
             return
         # time-based, so a slow (software-rendered) machine gets fewer frames, not a longer flight
         self._fly_from = (cam.GetFocalPoint(), cam.GetPosition())
@@ -698,7 +711,7 @@ class Plant3DPanel(DockPanel):
         if t >= 1.0:
             self._fly = []
             self._fly_timer.stop()
-        self.render()
+        self.render_view()
 
     def _on_view_combo_activated(self, index: int) -> None:
         view_id = self._view_combo.itemData(index)
@@ -709,7 +722,7 @@ class Plant3DPanel(DockPanel):
         if self.ready:
             for actor, _text in self._labels:
                 actor.SetVisibility(on)
-            self.render()
+            self.render_view()
 
     # --- picking, hover, click -----------------------------------------------------------------
     def pick(self, x: int, y: int) -> str | None:
@@ -721,7 +734,7 @@ class Plant3DPanel(DockPanel):
         actor = self.picker.GetActor()
         if actor is self._equip_actor:
             cell = self.picker.GetCellId()
-            owners = self.geometry.equipment.GetCellData().GetArray("eq")
+            owners = self.meshes.equipment.GetCellData().GetArray("eq")
             k = int(owners.GetValue(cell)) if cell >= 0 else -1
         else:
             k = self._actor_owner.get(id(actor), -1)
@@ -735,7 +748,7 @@ class Plant3DPanel(DockPanel):
         k = next(i for i, e in enumerate(self.scene.equipment) if e.id == eq_id)
         coord = vtkCoordinate()
         coord.SetCoordinateSystemToWorld()
-        coord.SetValue(*self.geometry.centres[k])
+        coord.SetValue(*self.meshes.centres[k])
         x, y = coord.GetComputedDisplayValue(self.renderer)
         return int(x), int(y)
 
@@ -754,7 +767,7 @@ class Plant3DPanel(DockPanel):
                 continue
             v = values.get(name)
             if v is None or v.value is None:
-                shown = _tr("no data")
+                shown = QCoreApplication.translate("Plant3DPanel", "no data")
             else:
                 unit = "" if tag.eng_unit in ("state", "") or tag.states else tag.eng_unit
                 shown = f"{tag.format_value(v.value)} {unit}".strip()
@@ -764,8 +777,8 @@ class Plant3DPanel(DockPanel):
         k = self.scene.equipment.index(eq)
         look = self._looks[k] if k < len(self._looks) else None
         if look is not None and look.priority:
-            names = {1: _tr("urgent"), 2: _tr("high"), 3: _tr("medium"), 4: _tr("low")}
-            lines.append(_tr("In alarm: {priority}").format(priority=names.get(look.priority, str(look.priority))))
+            names = {1: QCoreApplication.translate("Plant3DPanel", "urgent"), 2: QCoreApplication.translate("Plant3DPanel", "high"), 3: QCoreApplication.translate("Plant3DPanel", "medium"), 4: QCoreApplication.translate("Plant3DPanel", "low")}
+            lines.append(QCoreApplication.translate("Plant3DPanel", "In alarm: {priority}").format(priority=names.get(look.priority, str(look.priority))))
         return "\n".join(lines)
 
     def _on_vtk_mouse_move(self, interactor: Any, _event: str) -> None:
@@ -810,8 +823,8 @@ class Plant3DPanel(DockPanel):
 
     def retranslate(self) -> None:
         self.language = self.context.language
-        self._view_label.setText(_tr("View:"))
-        self._labels_box.setText(_tr("Labels"))
+        self._view_label.setText(QCoreApplication.translate("Plant3DPanel", "View:"))
+        self._labels_box.setText(QCoreApplication.translate("Plant3DPanel", "Labels"))
         current = self._view_combo.currentData()
         self._view_combo.clear()
         for v in self.scene.views if self.scene else ():
@@ -822,14 +835,14 @@ class Plant3DPanel(DockPanel):
             self._show_message()
         if self.ready:
             self._apply_fonts()
-            self.render()
+            self.render_view()
 
     def grab_image(self, path: str | Path) -> Path:
         """Save what the VTK view shows as PNG (``QWidget.grab`` misses the OpenGL picture)."""
         from vtkmodules.vtkIOImage import vtkPNGWriter
         from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
 
-        self.render()
+        self.render_view()
         grab = vtkWindowToImageFilter()
         grab.SetInput(self._vtk.GetRenderWindow())
         grab.ReadFrontBufferOff()

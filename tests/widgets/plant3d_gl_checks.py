@@ -56,7 +56,7 @@ def _pixel(panel: Plant3DPanel, x: int, y: int) -> tuple[int, int, int]:
     from vtkmodules.util.numpy_support import vtk_to_numpy
     from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
 
-    panel.render()
+    panel.render_view()
     grab = vtkWindowToImageFilter()
     grab.SetInput(panel._vtk.GetRenderWindow())
     grab.ReadFrontBufferOff()
@@ -70,7 +70,7 @@ def _pixel(panel: Plant3DPanel, x: int, y: int) -> tuple[int, int, int]:
 def test_the_plant_is_drawn_as_a_few_draw_calls(view) -> None:  # type: ignore[no-untyped-def]
     actors = view.renderer.GetActors()
     assert actors.GetNumberOfItems() < 25  # buildings + equipment merged; moving parts; zones; people
-    assert view.geometry.triangles > 10000
+    assert view.meshes.triangles > 10000
     from vtkmodules.util.numpy_support import vtk_to_numpy
     from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
 
@@ -155,7 +155,7 @@ def test_an_occupied_unsafe_zone_turns_red_and_is_alarmed(view) -> None:  # type
 def test_show_unit_flies_the_camera_there(view, qtbot) -> None:  # type: ignore[no-untyped-def]
     view.set_view("OVERVIEW", animate=False)
     assert view.show_unit("PSC3")
-    target = view.geometry.centres[view.scene.equipment.index(view.scene.equipment_by_id("PSC3"))]
+    target = view.meshes.centres[view.scene.equipment.index(view.scene.equipment_by_id("PSC3"))]
     cam = view.renderer.GetActiveCamera()
     qtbot.waitUntil(lambda: np.allclose(cam.GetFocalPoint(), target, atol=0.01), timeout=30000)
     x, y = view.display_position("PSC3")
