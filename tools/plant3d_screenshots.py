@@ -25,7 +25,10 @@ def main() -> int:
     from widgets.plant3d_panel import Plant3DPanel
     from widgets.store_bridge import StoreBridge
 
+    from widgets.i18n import Translations
+
     app = QApplication.instance() or QApplication(sys.argv)
+    translations = Translations(app)
     now = [utcnow()]
     plant = LocalPlant(clock=lambda: now[0])
     plant.step(1.0, everything=True)
@@ -40,6 +43,7 @@ def main() -> int:
     bridge = StoreBridge(plant.store)
     docs = ROOT / "docs"
     for lang in ("en", "zh_CN"):
+        translations.install(lang)
         ctx = PanelContext(runtime=plant, bridge=bridge, language=lang)  # type: ignore[arg-type]
         panel = Plant3DPanel(ctx)
         panel.resize(1500, 900)
@@ -67,6 +71,7 @@ def main() -> int:
     now[0] += timedelta(seconds=30)
     plant.alarms.tick()
     for lang in ("en", "zh_CN"):
+        translations.install(lang)
         ctx = PanelContext(runtime=plant, bridge=bridge, language=lang)  # type: ignore[arg-type]
         panel = Plant3DPanel(ctx)
         panel.resize(1500, 900)

@@ -348,7 +348,8 @@ class Plant3DPanel(DockPanel):
         fills, lines = vtkAppendPolyData(), vtkAppendPolyData()
         for k, z in enumerate(self.scene.zones):
             for source, append in ((vtkCubeSource(), fills), (vtkOutlineSource(), lines)):
-                source.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], z.min[2], z.max[2])
+                # lifted off the floor: coplanar faces would flicker (z-fighting)
+                source.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], z.min[2] + 0.08, z.max[2])
                 source.Update()
                 poly = vtkPolyData()
                 poly.ShallowCopy(source.GetOutput())

@@ -164,11 +164,17 @@ def test_show_unit_flies_the_camera_there(view, qtbot) -> None:  # type: ignore[
     assert not view.show_unit("NO.SUCH.UNIT")
 
 
-def test_labels_switch_to_chinese(view) -> None:  # type: ignore[no-untyped-def]
+def test_labels_switch_to_chinese(view, qapp) -> None:  # type: ignore[no-untyped-def]
+    from widgets.i18n import Translations
+
     texts = [a.GetInput() for a, _t in view._labels]
     assert "Converter aisle" in texts
+    translations = Translations(qapp)
+    assert translations.install("zh_CN")
     view.set_language("zh_CN")
     texts = [a.GetInput() for a, _t in view._labels]
     assert "转炉跨" in texts and "2号转炉" in texts
     assert view._labels[0][0].GetTextProperty().GetFontFile().endswith((".ttc", ".ttf"))
     assert "2号转炉" in view.hover_text("PSC2")
+    assert any(t.startswith("转炉跨:") and t.endswith(" 人") for t in texts)  # zone label with its count
+    translations.install("en")
