@@ -72,7 +72,8 @@ class DriverBase(abc.ABC):
     def __init__(self, name: str, store: TagStore, tags: Iterable[TagDef], health: ConnectionHealth) -> None:
         self.name = name
         self.store = store
-        self.tags = {t.name: t for t in tags}
+        # values a module computes (calc://) are published by that module, never read from a server
+        self.tags = {t.name: t for t in tags if not t.address.startswith("calc://")}
         self.health = health
         self.health.tag_count = len(self.tags)
         self.health.bad_tags = len(self.tags)  # no data yet is not good data

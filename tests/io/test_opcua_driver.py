@@ -30,7 +30,7 @@ async def test_driver_feeds_every_tag_and_goes_bad_when_the_server_stops(layout:
     driver = OpcUaDriver("sim", sim_server.endpoint, store, layout.tags.values(), publishing_ms=200)
     task = asyncio.create_task(driver.run())
     try:
-        assert await wait_for(lambda: len(store.values) == len(layout.tags))
+        assert await wait_for(lambda: len(store.values) == len(driver.tags))  # every field tag (not calc://)
         assert all(v.quality is Quality.GOOD for v in store.values.values())
         first = store.get("SMF.T_PROC")
         assert 1000 <= first.value <= 1500 and first.source_ts.tzinfo is not None
@@ -43,7 +43,7 @@ async def test_driver_feeds_every_tag_and_goes_bad_when_the_server_stops(layout:
         assert await wait_for(lambda: all(v.quality is Quality.BAD for v in store.values.values()), 10)
         assert store.get("SMF.T_PROC").reason == "connection lost"
         assert driver.health.state in (LinkState.DOWN, LinkState.CONNECTING)
-        assert driver.health.bad_tags == len(layout.tags)
+        assert driver.health.bad_tags == len(driver.tags)
     finally:
         await driver.stop()
         await task
@@ -73,7 +73,7 @@ async def test_restarted_server_brings_every_value_back_without_restarting_the_c
         "sim", sim_server.endpoint, store, tags, publishing_ms=300, options={"max_items_per_subscription": 100}
     )
     plan = [(g.publishing_ms, len(g.names)) for g in driver.plan()]
-    slow = len(layout.tags) - len(fast)
+    slow = len(driver.tags) - len(fast)
     # the fast pair alone, the rest in as few subscriptions of <= 100 as possible, evenly filled
     assert plan[0] == (200, 2)
     assert all(rate == 300 and size <= 100 for rate, size in plan[1:])
@@ -83,7 +83,7 @@ async def test_restarted_server_brings_every_value_back_without_restarting_the_c
     task = asyncio.create_task(driver.run())
     runner = None
     try:
-        assert await wait_for(lambda: len(store.values) == len(layout.tags) and all(v.is_good for v in store.values.values()))
+        assert await wait_for(lambda: len(store.values) == len(driver.tags) and all(v.is_good for v in store.values.values()))
         assert len(driver._groups) == len(plan)
         sim_server.stop()
         await sim_server.close()

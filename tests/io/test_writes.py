@@ -18,7 +18,7 @@ async def test_write_path(layout: PlantLayout, sim_server) -> None:  # type: ign
     audited: list[tuple[WriteRequest, WriteResult]] = []
     path = WritePath(store, {"sim": driver}, audit=lambda req, res: audited.append((req, res)))
     try:
-        assert await wait_for(lambda: len(store.values) == len(layout.tags))
+        assert await wait_for(lambda: len(store.values) == len(driver.tags))
         ok = await path.write(WriteRequest("PSC2.BLAST_SP", 33000.0, user="op1"))
         assert ok.ok and ok.read_back == 33000.0, ok.message
         assert "confirmed by read-back" in ok.message
