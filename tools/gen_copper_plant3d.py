@@ -52,7 +52,7 @@ def buildings() -> list[dict[str, Any]]:
         {"id": "B.SF", "name_en": "Slag concentrator", "name_zh": "渣选矿厂房",
          "at": [0, -60, 0], "size": [60, 35, 18], "bay": 10},
         {"id": "B.CR", "name_en": "Central control room", "name_zh": "中央控制室",
-         "at": [112, 100, 0], "size": [24, 14, 8], "bay": 8, "closed": True},
+         "at": [120, 8, 0], "size": [24, 14, 8], "bay": 8, "closed": True},
         {"id": "B.WS", "name_en": "Maintenance workshop", "name_zh": "维修车间",
          "at": [-60, 100, 0], "size": [36, 22, 12], "bay": 12},
     ]
@@ -186,7 +186,7 @@ ZONES: list[dict[str, Any]] = [
     {"id": "Z05", "persons": "HSE.Z05.PERSONS", "name_en": "Acid plant", "name_zh": "制酸区",
      **box(240, 85, 0, 330, 140, 6),
      "unsafe_when": [{"tag": "AP.BLOWER.STATE", "states": ["FAULT"]}]},
-    {"id": "Z06", "persons": "HSE.Z06.PERSONS", "name_en": "Control room", "name_zh": "中控室", **box(112, 100, 0, 136, 114, 4)},
+    {"id": "Z06", "persons": "HSE.Z06.PERSONS", "name_en": "Control room", "name_zh": "中控室", **box(120, 8, 0, 144, 22, 4)},
     {"id": "Z07", "persons": "HSE.Z07.PERSONS", "name_en": "Workshop", "name_zh": "维修车间", **box(-60, 100, 0, -24, 122, 4)},
     {"id": "Z08", "persons": "HSE.Z08.PERSONS", "name_en": "Oxygen plant", "name_zh": "制氧站", **box(-62, 38, 0, -15, 70, 5)},
 ]
@@ -244,7 +244,7 @@ def zone_alarms() -> list[dict[str, Any]]:
 def views() -> list[dict[str, Any]]:
     """Camera presets: focal point and camera position per area."""
     return [
-        {"id": "OVERVIEW", "name_en": "Whole plant", "name_zh": "全厂", "focal": [130, 35, 0], "position": [60, -330, 300]},
+        {"id": "OVERVIEW", "name_en": "Whole plant", "name_zh": "全厂", "focal": [130, 45, 0], "position": [55, -370, 350]},
         {"id": "CB", "name_en": "Concentrate blending", "name_zh": "精矿配料", "focal": [35, 150, 5], "position": [-30, 70, 70]},
         {"id": "SMF", "name_en": "Smelting", "name_zh": "熔炼", "focal": [70, 50, 6], "position": [20, -20, 55]},
         {"id": "PSC", "name_en": "Converter aisle", "name_zh": "吹炼", "focal": [AISLE_X0 + 58, AISLE_Y0 + 20, 6],
