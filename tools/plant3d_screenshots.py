@@ -21,11 +21,10 @@ def main() -> int:
 
     from app.core.tags import utcnow
     from app.plant3d.local import LocalPlant
+    from widgets.i18n import Translations
     from widgets.panel import PanelContext
     from widgets.plant3d_panel import Plant3DPanel
     from widgets.store_bridge import StoreBridge
-
-    from widgets.i18n import Translations
 
     app = QApplication.instance() or QApplication(sys.argv)
     translations = Translations(app)

@@ -82,6 +82,10 @@ def test_the_plant_is_drawn_as_a_few_draw_calls(view) -> None:  # type: ignore[n
 
 
 def test_picking_at_converter_2_returns_converter_2_and_a_click_opens_its_faceplate(view) -> None:  # type: ignore[no-untyped-def]
+    for n, x in ((1, 110.0), (2, 118.0)):  # cranes parked beyond converter 3, hooks empty
+        view.plant.set(f"PSC.CRANE{n}.X", x)
+        view.plant.set(f"PSC.CRANE{n}.LOAD", 0.0)
+    view.bridge.flush()
     view.set_view("PSC", animate=False)
     for eq in ("PSC1", "PSC2", "PSC3"):
         x, y = view.display_position(eq)
@@ -89,6 +93,18 @@ def test_picking_at_converter_2_returns_converter_2_and_a_click_opens_its_facepl
     x, y = view.display_position("PSC2")
     assert view.click(x, y) == "PSC2"
     assert view.opened == ["PSC2"]
+    # the ladle on crane 1's hook, moved into the aisle, picks as crane 1
+    view.plant.set("PSC.CRANE1.X", 40.0)
+    view.plant.set("PSC.CRANE1.Y", 10.0)
+    view.plant.set("PSC.CRANE1.LOAD", 55.0)
+    view.bridge.flush()
+    from vtkmodules.vtkRenderingCore import vtkCoordinate
+
+    coord = vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+    coord.SetValue(100.0 + 40.0, 40.0 + 10.0, 5.0 + 2.0)  # the aisle's origin + X/Y, the ladle's middle
+    x, y = coord.GetComputedDisplayValue(view.renderer)
+    assert view.pick(x, y) == "PSC.CRANE1"
 
 
 def test_a_value_change_moves_the_right_crane_and_tilts_the_right_converter(view) -> None:  # type: ignore[no-untyped-def]
