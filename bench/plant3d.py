@@ -41,6 +41,13 @@ def _orbit(render, camera, frames: int) -> list[float]:  # type: ignore[no-untyp
     return times
 
 
+def _timed_azimuth(render, camera, frames: int) -> list[float]:  # type: ignore[no-untyped-def]
+    camera.Azimuth(360.0 / frames)
+    start = time.perf_counter()
+    render()
+    return [time.perf_counter() - start]
+
+
 def main() -> int:
     args = parser(__doc__ or "").parse_args()
     from PySide6.QtWidgets import QApplication
@@ -68,8 +75,6 @@ def main() -> int:
     panel.set_view("OVERVIEW", animate=False)
     camera = panel.renderer.GetActiveCamera()
     frames = 36
-    _orbit(panel.render_view, camera, 6)  # warm up (shader compilation)
-    panel_times = _orbit(panel.render_view, camera, frames)
 
     # one 1 Hz update of every bound tag
     scene = panel.scene
@@ -114,8 +119,6 @@ def main() -> int:
     for part in panel.meshes.moving:
         append.AddInputData(part.poly)
     append.Update()
-    panel.close_view()
-    app.processEvents()
     bare_window = vtkRenderWindow()
     bare_window.SetSize(width, height)
     bare_window.SetMultiSamples(0)
@@ -138,9 +141,18 @@ def main() -> int:
         ren.ResetCameraClippingRange()
         bare_window.Render()
 
-    _orbit(bare_render, ren.GetActiveCamera(), 6)
-    bare_times = _orbit(bare_render, ren.GetActiveCamera(), frames)
+    # interleaved, frame by frame, so both see the same load on a shared machine
+    panel.set_view("OVERVIEW", animate=False)
+    bare_camera = ren.GetActiveCamera()
+    _orbit(panel.render_view, camera, 6)  # warm up (shader compilation)
+    _orbit(bare_render, bare_camera, 6)
+    panel_times, bare_times = [], []
+    for _ in range(frames):
+        panel_times += _timed_azimuth(panel.render_view, camera, frames)
+        bare_times += _timed_azimuth(bare_render, bare_camera, frames)
     bare_window.Finalize()
+    panel.close_view()
+    app.processEvents()
 
     frame = statistics.median(panel_times)
     bare = statistics.median(bare_times)
