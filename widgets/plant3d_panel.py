@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QToolTip,
     QVBoxLayout,
@@ -148,6 +149,8 @@ class Plant3DPanel(DockPanel):
         self._view_label = QLabel()
         self.hover_label = QLabel()
         self.hover_label.setTextFormat(Qt.TextFormat.PlainText)
+        # a long hover line must never widen the panel (the 3D view would change size under the mouse)
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.addWidget(self._view_label)
         bar.addWidget(self._view_combo)
@@ -320,9 +323,13 @@ class Plant3DPanel(DockPanel):
         interactor = self._vtk.GetRenderWindow().GetInteractor()
         interactor.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
         ren.AddObserver(vtkCommand.StartEvent, lambda *_a: self._update_label_lod())  # also while the user orbits
-        interactor.AddObserver("MouseMoveEvent", self._on_vtk_mouse_move)
-        interactor.AddObserver("LeftButtonPressEvent", self._on_vtk_left_press)
-        interactor.AddObserver("LeftButtonReleaseEvent", self._on_vtk_left_release)
+        # passive observers: they see every event even while the camera style has the focus
+        # (a trackball drag grabs it on press, and would swallow the release of a click)
+        for event, handler in (("MouseMoveEvent", self._on_vtk_mouse_move),
+                               ("LeftButtonPressEvent", self._on_vtk_left_press),
+                               ("LeftButtonReleaseEvent", self._on_vtk_left_release)):
+            tag = interactor.AddObserver(event, handler, 1.0)
+            interactor.GetCommand(tag).PassiveObserverOn()
         self._looks = [None] * len(scene.equipment)
         self._zone_looks = [None] * len(scene.zones)
         self.ready = True

@@ -194,3 +194,22 @@ def test_labels_switch_to_chinese(view, qapp) -> None:  # type: ignore[no-untype
     assert "2号转炉" in view.hover_text("PSC2")
     assert any(t.startswith("转炉跨:") and t.endswith(" 人") for t in texts)  # zone label with its count
     translations.install("en")
+
+
+def test_the_real_mouse_hovers_and_clicks_through_to_the_faceplate(view, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    for n, x in ((1, 110.0), (2, 118.0)):
+        view.plant.set(f"PSC.CRANE{n}.X", x)
+        view.plant.set(f"PSC.CRANE{n}.LOAD", 0.0)
+    view.bridge.flush()
+    view.set_view("PSC", animate=False)
+    x, y = view.display_position("PSC2")
+    ratio = view._vtk.devicePixelRatioF()
+    at = QPoint(int(x / ratio), int(view._vtk.height() - y / ratio))  # VTK counts rows from the bottom
+    QTest.mouseMove(view._vtk, at)
+    qtbot.waitUntil(lambda: view.hover_label.text().startswith("Peirce-Smith converter 2"), timeout=10000)
+    assert "Converter 2 stage:" in view.hover_label.text()
+    QTest.mouseClick(view._vtk, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    qtbot.waitUntil(lambda: view.opened == ["PSC2"], timeout=10000)
