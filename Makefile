@@ -26,9 +26,11 @@ run: sysdeps setup
 test: sysdeps-test setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# Lint, types and the import contracts (.importlinter: no Qt under app/, the layers, no cycles).
 lint: setup
 	$(VENV)/bin/ruff check app widgets tests bench tools
-	$(VENV)/bin/mypy app
+	$(VENV)/bin/mypy app widgets
+	$(VENV)/bin/lint-imports --no-cache
 
 # Refresh resources/translations/*.ts from widgets/ + app/main.py, compile the .qm, list gaps.
 translations: setup

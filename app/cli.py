@@ -10,11 +10,9 @@ import sys
 from pathlib import Path
 
 from app import __version__
-from app.alarms import cli as alarms_cli
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
-from app.historian import cli as historian_cli
-from app.io import cli as io_cli
+from app.modules import ModuleError, Registry, activate, default_registry
 
 log = logging.getLogger("crucible")
 
@@ -27,9 +25,13 @@ def _configure_logging(verbose: bool) -> None:
     # asyncua logs every closed socket as a warning; our drivers report what matters.
     logging.getLogger("asyncua").setLevel(logging.ERROR)
     logging.getLogger("pymodbus").setLevel(logging.ERROR)
+    for name in ("alembic", "alembic.runtime.migration", "alembic.runtime.plugins"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(registry: Registry | None = None) -> argparse.ArgumentParser:
+    """The ``crucible`` parser: the GUI options, ``sim`` and ``validate``, and every module's
+    sub-commands (each sets ``handler(args, settings) -> int``)."""
     parser = argparse.ArgumentParser(prog="crucible", description="Crucible control-room HMI for copper smelters")
     parser.add_argument("--version", action="version", version=f"crucible {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-sim", action="store_true", help="do not start the built-in simulator")
     parser.add_argument("--endpoint", help="OPC UA endpoint URL of a real server (with --no-sim)")
     parser.add_argument("--language", help="UI language: en or zh_CN (default: system locale)")
+    parser.add_argument("--db", help="plant database URL, e.g. postgresql+psycopg://crucible@dbhost/plant "
+                                     "(password from the OS keyring; default: SQLite in the data folder)")
     sub = parser.add_subparsers(dest="command")
 
     sim = sub.add_parser("sim", help="run the copper-smelter simulator alone")
@@ -60,20 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--user", help="require this user name (implies --secure --no-insecure); password from $CRUCIBLE_SIM_PASSWORD or stdin")
     sim.add_argument("--exit-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
-    from app.security import cli as security_cli
-
-    security_cli.register(sub)
-    io_cli.register(sub)  # crucible tags browse|import|read|watch|write
-    historian_cli.register(parser, sub)
-
     val = sub.add_parser("validate", help="check a plant layout folder and list its mistakes")
     val.add_argument("path", type=Path)
-    alarms_cli.register(sub)
+    (registry or default_registry()).register_cli(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, registry: Registry | None = None) -> int:
+    try:
+        if registry is not None:
+            activate(registry)
+        registry = default_registry()
+    except ModuleError as exc:
+        print(f"crucible: modules: {exc}", file=sys.stderr)
+        return 2
+    parser = build_parser(registry)
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     try:
@@ -81,18 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"crucible: settings: {exc}", file=sys.stderr)
         return 2
-    if getattr(args, "io_handler", None):
-        return int(args.io_handler(args, settings))
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args, settings))
     if args.command == "validate":
-        return _validate(args.path)
-    from app.security import cli as security_cli
-
-    if args.command in security_cli.COMMANDS:
-        return security_cli.handle(args, settings)
-    if args.command == "alarms":
-        return alarms_cli.handle(args, settings.db_url or f"sqlite:///{settings.default_sqlite_path}")
-    if args.command == "db":
-        return historian_cli.handle(args, settings)
+        return _validate(args.path, registry)
     if args.command == "sim":
         layout_path = args.sim_layout or args.layout or settings.layout
         seed = args.seed if args.seed is not None else settings.sim_seed
@@ -105,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     return run_gui(args, settings)
 
 
-def _validate(path: Path) -> int:
+def _validate(path: Path, registry: Registry) -> int:
+    """The layout itself, then every module's checks of its own files (alarms, displays,
+    equipment, 3D scene ...): every problem as ``file:line: message``."""
     try:
         layout = load_layout(path)
     except LayoutError as exc:
@@ -113,28 +113,24 @@ def _validate(path: Path) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
         return 1
-    from app.alarms.definitions import AlarmDefinitionError, load_alarms
-
-    try:
-        alarms = load_alarms(layout)
-    except AlarmDefinitionError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
+    problems: list[str] = []
+    for module in registry:
+        if module.validate is not None:
+            problems += module.validate(layout)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
         return 1
-    displays: dict[str, object] = {}
-    if (Path(path) / "displays").is_dir():
-        from app.core.displays import DisplayError, load_displays
+    from app.alarms.definitions import load_alarms
 
-        try:
-            displays = dict(load_displays(layout))
-        except DisplayError as exc:
-            for problem in exc.problems:
-                print(problem)
-            print(f"{len(exc.problems)} problem(s) in the displays of {path}", file=sys.stderr)
-            return 1
+    displays = 0
+    if (Path(path) / "displays").is_dir():
+        from app.core.displays import load_displays
+
+        displays = len(load_displays(layout))
     print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, "
-          f"{len(alarms)} alarms, {len(displays)} displays")
+          f"{len(load_alarms(layout))} alarms, {displays} displays, modules: {', '.join(registry.names())}")
     return 0
 
 

@@ -8,7 +8,6 @@ import locale
 import logging
 import os
 import sys
-from pathlib import Path
 
 from app.core.layout import LayoutError, PlantLayout, load_layout
 from app.core.settings import Settings
@@ -16,7 +15,6 @@ from app.runtime import Runtime, SimulatorProcess, SimulatorStartError, replace_
 from app.security.context import Security, build_security
 
 log = logging.getLogger(__name__)
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
 
 
@@ -153,11 +151,11 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
         security.close()
         return 2
     runtime.attach_security(security.session, security.trust.require_trusted)
-    window = MainWindow(runtime, language=language, security=security)
-    window.translations = translations
-
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    runtime.setup_modules()  # module services exist before their panels are built
+    window = MainWindow(runtime, language=language, security=security)
+    window.translations = translations
     closed = asyncio.Event()
     # Qt must not stop the loop by itself when the window closes: the drivers still need it
     # to disconnect cleanly. The window's close ends main(), which ends the loop.

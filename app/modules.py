@@ -19,14 +19,13 @@ import importlib.util
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:  # the runtime imports this module, never the other way round at run time
-    from app.core.settings import Settings
+from typing import Any, Literal
 
 PanelArea = Literal["bottom", "left", "right", "central"]
-#: ``handler(args, settings) -> exit code``; set with ``parser.set_defaults(handler=...)``.
-CliHandler = Callable[[argparse.Namespace, "Settings"], int]
+#: ``handler(args, settings) -> exit code`` (settings: ``app.core.settings.Settings``); set with
+#: ``parser.set_defaults(handler=...)``. This module imports nothing from ``app``: it is the
+#: lowest layer, which every other one may use.
+CliHandler = Callable[[argparse.Namespace, Any], int]
 
 
 class ModuleError(RuntimeError):
@@ -60,6 +59,8 @@ class Module:
     - ``setup(runtime)``: builds the module's service (``runtime.services[name]``); may start
       long-running work with ``runtime.supervisor.spawn(...)``. Called on the asyncio loop's
       thread before the loop runs; must not block for long.
+    - ``start(service)``: called once the asyncio loop runs (``Runtime.start``): start the
+      module's long-running work here (``runtime.supervisor.spawn`` where available).
     - ``close(service)``: releases it (may be a coroutine function).
     - ``cli(subparsers)``: adds sub-commands; each parser sets ``handler`` with
       ``set_defaults(handler=...)``: ``handler(args, settings) -> int``.
@@ -79,6 +80,7 @@ class Module:
     models: str | None = None
     migrations: str | None = None
     setup: Callable[[Any], object] | None = None
+    start: Callable[[Any], None] | None = None
     close: Callable[[Any], Awaitable[None] | None] | None = None
     cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
     panels: tuple[PanelSpec, ...] = ()
@@ -186,9 +188,17 @@ _default: Registry | None = None
 
 
 def default_registry() -> Registry:
-    """The installed modules (discovered once per process)."""
+    """The installed modules (discovered once per process, or the one :func:`activate` set)."""
     global _default
     if _default is None:
         _default = discover()
     return _default
+
+
+def activate(registry: Registry | None) -> Registry | None:
+    """Make ``registry`` this process's modules (the migration environment, the CLI and the
+    runtime use it); None goes back to discovery. Returns the previous one."""
+    global _default
+    previous, _default = _default, registry
+    return previous
 

@@ -21,20 +21,46 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy import Engine
+
 from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
+from app.core.work import run_blocking
 from app.historian.service import Historian
 from app.io.driver import DriverBase
 from app.io.health import ConnectionHealth
 from app.io.modbus import ModbusDriver
 from app.io.opcua import CertificateCheck, OpcUaDriver
 from app.io.writes import WritePath
+from app.modules import Module, Registry, default_registry
 from app.security.audit import AuditTrail
 from app.security.session import Session
 
 log = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def crucible_command() -> list[str]:
+    """How to start another ``crucible`` process from this one: the bundle's own executable
+    when frozen (PyInstaller), else this Python with ``-m app.cli``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "app.cli"]
+
+
+def child_environment() -> dict[str, str]:
+    """This process's environment; from a source checkout that is not installed, the folder
+    holding the ``app`` package goes on the child's ``PYTHONPATH`` so it finds the same code."""
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        return env
+    import app
+
+    package_root = str(Path(app.__file__).resolve().parents[1])
+    installed = any(Path(p).resolve() == Path(package_root) for p in sys.path if p and "site-packages" in p)
+    if not installed:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    return env
 
 
 class SimulatorStartError(RuntimeError):
@@ -66,17 +92,15 @@ class SimulatorProcess:
 
     def launch(self) -> None:
         """Start the child without waiting (it needs a few seconds to build its address space)."""
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=child_environment(),
         )
 
     def command(self) -> list[str]:
-        return [
-            sys.executable, "-m", "app.cli", "sim", "--port", str(self.port), "--seed", str(self.seed),
-            "--time-scale", str(self.time_scale), "--layout", str(self.layout_folder), "--exit-on-stdin-eof",
-        ]
+        args = ["sim", "--port", str(self.port), "--seed", str(self.seed), "--time-scale", str(self.time_scale),
+                "--layout", str(self.layout_folder), "--exit-on-stdin-eof"]
+        return [*crucible_command(), *args]
 
     def _drain(self, proc: subprocess.Popen[str]) -> None:
         """Keep reading the child's output for as long as it runs: a pipe nobody reads fills up
@@ -164,8 +188,12 @@ class Runtime:
         console: str = "",
         historian: Historian | None = None,
         journal_process_events: bool = True,
+        registry: Registry | None = None,
+        headless: bool = False,
     ) -> None:
         self.layout = layout
+        self.registry = registry if registry is not None else default_registry()
+        self.headless = headless
         self.console = console or os.uname().nodename
         self.store = TagStore(layout.tags.values())
         self.alarms = build_alarm_engine(layout, self.store, db_url, console)  # audit: attach_security
@@ -189,8 +217,12 @@ class Runtime:
         self.write_path = WritePath(self.store, {d.name: d for d in self.drivers})
         self.session: Session | None = None  # set by attach_security (the GUI always does)
         self.audit: AuditTrail | None = None
+        self.db_url = db_url
+        self._db: Engine | None = None
         # Services of the feature modules (app.modules): name -> what its setup() returned.
         self.services: dict[str, object] = {}
+        self.module_problems: dict[str, str] = {}  # module -> why it could not be set up
+        self._started: set[str] = set()
 
     def attach_security(self, session: Session, trust: CertificateCheck | None = None) -> None:
         """Every write from now on is authorised by ``session`` and recorded in its audit trail;
@@ -217,16 +249,85 @@ class Runtime:
     def health(self) -> list[ConnectionHealth]:
         return [d.health for d in self.drivers]
 
+    def setup_modules(self) -> None:
+        """Set up every module of the registry in dependency order (``runtime.services``).
+
+        A module that fails is left out with its reason in :attr:`module_problems` (shown to
+        the operator); modules that require it are left out too — the rest of the HMI runs.
+        """
+        for module in self.registry:
+            if module.setup is None or module.name in self.services or module.name in self.module_problems:
+                continue
+            if self.headless and not module.headless:
+                continue
+            missing = [r for r in module.requires if r in self.module_problems]
+            if missing:
+                self.module_problems[module.name] = f"needs {', '.join(missing)}, which could not be set up"
+                continue
+            try:
+                self.services[module.name] = module.setup(self)
+            except Exception as exc:  # noqa: BLE001 - one module's failure must not stop the plant view
+                log.exception("module %s could not be set up", module.name)
+                self.module_problems[module.name] = f"{type(exc).__name__}: {exc}"
+
+    def start_modules(self) -> None:
+        """Start each set-up module's long-running work (on the running loop), once."""
+        for module in self.registry:
+            service = self.services.get(module.name)
+            if service is None or module.start is None or module.name in self._started:
+                continue
+            self._started.add(module.name)
+            try:
+                module.start(service)
+            except Exception as exc:  # noqa: BLE001 - the rest of the HMI runs
+                log.exception("module %s could not start", module.name)
+                self.module_problems[module.name] = f"{type(exc).__name__}: {exc}"
+
+    async def close_modules(self) -> None:
+        """Close every module's service, last set up first."""
+        for module in reversed(list(self.registry)):
+            service = self.services.pop(module.name, None)
+            self._started.discard(module.name)
+            if service is None or module.close is None:
+                continue
+            try:
+                result = module.close(service)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:  # noqa: BLE001 - close the others anyway
+                log.exception("module %s did not close cleanly", module.name)
+
+    @property
+    def db(self) -> Engine:
+        """The plant database (the ``db_url`` setting, else this console's SQLite file), schema
+        brought up to date where this console may (:func:`app.db.migrate.prepare`). Modules
+        keep their tables here. Raises :class:`app.db.DatabaseError` when it cannot be used."""
+        if self._db is None:
+            from app.core.settings import Settings
+            from app.db.engine import default_url, make_engine
+            from app.db.migrate import prepare
+
+            engine = make_engine(self.db_url or default_url(Settings()))
+            prepare(engine)
+            self._db = engine
+        return self._db
+
+    def module(self, name: str) -> Module | None:
+        return self.registry.get(name)
+
     def start(self) -> None:
-        """Start every driver on the running loop."""
+        """Start every driver on the running loop, then set up the feature modules."""
         self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
         self.alarms.start()
         self._tasks.append(asyncio.ensure_future(self.alarms.run()))
         if self.historian is not None:
             self.historian.start()
+        self.setup_modules()
+        self.start_modules()
 
     async def stop(self, timeout_s: float = 5.0) -> None:
-        """Stop every driver; their tags turn Bad (no longer live)."""
+        """Stop the modules and every driver; their tags turn Bad (no longer live)."""
+        await self.close_modules()
         await asyncio.gather(*(d.stop() for d in self.drivers), return_exceptions=True)
         self.alarms.close()
         if self._tasks:
@@ -236,7 +337,9 @@ class Runtime:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         if self.historian is not None:  # flushes the queue to the DB or the spool; blocking
-            await asyncio.get_running_loop().run_in_executor(None, self.historian.stop)
+            await run_blocking(self.historian.stop, pool="historian-stop")
+        if self._db is not None:
+            self._db.dispose()
 
 
 def replace_endpoint(layout: PlantLayout, name: str, endpoint: str) -> None:

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core.layout import DEFAULT_LAYOUT, PlantLayout, load_layout
+os.environ["CRUCIBLE_CHECK_THREADS"] = "1"  # a loop-thread signal emitted from a worker fails the test
+
+import app.core.events  # noqa: E402
+from app.core.layout import DEFAULT_LAYOUT, PlantLayout, load_layout  # noqa: E402
+
+app.core.events.CHECK_THREADS = True
 
 pytest_plugins = ["tests.pg"]
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 
 from app.alarms.definitions import Priority
+from app.core.resources import resource
 
 log = logging.getLogger(__name__)
-SOUNDS = Path(__file__).resolve().parents[1] / "resources" / "sounds"
+SOUNDS = resource("sounds")
 SOUND_FILES = {
     Priority.URGENT: "alarm_urgent.wav",
     Priority.HIGH: "alarm_high.wav",

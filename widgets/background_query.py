@@ -3,47 +3,64 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, Signal
+
+from app.core.work import executor
 
 
 class BackgroundQuery(QObject):
-    """Runs ``fn`` on a worker thread; ``on_result(value)`` or ``on_error(exc)`` follow on the
-    GUI thread (a 50 ms poll, so no cross-thread signal plumbing). A database error reaches
-    the panel as ``on_error``, never as an exception in the operator's face."""
+    """Runs ``fn`` on the worker pool ``name`` (:mod:`app.core.work`); ``on_result(value)`` or
+    ``on_error(exc)`` follow on the GUI thread through a queued Qt signal (no polling). A
+    database error reaches the panel as ``on_error``, never as an exception in the operator's
+    face. A result that arrives after a newer query was submitted is dropped."""
+
+    _sig_done = Signal(object, object)  # the future, its generation
 
     def __init__(
         self, parent: QObject, name: str, on_result: Callable[[Any], None], on_error: Callable[[Exception], None]
     ) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._pool = executor(name)
         self._future: Future[Any] | None = None
+        self._generation = 0
         self._on_result = on_result
         self._on_error = on_error
-        self._poll = QTimer(self)
-        self._poll.setInterval(50)
-        self._poll.timeout.connect(self._on_poll_timeout)
+        self._closed = False
+        self._sig_done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        self._future = self._executor.submit(fn, *args)
-        self._poll.start()
+        self._generation += 1
+        generation = self._generation
+        future = self._pool.submit(fn, *args)
+        self._future = future
+        # Fires on the worker thread (or here, if already done): the queued signal hops to the GUI.
+        future.add_done_callback(lambda f: self._emit_done(f, generation))
+
+    def _emit_done(self, future: Future[Any], generation: int) -> None:
+        if not self._closed:
+            self._sig_done.emit(future, generation)
 
     def wait(self, timeout: float) -> None:
         """Block until the running query is handed over (tests, screenshots)."""
-        if self._future is not None:
+        future = self._future
+        if future is not None:
             try:
-                self._future.result(timeout)
+                future.result(timeout)
             except Exception:  # noqa: BLE001 - handed to on_error below
                 pass
-            self._on_poll_timeout()
+            self._deliver(future)
 
-    def _on_poll_timeout(self) -> None:
-        if self._future is None or not self._future.done():
+    def _on_done(self, future: Future[Any], generation: int) -> None:
+        if generation == self._generation and future is self._future:
+            self._deliver(future)
+
+    def _deliver(self, future: Future[Any]) -> None:
+        if self._future is not future or not future.done():
             return
-        self._poll.stop()
-        future, self._future = self._future, None
+        self._future = None
         try:
             value = future.result()
         except Exception as exc:  # noqa: BLE001 - shown in the panel, not raised at the operator
@@ -52,5 +69,5 @@ class BackgroundQuery(QObject):
         self._on_result(value)
 
     def shutdown(self) -> None:
-        self._poll.stop()
-        self._executor.shutdown(wait=False)
+        self._closed = True
+        self._future = None

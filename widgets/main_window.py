@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget
 
 from app import __version__
 from app.alarms.definitions import limits_by_tag
@@ -18,10 +18,10 @@ from app.core.displays import Display, DisplayError, display_for, load_displays
 from app.core.tags import TagDef
 from app.io.health import ConnectionHealth, LinkState
 from app.io.writes import WriteRequest
+from app.modules import Registry
 from app.runtime import Runtime
 from app.security.context import Security
-from widgets.alarm_panels import add_alarm_panels
-from widgets.connections_panel import ConnectionsPanel
+from widgets.alarm_list_panel import AlarmListPanel
 from widgets.display_panel import DisplayPanel, LimitsProvider
 from widgets.faceplate import (
     ConfirmHook,
@@ -31,7 +31,7 @@ from widgets.faceplate import (
     plain_confirm,
     plain_critical,
 )
-from widgets.panel import DockPanel
+from widgets.panel import DockPanel, PanelContext, load_factory
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import COL_TAG, TagBrowserPanel
 from widgets.trend_panel import TrendPanel
@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from widgets.security_ui import SecurityUi
 
 STATE_VERSION = 1
+DOCK_AREAS = {
+    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "right": Qt.DockWidgetArea.RightDockWidgetArea,
+}
 log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
 
@@ -127,7 +132,8 @@ class MainWindow(QMainWindow):
     """Hosts the panels; saves and restores their arrangement between runs."""
 
     def __init__(
-        self, runtime: Runtime, language: str = "en", settings: QSettings | None = None, security: Security | None = None
+        self, runtime: Runtime, language: str = "en", settings: QSettings | None = None, security: Security | None = None,
+        registry: Registry | None = None,
     ) -> None:
         super().__init__()
         self.runtime = runtime
@@ -156,7 +162,13 @@ class MainWindow(QMainWindow):
                                           lambda tag: self.alarm_limits(tag))
         self.display_panel.alarm_priority = runtime.alarms.tag_priority  # indicators = the alarm list
         runtime.alarms.changed.connect(self._on_alarms_changed)
-        self.setCentralWidget(self.display_panel)
+        # The central area: the process displays first, then the modules' central panels
+        # (dispatch board, 3D view ...) as tabs beside them.
+        self.central_tabs = QTabWidget()
+        self.central_tabs.setObjectName("centralTabs")
+        self.central_tabs.setDocumentMode(True)
+        self.central_tabs.addTab(self.display_panel, "")
+        self.setCentralWidget(self.central_tabs)
 
         self._file_menu = self.menuBar().addMenu("")
         self._view_menu = self.menuBar().addMenu("")
@@ -179,24 +191,37 @@ class MainWindow(QMainWindow):
         self.display_panel.sig_display_changed.connect(self._on_display_changed)
         self.display_panel.sig_faceplate_requested.connect(self.open_faceplate)
 
-        browser = TagBrowserPanel(runtime.layout, self.bridge, language)
-        self.add_panel(browser)
-        historian = runtime.historian
-        self.trend = TrendPanel(runtime.layout.tags, self.bridge, historian.reader if historian else None, language)
-        self.add_panel(self.trend)
-        browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
         self._history_label = QLabel()
         self._history_label.setObjectName("historyStatus")
         self.statusBar().addPermanentWidget(self._history_label)
-        self.alarm_list = add_alarm_panels(self)
-        self.alarm_list.sig_alarm_activated.connect(self._on_alarm_list_alarm_activated)
+        session = security.session if security is not None else None
+        if session is not None:
+            self.user = lambda: session.username
+        self.context = PanelContext(
+            runtime=runtime, bridge=self.bridge, session=session, security=security, language=language,
+            open_faceplate=self.open_faceplate,
+            show_display=lambda display: self.display_panel.show_display(display),
+            show_in_3d=self.show_in_3d,
+        )
+        self.central_panels: dict[str, DockPanel] = {}
+        self.panel_problems: dict[str, str] = {}
+        self._add_module_panels(registry if registry is not None else runtime.registry)
+        trend = self.panels.get("trend")
+        self.trend = trend if isinstance(trend, TrendPanel) else None
+        browser = self.panels.get("tag_browser")
+        if isinstance(browser, TagBrowserPanel):
+            browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
+        alarm_list = self.panels.get("alarm_list")
+        self.alarm_list = alarm_list if isinstance(alarm_list, AlarmListPanel) else None
+        if self.alarm_list is not None:
+            self.statusBar().addPermanentWidget(self.alarm_list.counts_label)
+            self.alarm_list.sig_alarm_activated.connect(self._on_alarm_list_alarm_activated)
         self.security_ui: SecurityUi | None = None
         if security is not None:  # the GUI always passes it; bare windows (tests) skip it
             from widgets.security_ui import SecurityUi
 
             self.security_ui = SecurityUi(self, security)
-            session = security.session
-            self.user = lambda: session.username
+            assert session is not None
 
             def signed_request(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
                 from widgets.signature_dialog import SignatureDialog
@@ -205,12 +230,6 @@ class MainWindow(QMainWindow):
                 return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
 
             self.confirm_critical = signed_request
-            for name in ("alarm_list", "alarm_kpi"):
-                panel = self.panels.get(name)
-                if panel is not None:
-                    panel.user = lambda: session.username  # type: ignore[attr-defined]
-                    panel.authorize = session.refusal  # type: ignore[attr-defined]
-        self.add_panel(ConnectionsPanel(runtime.health))
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()
@@ -234,11 +253,55 @@ class MainWindow(QMainWindow):
         self.restore_layout()
 
     # --- panels ---------------------------------------------------------------------
-    def add_panel(self, panel: DockPanel) -> QDockWidget:
+    def _add_module_panels(self, registry: Registry) -> None:
+        """Every panel the modules declare, built with the typed :class:`PanelContext`.
+
+        A panel whose factory fails is left out with its reason (logged, and listed in
+        :attr:`panel_problems`); the rest of the HMI runs.
+        """
+        for module, spec in registry.panels():
+            try:
+                factory = load_factory(spec.factory)
+                panel = factory(self.context)
+            except Exception as exc:  # noqa: BLE001 - one module's panel must not stop the console
+                log.exception("panel %s of module %s could not be built", spec.name, module.name)
+                self.panel_problems[spec.name] = f"{type(exc).__name__}: {exc}"
+                continue
+            if panel is None:  # the runtime cannot offer it (no journal, no session ...)
+                continue
+            if spec.area == "central":
+                self.add_central_panel(panel)
+            else:
+                self.add_panel(panel, DOCK_AREAS[spec.area])
+
+    def add_central_panel(self, panel: DockPanel) -> None:
+        """A tab beside the process displays (dispatch board, 3D view ...)."""
+        self.central_panels[panel.NAME] = panel
+        self.panels[panel.NAME] = panel
+        self.central_tabs.addTab(panel, panel.title())
+
+    def show_central(self, name: str) -> bool:
+        """Bring the central tab ``name`` (or "displays") to the front."""
+        widget = self.display_panel if name == "displays" else self.central_panels.get(name)
+        if widget is None:
+            return False
+        self.central_tabs.setCurrentWidget(widget)
+        return True
+
+    def show_in_3d(self, unit_id: str) -> None:
+        """Fly the 3D view (when a module offers one) to ``unit_id``."""
+        for name, panel in self.central_panels.items():
+            show_unit = getattr(panel, "show_unit", None)
+            if show_unit is not None:
+                self.show_central(name)
+                show_unit(unit_id)
+                return
+
+    def add_panel(self, panel: DockPanel, area: Qt.DockWidgetArea | None = None) -> QDockWidget:
         dock = QDockWidget(panel.title(), self)
         dock.setObjectName(f"dock_{panel.NAME}")
         dock.setWidget(panel)
-        self.addDockWidget(panel.AREA, dock)
+        self.addDockWidget(area if area is not None else panel.AREA, dock)
         self.panels[panel.NAME] = panel
         self.docks[panel.NAME] = dock
         self._view_menu.addAction(dock.toggleViewAction())
@@ -310,9 +373,13 @@ class MainWindow(QMainWindow):
             window.retranslate()
         if self.security_ui is not None:
             self.security_ui.retranslate()
+        self.central_tabs.setTabText(0, QCoreApplication.translate("MainWindow", "Process displays"))
         for name, panel in self.panels.items():
             panel.retranslate()
-            self.docks[name].setWindowTitle(panel.title())
+            if name in self.docks:
+                self.docks[name].setWindowTitle(panel.title())
+            elif name in self.central_panels:
+                self.central_tabs.setTabText(self.central_tabs.indexOf(panel), panel.title())
         self._refresh_links()
 
     def set_language(self, language: str) -> None:
@@ -362,7 +429,7 @@ class MainWindow(QMainWindow):
         tag = self.runtime.layout.tags.get(tag_name)
         if tag is None:
             return
-        if isinstance(when, datetime):
+        if isinstance(when, datetime) and self.trend is not None:
             self.trend.add_pen(tag_name)
             at = when.timestamp()
             self.trend.show_window(at - 1800.0, at + 600.0)  # 30 min before, 10 min after
@@ -421,7 +488,7 @@ class MainWindow(QMainWindow):
 
     def _on_browser_table_double_clicked(self, index: QModelIndex) -> None:
         name = index.sibling(index.row(), COL_TAG).data()
-        if name:
+        if name and self.trend is not None:
             self.trend.add_pen(str(name))
             self.docks[TrendPanel.NAME].raise_()
 
@@ -461,6 +528,9 @@ class MainWindow(QMainWindow):
         self.runtime.alarms.changed.disconnect(self._on_alarms_changed)
         for health in self.runtime.health:
             health.changed.disconnect(self._on_health_changed)
-        self.trend.shutdown()
+        for panel in self.panels.values():
+            shutdown = getattr(panel, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.bridge.close()
         super().closeEvent(event)

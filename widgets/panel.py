@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
+    from app.security.context import Security
     from app.security.session import Session
     from widgets.store_bridge import StoreBridge
 
@@ -45,19 +46,21 @@ class PanelContext:
 
     - ``runtime``: layout, store, alarm engine, historian, write path, audit, module services.
     - ``bridge``: the store's coalesced (<= 10 Hz) Qt signal of changed values.
-    - ``session``: the logged-in user's session (None in bare test windows).
+    - ``session``: the logged-in user's session (None in bare test windows); ``security``:
+      users, audit trail and trust store of this console (None likewise).
     - ``language``: ``"en"`` or ``"zh_CN"``; panels also get ``retranslate()`` on a switch.
-    - ``open_faceplate(tag_or_unit)``, ``show_display(display_id)``, ``show_in_3d(unit)``:
+    - ``open_faceplate(unit)``, ``show_display(display_id)``, ``show_in_3d(unit)``:
       navigation the main window offers (no-ops where nothing provides them).
     """
 
     runtime: Runtime
     bridge: StoreBridge
     session: Session | None = None
+    security: Security | None = None
     language: str = "en"
-    open_faceplate: Callable[[str], None] = lambda _tag: None
-    show_display: Callable[[str], None] = lambda _display: None
-    show_in_3d: Callable[[str], None] = lambda _unit: None
+    open_faceplate: Callable[[str], object] = lambda _unit: None
+    show_display: Callable[[str], object] = lambda _display: None
+    show_in_3d: Callable[[str], object] = lambda _unit: None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def service(self, module: str) -> Any:
@@ -66,3 +69,16 @@ class PanelContext:
         if module not in services:
             raise KeyError(f"module {module!r} is not set up in this runtime")
         return services[module]
+
+
+def load_factory(dotted: str) -> Callable[[PanelContext], DockPanel | None]:
+    """``"widgets.x:Name"`` -> the callable (a panel class or a factory function)."""
+    import importlib
+
+    module_name, _, attr = dotted.partition(":")
+    if not attr:
+        raise ValueError(f"panel factory {dotted!r} must look like 'widgets.module:Name'")
+    factory = getattr(importlib.import_module(module_name), attr)
+    if not callable(factory):
+        raise TypeError(f"panel factory {dotted!r} is not callable")
+    return factory  # type: ignore[no-any-return]

@@ -34,10 +34,19 @@ class SecurityUi(QObject):
         self.session: Session = security.session
         self.dialog: LoginDialog | None = None
 
-        self.audit_panel = AuditPanel(security.audit, self.session)
-        window.add_panel(self.audit_panel)  # type: ignore[attr-defined]
-        self.users_panel = UsersPanel(security.users, self.session)
-        window.add_panel(self.users_panel)  # type: ignore[attr-defined]
+        # The security module declares these panels; the main window builds them from the
+        # registry. A bare window (tests) gets them here.
+        panels = getattr(window, "panels", {})
+        audit_panel = panels.get("audit")
+        if not isinstance(audit_panel, AuditPanel):
+            audit_panel = AuditPanel(security.audit, self.session)
+            window.add_panel(audit_panel)  # type: ignore[attr-defined]
+        self.audit_panel: AuditPanel = audit_panel
+        users_panel = panels.get("users")
+        if not isinstance(users_panel, UsersPanel):
+            users_panel = UsersPanel(security.users, self.session)
+            window.add_panel(users_panel)  # type: ignore[attr-defined]
+        self.users_panel: UsersPanel = users_panel
 
         self.menu = QMenu(window)
         window.menuBar().addMenu(self.menu)

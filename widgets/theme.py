@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-QSS = Path(__file__).resolve().parents[1] / "resources" / "theme.qss"
+from app.core.resources import resource
+
+QSS = resource("theme.qss")
 
 # Colour is reserved for the abnormal (ISA-101); these are the only alarm/quality colours.
 GREY_BACKGROUND = QColor("#c8c8c8")

@@ -8,7 +8,6 @@ quality and empty buckets are NaN, drawn as gaps.
 
 from __future__ import annotations
 
-import concurrent.futures
 import math
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.tags import Quality, TagDef, TagValue
+from app.core.work import executor
 from app.historian.reader import HistoryReader
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
@@ -102,7 +102,7 @@ class TrendPanel(DockPanel):
         self._setting_range = False
         self._closed = False
         self._cursor_t: float | None = None
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trend-query")
+        self._pool = executor("trend-query")  # the one way off the GUI thread (app.core.work)
         self._results = _Results()
         self._results.sig_history_loaded.connect(self._on_results_history_loaded)
 
@@ -291,6 +291,8 @@ class TrendPanel(DockPanel):
 
     def _load(self, reader: HistoryReader, gen: int, name: str, x0: float, x1: float, buckets: int) -> None:
         """Worker thread: no Qt objects touched except the queued signal."""
+        if self._closed:  # queued before the panel closed: nobody will look at it
+            return
         try:
             t0, t1 = int(x0 * US), int(min(x1, time.time() + 1) * US)
             agg = reader.aggregate(name, t0, t1, buckets)
@@ -481,4 +483,4 @@ class TrendPanel(DockPanel):
         self._live_timer.stop()
         self._history_timer.stop()
         self.bridge.sig_tags_changed.disconnect(self._on_bridge_tags_changed)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        # the pool is shared by every trend: queued loads finish and their results are dropped (closed)

@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from app.alarms.kpi import (
     JournalFormatError,
@@ -20,6 +21,7 @@ from app.alarms.kpi import (
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     alarms = subparsers.add_parser("alarms", help="alarm management: KPIs over the alarm journal")
+    alarms.set_defaults(handler=lambda args, settings: handle(args, settings.db_url or _default_url(settings)))
     sub = alarms.add_subparsers(dest="alarms_command", required=True)
     kpi = sub.add_parser("kpi", help="EEMUA 191 KPIs for a period (default: the last 24 h)")
     kpi.add_argument("--from", dest="start", help="period start, ISO 8601 (default: 24 h before --to)")
@@ -27,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     kpi.add_argument("--db", help="journal database URL (default: the settings' db_url or local SQLite)")
     kpi.add_argument("--csv", type=Path, help="read a CSV journal export instead of the database")
     kpi.add_argument("--json", action="store_true", help="print the KPIs as one JSON object")
+
+
+def _default_url(settings: Any) -> str:
+    from app.db.engine import default_url
+
+    return default_url(settings).render_as_string(hide_password=False)
 
 
 def handle(args: argparse.Namespace, db_url: str) -> int:
@@ -49,10 +57,14 @@ def handle(args: argparse.Namespace, db_url: str) -> int:
         from sqlalchemy.exc import SQLAlchemyError
 
         from app.alarms.journal import read_journal
+        from app.db.engine import DatabaseError
 
         end = end or datetime.now(UTC)
         try:
             events = events_from_rows(read_journal(args.db or db_url, end=end))
+        except DatabaseError as exc:
+            print(f"crucible alarms kpi: {exc}", file=sys.stderr)
+            return 2
         except SQLAlchemyError as exc:
             print(f"crucible alarms kpi: cannot read the journal at {args.db or db_url}: {str(exc).splitlines()[0]}",
                   file=sys.stderr)

@@ -16,14 +16,13 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
-from app.alarms.models import TABLES, AlarmJournalRow, AlarmShelfRow
+from app.alarms.models import AlarmJournalRow, AlarmShelfRow
 
 log = logging.getLogger(__name__)
 
@@ -36,30 +35,20 @@ def as_utc(ts: datetime) -> datetime:
     return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
 
 
-def make_db_engine(url: str) -> Engine:
-    """A SQLAlchemy engine; SQLite gets WAL and a busy timeout so consoles can share a file."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+def make_db_engine(url: str, must_exist: bool = False) -> Engine:
+    """The plant database's engine (:func:`app.db.make_engine`: WAL and busy timeout on
+    SQLite so consoles can share a file, the keyring password on PostgreSQL)."""
+    from app.db.engine import make_engine
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    return make_engine(url, must_exist=must_exist)
 
 
 def ensure_tables(engine: Engine) -> None:
-    """Create the alarm tables if missing (Alembic ``0003_alarms`` does the same on upgrade)."""
-    from app.historian.db import Base
+    """Bring the alarm tables up to date through the migrations (a console's own SQLite file
+    is upgraded; a shared PostgreSQL database only checked — IT runs ``crucible db upgrade``)."""
+    from app.db.migrate import prepare
 
-    Base.metadata.create_all(engine, tables=TABLES, checkfirst=True)
+    prepare(engine)
 
 
 @dataclass(slots=True)
@@ -238,8 +227,7 @@ def read_journal(
     limit: int = 100_000,
 ) -> list[dict[str, Any]]:
     """Journal rows between ``start`` and ``end`` (oldest first), optionally filtered."""
-    db = make_db_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
-    ensure_tables(db)
+    db = make_db_engine(url_or_engine, must_exist=True) if isinstance(url_or_engine, str) else url_or_engine
     query = select(AlarmJournalRow).order_by(AlarmJournalRow.ts, AlarmJournalRow.id)
     if start is not None:
         query = query.where(AlarmJournalRow.ts >= start)

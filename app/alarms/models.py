@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Integer, SmallInteger, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.historian.db import Base
+from app.db.base import Base
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 JournalId = BigInteger().with_variant(Integer(), "sqlite")

@@ -10,9 +10,11 @@ from app.core.store import TagStore
 
 
 def default_db_url() -> str:
-    from app.core.settings import data_dir
+    """The plant database of this console (``app.db.default_url`` of the settings)."""
+    from app.core.settings import Settings
+    from app.db.engine import default_url
 
-    return f"sqlite:///{data_dir() / 'history.sqlite'}"
+    return default_url(Settings()).render_as_string(hide_password=False)
 
 
 def build_alarm_engine(

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from app.core.address import AddressError, parse_address
+from app.core.resources import layouts_dir
 from app.core.tags import DataType, TagDef
 from app.core.units import is_known_unit
 from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
 
-LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "plant_layouts"
+LAYOUTS_DIR = layouts_dir()
 DEFAULT_LAYOUT = LAYOUTS_DIR / "copper_smelter"
 
 

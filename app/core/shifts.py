@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -118,7 +118,7 @@ class ShiftCalendar:
     def shift_at(self, moment: datetime) -> Shift:
         """The shift on at ``moment`` (aware; naive times are taken as UTC)."""
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         local = moment.astimezone(self.tz)
         for day in (local.date() + timedelta(days=1), local.date(), local.date() - timedelta(days=1)):
             for number in range(self.shifts_per_day, 0, -1):

@@ -7,6 +7,20 @@ Modules declare tables with ``from app.db import Base`` and ship their revisions
 
 from __future__ import annotations
 
-from app.historian.db import Base
+from app.db.base import Base
+from app.db.engine import (
+    DatabaseError,
+    check_connection,
+    connection_error,
+    database_url,
+    default_url,
+    describe,
+    make_engine,
+    open_engine,
+    secret_name,
+)
 
-__all__ = ["Base"]
+__all__ = [
+    "Base", "DatabaseError", "check_connection", "connection_error", "database_url", "default_url",
+    "describe", "make_engine", "open_engine", "secret_name",
+]

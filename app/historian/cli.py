@@ -10,21 +10,23 @@ from datetime import UTC, datetime, timedelta
 from app.core.settings import Settings
 
 
-def register(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser.add_argument("--db", help="history database URL, e.g. postgresql+psycopg://crucible@dbhost/plant "
-                                     "(password from the OS keyring; default: SQLite in the data folder)")
-    db = sub.add_parser("db", help="history database: upgrade, status, set-password, export, prune")
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    db = sub.add_parser("db", help="plant database: upgrade, status, set-password, export, prune")
+    db.set_defaults(handler=handle)
     db.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--db", dest="db_cmd", metavar="URL",
+                       help="plant database URL (default: the db_url setting, else the SQLite file in the data folder)")
     dsub = db.add_subparsers(dest="db_command", required=True)
-    dsub.add_parser("upgrade", help="create or update the tables (all migration heads)")
-    dsub.add_parser("status", help="where the history is and whether its schema is current")
+    dsub.add_parser("upgrade", parents=[where], help="create or update every module's tables (all migration heads)")
+    dsub.add_parser("status", parents=[where], help="where the plant database is and whether its schema is current")
     pw = dsub.add_parser("set-password", help="store the PostgreSQL password in the OS keyring")
     pw.add_argument("url", nargs="?", help="postgresql+psycopg://user@host/db (default: --db or the setting)")
-    ex = dsub.add_parser("export", help="raw samples of tags as CSV")
+    ex = dsub.add_parser("export", parents=[where], help="raw samples of tags as CSV")
     ex.add_argument("tags", nargs="+")
     ex.add_argument("--hours", type=float, default=8.0, help="how far back from now (default 8)")
     ex.add_argument("--out", help="file (default: standard output)")
-    dsub.add_parser("prune", help="delete raw samples and rollups older than the retention settings")
+    dsub.add_parser("prune", parents=[where], help="delete raw samples and rollups older than the retention settings")
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,12 +40,12 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         upgrade,
     )
 
-    override = getattr(args, "db_sub", None) or getattr(args, "db", None)
+    override = getattr(args, "db_cmd", None) or getattr(args, "db_sub", None) or getattr(args, "db", None)
     try:
         if args.db_command == "set-password":
             from sqlalchemy.engine import make_url
 
-            from app.security.secrets import SecretsUnavailable, set_secret
+            from app.core.secrets import SecretsUnavailable, set_secret
 
             url = make_url(args.url) if args.url else database_url(settings, override)
             if url.get_backend_name() != "postgresql":
@@ -58,7 +60,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             print(f"stored in the OS keyring as {secret_name(url)}")
             return 0
         url = database_url(settings, override)
-        engine = make_engine(url)
+        engine = make_engine(url, must_exist=args.db_command in ("status", "export", "prune"))
         if args.db_command == "upgrade":
             status = upgrade(engine)
             print(f"{describe(url)}: {status.message}")

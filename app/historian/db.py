@@ -1,23 +1,7 @@
-"""The one SQLAlchemy metadata every module's tables live in.
-
-The historian, security (users, audit), alarms (journal) and production modules declare
-their tables on :class:`Base`, so one set of Alembic migrations creates them all in the
-same database (SQLite by default, PostgreSQL when consoles share a plant database).
-"""
+"""Compatibility: the shared ``Base`` lives in :mod:`app.db` now."""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from app.db.base import NAMING, Base
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+__all__ = ["NAMING", "Base"]

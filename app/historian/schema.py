@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Float, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.historian.db import Base
+from app.db.base import Base
 
 MINUTE_S = 60
 HOUR_S = 3600

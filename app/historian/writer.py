@@ -255,8 +255,9 @@ class HistorianWriter:
         self.commit_interval_s = commit_interval_s
         self.retry_interval_s = retry_interval_s
         self.max_replay_samples = max_replay_samples
-        self.status_changed: Signal[[HistorianStatus]] = Signal()
-        self.durable: Signal[[int]] = Signal()  # seq of a chunk now in the DB or the spool
+        # Both fire on the writer's thread: GUI listeners hop to the GUI thread themselves.
+        self.status_changed: Signal[[HistorianStatus]] = Signal(fires_on="worker")
+        self.durable: Signal[[int]] = Signal(fires_on="worker")  # seq of a chunk now in the DB or the spool
         # items: a store batch (dict) or a callable making a chunk (bulk arrays, retries)
         self._queue: collections.deque[dict[str, TagValue] | Callable[[], Chunk]] = collections.deque()
         self._wake = threading.Event()

@@ -40,7 +40,7 @@ class CliError(Exception):
 def register(subparsers: Any) -> None:
     """Add ``tags`` and its sub-commands to the ``crucible`` parser."""
     tags = subparsers.add_parser("tags", help="browse, import, read, watch and write tags")
-    tags.set_defaults(io_handler=handle)
+    tags.set_defaults(handler=handle)
     sub = tags.add_subparsers(dest="tags_command", required=True)
 
     browse = sub.add_parser("browse", help="print the tree of an OPC UA server's address space")

@@ -406,7 +406,7 @@ async def make_client(
     security = options.get("security")
     if username or (isinstance(security, dict) and security.get("private_key_encrypted")):
         if secret is None:
-            from app.security.secrets import get_secret as secret
+            from app.core.secrets import get_secret as secret
     if username:
         assert secret is not None
         password = secret(f"opcua/{connection}/password")

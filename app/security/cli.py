@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input (one line)")
 
     users = sub.add_parser("users", help="manage users and roles (IT)")
+    users.set_defaults(handler=handle)
     uc = users.add_subparsers(dest="users_command", required=True)
     add = uc.add_parser("add", parents=[db, pw], help="add a user")
     add.add_argument("username")
@@ -44,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     roles.add_argument("--revoke", nargs=2, metavar=("ROLE", "PERMISSION"))
 
     audit = sub.add_parser("audit", help="audit trail: verify the hash chain, list, export CSV")
+    audit.set_defaults(handler=handle)
     ac = audit.add_subparsers(dest="audit_command", required=True)
     ac.add_parser("verify", parents=[db], help="check that no record was altered or removed")
     al = ac.add_parser("list", parents=[db], help="print the newest records")
@@ -52,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ae.add_argument("file", type=Path)
 
     secrets = sub.add_parser("secrets", help="passwords and passphrases in the OS keyring")
+    secrets.set_defaults(handler=handle)
     sc = secrets.add_subparsers(dest="secrets_command", required=True)
     ss = sc.add_parser("set", help="store a secret, e.g. opcua/sim/password")
     ss.add_argument("name")
@@ -61,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sd.add_argument("name")
 
     certs = sub.add_parser("certs", help="OPC UA client certificate and server trust list")
+    certs.set_defaults(handler=handle)
     cc = certs.add_subparsers(dest="certs_command", required=True)
     cr = cc.add_parser("create", help="make the client's application certificate and key")
     cr.add_argument("--dir", type=Path, help="folder (default: the opcua_pki_dir setting)")
@@ -103,6 +107,7 @@ def read_password(from_stdin: bool, prompt: str = "Password: ", confirm: bool = 
 
 def handle(args: argparse.Namespace, settings: Settings) -> int:
     """Run a security command; returns the exit code."""
+    from app.db.engine import DatabaseError
     from app.security.secrets import SecretsUnavailable
     from app.security.users import SecurityError
 
@@ -113,7 +118,10 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             return _certs_create(args, settings)
         from app.security.context import build_security
 
-        security = build_security(settings, getattr(args, "db", None))
+        read_only = (args.command == "audit" and args.audit_command in ("verify", "list", "export")) or (
+            args.command == "users" and args.users_command in ("list",)) or (
+            args.command == "certs" and args.certs_command == "list")
+        security = build_security(settings, getattr(args, "db", None), must_exist=read_only)
         try:
             if args.command == "users":
                 return _users(args, security)
@@ -122,6 +130,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             return _certs(args, security)
         finally:
             security.close()
+    except DatabaseError as exc:  # the database itself: 2, like every other command
+        print(f"crucible: {exc}", file=sys.stderr)
+        return 2
     except (SecurityError, ValueError, FileExistsError, SecretsUnavailable) as exc:
         return _err(str(exc))
     except ModuleNotFoundError as exc:  # e.g. a postgresql:// URL without its driver

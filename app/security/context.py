@@ -36,10 +36,15 @@ def policy_from(settings: Settings) -> SecurityPolicy:
 
 
 def build_security(
-    settings: Settings, db_url: str | None = None, definitions: Mapping[str, TagDef] | None = None
+    settings: Settings, db_url: str | None = None, definitions: Mapping[str, TagDef] | None = None,
+    must_exist: bool = False,
 ) -> Security:
-    """Engine, audit trail, user store, session and trust store for this console."""
-    engine = security_engine(database_url(settings, db_url))
+    """Engine, audit trail, user store, session and trust store for this console.
+
+    ``must_exist``: read-only commands refuse a SQLite file that is not there (a mistyped
+    ``--db`` must not create an empty database). Raises :class:`app.db.DatabaseError`.
+    """
+    engine = security_engine(database_url(settings, db_url), create_tables=not must_exist, must_exist=must_exist)
     audit = AuditTrail(engine, console=settings.console_name)
     users = UserStore(engine, audit, policy_from(settings))
     session = Session(

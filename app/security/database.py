@@ -1,44 +1,28 @@
-"""The engine the security module uses: the historian database (SQLite or PostgreSQL)."""
+"""The engine the security module uses: the plant database (SQLite or PostgreSQL), via app.db."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine
 
 from app.core.settings import Settings
+from app.db.engine import database_url as _database_url
+from app.db.engine import make_engine
+from app.db.migrate import ensure_current
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:
     """``--db URL``, else the ``db_url`` setting, else the SQLite file in the data folder."""
-    if override:
-        return override
-    if settings.db_url:
-        return settings.db_url
-    path: Path = settings.default_sqlite_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return _database_url(settings, override).render_as_string(hide_password=False)
 
 
-def security_engine(url: str, create_tables: bool = True) -> Engine:
-    """An engine for ``url``; creates the security tables when missing.
+def security_engine(url: str, create_tables: bool = True, must_exist: bool = False) -> Engine:
+    """An engine for ``url`` (keyring password for PostgreSQL).
 
-    Until the historian's Alembic migrations run at start-up, ``create_tables`` keeps a fresh
-    database usable (``checkfirst``: existing tables are left alone).
+    ``create_tables``: bring a console's own SQLite file up to date through the migrations
+    (a shared PostgreSQL database is only checked: :class:`app.db.DatabaseError` says to run
+    ``crucible db upgrade``). ``must_exist``: a SQLite file that is not there is an error.
     """
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.close()
-
+    engine = make_engine(url, must_exist=must_exist)
     if create_tables:
-        from app.historian.db import Base
-        from app.security.models import SECURITY_TABLES
-
-        Base.metadata.create_all(engine, tables=SECURITY_TABLES, checkfirst=True)
+        ensure_current(engine)
     return engine

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.historian.db import Base
+from app.db.base import Base
 
 user_roles = Table(
     "security_user_roles",

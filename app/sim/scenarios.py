@@ -9,10 +9,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from app.sim.runner import SimulatorRunner
+    from app.sim.model import PlantModel
+
+
+class SimulatorRunner(Protocol):
+    """What a scenario acts on (``app.sim.runner.SimulatorRunner`` is one): the plant model and
+    the servers. A protocol, so the runner and its scenarios do not import each other."""
+
+    model: PlantModel
+
+    async def pause_servers(self) -> None: ...
+
+    async def resume_servers(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1223,6 +1223,10 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>Process displays</source>
+        <translation>工艺画面</translation>
+    </message>
+    <message>
         <source>History off</source>
         <translation>历史数据未启用</translation>
     </message>
@@ -1516,6 +1520,281 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
     <message>
         <source>Sign and write</source>
         <translation>签名并写入</translation>
+    </message>
+</context>
+<context>
+    <name>StandardsPanel</name>
+    <message>
+        <source>Standards</source>
+        <translation>工艺标准</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Mode now</source>
+        <translation>当前工况</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>标准卡</translation>
+    </message>
+    <message>
+        <source>Setpoint</source>
+        <translation>设定值</translation>
+    </message>
+    <message>
+        <source>Approved band</source>
+        <translation>批准范围</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <source>Propose a card change</source>
+        <translation>提出标准卡变更</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>下限</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>上限</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Say why the card changes.</source>
+        <translation>请说明变更原因。</translation>
+    </message>
+    <message>
+        <source>The target must lie between low and high.</source>
+        <translation>目标值必须在上下限之间。</translation>
+    </message>
+    <message>
+        <source>Your password</source>
+        <translation>您的密码</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二人</translation>
+    </message>
+    <message>
+        <source>Their password</source>
+        <translation>第二人密码</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时值</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>工况</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>Changed by</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <source>Proposed by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>标准卡</translation>
+    </message>
+    <message>
+        <source>Drifts</source>
+        <translation>偏离</translation>
+    </message>
+    <message>
+        <source>Procedures</source>
+        <translation>操作规程</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>操作备注</translation>
+    </message>
+    <message>
+        <source>Propose change…</source>
+        <translation>提出变更…</translation>
+    </message>
+    <message>
+        <source>Apply card…</source>
+        <translation>下装标准卡…</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>驳回…</translation>
+    </message>
+    <message>
+        <source>Proposals waiting for a second person:</source>
+        <translation>等待第二人批准的变更:</translation>
+    </message>
+    <message>
+        <source>Start procedure</source>
+        <translation>开始执行规程</translation>
+    </message>
+    <message>
+        <source>Done: next step</source>
+        <translation>完成:下一步</translation>
+    </message>
+    <message>
+        <source>Pin note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <source>Remove note</source>
+        <translation>删除备注</translation>
+    </message>
+    <message>
+        <source>Temporary measure or known fault</source>
+        <translation>临时措施或已知故障</translation>
+    </message>
+    <message>
+        <source>Needs the permission to change settings (process engineer).</source>
+        <translation>需要修改设置的权限(工艺工程师)。</translation>
+    </message>
+    <message>
+        <source>drift since {t}</source>
+        <translation>自 {t} 起偏离</translation>
+    </message>
+    <message>
+        <source>outside, within grace</source>
+        <translation>超出范围,宽限期内</translation>
+    </message>
+    <message>
+        <source>in band</source>
+        <translation>在范围内</translation>
+    </message>
+    <message>
+        <source>Run #{id}: {title} (step {n})</source>
+        <translation>执行 #{id}:{title}(第 {n} 步)</translation>
+    </message>
+    <message>
+        <source>{who} at {when}</source>
+        <translation>{who} 于 {when}</translation>
+    </message>
+    <message>
+        <source>sign-off</source>
+        <translation>签字确认</translation>
+    </message>
+    <message>
+        <source>Procedure available: {names}</source>
+        <translation>可用规程:{names}</translation>
+    </message>
+    <message>
+        <source>Select a setpoint of a card first.</source>
+        <translation>请先选择标准卡中的一个设定值。</translation>
+    </message>
+    <message>
+        <source>Proposed {unit}/{mode} v{version}: a second person approves it.</source>
+        <translation>已提出 {unit}/{mode} 第 {version} 版:需第二人批准。</translation>
+    </message>
+    <message>
+        <source>Select a proposal first.</source>
+        <translation>请先选择一项变更。</translation>
+    </message>
+    <message>
+        <source>Approve card change</source>
+        <translation>批准标准卡变更</translation>
+    </message>
+    <message>
+        <source>Reject card change</source>
+        <translation>驳回标准卡变更</translation>
+    </message>
+    <message>
+        <source>{unit}/{mode} v{version} proposed by {who}: {reason}</source>
+        <translation>{unit}/{mode} 第 {version} 版,由 {who} 提出:{reason}</translation>
+    </message>
+    <message>
+        <source>You may not approve card changes.</source>
+        <translation>您无权批准标准卡变更。</translation>
+    </message>
+    <message>
+        <source>{unit}/{mode} v{version}: {status}</source>
+        <translation>{unit}/{mode} 第 {version} 版:{status}</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Log in to apply a card.</source>
+        <translation>请登录后再下装标准卡。</translation>
+    </message>
+    <message>
+        <source>Apply card</source>
+        <translation>下装标准卡</translation>
+    </message>
+    <message>
+        <source>Write every setpoint of {unit}/{mode} v{version} to its target: {items}</source>
+        <translation>将 {unit}/{mode} 第 {version} 版的每个设定值写为目标值:{items}</translation>
+    </message>
+    <message>
+        <source>Writing the card …</source>
+        <translation>正在写入标准卡…</translation>
+    </message>
+    <message>
+        <source>{unit}/{mode} v{version}: all {n} setpoint(s) written and confirmed.</source>
+        <translation>{unit}/{mode} 第 {version} 版:{n} 个设定值已全部写入并确认。</translation>
+    </message>
+    <message>
+        <source>Sign off</source>
+        <translation>签字确认</translation>
+    </message>
+    <message>
+        <source>Select a note first.</source>
+        <translation>请先选择一条备注。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Setpoints</source>
+        <translation>设定值</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>到期</translation>
     </message>
 </context>
 <context>

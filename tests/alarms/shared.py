@@ -23,6 +23,10 @@ def _wait(eng: AlarmEngine, predicate, timeout: float = 2.0) -> float:  # type: 
 
 
 def check_two_consoles(url: str) -> None:
+    from app.db import make_engine
+    from app.db.migrate import upgrade
+
+    upgrade(make_engine(url))  # IT's `crucible db upgrade` on the shared database
     clock = Clock()
     defs = [adef("PV", limit=10.0), adef("QV", limit=10.0)]
     a = engine(defs, clock, journal=JournalWriter(url, "console-A", poll_s=0.2))

@@ -64,3 +64,30 @@ def test_a_failing_listener_does_not_starve_the_others() -> None:
     store.batch_applied.connect(lambda b: got.extend(b))
     store.apply({"A": good(1.0)})
     assert got == ["A"]
+
+
+def test_a_loop_signal_emitted_from_a_worker_thread_is_caught_in_tests() -> None:
+    import threading
+
+    from app.core.events import Signal, WrongThreadError
+
+    loop_signal: Signal[[int]] = Signal()
+    worker_signal: Signal[[int]] = Signal(fires_on="worker")
+    seen: list[int] = []
+    loop_signal.connect(seen.append)
+    worker_signal.connect(seen.append)
+    errors: list[BaseException] = []
+
+    def from_worker() -> None:
+        worker_signal.emit(1)  # declared: fine
+        try:
+            loop_signal.emit(2)
+        except WrongThreadError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=from_worker, name="worker-x")
+    thread.start()
+    thread.join()
+    loop_signal.emit(3)
+    assert seen == [1, 3]
+    assert len(errors) == 1 and "worker-x" in str(errors[0])

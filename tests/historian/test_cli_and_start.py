@@ -12,8 +12,10 @@ from app.historian.service import open_historian
 
 
 def test_db_upgrade_then_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["db", "status"]) == 1
-    assert "crucible db upgrade" in capsys.readouterr().out
+    # A read-only command never creates the file it was asked about.
+    assert main(["db", "status"]) == 2
+    assert "history.sqlite does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "history.sqlite").exists()
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "status"]) == 0
     out = capsys.readouterr().out

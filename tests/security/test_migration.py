@@ -14,7 +14,7 @@ import app.security.models  # noqa: F401 - registers the tables on Base
 from app.historian.db import Base
 from app.security.models import SECURITY_TABLE_NAMES
 
-MIGRATION = Path(__file__).resolve().parents[2] / "app/historian/migrations/versions/0002_security.py"
+MIGRATION = Path(__file__).resolve().parents[2] / "app/security/migrations/0002_security.py"
 
 
 def test_migration_matches_models(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
-"""Alembic environment: every module's tables on the shared Base; run programmatically.
+"""Alembic environment for the plant database: every module's tables on the shared Base.
 
-``app.historian.migrate`` passes an open connection in ``config.attributes["connection"]``;
-run from the alembic command line it uses ``sqlalchemy.url`` instead.
+Run programmatically by :mod:`app.db.migrate`, which passes an open connection in
+``config.attributes["connection"]`` and the modules' revision folders as
+``version_locations``; run from the alembic command line it uses ``sqlalchemy.url``.
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import app.alarms.models  # noqa: F401 - the alarm journal and shelf tables
-import app.historian.schema  # noqa: F401 - registers the historian tables
-import app.security.models  # noqa: F401 - users, roles, audit trail
-from app.historian.db import Base
+from app.db.base import Base
+from app.modules import default_registry
 
 config = context.config
+default_registry().import_models()
 target_metadata = Base.metadata
 
 

@@ -17,6 +17,11 @@ down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Tables this revision creates: a database made before migrations existed (create_all)
+# is adopted by stamping this revision when all of them are there (app.db.migrate).
+creates = ("tags", "samples", "rollups", "writer_checkpoints", "events",)
+
+
 
 def upgrade() -> None:
     op.create_table(

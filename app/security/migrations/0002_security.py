@@ -14,6 +14,11 @@ down_revision = "0001_initial"
 branch_labels = None
 depends_on = None
 
+# Tables this revision creates: a database made before migrations existed (create_all)
+# is adopted by stamping this revision when all of them are there (app.db.migrate).
+creates = ("security_roles", "security_role_permissions", "security_users", "security_user_roles", "security_audit", "security_audit_head", "security_opcua_trust",)
+
+
 
 def upgrade() -> None:
     op.create_table(

@@ -14,6 +14,11 @@ down_revision = "0001_initial"
 branch_labels = None
 depends_on = None
 
+# Tables this revision creates: a database made before migrations existed (create_all)
+# is adopted by stamping this revision when all of them are there (app.db.migrate).
+creates = ("alarm_journal", "alarm_shelf",)
+
+
 JournalId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 

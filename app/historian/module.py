@@ -1,0 +1,16 @@
+"""The historian module: history tables and migrations, ``crucible db``, the trend panel."""
+
+from __future__ import annotations
+
+from app.historian import cli
+from app.modules import Module, PanelSpec
+
+MODULE = Module(
+    name="historian",
+    title="History",
+    models="app.historian.schema",
+    migrations="app.historian.migrations",
+    cli=cli.register,
+    panels=(PanelSpec("trend", "widgets.core_panels:trend", area="bottom"),),
+    order=20,
+)

@@ -1,0 +1,1 @@
+"""Crucible's resources (theme, translations, sounds, fonts): data, found with importlib.resources."""
