@@ -19,19 +19,19 @@ from widgets.store_bridge import StoreBridge
 
 
 @pytest.fixture(scope="module")
-def layout():  # type: ignore[no-untyped-def]
+def plant_layout():  # type: ignore[no-untyped-def]
     from app.core.layout import load_layout
 
     return load_layout()
 
 
 @pytest.fixture
-def view(qtbot, layout):  # type: ignore[no-untyped-def]
+def view(qtbot, plant_layout):  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.platformName() == "xcb", "run under Xvfb with QT_QPA_PLATFORM=xcb"
     now = [utcnow()]
-    plant = LocalPlant(layout, clock=lambda: now[0])
+    plant = LocalPlant(plant_layout, clock=lambda: now[0])
     plant.step(1.0, everything=True)
     plant.now = now  # type: ignore[attr-defined]
     bridge = StoreBridge(plant.store)
@@ -213,3 +213,44 @@ def test_the_real_mouse_hovers_and_clicks_through_to_the_faceplate(view, qtbot) 
     assert "Converter 2 stage:" in view.hover_label.text()
     QTest.mouseClick(view._vtk, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
     qtbot.waitUntil(lambda: view.opened == ["PSC2"], timeout=10000)
+
+
+def test_the_main_window_with_its_default_wiring_shows_the_live_plant(qtbot, run_async, sim_process, layout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The real composition: the simulator child, the runtime with every module, the main window."""
+    from PySide6.QtCore import QSettings
+
+    from app.core.tags import Quality
+    from app.runtime import Runtime, replace_endpoint
+    from tests.widgets.conftest import wait_until
+    from widgets.main_window import MainWindow
+
+    replace_endpoint(layout, "sim", sim_process.endpoint)
+    runtime = Runtime(layout)
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    panel = window.central_panels["plant3d"]
+    assert isinstance(panel, Plant3DPanel) and panel.problem == ""
+    crane = panel.scene.equipment.index(panel.scene.equipment_by_id("TH.CRANE"))  # type: ignore[union-attr]
+
+    async def body() -> None:
+        runtime.start()
+        window.resize(1400, 900)
+        window.show()
+        try:
+            assert await wait_until(lambda: panel.ready, 60)
+            window.show_in_3d("PSC2")  # what a double-click on an alarm does
+            assert window.central_tabs.currentWidget() is panel
+            # the zone tags come from the plant3d module's monitor, Good once the people counts arrive
+            assert await wait_until(lambda: (v := runtime.store.get("HSE.Z02.OCCUPIED_UNSAFE")) is not None
+                                    and v.quality is Quality.GOOD, 30)
+            # live values keep arriving: the tankhouse crane moves
+            transform = panel._moving[crane]["bridge"][1]
+            assert await wait_until(lambda: runtime.store.get("TH.CRANE.X") is not None, 30)
+            first = transform.GetPosition()[0]
+            assert await wait_until(lambda: transform.GetPosition()[0] != first, 60), "the crane moves with its tag"
+            renders = panel.renders
+            assert await wait_until(lambda: panel.renders > renders + 2, 30), "the view keeps redrawing"
+        finally:
+            await runtime.stop()
+
+    run_async(body())
