@@ -48,6 +48,7 @@ def close(service: Plant3DService) -> None:
 MODULE = Module(
     name="plant3d",
     title="3D plant view",
+    requires=("alarms",),  # the zone tags are alarmed by the alarm engine
     setup=setup,
     close=close,
     panels=(PanelSpec("plant3d", "widgets.plant3d_panel:Plant3DPanel", area="central"),),

@@ -154,9 +154,11 @@ class ZoneMonitor:
         self.publish(self.zones)
 
     def detach(self) -> None:
+        """Stop computing; the zone tags turn Bad (no longer live), like a stopped driver's."""
         if self._attached:
             self.store.batch_applied.disconnect(self._on_store_batch_applied)
             self._attached = False
+            self.store.mark_quality([z.alarm_tag for z in self.zones], Quality.BAD, "3D plant module stopped")
 
     def _on_store_batch_applied(self, batch: Batch) -> None:
         touched: dict[str, Zone] = {}

@@ -106,3 +106,13 @@ def test_the_live_model_keeps_the_zone_tags_published(plant) -> None:  # type: i
             assert value.quality is Quality.GOOD
             persons = plant.store.values[z.persons].value
             assert value.value == (persons > 0 and zone_look(z, plant.store.values, plant.layout.tags).unsafe)
+
+
+def test_a_stopped_module_leaves_its_zone_tags_bad(plant) -> None:  # type: ignore[no-untyped-def]
+    plant.set("HSE.Z02.PERSONS", 2)
+    assert plant.store.values["HSE.Z02.OCCUPIED_UNSAFE"].quality is Quality.GOOD
+    plant.plant3d.close()
+    value = plant.store.values["HSE.Z02.OCCUPIED_UNSAFE"]
+    assert value.quality is Quality.BAD and value.reason == "3D plant module stopped"
+    plant.set("HSE.Z02.PERSONS", 3)  # no longer computed
+    assert plant.store.values["HSE.Z02.OCCUPIED_UNSAFE"].quality is Quality.BAD
