@@ -20,6 +20,7 @@ Qt platforms, Wayland without xcb, a render window that cannot get an OpenGL con
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import logging
 import math
 import os
@@ -70,6 +71,26 @@ CJK_FONTS = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 )
+
+
+@functools.cache
+def cjk_font_file() -> str:
+    """A font file with Chinese glyphs for VTK's text (FreeType): a known one, else fontconfig's."""
+    known = next((f for f in CJK_FONTS if Path(f).exists()), "")
+    if known:
+        return known
+    import shutil
+    import subprocess
+
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return ""
+    try:
+        found = subprocess.run([fc_match, "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
+                               timeout=5, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return found if found.lower().endswith((".ttf", ".ttc", ".otf")) and Path(found).exists() else ""
 
 
 def opengl_problem() -> str:
@@ -463,7 +484,7 @@ class Plant3DPanel(DockPanel):
 
     def _apply_fonts(self) -> None:
         vtk_font_file = 4  # VTK_FONT_FILE (vtkSystemIncludes.h): use the file SetFontFile names
-        font = next((f for f in CJK_FONTS if Path(f).exists()), "")
+        font = cjk_font_file()
         for actor, text in self._labels:
             prop = actor.GetTextProperty()
             if self.language.startswith("zh") and font:
