@@ -26,6 +26,8 @@ from sqlalchemy import Engine
 from app.alarms.service import build_alarm_engine
 from app.core.layout import PlantLayout
 from app.core.store import TagStore
+from app.core.supervisor import Supervisor, publish_problem_count
+from app.core.tags import Quality
 from app.core.work import run_blocking
 from app.historian.service import Historian
 from app.io.driver import DriverBase
@@ -38,6 +40,8 @@ from app.security.audit import AuditTrail
 from app.security.session import Session
 
 log = logging.getLogger(__name__)
+#: The layout tag (calc://) counting the supervisor's standing problems; an alarm is defined on it.
+SUPERVISOR_TAG = "HMI.TASK_PROBLEMS"
 
 
 def crucible_command() -> list[str]:
@@ -202,7 +206,9 @@ class Runtime:
         if historian is not None:
             historian.attach(self.store)
         self.drivers: list[OpcUaDriver | ModbusDriver] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        # Owns every long-running task: restarts what ends, reports what stalls (status bar, alarm).
+        self.supervisor = Supervisor()
+        publish_problem_count(self.supervisor, self.store, SUPERVISOR_TAG)
         for conn in layout.connections.values():
             tags = [t for t in layout.tags.values() if t.address.startswith(f"{conn.protocol}://{conn.name}/")]
             if not tags:
@@ -241,6 +247,7 @@ class Runtime:
             audit.record("alarm", action, user=who, target=alarm_id, reason=reason)
 
         self.alarms.audit = audit_alarm_action
+        self.alarms.permission = session.alarm_permission  # ack/shelve/out-of-service: one rule for all
 
     def driver(self, connection: str) -> DriverBase | None:
         return next((d for d in self.drivers if d.name == connection), None)
@@ -316,26 +323,32 @@ class Runtime:
         return self.registry.get(name)
 
     def start(self) -> None:
-        """Start every driver on the running loop, then set up the feature modules."""
-        self._tasks = [asyncio.ensure_future(d.run()) for d in self.drivers]
+        """Start every driver (through the supervisor) on the running loop, then set up the
+        feature modules."""
+        supervisor = self.supervisor
+        for driver in self.drivers:
+            supervisor.spawn(f"driver {driver.name}", driver.run)
         self.alarms.start()
-        self._tasks.append(asyncio.ensure_future(self.alarms.run()))
+        supervisor.spawn("alarm engine", lambda: self.alarms.run(beat=lambda: supervisor.beat("alarm engine")),
+                         expected_period_s=10.0)
         if self.historian is not None:
-            self.historian.start()
+            historian = self.historian
+            historian.start()
+            supervisor.spawn("historian", lambda: historian.watch(beat=lambda: supervisor.beat("historian")),
+                             expected_period_s=30.0)
         self.setup_modules()
         self.start_modules()
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop the modules and every driver; their tags turn Bad (no longer live)."""
+        self.supervisor.stop()  # what ends from now on is the shutdown: no restart, no report
         await self.close_modules()
         await asyncio.gather(*(d.stop() for d in self.drivers), return_exceptions=True)
         self.alarms.close()
-        if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=timeout_s)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
+        self.supervisor.cancel("historian")  # its watcher; the historian itself stops below
+        await self.supervisor.wait(timeout_s)
+        if SUPERVISOR_TAG in self.store.definitions:  # no longer watched: no longer live, like the field values
+            self.store.mark_quality([SUPERVISOR_TAG], Quality.BAD, "HMI stopped")
         if self.historian is not None:  # flushes the queue to the DB or the spool; blocking
             await run_blocking(self.historian.stop, pool="historian-stop")
         if self._db is not None:

@@ -117,7 +117,7 @@ def test_toy_panel_sits_in_a_tab_beside_the_process_displays(toy_registry: Regis
     qtbot.addWidget(window)
     panel = window.panels["toy"]
     index = window.central_tabs.indexOf(panel)
-    assert index >= 1  # after the process displays (other modules' central panels, e.g. the 3D view, too)
+    assert index >= 1 and window.central_tabs.widget(0) is window.display_panel  # beside the displays
     assert window.central_tabs.tabText(index) == "Toy"
     assert window.show_central("toy") and window.central_tabs.currentWidget() is panel
     assert panel.service is runtime.services["toy"]

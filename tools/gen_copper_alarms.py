@@ -306,17 +306,19 @@ def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
             add(alarm(f"{motor}.VIB", "HH", "medium", hh, deadband=0.2, on_delay=10,
                       **rat("Severe unbalance or bearing failure", "Machine damage, trip", "Reduce load; prepare the standby", 900)))
 
+    # --- the HMI itself (app/core/supervisor.py) -----------------------------------------
+    add(alarm("HMI.TASK_PROBLEMS", "H", "medium", 0.5,
+              **rat("A background task of the HMI (a driver, the alarm timers, the historian, a module) "
+                    "stopped or stalled; the status bar names it",
+                    "Live values, alarms or history may not be current",
+                    "Read the status-bar message; call the control-system engineer; restart the HMI if it stays", 300)))
+
     # --- bad quality of the instruments the key alarms depend on -------------------------
     for name in ("SMF.T_PROC", "SMF.BATH_LEVEL", "AP.TAIL_SO2", "HSE.AMBIENT_SO2", "PSC1.BLAST_FLOW",
                  "PSC2.BLAST_FLOW", "PSC3.BLAST_FLOW", "TH.T_ELEC", "WT.CW_P", "SMF.WHB.DRUM_LEVEL"):
         add(alarm(name, "BAD", "low", off_delay=5, on_delay=5,
                   **rat("Instrument, cable or link failure", "Alarms on this measurement cannot work",
                         "Call instrument technician; watch a redundant reading", 1800)))
-
-    # --- people in a danger zone while it is unsafe (tags computed by the plant3d module) ----
-    from gen_copper_plant3d import zone_alarms
-
-    a.extend(x for x in zone_alarms() if x["tag"] in layout_tags)
     return a
 
 

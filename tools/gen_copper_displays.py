@@ -438,10 +438,10 @@ def utilities() -> None:
         {"type": "bars", "at": [40, 520], "size": [640, 300], "tags": em},
         *values(700, 520, em, 480),
         frame(1220, 470, 560, 370, "Personnel and ambient", "人员与环境"),
-        *values(1240, 520, [f"HSE.Z0{i}.PERSONS" for i in range(1, 9)] + ["HSE.AMBIENT_SO2"], 520),
+        *values(1240, 520, [f"HSE.Z0{i}.PERSONS" for i in range(1, 9)] + ["HSE.AMBIENT_SO2", "HMI.TASK_PROBLEMS"], 520),
         alarm(550, 60, ["OX.PURITY", "OX.P_OUT", "OX.COMP.STATE"]),
         alarm(1150, 60, ["WT.CW_P", "WT.PH_OUT", "WT.P1.STATE", "WT.P2.STATE"]),
-        alarm(1730, 60, ["PD.MAIN.F", "PD.MAIN.V", "PD.MAIN.PF", "HSE.AMBIENT_SO2"]),
+        alarm(1730, 60, ["PD.MAIN.F", "PD.MAIN.V", "PD.MAIN.PF", "HSE.AMBIENT_SO2", "HMI.TASK_PROBLEMS"]),
     ]
     unit_display("80_util", {"id": "util", "title_en": "Utilities and energy", "title_zh": "公用工程与能源", "key": "F9"}, e)
 

@@ -58,9 +58,22 @@ AREAS = [
         ("WT.P1", "Cooling water pump 1", "1号冷却水泵", "pump"),
         ("WT.P2", "Cooling water pump 2", "2号冷却水泵", "pump")]),
     ("HSE", "Safety and personnel", "安全与人员", [("HSE", "Personnel zones", "人员区域", "zone")]),
+    # The HMI itself: values its modules compute (calc://), e.g. the supervisor's problem count.
+    ("HMI", "Control system", "控制系统", [("HMI", "HMI background work", "HMI后台任务", "system")]),
 ]
 
 tags: dict[str, list[dict]] = {}
+#: unit -> its controls (controls.yaml, read by app/core/controls.py): mode, commands, faults,
+#: permissives, interlocks - declared where the tags are made, never guessed from tag names.
+controls: dict[str, dict[str, object]] = {}
+
+
+def control(unit: str, kind: str, value: object) -> None:
+    entry = controls.setdefault(unit, {})
+    if kind == "mode":
+        entry["mode"] = value
+    else:
+        entry.setdefault(kind, []).append(value)  # type: ignore[union-attr]
 
 
 def tag(area: str, unit: str, name: str, en: str, zh: str, eu: str, rng: tuple[float, float],
@@ -80,6 +93,8 @@ def motor(area: str, unit: str, prefix: str, en: str, zh: str, vib_normal: tuple
         states=MOTOR_STATES, historise=True)
     tag(area, unit, f"{prefix}.CMD", f"{en} start/stop command", f"{zh}启停命令", "bool", (0, 1),
         type="bool", writable=True, critical=False)
+    control(unit, "commands", {"tag": f"{prefix}.CMD", "state": f"{prefix}.STATE"})
+    control(unit, "faults", f"{prefix}.STATE")
     tag(area, unit, f"{prefix}.VIB", f"{en} vibration", f"{zh}振动", "mm/s", (0, 20), vib_normal,
         deadband=0.05)
     tag(area, unit, f"{prefix}.CURRENT", f"{en} motor current", f"{zh}电机电流", "A",
@@ -100,6 +115,7 @@ def loop(area: str, unit: str, sp: str, en: str, zh: str) -> None:
     critical = bool(spec.get("critical", False))
     tag(area, unit, f"{unit}.MODE", f"{en} control mode", f"{zh}控制方式", "state", (0, 1), type="state",
         states=MODE_STATES, writable=True, critical=critical)
+    control(unit, "mode", f"{unit}.MODE")
     pct_low = math.ceil((wlow - low) / (high - low) * 1000) / 10
     pct_high = math.floor((whigh - low) / (high - low) * 1000) / 10
     tag(area, unit, f"{unit}.OUT", f"{en} controller output", f"{zh}调节输出", "%", (0, 100),
@@ -109,10 +125,12 @@ def loop(area: str, unit: str, sp: str, en: str, zh: str) -> None:
 
 def permissive(area: str, unit: str, name: str, en: str, zh: str) -> None:
     tag(area, unit, name, en, zh, "", (0, 1), type="bool", states=PERMISSIVE_STATES)
+    control(unit, "permissives", name)
 
 
 def interlock(area: str, unit: str, name: str, en: str, zh: str) -> None:
     tag(area, unit, name, en, zh, "", (0, 1), type="bool", states=INTERLOCK_STATES)
+    control(unit, "interlocks", name)
 
 
 def build() -> None:
@@ -320,13 +338,42 @@ def build() -> None:
         tag("HSE", "HSE", f"HSE.{z}.PERSONS", f"People in {en}", f"{zh}人数", "persons", (0, 50), type="int")
     tag("HSE", "HSE", "HSE.AMBIENT_SO2", "Ambient SO2 at converter aisle", "转炉跨环境SO2", "ppm", (0, 50), (0, 2))
 
+    # The HMI watching itself (app/core/supervisor.py): long-running tasks that stopped or
+    # stalled; the runtime publishes the count, tools/gen_copper_alarms.py defines its alarm.
+    tag("HMI", "HMI", "HMI.TASK_PROBLEMS", "HMI background tasks stopped or stalled", "HMI后台任务停止或停滞数",
+        "", (0, 20), (0, 0), type="int", address="calc://supervisor/task_problems")
+
+
+# The shift pattern (app/core/shifts.py reads it) and the per-shift production targets the
+# shift report compares against (until a production plan is kept elsewhere). Targets follow
+# the plant size table of the reference: ~5,000 t/d concentrate, ~2,000 t/d matte, 400 kt/a
+# cathode over 330 days (~1,210 t/d), ~3.7 t acid per t Cu; a day has three shifts.
+SHIFTS = {
+    "time_zone": "Asia/Shanghai",
+    "starts": ["00:00", "08:00", "16:00"],
+    "names_en": ["Night", "Day", "Evening"],
+    "names_zh": ["夜班", "白班", "中班"],
+    "crews": ["A", "B", "C", "D"],
+    "holidays": ["2026-10-01", "2027-02-06"],
+    "report_targets": {
+        "concentrate": 1670.0,
+        "matte": 670.0,
+        "blister": 400.0,
+        "anodes": 1080,
+        "cathode": 400.0,
+        "acid": 1500.0,
+    },
+    "tail_gas_permit_mg_m3": 400.0,
+}
+
 
 def write() -> None:
     build()
     tag_files = OUT / "tags"
     tag_files.mkdir(parents=True, exist_ok=True)
+    area_files = {f"{a[0].lower()}.yaml" for a in AREAS}
     for old in tag_files.glob("*.yaml"):
-        if old.name != "plant3d.yaml":  # written by tools/gen_copper_plant3d.py
+        if old.name in area_files:  # the modules' own tag files (plant3d.yaml, production.yaml ...) stay
             old.unlink()
     area_of_unit = {u[0]: a[0] for a in AREAS for u in a[3]}
     by_area: dict[str, list[dict]] = {}
@@ -346,8 +393,17 @@ def write() -> None:
             for a, en, zh, units in AREAS
         ],
         "tag_files": ["tags/*.yaml"],
+        "shifts": SHIFTS,
     }
     (OUT / "plant.yaml").write_text(header + yaml.safe_dump(plant, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    controls_header = header + (
+        "# Unit controls for the faceplates (app/core/controls.py): mode (AUTO/MANUAL station),\n"
+        "# commands (start/stop bool + its state tag), faults (state tags whose FAULT needs a reset),\n"
+        "# permissives (true = may run), interlocks (true = tripped).\n")
+    ordered = {u: {k: c[k] for k in ("mode", "commands", "faults", "permissives", "interlocks") if k in c}
+               for u, c in controls.items()}
+    (OUT / "controls.yaml").write_text(controls_header + yaml.safe_dump({"controls": ordered}, allow_unicode=True,
+                                       sort_keys=False, width=200), encoding="utf-8")
     print(sum(len(v) for v in by_area.values()), "tags in", len(by_area), "files")
     write_modbus_map()
 

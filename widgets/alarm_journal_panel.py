@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QTableView,
     QVBoxLayout,
 )
-from sqlalchemy.engine import Engine
 
 from app.alarms.definitions import Priority
 from app.alarms.engine import AlarmState
-from app.alarms.journal import JOURNAL_EVENTS, read_journal
+from app.alarms.journal import JOURNAL_EVENTS
 from app.alarms.kpi import write_csv_journal
+from app.alarms.queries import AlarmJournalQueries
 from widgets.alarm_models import STATE_TEXT
 from widgets.alarm_models import tr as alarm_tr
 from widgets.background_query import BackgroundQuery
@@ -119,9 +119,9 @@ class AlarmJournalPanel(DockPanel):
     TITLE = QT_TRANSLATE_NOOP("AlarmJournalPanel", "Alarm journal")
     AREA = Qt.DockWidgetArea.BottomDockWidgetArea
 
-    def __init__(self, db_url: str | Engine) -> None:
+    def __init__(self, journal: AlarmJournalQueries | str) -> None:
         super().__init__()
-        self.db_url = db_url
+        self.journal = AlarmJournalQueries(journal) if isinstance(journal, str) else journal
         self.model = JournalTableModel()
         self._query = BackgroundQuery(self, "journal-query", self._show_rows, self._show_error)
         now = QDateTime.currentDateTime()
@@ -188,7 +188,7 @@ class AlarmJournalPanel(DockPanel):
         event = self.event_box.currentData() or ""
         self.status.setText(self.tr("Searching..."))
         self._query.submit(
-            read_journal, self.db_url, start, end, self.text_edit.text().strip(), (event,) if event else ()
+            self.journal.events, start, end, self.text_edit.text().strip(), (event,) if event else ()
         )
 
     def wait(self, timeout: float = 10.0) -> None:

@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from app.alarms.engine import AlarmEngine
-from app.alarms.journal import read_journal
-from app.alarms.kpi import TARGET_MIX, KpiReport, compute_kpis, events_from_rows
+from app.alarms.kpi import TARGET_MIX, KpiReport
+from app.alarms.queries import AlarmJournalQueries
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
@@ -107,16 +106,15 @@ class AlarmKpiPanel(DockPanel):
 
     def __init__(
         self,
-        db_url: str | Engine,
+        journal: AlarmJournalQueries | str,
         engine: AlarmEngine | None = None,
         user: Callable[[], str] = getpass.getuser,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__()
-        self.db_url = db_url
+        self.journal = AlarmJournalQueries(journal) if isinstance(journal, str) else journal
         self.engine = engine
         self.user = user
-        self.authorize: Callable[[str], str | None] | None = None  # set by the main window
         self.clock = clock
         self.report: KpiReport | None = None
         self._query = BackgroundQuery(self, "alarm-kpi", self.show_report, self._show_error)
@@ -198,12 +196,7 @@ class AlarmKpiPanel(DockPanel):
         end = self.clock()
         start = end - timedelta(hours=hours)
         self.status.setText(self.tr("Computing..."))
-
-        def work() -> KpiReport:
-            rows = read_journal(self.db_url, start - timedelta(days=30), end)
-            return compute_kpis(events_from_rows(rows), start, end)
-
-        self._query.submit(work)
+        self._query.submit(self.journal.kpis, start, end)
 
     def wait(self, timeout: float = 30.0) -> None:
         self._query.wait(timeout)
@@ -284,7 +277,7 @@ class AlarmKpiPanel(DockPanel):
         """One-shot shelve of a chattering alarm (until it next clears)."""
         if self.engine is None:
             return False
-        refusal = self.authorize("shelve_alarms") if self.authorize is not None else None
+        refusal = self.engine.refusal(self.user(), "shelve")  # the engine's rule, as everywhere
         if refusal:
             QMessageBox.warning(self, self.tr("Not allowed"), refusal)
             return False

@@ -131,7 +131,6 @@ class AlarmListPanel(DockPanel):
         self.language = language
         self.user = user
         # Set by the main window when a login session exists: action -> refusal text or None.
-        self.authorize: Callable[[str], str | None] | None = None
         self.horn = horn if horn is not None else AlarmHorn(self)
         self.model = AlarmTableModel(engine.tags, layout, language)
         self.proxy = AlarmFilterProxy()
@@ -331,24 +330,25 @@ class AlarmListPanel(DockPanel):
         return [self.proxy.record(r) for r in range(first, last + 1)]
 
     def _refused(self, action: str) -> bool:
-        """True (after telling the operator why) when the logged-in user may not do ``action``."""
-        refusal = self.authorize(action) if self.authorize is not None else None
+        """True (after telling the operator why) when the alarm engine's rule refuses ``action``
+        ("ack", "shelve") to the logged-in user: the same rule every console and command meets."""
+        refusal = self.engine.refusal(self.user(), action)
         if refusal:
             QMessageBox.warning(self, self.tr("Not allowed"), refusal)
         return bool(refusal)
 
     def ack_selected(self) -> int:
-        if self._refused("ack_alarms"):
+        if self._refused("ack"):
             return 0
         return self.engine.ack([r.id for r in self.selected_records()], self.user())
 
     def ack_page(self) -> int:
-        if self._refused("ack_alarms"):
+        if self._refused("ack"):
             return 0
         return self.engine.ack([r.id for r in self.page_records()], self.user())
 
     def shelve(self, records: list[AlarmRecord], duration_s: float | None, reason: str) -> int:
-        if self._refused("shelve_alarms"):
+        if self._refused("shelve"):
             return 0
         return sum(self.engine.shelve(r.id, self.user(), reason, duration_s) for r in records)
 
@@ -357,9 +357,15 @@ class AlarmListPanel(DockPanel):
         if not records:
             return
         dialog = ShelveDialog(records, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            duration, reason = dialog.choice()
-            self.shelve(records, duration, reason)
+
+        def on_finished(result: int) -> None:  # window-modal, never exec(): the loop keeps running
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted:
+                duration, reason = dialog.choice()
+                self.shelve(records, duration, reason)
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
 
     # --- view events ----------------------------------------------------------------------------
     def _on_area_box_changed(self, index: int) -> None:

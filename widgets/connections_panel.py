@@ -62,6 +62,7 @@ class ConnectionsModel(QAbstractTableModel):
         return {
             LinkState.CONNECTING: self.tr("connecting"),
             LinkState.CONNECTED: self.tr("connected"),
+            LinkState.STALLED: self.tr("STALLED"),
             LinkState.DOWN: self.tr("DOWN"),
             LinkState.STOPPED: self.tr("stopped"),
         }[state]
@@ -74,7 +75,7 @@ class ConnectionsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(h, col)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if h.state is LinkState.DOWN and col in (COL_STATE, COL_ERROR):
+            if h.state in (LinkState.DOWN, LinkState.STALLED) and col in (COL_STATE, COL_ERROR):
                 return QBrush(BAD_QUALITY)
             if col == COL_BAD and h.bad_tags:
                 return QBrush(STALE)

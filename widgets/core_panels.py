@@ -4,6 +4,7 @@ panel, or None where the runtime cannot offer it (no journal, no log-in session)
 
 from __future__ import annotations
 
+from app.alarms.queries import AlarmJournalQueries
 from widgets.panel import DockPanel, PanelContext
 
 
@@ -38,7 +39,7 @@ def alarm_journal(ctx: PanelContext) -> DockPanel | None:
     from widgets.alarm_journal_panel import AlarmJournalPanel
 
     journal = ctx.runtime.alarms.journal
-    return AlarmJournalPanel(journal.db) if journal is not None else None
+    return AlarmJournalPanel(AlarmJournalQueries(journal.db)) if journal is not None else None  # queries, not an engine
 
 
 def alarm_kpi(ctx: PanelContext) -> DockPanel | None:
@@ -47,7 +48,7 @@ def alarm_kpi(ctx: PanelContext) -> DockPanel | None:
     engine = ctx.runtime.alarms
     if engine.journal is None:
         return None
-    panel = AlarmKpiPanel(engine.journal.db, engine)
+    panel = AlarmKpiPanel(AlarmJournalQueries(engine.journal.db), engine)
     _authorise(panel, ctx)
     return panel
 
@@ -73,4 +74,3 @@ def _authorise(panel: DockPanel, ctx: PanelContext) -> None:
     session = ctx.session
     if session is not None:
         panel.user = lambda: session.username  # type: ignore[attr-defined]
-        panel.authorize = session.refusal  # type: ignore[attr-defined]

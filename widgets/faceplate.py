@@ -29,17 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.controls import UnitControls
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.writes import WriteRequest, WriteResult, unmet_condition
+from widgets.dialogs import answer, resolved
 from widgets.store_bridge import StoreBridge
 from widgets.symbols import FAULT_STATES, look_of, tr_state, tr_unit
 
-#: (parent, tag, old text, new text) -> True to go ahead
-ConfirmHook = Callable[[QWidget, TagDef, str, str], bool]
+#: (parent, tag, old text, new text) -> True to go ahead. May be a coroutine function (the
+#: default is: it opens the question window-modally and awaits the answer, never ``exec()``).
+ConfirmHook = Callable[[QWidget, TagDef, str, str], bool | Awaitable[bool]]
 #: (faceplate, tag, old value, new value) -> the signed request to send, or None when cancelled.
 #: The security module replaces the default with its electronic-signature / two-person dialog.
-CriticalHook = Callable[["Faceplate", TagDef, object, object], WriteRequest | None]
+CriticalHook = Callable[["Faceplate", TagDef, object, object], WriteRequest | None | Awaitable[WriteRequest | None]]
 #: the write itself: WritePath.write
 WriteFn = Callable[[WriteRequest], Awaitable[WriteResult]]
 
@@ -64,8 +67,9 @@ def format_with_unit(tag: TagDef, value: object) -> str:
     return f"{shown} {tr_unit(tag.eng_unit)}".rstrip()
 
 
-def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
-    """The default confirmation: a question box with old -> new."""
+async def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
+    """The default confirmation: a question box with old -> new, window-modal and awaited
+    (an ``exec()`` here would stop every other asyncio task; see widgets/dialogs.py)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(translate("Faceplate", "Confirm change"))
@@ -73,12 +77,16 @@ def plain_confirm(parent: QWidget, tag: TagDef, old: str, new: str) -> bool:
     box.setInformativeText(translate("Faceplate", "{old}  →  {new}").format(old=old, new=new))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
+    try:
+        await answer(box)
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+    finally:
+        box.deleteLater()
 
 
-def plain_critical(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
+async def plain_critical(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
     """Without a login session: the plain old -> new confirmation."""
-    if not plain_confirm(faceplate, tag, format_with_unit(tag, old), format_with_unit(tag, new)):
+    if not await plain_confirm(faceplate, tag, format_with_unit(tag, old), format_with_unit(tag, new)):
         return None
     return faceplate.request(tag, new)  # type: ignore[arg-type]
 
@@ -214,9 +222,13 @@ class Faceplate(QWidget):
 
         names = {t.name for t in self.tags}
         self.setpoints = [t for t in self.tags if t.writable and t.data_type not in (DataType.BOOL, DataType.STATE)]
-        self.commands = [t for t in self.tags if t.writable and t.data_type is DataType.BOOL and t.name.endswith(".CMD")]
-        self.mode_tag = next((layout.tags[n] for n in (f"{unit_id}.MODE",) if n in layout.tags), None)
-        in_commands = {t.name[: -len(".CMD")] + ".STATE" for t in self.commands}
+        # What to offer and check comes from the layout's declared controls (controls.yaml),
+        # never from tag-name endings.
+        self.controls = layout.controls.get(unit_id) or UnitControls(unit_id)
+        self.commands = [layout.tags[c.tag] for c in self.controls.commands if c.tag in layout.tags]
+        self._command_states = {c.tag: c.state for c in self.controls.commands}
+        self.mode_tag = layout.tags.get(self.controls.mode) if self.controls.mode else None
+        in_commands = {c.state for c in self.controls.commands if c.state}
         skip = in_commands | ({self.mode_tag.name} if self.mode_tag else set())
         shown = [t for t in self.tags if not t.writable and t.data_type is not DataType.BOOL and t.name not in skip]
         measured = [layout.tags[t.setpoint_of] for t in self.setpoints if t.setpoint_of in layout.tags]
@@ -298,7 +310,7 @@ class Faceplate(QWidget):
         self.stop_buttons: dict[str, QPushButton] = {}
         self._cmd_rows: list[tuple[QLabel, TagDef, QPushButton, QPushButton]] = []
         for row, tag in enumerate(self.commands):
-            state_name = tag.name[: -len(".CMD")] + ".STATE"
+            state_name = self._command_states.get(tag.name, "")
             desc, state, start, stop = QLabel(), QLabel(), QPushButton(), QPushButton()
             cmd_grid.addWidget(desc, row, 0)
             cmd_grid.addWidget(state, row, 1)
@@ -315,6 +327,12 @@ class Faceplate(QWidget):
             self._cmd_rows.append((desc, tag, start, stop))
         if self.commands:
             outer.addWidget(self.command_box)
+
+        for name in self.controls.tags:  # permissives, interlocks, faults another unit may own
+            if name in layout.tags and name not in {t.name for t in self.tags}:
+                self.tags.append(layout.tags[name])
+            if name in layout.tags and name not in self.values and (v := bridge.store.get(name)) is not None:
+                self.values[name] = v
 
         self.permissive_box = QGroupBox()
         self.permissive_label = QLabel()
@@ -424,20 +442,20 @@ class Faceplate(QWidget):
         looks = [look_of(self.values.get(t.name)) for t in self.tags]
         comms_ok = bool(looks) and all(look == "good" for look in looks)
         lines.append(("✓ " if comms_ok else "✕ ") + (translate("Faceplate", "Signals healthy") if comms_ok else translate("Faceplate", "Some signals have no data or bad quality")))
-        for tag in self.tags:
-            if tag.data_type is DataType.STATE and tag.name.endswith(".STATE") and "STOPPED" in tag.states:
-                value = self.values.get(tag.name)
-                faulted = value is not None and value.value is not None and tag.format_value(value.value) in FAULT_STATES
-                lines.append(("✕ " if faulted else "✓ ") + tag.description(self.language) + ": " +
-                             (translate("Faceplate", "fault, reset needed before start") if faulted else translate("Faceplate", "no fault")))
-        for tag in self.tags:
-            if tag.data_type is DataType.BOOL and tag.name.endswith(("INTERLOCK", "PERMISSIVE")):
+        tags = self.layout_model.tags
+        for tag in (tags[n] for n in self.controls.faults if n in tags):
+            value = self.values.get(tag.name)
+            faulted = value is not None and value.value is not None and tag.format_value(value.value) in FAULT_STATES
+            lines.append(("✕ " if faulted else "✓ ") + tag.description(self.language) + ": " +
+                         (translate("Faceplate", "fault, reset needed before start") if faulted else translate("Faceplate", "no fault")))
+        # a permissive is good when true, an interlock when false (not tripped)
+        for names, good_when in ((self.controls.permissives, True), (self.controls.interlocks, False)):
+            for tag in (tags[n] for n in names if n in tags):
                 value = self.values.get(tag.name)
                 if value is None or value.value is None or not value.is_good:
                     lines.append("? " + tag.description(self.language) + ": " + translate("Faceplate", "not known"))
                     continue
-                # a permissive is good when true, an interlock when false (not tripped)
-                ok = bool(value.value) == tag.name.endswith("PERMISSIVE")
+                ok = bool(value.value) == good_when
                 lines.append(("✓ " if ok else "✕ ") + tag.description(self.language) + ": " + format_with_unit(tag, value.value))
         return lines
 
@@ -452,11 +470,19 @@ class Faceplate(QWidget):
         self._refresh()
 
     # --- writes --------------------------------------------------------------------------------
-    def ask_setpoint(self, tag: TagDef) -> None:
+    def ask_setpoint(self, tag: TagDef) -> SetpointDialog:
+        """Open the setpoint dialog (window-modal, not ``exec()``); OK starts the write."""
         value = self.values.get(tag.name)
         dialog = SetpointDialog(tag, value.value if value else None, self.language, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
-            self.start_write(tag, dialog.value)
+
+        def on_finished(result: int) -> None:
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and dialog.value is not None:
+                self.start_write(tag, dialog.value)
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
+        return dialog
 
     def start_write(self, tag: TagDef, value: float | bool | int) -> None:
         """Confirm and write in the background (the GUI keeps running while the device answers)."""
@@ -471,9 +497,10 @@ class Faceplate(QWidget):
         new_text = format_with_unit(tag, value)
         request: WriteRequest | None
         if tag.critical:
-            request = self.confirm_critical(self, tag, current.value if current else None, value)
+            request = await resolved(self.confirm_critical(self, tag, current.value if current else None, value))
         else:
-            request = self.request(tag, value) if self.confirm_write(self, tag, old_text, new_text) else None
+            confirmed = await resolved(self.confirm_write(self, tag, old_text, new_text))
+            request = self.request(tag, value) if confirmed else None
         if request is None:
             self.result_label.setText(translate("Faceplate", "Change of {tag} cancelled.").format(tag=tag.name))
             return None

@@ -15,9 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QM
 from app import __version__
 from app.alarms.definitions import limits_by_tag
 from app.core.displays import Display, DisplayError, display_for, load_displays
-from app.core.tags import TagDef
 from app.io.health import ConnectionHealth, LinkState
-from app.io.writes import WriteRequest
 from app.modules import Registry
 from app.runtime import Runtime
 from app.security.context import Security
@@ -223,21 +221,23 @@ class MainWindow(QMainWindow):
             self.security_ui = SecurityUi(self, security)
             assert session is not None
 
-            def signed_request(faceplate: Faceplate, tag: TagDef, old: object, new: object) -> WriteRequest | None:
-                from widgets.signature_dialog import SignatureDialog
+            from widgets.signature_dialog import signed_request_hook
 
-                signature = SignatureDialog.ask(faceplate, session, tag, new, old, self.language)
-                return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
-
-            self.confirm_critical = signed_request
+            self.confirm_critical = signed_request_hook(session, lambda: self.language)
         self._link_labels: dict[str, QLabel] = {}
         for health in runtime.health:
             label = QLabel()
             self._link_labels[health.name] = label
             self.statusBar().addWidget(label)
             health.changed.connect(self._on_health_changed)
+        runtime.supervisor.problem_reported.connect(self._on_supervisor_problems_changed)
+        runtime.supervisor.problem_cleared.connect(self._on_supervisor_problems_changed)
+        self._shift_label = QLabel()  # the shift on now and its crew (the shifts module)
+        self._shift_label.setObjectName("shiftStatus")
+        self.statusBar().addPermanentWidget(self._shift_label)
         self._clock = QLabel()
         self.statusBar().addPermanentWidget(self._clock)
+        self._reports_menu = self._module_menu()
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._on_clock_timeout)
@@ -366,6 +366,15 @@ class MainWindow(QMainWindow):
         self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
         self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
+        if self._reports_menu is not None:
+            self._reports_menu.setTitle(QCoreApplication.translate("MainWindow", "&Reports"))
+            texts = {"&Shift report...": QCoreApplication.translate("MainWindow", "&Shift report..."),
+                     "&Daily report...": QCoreApplication.translate("MainWindow", "&Daily report..."),
+                     "&Monthly report...": QCoreApplication.translate("MainWindow", "&Monthly report..."),
+                     "Shift &handover": QCoreApplication.translate("MainWindow", "Shift &handover")}
+            for action, text in self._report_actions:
+                action.setText(texts[text])
+        self._refresh_shift()
         self.display_menu.retranslate(self.language)
         for faceplate in self.faceplates.values():
             faceplate.retranslate(self.language)
@@ -462,6 +471,22 @@ class MainWindow(QMainWindow):
         # Called from the asyncio side, which runs on this (GUI) thread through qasync.
         self._refresh_link(health)
 
+    def _on_supervisor_problems_changed(self, *_: object) -> None:
+        """A background task stopped, stalled or recovered (app/core/supervisor.py): the newest
+        standing problem in plain words at the right of the status bar (all of them in its
+        tooltip), gone when none is left; the HMI.TASK_PROBLEMS alarm keeps it in the alarm list."""
+        label: QLabel | None = getattr(self, "_supervisor_label", None)
+        if label is None:
+            label = self._supervisor_label = QLabel()
+            label.setObjectName("linkDown")  # styled like a link that is down: abnormal
+            self.statusBar().addWidget(label)  # beside the link states
+        problems = list(self.runtime.supervisor.problems.values())
+        more = f" (+{len(problems) - 1})" if len(problems) > 1 else ""
+        label.setText(QCoreApplication.translate("MainWindow", "Background work: {text}").format(text=problems[-1]) + more
+                      if problems else "")
+        label.setToolTip("\n".join(problems))
+        label.setVisible(bool(problems))
+
     def _refresh_links(self) -> None:
         for health in self.runtime.health:
             self._refresh_link(health)
@@ -499,6 +524,7 @@ class MainWindow(QMainWindow):
         names = {
             LinkState.CONNECTING: QCoreApplication.translate("MainWindow", "connecting"),
             LinkState.CONNECTED: QCoreApplication.translate("MainWindow", "connected"),
+            LinkState.STALLED: QCoreApplication.translate("MainWindow", "STALLED"),
             LinkState.DOWN: QCoreApplication.translate("MainWindow", "DOWN"),
             LinkState.STOPPED: QCoreApplication.translate("MainWindow", "stopped"),
         }
@@ -511,12 +537,53 @@ class MainWindow(QMainWindow):
             text += f" ({health.last_error})"
         label.setText(text)
         label.setToolTip(health.target)
-        label.setObjectName("linkDown" if health.state is LinkState.DOWN else "linkUp")
+        label.setObjectName("linkDown" if health.state in (LinkState.DOWN, LinkState.STALLED) else "linkUp")
         label.style().unpolish(label)
         label.style().polish(label)
 
     def _on_clock_timeout(self) -> None:
-        self._clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        now = datetime.now()
+        self._clock.setText(now.strftime("%Y-%m-%d %H:%M:%S"))
+        if now.second == 0 or not self._shift_label.text():
+            self._refresh_shift()
+
+    def _refresh_shift(self) -> None:
+        shifts = self.runtime.services.get("shifts")
+        status_text = getattr(shifts, "status_text", None)
+        self._shift_label.setText(status_text(self.language) if status_text is not None else "")
+
+    def _module_menu(self) -> QMenu | None:
+        """The Reports menu, where the shifts module's panels are there: shift / daily / monthly
+        report and the shift handover."""
+        reports, handover = self.panels.get("reports"), self.panels.get("handover")
+        if reports is None and handover is None:
+            return None
+        menu = QMenu(self)
+        self.menuBar().insertMenu(self._language_menu.menuAction(), menu)
+        self._report_actions: list[tuple[QAction, str]] = []
+        if reports is not None:
+            for kind, text in (("shift", "&Shift report..."), ("day", "&Daily report..."), ("month", "&Monthly report...")):
+                action = menu.addAction("")
+                action.triggered.connect(lambda _=False, k=kind: self._request_report(k))
+                self._report_actions.append((action, text))
+        if handover is not None:
+            menu.addSeparator()
+            action = menu.addAction("")
+            action.triggered.connect(lambda _=False: self._raise_panel("handover"))
+            self._report_actions.append((action, "Shift &handover"))
+        return menu
+
+    def _request_report(self, kind: str) -> None:
+        self._raise_panel("reports")
+        request = getattr(self.panels.get("reports"), "request", None)
+        if request is not None:
+            request(kind)
+
+    def _raise_panel(self, name: str) -> None:
+        dock = self.docks.get(name)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()

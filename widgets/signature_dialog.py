@@ -3,12 +3,14 @@
 The dialog collects; :meth:`app.security.session.Session.sign_critical` verifies and keeps
 the signature for the one write that follows. A faceplate does::
 
-    signature = SignatureDialog.ask(self, session, tag, new_value, old_value)
+    signature = await SignatureDialog.ask(self, session, tag, new_value, old_value)
     if signature:
         await write_path.write(session.request(tag.name, new_value, signature))
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -20,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.tags import TagDef
+from app.io.writes import WriteRequest
 from app.security.session import Session, Signature, action_for
 from app.security.users import SecurityError
+from widgets.dialogs import answer, resolved
 from widgets.login_dialog import _Form, _password_field
 
 TARGET_STYLE = "font-size: 12pt; font-weight: bold; background: #d8d8d8; border: 1px solid #9a9a9a; padding: 6px;"
@@ -82,11 +86,27 @@ class SignatureDialog(_Form):
         return True
 
     @classmethod
-    def ask(cls, parent: QWidget | None, session: Session, tag: TagDef, new_value: object,
-            old_value: object = None, language: str = "en") -> Signature | None:
-        """Show the dialog modally; the verified signature, or None when cancelled."""
+    async def ask(cls, parent: QWidget | None, session: Session, tag: TagDef, new_value: object,
+                  old_value: object = None, language: str = "en") -> Signature | None:
+        """Show the dialog window-modally and await it (never ``exec()``: the asyncio loop and
+        the live values keep running); the verified signature, or None when cancelled."""
         dialog = cls(session, tag, new_value, old_value, language, parent)
-        dialog.exec()
-        return dialog.signature
+        try:
+            await answer(dialog)
+            return dialog.signature
+        finally:
+            dialog.deleteLater()
+
+
+def signed_request_hook(session: Session, language: Callable[[], str]) -> Callable[..., Awaitable[WriteRequest | None]]:
+    """The faceplates' ``confirm_critical`` hook while a session is logged in: the electronic
+    signature (own password, second person, reason) for the one write that follows."""
+
+    async def signed_request(faceplate: QWidget, tag: TagDef, old: object, new: object) -> WriteRequest | None:
+        asked: Awaitable[Signature | None] | Signature | None = SignatureDialog.ask(faceplate, session, tag, new, old, language())
+        signature: Signature | None = await resolved(asked)
+        return session.request(tag.name, new, signature) if signature is not None else None  # type: ignore[arg-type]
+
+    return signed_request
 
 

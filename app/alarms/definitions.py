@@ -118,29 +118,43 @@ _KNOWN = {
 }
 
 
+def alarm_files(layout: PlantLayout) -> list[Path]:
+    """``alarms.yaml`` and then every ``alarms.d/*.yaml`` of the layout (the modules' own
+    alarms, e.g. on the ``calc://`` tags they publish), in name order."""
+    files = [layout.folder / ALARMS_FILE] if (layout.folder / ALARMS_FILE).exists() else []
+    extra = layout.folder / "alarms.d"
+    if extra.is_dir():
+        files += sorted(p for p in extra.glob("*.yaml") if p.is_file())
+    return files
+
+
 def load_alarms(layout: PlantLayout, path: Path | None = None) -> list[AlarmDef]:
-    """The alarms of ``layout`` (``<folder>/alarms.yaml``; none if the file is absent)."""
-    path = path or layout.folder / ALARMS_FILE
-    if not path.exists():
-        return []
-    try:
-        doc = load_yaml(path)
-    except YamlFileError as exc:
-        raise AlarmDefinitionError([str(exc)]) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("alarms"), list):
-        raise AlarmDefinitionError([f"{path}:1: expected a mapping with an 'alarms' list"])
+    """The alarms of ``layout``: ``alarms.yaml`` and ``alarms.d/*.yaml`` (or only ``path``);
+    none if there is no file. One alarm id is defined once across all the files."""
+    paths = [path] if path is not None else alarm_files(layout)
     problems: list[str] = []
     result: list[AlarmDef] = []
     seen: dict[str, str] = {}
-    for entry in doc["alarms"]:
-        alarm = _parse(path, entry, layout.tags, problems)
-        if alarm is None:
+    for file in paths:
+        if not file.exists():
             continue
-        if alarm.id in seen:
-            problems.append(f"{alarm.source}: duplicate alarm id {alarm.id!r} (first at {seen[alarm.id]})")
+        try:
+            doc = load_yaml(file)
+        except YamlFileError as exc:
+            problems.append(str(exc))
             continue
-        seen[alarm.id] = alarm.source
-        result.append(alarm)
+        if not isinstance(doc, dict) or not isinstance(doc.get("alarms"), list):
+            problems.append(f"{file}:1: expected a mapping with an 'alarms' list")
+            continue
+        for entry in doc["alarms"]:
+            alarm = _parse(file, entry, layout.tags, problems)
+            if alarm is None:
+                continue
+            if alarm.id in seen:
+                problems.append(f"{alarm.source}: duplicate alarm id {alarm.id!r} (first at {seen[alarm.id]})")
+                continue
+            seen[alarm.id] = alarm.source
+            result.append(alarm)
     if problems:
         raise AlarmDefinitionError(problems)
     return result

@@ -40,6 +40,15 @@ FLOOD_END = 5  # fewer than this ends it
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 AuditHook = Callable[[str, str, str, str], None]  # who, action, alarm id, reason
+#: (who, action) -> why not, or None when allowed. Actions: "ack", "shelve", "unshelve", "oos",
+#: "in_service". The runtime sets it from the session (Runtime.attach_security), so every console,
+#: panel and command gets the same rule.
+PermissionHook = Callable[[str, str], str | None]
+ALARM_ACTIONS = ("ack", "shelve", "unshelve", "oos", "in_service")
+
+
+class AlarmActionRefused(PermissionError):
+    """The permission hook refused an operator action; the message says why, in plain words."""
 
 
 class AlarmState(enum.StrEnum):
@@ -165,6 +174,7 @@ class AlarmEngine:
         self.journal = journal
         self.console = console or (journal.console if journal else "")
         self.audit = audit
+        self.permission: PermissionHook | None = None
         self.record_process_events = record_process_events
         self.records: dict[str, AlarmRecord] = {}
         self._list: list[AlarmRecord] = []
@@ -251,13 +261,27 @@ class AlarmEngine:
             self._dirty[rec.id] = rec
         self._emit()
 
-    async def run(self, period_s: float = 0.5) -> None:
-        """Tick every ``period_s`` until :meth:`close` (delays, shelve expiry, other consoles)."""
+    async def run(self, period_s: float = 0.5, beat: Callable[[], None] | None = None) -> None:
+        """Tick every ``period_s`` until :meth:`close` (delays, shelve expiry, other consoles).
+
+        A tick that fails is logged and the next one runs as usual: one bad alarm or journal
+        row must not stop every alarm timer. ``beat`` (the supervisor's) is called after
+        every tick, failed or not, so a loop that stops ticking is noticed.
+        """
         import asyncio
 
         self._running = True
+        failures = 0
         while self._running:
-            self.tick()
+            try:
+                self.tick()
+                failures = 0
+            except Exception:  # noqa: BLE001 - see the docstring
+                failures += 1
+                if failures == 1 or failures % 100 == 0:  # not one log line every half second
+                    log.exception("alarm engine tick failed (%d in a row); the next tick runs in %g s", failures, period_s)
+            if beat is not None:
+                beat()
             await asyncio.sleep(period_s)
 
     def close(self) -> None:
@@ -496,8 +520,21 @@ class AlarmEngine:
         return len(self._recent)
 
     # --- operator actions ---------------------------------------------------------------
+    def refusal(self, who: str, action: str) -> str | None:
+        """Why ``who`` may not do ``action`` (one of :data:`ALARM_ACTIONS`), or None."""
+        return self.permission(who, action) if self.permission is not None else None
+
+    def _authorize(self, who: str, action: str, remote: dict[str, Any] | None) -> None:
+        if remote is not None:
+            return  # the console that did it authorised it
+        refusal = self.refusal(who, action)
+        if refusal:
+            raise AlarmActionRefused(refusal)
+
     def ack(self, ids: Iterable[str], who: str, reason: str = "", *, _remote: dict[str, Any] | None = None) -> int:
-        """Acknowledge ``ids`` (unacknowledged ones; others are ignored). Returns how many."""
+        """Acknowledge ``ids`` (unacknowledged ones; others are ignored). Returns how many.
+        Raises :class:`AlarmActionRefused` when the permission hook refuses ``who``."""
+        self._authorize(who, "ack", _remote)
         now = self.clock()
         done = 0
         for alarm_id in ids:
@@ -524,7 +561,9 @@ class AlarmEngine:
         self, alarm_id: str, who: str, reason: str, duration_s: float | None = None,
         *, _remote: dict[str, Any] | None = None,
     ) -> bool:
-        """Shelve for ``duration_s`` seconds (timed) or, with None, until it next clears (one-shot)."""
+        """Shelve for ``duration_s`` seconds (timed) or, with None, until it next clears (one-shot).
+        Raises :class:`AlarmActionRefused` when the permission hook refuses ``who``."""
+        self._authorize(who, "shelve", _remote)
         rec = self.records.get(alarm_id)
         if rec is None or rec.out_of_service or rec.suppressed:
             return False
@@ -548,6 +587,8 @@ class AlarmEngine:
         return True
 
     def unshelve(self, alarm_id: str, who: str, reason: str = "", *, _remote: dict[str, Any] | None = None) -> bool:
+        """Put a shelved alarm back (raises :class:`AlarmActionRefused` when refused)."""
+        self._authorize(who, "unshelve", _remote)
         rec = self.records.get(alarm_id)
         if rec is None or rec.shelve is None:
             return False
@@ -569,7 +610,9 @@ class AlarmEngine:
     def set_out_of_service(
         self, alarm_id: str, who: str, reason: str, out: bool = True, *, _remote: dict[str, Any] | None = None
     ) -> bool:
-        """Take an alarm out of service (maintenance) or put it back."""
+        """Take an alarm out of service (maintenance) or put it back (raises
+        :class:`AlarmActionRefused` when refused)."""
+        self._authorize(who, "oos" if out else "in_service", _remote)
         rec = self.records.get(alarm_id)
         if rec is None or rec.out_of_service == out:
             return False

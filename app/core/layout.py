@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.address import AddressError, parse_address
+from app.core.controls import UnitControls, load_controls
 from app.core.resources import layouts_dir
 from app.core.tags import DataType, TagDef
 from app.core.units import is_known_unit
@@ -75,6 +76,7 @@ class PlantLayout:
     units: dict[str, PlantUnit]
     tags: dict[str, TagDef]
     extra: dict[str, Any] = field(default_factory=dict)
+    controls: dict[str, UnitControls] = field(default_factory=dict)  # unit -> its controls.yaml entry
 
     def name(self, language: str) -> str:
         return self.name_zh if language.startswith("zh") and self.name_zh else self.name_en
@@ -121,6 +123,8 @@ def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
     connections = _load_connections(plant_file, doc, problems)
     areas, units = _load_areas(plant_file, doc, problems)
     tags = _load_tags(folder, doc, plant_file, connections, units, problems)
+    # Checked once the tags load: on top of a broken tag file it would only repeat its mistakes.
+    controls = {} if problems.items else load_controls(folder, units, tags, problems.items)
 
     if problems.items:
         raise LayoutError(problems.items)
@@ -135,6 +139,7 @@ def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
         units=units,
         tags=tags,
         extra=extra,
+        controls=controls,
     )
 
 

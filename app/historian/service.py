@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -51,6 +51,22 @@ class Historian:
     def start(self) -> None:
         self.writer.start()
         self.retention.start()
+
+    async def watch(self, beat: Callable[[], None] | None = None, period_s: float = 5.0) -> None:
+        """Every ``period_s``: check the writer thread is alive (restart it when it died) and
+        ``beat`` (for the runtime's supervisor). Ends when the historian is stopped."""
+        import asyncio
+
+        writer = self.writer
+        while not writer._stop.is_set():
+            thread = writer._thread
+            if thread is not None and not thread.is_alive() and not writer._stop.is_set():
+                log.error("the historian writer thread stopped; starting it again")
+                writer._thread = None
+                writer.start()
+            if beat is not None:
+                beat()
+            await asyncio.sleep(period_s)
 
     def stop(self) -> None:
         """Blocking (joins threads): call from an executor, not the GUI thread."""

@@ -4,6 +4,11 @@ A driver hands each batch to :meth:`DriverBase.publish`. The :class:`StaleWatche
 when each tag was last refreshed; a tag whose value is older than its expected period turns
 Uncertain ("stale") on its own, and Good again as soon as it is refreshed. When the link is
 down the driver marks its tags Bad ("connection lost"), which the watcher leaves alone.
+
+A link that is connected but delivers nothing at all (no values, no keep-alive) for its
+expected period (:meth:`DriverBase.link_period_s`) is shown as ``stalled``
+(:class:`LinkState`), and its Good values turn stale; it is ``connected`` again with the next
+delivery.
 """
 
 from __future__ import annotations
@@ -72,8 +77,7 @@ class DriverBase(abc.ABC):
     def __init__(self, name: str, store: TagStore, tags: Iterable[TagDef], health: ConnectionHealth) -> None:
         self.name = name
         self.store = store
-        # values a module computes (calc://) are published by that module, never read from a server
-        self.tags = {t.name: t for t in tags if not t.address.startswith("calc://")}
+        self.tags = {t.name: t for t in tags}
         self.health = health
         self.health.tag_count = len(self.tags)
         self.health.bad_tags = len(self.tags)  # no data yet is not good data
@@ -87,6 +91,41 @@ class DriverBase(abc.ABC):
         self.health.count_updates(len(batch))
         self.stale.refreshed(batch)
         self.store.apply(batch)
+        self.delivered()
+
+    def delivered(self) -> None:
+        """Something arrived on the link (values or a keep-alive): it is not stalled."""
+        self.health.last_delivery = time.monotonic()
+        if self.health.state is LinkState.STALLED:
+            self.health.set_state(LinkState.CONNECTED)
+            self.stale.revive(self.tags)  # the link's own "stale" marks; the watcher re-checks each tag
+            self.count_bad()
+
+    def link_period_s(self) -> float | None:
+        """How long the connected link may stay silent before it counts as stalled (None:
+        never). By default the longest period any of its tags may go without a refresh."""
+        return max(self.stale.periods_s.values(), default=None)
+
+    def check_link(self, now: float | None = None) -> bool:
+        """Mark a connected link that delivered nothing for :meth:`link_period_s` as stalled
+        and its Good values stale; True when it is stalled."""
+        health = self.health
+        if health.state is LinkState.STALLED:
+            return True
+        period = self.link_period_s()
+        if health.state is not LinkState.CONNECTED or period is None:
+            return False
+        now = time.monotonic() if now is None else now
+        silent = now - health.last_delivery
+        if silent <= period:
+            return False
+        health.set_state(LinkState.STALLED, f"connected, but nothing received for {silent:.0f} s")
+        values = self.store.values
+        good = [n for n in self.tags if (v := values.get(n)) is not None and v.quality is Quality.GOOD]
+        if good:
+            self.store.mark_quality(good, Quality.UNCERTAIN, STALE)
+        self.count_bad()
+        return True
 
     def mark_all(self, quality: Quality, reason: str, names: Iterable[str] | None = None) -> None:
         self.store.mark_quality(self.tags if names is None else names, quality, reason)
@@ -110,6 +149,7 @@ class DriverBase(abc.ABC):
                 pass
             if self.stale.check():
                 self.count_bad()
+            self.check_link()
 
     async def sleep_or_stop(self, seconds: float) -> None:
         try:

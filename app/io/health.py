@@ -13,6 +13,7 @@ from app.core.events import Signal
 class LinkState(enum.StrEnum):
     CONNECTING = "connecting"
     CONNECTED = "connected"
+    STALLED = "stalled"  # connected, but nothing (not even a keep-alive) for the expected period
     DOWN = "down"
     STOPPED = "stopped"
 
@@ -31,10 +32,13 @@ class ConnectionHealth:
     bad_tags: int = 0
     tag_count: int = 0
     since: float = field(default_factory=time.time)
+    last_delivery: float = 0.0  # time.monotonic() of the last values or keep-alive received
     _updates: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=64), repr=False)
     changed: Signal[[ConnectionHealth]] = field(default_factory=Signal, repr=False, compare=False)
 
     def set_state(self, state: LinkState, error: str = "") -> None:
+        if state is LinkState.CONNECTED and self.state is not LinkState.STALLED:
+            self.last_delivery = time.monotonic()  # a new session: its period starts now
         if state is not self.state or error != self.last_error:
             self.state = state
             self.last_error = error
@@ -42,7 +46,9 @@ class ConnectionHealth:
             self.changed.emit(self)
 
     def count_updates(self, n: int) -> None:
-        self._updates.append((time.monotonic(), n))
+        now = time.monotonic()
+        self._updates.append((now, n))
+        self.last_delivery = now
 
     @property
     def updates_per_s(self) -> float:

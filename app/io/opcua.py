@@ -131,6 +131,8 @@ class OpcUaDriver(DriverBase):
         secret: Callable[[str], str | None] | None = None,
         certificate_check: CertificateCheck | None = None,
     ) -> None:
+        # Handed the whole layout, it takes the OPC UA tags (not calc:// values a module computes).
+        tags = [t for t in tags if t.address.startswith("opcua://")]
         super().__init__(name, store, tags, ConnectionHealth(name, "opcua", endpoint))
         self.certificate_check = certificate_check
         self.options = dict(options or {})
@@ -166,6 +168,7 @@ class OpcUaDriver(DriverBase):
     # --- data path -----------------------------------------------------------------
     def _on_publish(self, group: _SubGroup, result: ua.PublishResult) -> None:
         group.last_publish = time.monotonic()
+        self.delivered()
         notifications = result.NotificationMessage.NotificationData
         if group.stale:
             group.stale = False
@@ -211,11 +214,12 @@ class OpcUaDriver(DriverBase):
         """A subscription silent for longer than its keep-alive turns its tags stale."""
         while not self._stopping.is_set():
             await self.sleep_or_stop(interval_s)
-            if self.health.state is not LinkState.CONNECTED:
+            if self.health.state not in (LinkState.CONNECTED, LinkState.STALLED):
                 continue
+            self.check_link()
             now = time.monotonic()
             for group in self._groups:
-                limit = (max(self.keepalive_ms, 3 * group.publishing_ms) + group.publishing_ms) / 1000 * 1.5
+                limit = self._silence_limit_s(group)
                 if not group.stale and group.last_publish and now - group.last_publish > limit:
                     group.stale = True
                     self.store.mark_quality(
@@ -224,6 +228,13 @@ class OpcUaDriver(DriverBase):
                         STALE,
                     )
                     self.count_bad()
+
+    def link_period_s(self) -> float | None:
+        """The longest a subscription may stay silent (no values, no keep-alive)."""
+        return max((self._silence_limit_s(g) for g in self._groups), default=None)
+
+    def _silence_limit_s(self, group: _SubGroup) -> float:
+        return (max(self.keepalive_ms, 3 * group.publishing_ms) + group.publishing_ms) / 1000 * 1.5
 
     # --- session life cycle --------------------------------------------------------
     def _describe_failure(self, exc: Exception) -> str:

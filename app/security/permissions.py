@@ -44,6 +44,13 @@ ROLES: tuple[str, ...] = (OPERATOR, SHIFT_LEAD, MAINTENANCE, PROCESS_ENGINEER, A
 
 ALL_AREAS = f"{WRITE_SETPOINT}:*"
 
+#: The permission each alarm-engine action needs (app.alarms.engine.ALARM_ACTIONS). Taking an
+#: alarm out of service changes the alarm system itself: it needs CHANGE_SETTINGS.
+ALARM_ACTION_PERMISSIONS: dict[str, str] = {
+    "ack": ACK_ALARMS, "shelve": SHELVE_ALARMS, "unshelve": SHELVE_ALARMS,
+    "oos": CHANGE_SETTINGS, "in_service": CHANGE_SETTINGS,
+}
+
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     OPERATOR: frozenset({VIEW, ACK_ALARMS, ALL_AREAS, START_STOP}),
     SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS}),

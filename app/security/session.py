@@ -225,6 +225,19 @@ class Session:
         return None
 
     # --- write path hooks -------------------------------------------------------------
+    def alarm_permission(self, who: str, action: str) -> str | None:
+        """The :class:`app.alarms.engine.AlarmEngine` permission hook: a refusal, or None."""
+        permission = perms.ALARM_ACTION_PERMISSIONS.get(action)
+        if permission is None:
+            return f"{action!r} is not an alarm action"
+        refusal = self.refusal(permission)
+        if refusal:
+            return refusal
+        if who != self.username:
+            return f"The alarm action was requested as {who or 'no one'} but {self.username} is logged in."
+        self.touch()
+        return None
+
     def write_permission(self, request: WriteRequest, tag: TagDef) -> str | None:
         """The :class:`WritePath` permission hook: a refusal message, or None."""
         action = action_for(tag)

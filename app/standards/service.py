@@ -37,10 +37,16 @@ class StandardsService:
         self.listeners: list[Any] = []  # called with the active drifts after each evaluation
         runtime.write_path.audit_hooks.append(self._on_write)
         self._task: asyncio.Task[None] | None = None
+        self._supervised = False
 
     def start(self) -> None:
-        """Evaluate drifts once a second on the running loop (the module's ``start`` hook)."""
-        if self._task is None:
+        """Evaluate drifts once a second on the running loop (the module's ``start`` hook), as
+        a task the runtime's supervisor watches (restarted if it ends, reported if it stalls)."""
+        supervisor = getattr(self.runtime, "supervisor", None)
+        if supervisor is not None:
+            supervisor.spawn("standards drift", self.run, expected_period_s=max(10.0, 5 * self.period_s))
+            self._supervised = True
+        elif self._task is None:
             self._task = asyncio.get_running_loop().create_task(self.run(), name="standards-drift")
 
     def _on_write(self, request: WriteRequest, result: WriteResult) -> None:
@@ -54,11 +60,14 @@ class StandardsService:
         return drifts
 
     async def run(self) -> None:
+        supervisor = getattr(self.runtime, "supervisor", None)
         while True:
             try:
                 self.evaluate()
             except Exception:  # noqa: BLE001 - a database hiccup must not end drift tracking
                 log.exception("drift tracking: evaluation failed; retrying")
+            if self._supervised and supervisor is not None:
+                supervisor.beat("standards drift")
             await asyncio.sleep(self.period_s)
 
     def drift_of(self, tag: str) -> Drift | None:
@@ -78,5 +87,8 @@ class StandardsService:
     def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        supervisor = getattr(self.runtime, "supervisor", None)
+        if self._supervised and supervisor is not None:
+            supervisor.cancel("standards drift")
         if self._on_write in self.runtime.write_path.audit_hooks:
             self.runtime.write_path.audit_hooks.remove(self._on_write)

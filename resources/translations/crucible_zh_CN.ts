@@ -779,6 +779,10 @@
         <translation>已连接</translation>
     </message>
     <message>
+        <source>STALLED</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
         <source>DOWN</source>
         <translation>中断</translation>
     </message>
@@ -792,6 +796,249 @@
     <message>
         <source>Connections</source>
         <translation>连接</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchBoardPanel</name>
+    <message>
+        <source>Shift</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>Anodes cast (t)</source>
+        <translation>阳极浇铸量 (t)</translation>
+    </message>
+    <message>
+        <source>Cathode (t)</source>
+        <translation>阴极铜 (t)</translation>
+    </message>
+    <message>
+        <source>Concentrate treated (t)</source>
+        <translation>精矿处理量 (t)</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>charging</source>
+        <translation>正在加料</translation>
+    </message>
+    <message>
+        <source>in slag blow</source>
+        <translation>处于造渣期</translation>
+    </message>
+    <message>
+        <source>skimming</source>
+        <translation>正在排渣</translation>
+    </message>
+    <message>
+        <source>in copper blow</source>
+        <translation>处于造铜期</translation>
+    </message>
+    <message>
+        <source>pouring</source>
+        <translation>正在出铜</translation>
+    </message>
+    <message>
+        <source>in maintenance</source>
+        <translation>检修中</translation>
+    </message>
+    <message>
+        <source>Smelting</source>
+        <translation>熔炼</translation>
+    </message>
+    <message>
+        <source>Casting</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>Dispatch board</source>
+        <translation>调度看板</translation>
+    </message>
+    <message>
+        <source>Schedule (CP-SAT)</source>
+        <translation>排产 (CP-SAT)</translation>
+    </message>
+    <message>
+        <source>Plant rule</source>
+        <translation>厂内规则</translation>
+    </message>
+    <message>
+        <source>Reschedule from now</source>
+        <translation>从现在重排</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Release task</source>
+        <translation>下达任务</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认接收</translation>
+    </message>
+    <message>
+        <source>First free converter, first-come crane: the plant&apos;s own dispatch rule</source>
+        <translation>先空闲转炉、先到先用行车:厂内自己的调度规则</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Planned start</source>
+        <translation>计划开始</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Late tasks</source>
+        <translation>延误任务</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>完成情况</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>延误</translation>
+    </message>
+    <message>
+        <source>maintenance / breakdown</source>
+        <translation>检修 / 故障</translation>
+    </message>
+    <message>
+        <source>furnace feed cut</source>
+        <translation>熔炼炉停料</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>%1 is still on the batch begun %2 (%3); planned %4 since %5</source>
+        <translation>%1 仍在处理 %2 开始的上一炉次(%3);计划自 %5 起%4</translation>
+    </message>
+    <message>
+        <source>%1 is %2; planned %3 since %4</source>
+        <translation>%1 %2;计划自 %4 起%3</translation>
+    </message>
+    <message>
+        <source>Solving…</source>
+        <translation>求解中…</translation>
+    </message>
+    <message>
+        <source>Schedule by the plant&apos;s rule (first free converter, first-come crane).</source>
+        <translation>按厂内规则排产(先空闲转炉、先到先用行车)。</translation>
+    </message>
+    <message>
+        <source>Solving… %1 s, objective %2 (bound %3)</source>
+        <translation>求解中… %1 秒,目标值 %2(上界 %3)</translation>
+    </message>
+    <message>
+        <source>No schedule</source>
+        <translation>无排产结果</translation>
+    </message>
+    <message>
+        <source>Done (%1)</source>
+        <translation>完成(%1)</translation>
+    </message>
+    <message>
+        <source>%1: %2 batches, %3 t copper, ladle waiting %4 h, furnace feed cut %5 h, objective %6</source>
+        <translation>%1:%2 炉次,铜 %3 t,包子等待 %4 h,熔炼炉停料 %5 h,目标值 %6</translation>
+    </message>
+    <message>
+        <source>CP-SAT</source>
+        <translation>CP-SAT</translation>
+    </message>
+    <message>
+        <source>Not moved: %1</source>
+        <translation>未移动:%1</translation>
+    </message>
+    <message>
+        <source>Moved %1; the schedule still meets every constraint.</source>
+        <translation>已移动 %1;排产仍满足全部约束。</translation>
+    </message>
+    <message>
+        <source>Select a task first.</source>
+        <translation>请先选择一个任务。</translation>
+    </message>
+    <message>
+        <source>%1 released to the crew.</source>
+        <translation>%1 已下达给班组。</translation>
+    </message>
+    <message>
+        <source>%1 acknowledged by the crew.</source>
+        <translation>%1 班组已确认。</translation>
+    </message>
+    <message>
+        <source>Late tasks (%1)</source>
+        <translation>延误任务 (%1)</translation>
+    </message>
+    <message>
+        <source>Acid plant: %1 blowing, %2 within 30 min, capacity %3</source>
+        <translation>制酸:%1 台在吹炼,30 分钟内 %2 台,能力 %3 台</translation>
+    </message>
+    <message>
+        <source>Statistics unavailable: %1</source>
+        <translation>统计不可用:%1</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Current %1: plan %2 t, actual %3 t (%4); grey plan, blue actual</source>
+        <translation>本%1:计划 %2 t,实际 %3 t(%4);灰色为计划,蓝色为实际</translation>
     </message>
 </context>
 <context>
@@ -832,7 +1079,7 @@
     <name>Faceplate</name>
     <message>
         <source>no data</source>
-        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
+        <extracomment>(parent, tag, old text, new text) -&gt; True to go ahead. May be a coroutine function (the default is: it opens the question window-modally and awaits the answer, never ``exec()``). (faceplate, tag, old value, new value) -&gt; the signed request to send, or None when cancelled. The security module replaces the default with its electronic-signature / two-person dialog. the write itself: WritePath.write</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
@@ -1025,6 +1272,188 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>GanttView</name>
+    <message>
+        <source>tap</source>
+        <translation>放铜锍</translation>
+    </message>
+    <message>
+        <source>charge</source>
+        <translation>加料</translation>
+    </message>
+    <message>
+        <source>slag blow</source>
+        <translation>造渣期</translation>
+    </message>
+    <message>
+        <source>skim</source>
+        <translation>排渣</translation>
+    </message>
+    <message>
+        <source>copper blow</source>
+        <translation>造铜期</translation>
+    </message>
+    <message>
+        <source>pour</source>
+        <translation>出铜</translation>
+    </message>
+    <message>
+        <source>crane move</source>
+        <translation>行车吊运</translation>
+    </message>
+    <message>
+        <source>AF heat</source>
+        <translation>阳极炉精炼</translation>
+    </message>
+    <message>
+        <source>cast</source>
+        <translation>浇铸</translation>
+    </message>
+    <message>
+        <source>No schedule yet: press Schedule</source>
+        <translation>尚无排产:请按“排产”</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Late: %1</source>
+        <translation>延误:%1</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPanel</name>
+    <message>
+        <source>out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>standing alarm</source>
+        <translation>持续报警</translation>
+    </message>
+    <message>
+        <source>shelved alarm</source>
+        <translation>搁置报警</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <source>{name} crew {crew}, {start}–{end}</source>
+        <translation>{name} {crew}班组,{start}–{end}</translation>
+    </message>
+    <message>
+        <source>search the handover history</source>
+        <translation>搜索交接班历史</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>safety note (optional)</source>
+        <translation>安全事项(可选)</translation>
+    </message>
+    <message>
+        <source>Add standing and shelved alarms, equipment out of service</source>
+        <translation>附加持续报警、搁置报警和停用设备</translation>
+    </message>
+    <message>
+        <source>What the next crew must know about this area</source>
+        <translation>下一班需要了解的本区域情况</translation>
+    </message>
+    <message>
+        <source>Add entry</source>
+        <translation>添加记录</translation>
+    </message>
+    <message>
+        <source>Save my entry</source>
+        <translation>保存我的记录</translation>
+    </message>
+    <message>
+        <source>Sign handover (outgoing lead)…</source>
+        <translation>交班签字(交班值班长)…</translation>
+    </message>
+    <message>
+        <source>Acknowledge (incoming lead)…</source>
+        <translation>接班确认(接班值班长)…</translation>
+    </message>
+    <message>
+        <source>Select your entry in the list first</source>
+        <translation>请先在列表中选择您的记录</translation>
+    </message>
+    <message>
+        <source>Password for {user}</source>
+        <translation>{user} 的密码</translation>
+    </message>
+    <message>
+        <source>Sign the handover of shift {shift}</source>
+        <translation>签署班次 {shift} 的交接班</translation>
+    </message>
+    <message>
+        <source>Acknowledge the handover of shift {shift}</source>
+        <translation>确认班次 {shift} 的交接班</translation>
+    </message>
+    <message>
+        <source>CHANGED AFTER SIGNING</source>
+        <translation>签字后被修改</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>未签字</translation>
+    </message>
+    <message>
+        <source>signed by {a}, acknowledged by {b}</source>
+        <translation>{a} 已签字,{b} 已确认</translation>
+    </message>
+    <message>
+        <source>signed by {a}</source>
+        <translation>{a} 已签字</translation>
+    </message>
+    <message>
+        <source>{n} entries found</source>
+        <translation>找到 {n} 条记录</translation>
     </message>
 </context>
 <context>
@@ -1223,8 +1652,32 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Shift report...</source>
+        <translation>班报(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>&amp;Daily report...</source>
+        <translation>日报(&amp;D)...</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly report...</source>
+        <translation>月报(&amp;M)...</translation>
+    </message>
+    <message>
+        <source>Shift &amp;handover</source>
+        <translation>交接班(&amp;H)</translation>
+    </message>
+    <message>
         <source>Process displays</source>
         <translation>工艺画面</translation>
+    </message>
+    <message>
+        <source>Background work: {text}</source>
+        <translation>后台任务：{text}</translation>
     </message>
     <message>
         <source>History off</source>
@@ -1247,6 +1700,10 @@
         <translation>已连接</translation>
     </message>
     <message>
+        <source>STALLED</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
         <source>DOWN</source>
         <translation>中断</translation>
     </message>
@@ -1261,6 +1718,108 @@
     <message>
         <source>{n} bad</source>
         <translation>{n} 个坏值</translation>
+    </message>
+</context>
+<context>
+    <name>PlanApprovalDialog</name>
+    <message>
+        <source>Approve production plan</source>
+        <translation>批准生产计划</translation>
+    </message>
+    <message>
+        <source>Approve plan %1 version %2: your password and a reason go into the audit trail.</source>
+        <translation>批准 %1 年计划第 %2 版:您的密码和理由将记入审计追踪。</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>您的密码(%1)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Second person</source>
+        <translation>第二确认人</translation>
+    </message>
+    <message>
+        <source>Their password</source>
+        <translation>其密码</translation>
+    </message>
+</context>
+<context>
+    <name>PlanTab</name>
+    <message>
+        <source>Import plan from the layout</source>
+        <translation>从布局导入计划</translation>
+    </message>
+    <message>
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created by</source>
+        <translation>创建人</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Approved at</source>
+        <translation>批准时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>No plant database: plans cannot be stored.</source>
+        <translation>无工厂数据库:无法保存计划。</translation>
+    </message>
+    <message>
+        <source>Approving plans needs the permission to edit production plans.</source>
+        <translation>批准计划需要“编辑生产计划”权限。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 imported as a draft.</source>
+        <translation>%1 年计划第 %2 版已作为草稿导入。</translation>
+    </message>
+    <message>
+        <source>Plan %1 version %2 approved by %3.</source>
+        <translation>%1 年计划第 %2 版已由 %3 批准。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation>已替代</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>未导入:%1</translation>
+    </message>
+    <message>
+        <source>Select a draft version first.</source>
+        <translation>请先选择一个草稿版本。</translation>
+    </message>
+    <message>
+        <source>Not approved: %1</source>
+        <translation>未批准:%1</translation>
     </message>
 </context>
 <context>
@@ -1364,6 +1923,89 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
     <message>
         <source>Target</source>
         <translation>目标</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Shift report</source>
+        <translation>班报</translation>
+    </message>
+    <message>
+        <source>Daily report</source>
+        <translation>日报</translation>
+    </message>
+    <message>
+        <source>Monthly report</source>
+        <translation>月报</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Kept reports</source>
+        <translation>已存报表</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Generating the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>on demand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>{pages} pages, {kb} kB</source>
+        <translation>{pages} 页,{kb} kB</translation>
+    </message>
+    <message>
+        <source>The report could not be generated: {error}</source>
+        <translation>报表无法生成:{error}</translation>
+    </message>
+    <message>
+        <source>The printer could not be opened</source>
+        <translation>无法打开打印机</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>{file}: cannot write: {error}</source>
+        <translation>{file}:无法写入:{error}</translation>
+    </message>
+    <message>
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
     </message>
 </context>
 <context>

@@ -294,3 +294,26 @@ def test_rate_of_change_looks_at_the_last_minute_not_at_sample_noise() -> None:
         eng.evaluate({"T": tv(1300.0 + i * 0.5, clock.now)})
         clock.advance(0.5)
     assert eng.records["T.ROC"].state is S.UNACK
+
+
+def test_modules_add_alarms_in_alarms_d(layout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A module's own alarms (on the calc:// tags it publishes) live in alarms.d/*.yaml."""
+    import dataclasses
+    import shutil
+
+    import pytest
+
+    from app.alarms.definitions import AlarmDefinitionError, load_alarms
+
+    folder = tmp_path / "plant"
+    shutil.copytree(layout.folder, folder)
+    (folder / "alarms.d").mkdir(exist_ok=True)
+    (folder / "alarms.d" / "zz_test.yaml").write_text(
+        "alarms:\n- tag: SMF.T_PROC\n  type: H\n  priority: low\n  limit: 1390\n  id: TEST.EXTRA\n", encoding="utf-8")
+    moved = dataclasses.replace(layout, folder=folder)
+    ids = [a.id for a in load_alarms(moved)]
+    assert ids[-1] == "TEST.EXTRA" and len(ids) == len(load_alarms(layout)) + 1
+    (folder / "alarms.d" / "zz_test.yaml").write_text(
+        "alarms:\n- tag: NO.SUCH\n  type: H\n  priority: low\n  limit: 1\n", encoding="utf-8")
+    with pytest.raises(AlarmDefinitionError, match="zz_test.yaml:2"):
+        load_alarms(moved)

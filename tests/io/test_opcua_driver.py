@@ -30,7 +30,7 @@ async def test_driver_feeds_every_tag_and_goes_bad_when_the_server_stops(layout:
     driver = OpcUaDriver("sim", sim_server.endpoint, store, layout.tags.values(), publishing_ms=200)
     task = asyncio.create_task(driver.run())
     try:
-        assert await wait_for(lambda: len(store.values) == len(driver.tags))  # every field tag (not calc://)
+        assert await wait_for(lambda: len(store.values) == len(driver.tags))
         assert all(v.quality is Quality.GOOD for v in store.values.values())
         first = store.get("SMF.T_PROC")
         assert 1000 <= first.value <= 1500 and first.source_ts.tzinfo is not None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from app.security.context import Security, build_security
 
 
 @pytest.fixture
@@ -34,3 +37,19 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bo
             return True
         await asyncio.sleep(0.1)
     return bool(predicate())
+
+
+@pytest.fixture
+def security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Security]:
+    """A fresh user database with an operator (op1) and a shift lead (lead)."""
+    from app.core.settings import load_settings
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")  # cheap hashing: a test-only setting
+    settings = load_settings()
+    settings.console_name = "CR-01"
+    settings.db_url = f"sqlite:///{tmp_path / 'users.sqlite'}"
+    sec = build_security(settings)
+    sec.users.add_user("op1", "furnace-42", ["operator"])
+    sec.users.add_user("lead", "converter-7", ["shift_lead"])
+    yield sec
+    sec.close()

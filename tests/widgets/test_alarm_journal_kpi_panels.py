@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from app.alarms.journal import ensure_tables, make_db_engine
 from app.alarms.kpi import read_csv_journal
 from app.alarms.models import AlarmJournalRow
+from app.alarms.queries import AlarmJournalQueries
 from tests.alarms.helpers import Clock, adef, engine
 from tests.alarms.test_kpi import END, START, crafted
 from widgets.alarm_journal_panel import AlarmJournalPanel
@@ -29,7 +30,7 @@ def journal_db(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_journal_search_and_csv_export(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    panel = AlarmJournalPanel(journal_db(tmp_path))
+    panel = AlarmJournalPanel(AlarmJournalQueries(journal_db(tmp_path)))
     qtbot.addWidget(panel)
     panel.set_period(START, END)
     panel.search()
@@ -52,7 +53,7 @@ def test_journal_search_and_csv_export(qtbot, tmp_path: Path) -> None:  # type: 
 def test_kpi_panel_shows_the_figures_and_shelves_a_chatterer(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     clock = Clock()
     eng = engine([adef("C", limit=10.0, id="C")], clock)
-    panel = AlarmKpiPanel(journal_db(tmp_path), eng, user=lambda: "op1", clock=lambda: END)
+    panel = AlarmKpiPanel(AlarmJournalQueries(journal_db(tmp_path)), eng, user=lambda: "op1", clock=lambda: END)
     qtbot.addWidget(panel)
     panel.compute()
     panel.wait()

@@ -170,3 +170,34 @@ async def test_mode_switch_output_in_manual_and_permissives_against_the_simulato
         bridge.close()
         await driver.stop()
         await task
+
+
+def test_faceplate_offers_what_the_layout_declares_not_what_names_suggest(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """controls.yaml, not tag-name endings: a command taken out of the declarations is no
+    longer offered, and an interlock declared for a unit (owned by another) is shown."""
+    import shutil
+
+    from app.core.layout import load_layout
+    from app.core.tags import Quality, TagValue, utcnow
+
+    folder = tmp_path / "plant"
+    shutil.copytree(layout.folder, folder)
+    path = folder / "controls.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  WT.P1:\n    commands:\n    - tag: WT.P1.CMD\n      state: WT.P1.STATE\n",
+                        "  WT.P1:\n    interlocks:\n    - SMF.FEED_INTERLOCK\n", 1)
+    path.write_text(text, encoding="utf-8")
+    changed = load_layout(folder)
+    store = TagStore(changed.tags.values())
+    now = utcnow()
+    store.apply({"SMF.FEED_INTERLOCK": TagValue(True, Quality.GOOD, now, now)})
+    bridge = StoreBridge(store)
+    faceplate = Faceplate(changed, "WT.P1", bridge, None)
+    qtbot.addWidget(faceplate)
+    assert faceplate.start_buttons == {} and faceplate.commands == []
+    lines = faceplate.permissives()
+    interlock = changed.tags["SMF.FEED_INTERLOCK"].description("en")
+    assert f"✕ {interlock}: Tripped" in lines  # an interlock is bad when true
+    assert any("no fault" in line for line in lines)  # WT.P1.STATE is still declared as a fault
+    faceplate.close_faceplate()
+    bridge.close()

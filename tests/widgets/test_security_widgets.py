@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,6 @@ from widgets.login_dialog import FirstRunDialog, LoginDialog
 from widgets.main_window import MainWindow
 from widgets.signature_dialog import SignatureDialog
 from widgets.tag_browser_panel import COL_TAG, COL_VALUE
-
-
-@pytest.fixture
-def security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Security]:
-    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")  # cheap hashing: a test-only setting
-    settings = load_settings()
-    settings.console_name = "CR-01"
-    settings.db_url = f"sqlite:///{tmp_path / 'users.sqlite'}"
-    sec = build_security(settings)
-    sec.users.add_user("op1", "furnace-42", ["operator"])
-    sec.users.add_user("lead", "converter-7", ["shift_lead"])
-    yield sec
-    sec.close()
 
 
 def test_login_dialog_shows_why_and_then_logs_in(qtbot, security: Security) -> None:  # type: ignore[no-untyped-def]
