@@ -174,11 +174,11 @@ class ZoneMonitor:
         out: dict[str, TagValue] = {}
         now = utcnow()
         for z in zones:
+            if values.get(z.persons) is None and values.get(z.alarm_tag) is None:
+                continue  # nothing known yet: "no data", like any tag before its first value
             look = zone_look(z, values, self.tags)
             quality = {"good": Quality.GOOD, "stale": Quality.UNCERTAIN}.get(look.data, Quality.BAD)
             reason = "" if quality is Quality.GOOD else "an input of the zone is not Good"
-            if look.data == "bad" and values.get(z.persons) is None:
-                reason = "no people count yet"
             new = TagValue(look.danger, quality, now, now, reason)
             old = values.get(z.alarm_tag)
             if old is None or old.value is not new.value or old.quality is not new.quality:  # bools: `is`
