@@ -17,10 +17,11 @@ EDIT_PLANS = "edit_production_plans"
 CLOSE_WORK_ORDERS = "close_work_orders"
 MANAGE_USERS = "manage_users"
 CHANGE_SETTINGS = "change_settings"
+WRITE_DIRECT = "write_direct"  # write to a server named directly (not a tag of the layout); no default role
 
 ACTIONS: tuple[str, ...] = (
     VIEW, ACK_ALARMS, SHELVE_ALARMS, WRITE_SETPOINT, START_STOP, EDIT_PLANS, CLOSE_WORK_ORDERS,
-    MANAGE_USERS, CHANGE_SETTINGS,
+    MANAGE_USERS, CHANGE_SETTINGS, WRITE_DIRECT,
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -33,6 +34,7 @@ DESCRIPTIONS: dict[str, str] = {
     CLOSE_WORK_ORDERS: "close work orders",
     MANAGE_USERS: "manage users",
     CHANGE_SETTINGS: "change settings",
+    WRITE_DIRECT: "write to a server named directly (not a tag of the layout)",
 }
 
 OPERATOR = "operator"
