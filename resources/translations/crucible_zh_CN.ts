@@ -1850,6 +1850,14 @@
         <translation>历史数据正常</translation>
     </message>
     <message>
+        <source>{n} damaged spool record(s) skipped</source>
+        <translation>跳过 {n} 条损坏的缓存记录</translation>
+    </message>
+    <message>
+        <source>{n} value(s) rejected</source>
+        <translation>{n} 个数值被拒收</translation>
+    </message>
+    <message>
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>

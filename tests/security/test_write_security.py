@@ -18,8 +18,8 @@ async def runtime(layout: PlantLayout, sim_server, security: Security):  # type:
     rt.attach_security(security.session)
     rt.start()
     try:
-        field = [n for n, t in layout.tags.items() if not t.address.startswith("calc://")]  # modules compute calc://
-        assert await wait_for(lambda: all(n in rt.store.values for n in field), 20)
+        fielded = [t for t in layout.tags.values() if not t.address.startswith("calc://")]  # modules compute calc:// tags
+        assert await wait_for(lambda: all(rt.store.get(t.name) is not None for t in fielded), 20)
         yield rt
     finally:
         await rt.stop()
