@@ -42,7 +42,18 @@ def choose_language(requested: str | None, settings: Settings, last_used: str = 
     return "zh_CN" if choice.lower().startswith("zh") else "en"
 
 
+def prefer_xcb_on_wayland(environ: dict[str, str] | None = None) -> bool:
+    """On a Wayland session with XWayland and no platform chosen, use xcb: the VTK 3D view
+    needs it (it cannot draw into a Wayland surface). True when it was set."""
+    env = os.environ if environ is None else environ
+    if env.get("WAYLAND_DISPLAY") and env.get("DISPLAY") and not env.get("QT_QPA_PLATFORM"):
+        env["QT_QPA_PLATFORM"] = "xcb"
+        return True
+    return False
+
+
 def run_gui(args: argparse.Namespace, settings: Settings) -> int:
+    prefer_xcb_on_wayland()
     if not has_display():
         print("crucible: no display found (DISPLAY is not set); run it under a virtual screen: xvfb-run -a make run",
               file=sys.stderr)

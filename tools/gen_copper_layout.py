@@ -371,8 +371,10 @@ def write() -> None:
     build()
     tag_files = OUT / "tags"
     tag_files.mkdir(parents=True, exist_ok=True)
+    area_files = {f"{a[0].lower()}.yaml" for a in AREAS}
     for old in tag_files.glob("*.yaml"):
-        old.unlink()
+        if old.name in area_files:  # the modules' own tag files (plant3d.yaml, production.yaml ...) stay
+            old.unlink()
     area_of_unit = {u[0]: a[0] for a in AREAS for u in a[3]}
     by_area: dict[str, list[dict]] = {}
     for entries in tags.values():

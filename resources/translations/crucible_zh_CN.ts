@@ -2406,6 +2406,86 @@
     </message>
 </context>
 <context>
+    <name>Plant3DPanel</name>
+    <message>
+        <source>the 3D view is switched off on this computer ({env} is set)</source>
+        <extracomment>Set to 1 to switch the 3D view off (a machine whose OpenGL driver misbehaves).</extracomment>
+        <translation>本机已关闭三维视图(设置了 {env})</translation>
+    </message>
+    <message>
+        <source>the Qt platform &quot;{platform}&quot; has no OpenGL windows</source>
+        <translation>Qt 平台“{platform}”没有 OpenGL 窗口</translation>
+    </message>
+    <message>
+        <source>VTK cannot draw into a Wayland window; start Crucible with QT_QPA_PLATFORM=xcb</source>
+        <translation>VTK 无法在 Wayland 窗口中绘图;请用 QT_QPA_PLATFORM=xcb 启动 Crucible</translation>
+    </message>
+    <message>
+        <source>the graphics driver offers no OpenGL 3.2 context</source>
+        <translation>显卡驱动不提供 OpenGL 3.2 上下文</translation>
+    </message>
+    <message>
+        <source>3D plant view</source>
+        <translation>三维工厂视图</translation>
+    </message>
+    <message>
+        <source>The 3D layout has a mistake: {problem}</source>
+        <translation>三维布局文件有错误:{problem}</translation>
+    </message>
+    <message>
+        <source>This plant has no 3D layout (plant3d.yaml).</source>
+        <translation>本工厂没有三维布局(plant3d.yaml)。</translation>
+    </message>
+    <message>
+        <source>The 3D plant view cannot be shown here: {reason}.
+
+Everything else in Crucible works as usual. The 3D view needs OpenGL: on a remote desktop use a session with OpenGL (X11 with Mesa is enough); on Wayland start Crucible with QT_QPA_PLATFORM=xcb.</source>
+        <translation>此处无法显示三维工厂视图:{reason}。
+
+Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请使用支持 OpenGL 的会话(X11 加 Mesa 即可);在 Wayland 下请用 QT_QPA_PLATFORM=xcb 启动 Crucible。</translation>
+    </message>
+    <message>
+        <source>{zone}: {n} people</source>
+        <translation>{zone}:{n} 人</translation>
+    </message>
+    <message>
+        <source>{zone}: {n} people IN DANGER</source>
+        <translation>{zone}:{n} 人处于危险中</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>In alarm: {priority}</source>
+        <translation>报警中:{priority}</translation>
+    </message>
+    <message>
+        <source>View:</source>
+        <translation>视角:</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+</context>
+<context>
     <name>PriorityMixBar</name>
     <message>
         <source>medium</source>
