@@ -119,6 +119,7 @@ class DisplayWindow(QMainWindow):
         self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language,
                                   lambda tag: main.alarm_limits(tag))
         self.panel.alarm_priority = main.runtime.alarms.tag_priority  # as on the main display
+        self.panel.unit_badge = main.display_panel.unit_badge
         self.setCentralWidget(self.panel)
         self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.panel, lambda: main.open_display_window(self.panel))
         self.panel.sig_display_changed.connect(lambda _id: self.retranslate())
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
             show_display=lambda display: self.display_panel.show_display(display),
             show_in_3d=self.show_in_3d,
         )
+        self._wire_lockouts()
         self.central_panels: dict[str, DockPanel] = {}
         self.panel_problems: dict[str, str] = {}
         self._add_module_panels(registry if registry is not None else runtime.registry)
@@ -288,6 +290,35 @@ class MainWindow(QMainWindow):
                 self.add_central_panel(panel)
             else:
                 self.add_panel(panel, DOCK_AREAS[spec.area])
+
+    def _wire_lockouts(self) -> None:
+        """Equipment locked out for work (the maintenance module) shows "OOS" on every display."""
+        maintenance = self.runtime.services.get("maintenance")
+        locked = getattr(maintenance, "locked", None)
+        ledger = getattr(maintenance, "ledger", None)
+        if maintenance is None or locked is None or ledger is None:
+            return
+        tags = self.runtime.layout.tags
+
+        def badge(element: object) -> tuple[str, str]:
+            unit, tag = getattr(element, "unit", ""), getattr(element, "tag", "")
+            for eq_id, info in locked.items():
+                if unit == eq_id or (tag and tag in ledger.tags_of(eq_id, tags)):
+                    why = QCoreApplication.translate("MainWindow", "Locked out for work by {who}: {reason}").format(
+                        who=info.get("by", "?"), reason=info.get("reason", ""))
+                    return QCoreApplication.translate("MainWindow", "OOS"), why
+            return "", ""
+
+        def on_lockouts_changed(_ids: object = None) -> None:
+            names = {n for eq_id in list(ledger.equipment) for n in ledger.tags_of(eq_id, tags)}
+            self.display_panel.refresh_alarms(names)
+            for window in self.display_windows:
+                window.panel.refresh_alarms(names)
+
+        self.display_panel.unit_badge = badge
+        signal = getattr(maintenance, "lockouts_changed", None)
+        if signal is not None:
+            signal.connect(on_lockouts_changed)
 
     def add_central_panel(self, panel: DockPanel) -> None:
         """A tab beside the process displays (dispatch board, 3D view ...)."""

@@ -211,6 +211,9 @@ class DisplayContext:
     # (1 urgent .. 4 low). None: no engine, indicators judge values against the limits.
     alarm_priority: Callable[[str], int] | None = None
     unit_names: dict[str, str] = field(default_factory=dict)
+    # A short plain-text badge for an equipment symbol ("OOS" while it is locked out for work),
+    # with the reason for its tooltip; ("", "") for nothing.
+    unit_badge: Callable[[Element], tuple[str, str]] = lambda element: ("", "")
 
 
 def alarm_priority(tag: TagDef, value: TagValue | None, limits: dict[str, float] | None) -> int:
@@ -900,9 +903,10 @@ class EquipmentItem(BoundItem):
     def shown(self) -> tuple[object, ...]:
         """What the symbol draws from its values besides the look: the state (motor fill,
         converter tilt, fault mark), a tank's level, the cells of a cell row."""
+        badge = self.ctx.unit_badge(self.element)
         if self.element.type == "cell_row":
-            return tuple(self._cell(name) for name in self.element.tags or ())
-        return self.state_name(), self._level()
+            return (*(self._cell(name) for name in self.element.tags or ()), badge)
+        return self.state_name(), self._level(), badge
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -915,6 +919,16 @@ class EquipmentItem(BoundItem):
             p.drawRect(QRectF(0, 0, self.w, self.h))
         if self.values:
             self.paint_quality(p, QRectF(0, 0, self.w, self.h))
+        text, why = self.ctx.unit_badge(self.element)
+        if text:  # ISA-101: plain text in a box, no colour flood
+            set_font(p, font(11, True))
+            box = QRectF(2, self.h - 16, 8 + 7 * len(text), 14)
+            p.setPen(QPen(QColor("#000000"), 1))
+            p.setBrush(QColor("#ffffff"))
+            p.drawRect(box)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            name = self.ctx.unit_names.get(self.element.unit, self.element.unit)
+            self.setToolTip(f"{name}\n{why}" if name else why)
 
     def _motor_brush(self) -> QColor:
         state = self.state_name()

@@ -1973,6 +1973,14 @@
         <translation>超出批准的标准卡范围({low} … {high},{mode}),自 {since} 起</translation>
     </message>
     <message>
+        <source>Locked out for work by {who}: {reason}</source>
+        <translation>检修隔离,操作人 {who}:{reason}</translation>
+    </message>
+    <message>
+        <source>OOS</source>
+        <translation>停用</translation>
+    </message>
+    <message>
         <source>Crucible {version} - {plant}</source>
         <translation>Crucible {version} - {plant}</translation>
     </message>
