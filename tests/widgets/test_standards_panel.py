@@ -170,3 +170,20 @@ def test_a_drift_shows_as_a_quiet_marker_on_the_faceplate(layout: PlantLayout, t
     service.evaluate(NOW + timedelta(seconds=302))
     faceplate._refresh()
     assert flag.text() == ""
+
+
+def test_notes_drifts_and_open_procedures_are_pulled_into_the_handover(setup) -> None:  # type: ignore[no-untyped-def]
+    from app.shifts.handover import automatic_items
+
+    panel, service, runtime, _security = setup
+    service.notes.add("PSC2", "Tuyere 14 leaking", "eng1", 8)
+    runtime.store.apply({"SMF.O2_ENR_SP": good(74.0)})
+    service.evaluate(NOW)
+    service.evaluate(NOW + timedelta(seconds=301))
+    service.sops.start("blower-trip", "eng1", unit="AP.BLOWER")
+    texts = [i.text for i in automatic_items(layout=runtime.layout, standards=service)]
+    assert any(t.startswith("PSC2: Tuyere 14 leaking (eng1, until") for t in texts)
+    assert any(t.startswith("drift: SMF.O2_ENR_SP = 74 outside the approved 62..70 (normal) since") for t in texts)
+    assert any(t.startswith("procedure blower-trip #") and "open at step 1" in t for t in texts)
+    smf_only = [i.text for i in automatic_items(layout=runtime.layout, standards=service, area="SMF")]
+    assert any(t.startswith("drift: SMF.O2_ENR_SP") for t in smf_only) and not any("PSC2" in t for t in smf_only)
