@@ -19,7 +19,7 @@ from app.core.layout import PlantLayout
 from app.core.tags import TagValue
 from widgets.display_view import DisplayScene, DisplayView
 from widgets.store_bridge import StoreBridge
-from widgets.symbols import DisplayContext
+from widgets.symbols import BoundItem, DisplayContext
 
 LimitsProvider = Callable[[str], dict[str, float] | None]
 
@@ -147,6 +147,19 @@ class DisplayPanel(QWidget):
                     if item.refresh():
                         item.schedule_paint()
                         changed += 1
+        return changed
+
+    def refresh_units(self, units: set[str]) -> int:
+        """Equipment symbols of ``units`` repaint (a badge came or went: lock-out, drift)."""
+        changed = 0
+        scenes = [self.scene, *self._cache.values()] if self.scene is not None else list(self._cache.values())
+        for scene in scenes:
+            for item in scene.items():
+                element = getattr(item, "element", None)
+                if element is not None and element.unit in units and isinstance(item, BoundItem):
+                    item.refresh()
+                    item.schedule_paint()
+                    changed += 1
         return changed
 
     def clear_cache(self) -> None:

@@ -214,7 +214,10 @@ class MainWindow(QMainWindow):
             show_display=lambda display: self.display_panel.show_display(display),
             show_in_3d=self.show_in_3d,
         )
+        self._badges: list[Callable[[object], tuple[str, str]]] = []
+        self.display_panel.unit_badge = self._unit_badge
         self._wire_lockouts()
+        self._wire_drifts()
         self.central_panels: dict[str, DockPanel] = {}
         self.panel_problems: dict[str, str] = {}
         self._add_module_panels(registry if registry is not None else runtime.registry)
@@ -311,14 +314,57 @@ class MainWindow(QMainWindow):
 
         def on_lockouts_changed(_ids: object = None) -> None:
             names = {n for eq_id in list(ledger.equipment) for n in ledger.tags_of(eq_id, tags)}
-            self.display_panel.refresh_alarms(names)
-            for window in self.display_windows:
-                window.panel.refresh_alarms(names)
+            units = set(ledger.equipment) | {tags[n].unit_id for n in names if n in tags}
+            for panel in (self.display_panel, *(w.panel for w in self.display_windows)):
+                panel.refresh_alarms(names)
+                panel.refresh_units(units)
 
-        self.display_panel.unit_badge = badge
+        self._badges.append(badge)
         signal = getattr(maintenance, "lockouts_changed", None)
         if signal is not None:
             signal.connect(on_lockouts_changed)
+
+    def _wire_drifts(self) -> None:
+        """A unit with a setpoint drifting from its approved card (the standards module) shows a
+        quiet "SP" badge on the displays (ISA-101: text, not a colour flood)."""
+        standards = self.runtime.services.get("standards")
+        drift_of = getattr(standards, "drift_of", None)
+        if standards is None or drift_of is None:
+            return
+        tags = self.runtime.layout.tags
+
+        def badge(element: object) -> tuple[str, str]:
+            unit = getattr(element, "unit", "")
+            if not unit:
+                return "", ""
+            for name in (n for n, t in tags.items() if t.unit_id == unit and t.writable):
+                note = drift_note(standards, name)
+                if note:
+                    return QCoreApplication.translate("MainWindow", "SP"), f"{name}: {note}"
+            return "", ""
+
+        self._badges.append(badge)
+        listeners = getattr(standards, "listeners", None)
+        if isinstance(listeners, list):
+            drifting: set[str] = set()
+
+            def on_drifts(drifts: list[object]) -> None:  # after each evaluation (1 s): repaint on change
+                now = {str(getattr(d, "tag", "")) for d in drifts}
+                if now != drifting:
+                    changed = {tags[t].unit_id for t in now ^ drifting if t in tags}
+                    drifting.clear()
+                    drifting.update(now)
+                    for panel in (self.display_panel, *(w.panel for w in self.display_windows)):
+                        panel.refresh_units(changed)
+
+            listeners.append(on_drifts)
+
+    def _unit_badge(self, element: object) -> tuple[str, str]:
+        for badge in self._badges:
+            text, why = badge(element)
+            if text:
+                return text, why
+        return "", ""
 
     def add_central_panel(self, panel: DockPanel) -> None:
         """A tab beside the process displays (dispatch board, 3D view ...)."""

@@ -1981,6 +1981,10 @@
         <translation>停用</translation>
     </message>
     <message>
+        <source>SP</source>
+        <translation>设定</translation>
+    </message>
+    <message>
         <source>Crucible {version} - {plant}</source>
         <translation>Crucible {version} - {plant}</translation>
     </message>

@@ -187,3 +187,27 @@ def test_notes_drifts_and_open_procedures_are_pulled_into_the_handover(setup) ->
     assert any(t.startswith("procedure blower-trip #") and "open at step 1" in t for t in texts)
     smf_only = [i.text for i in automatic_items(layout=runtime.layout, standards=service, area="SMF")]
     assert any(t.startswith("drift: SMF.O2_ENR_SP") for t in smf_only) and not any("PSC2" in t for t in smf_only)
+
+
+def test_a_drift_shows_a_quiet_sp_badge_on_the_process_display(layout: PlantLayout, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.standards.service import StandardsService
+    from widgets.main_window import MainWindow
+    from widgets.symbols import EquipmentItem
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    upgrade(make_engine(url))
+    runtime = Runtime(layout, db_url=url)
+    runtime.store.apply({"CB.FEED_RATE": good(205.0), "SMF.O2_ENR_SP": good(74.0)})
+    service = StandardsService(runtime, engine=runtime.db)
+    runtime.services["standards"] = service
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.display_panel.show_display("overview")
+    scene = window.display_panel.scene
+    furnace = next(i for i in scene.items() if isinstance(i, EquipmentItem) and i.element.unit == "SMF")
+    assert window.display_panel.unit_badge(furnace.element) == ("", "")
+    service.evaluate(NOW)
+    service.evaluate(NOW + timedelta(seconds=301))
+    text, why = window.display_panel.unit_badge(furnace.element)
+    assert text == "SP" and why.startswith("SMF.O2_ENR_SP: Outside the approved card (62 … 70, normal)")
+    assert furnace.shown()[-1][0] == "SP"  # the drift listener repainted the symbol
