@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import logging
 import platform
+import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -332,15 +333,40 @@ class MainWindow(QMainWindow):
         if standards is None or drift_of is None:
             return
         tags = self.runtime.layout.tags
+        setpoints: dict[str, list[str]] = {}
+        for name, tag in tags.items():
+            if tag.writable:
+                setpoints.setdefault(tag.unit_id, []).append(name)
+        pinned_by_unit: dict[str, list[object]] = {}
+        read_at = [-1e9, -1.0]  # monotonic time of the last read, the board's change count then
+
+        def pinned_notes(unit: str) -> list[Any]:
+            """Operator notes per unit, read from the database at most every 5 s (this runs on
+            every repaint of a symbol)."""
+            notes = getattr(standards, "notes", None)
+            changes = float(getattr(notes, "changes", 0))
+            if notes is not None and (time.monotonic() - read_at[0] > 5.0 or changes != read_at[1]):
+                read_at[0], read_at[1] = time.monotonic(), changes
+                pinned_by_unit.clear()
+                try:
+                    for note in notes.active():
+                        pinned_by_unit.setdefault(note.unit, []).append(note)
+                except Exception:  # noqa: BLE001 - a database hiccup: no badge this time
+                    log.warning("pinned notes unavailable", exc_info=True)
+            return pinned_by_unit.get(unit, [])  # type: ignore[return-value]
 
         def badge(element: object) -> tuple[str, str]:
             unit = getattr(element, "unit", "")
             if not unit:
                 return "", ""
-            for name in (n for n, t in tags.items() if t.unit_id == unit and t.writable):
+            for name in setpoints.get(unit, ()):
                 note = drift_note(standards, name)
                 if note:
                     return QCoreApplication.translate("MainWindow", "SP"), f"{name}: {note}"
+            pinned = pinned_notes(unit)
+            if pinned:  # operator notes pinned to the unit (temporary measures, known faults)
+                return QCoreApplication.translate("MainWindow", "NOTE"), "\n".join(
+                    f"{n.text} ({n.author}, {n.expires.astimezone():%m-%d %H:%M})" for n in pinned)
             return "", ""
 
         self._badges.append(badge)

@@ -32,6 +32,7 @@ def _utc(ts: datetime) -> datetime:
 class NoteBoard:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.changes = 0  # counts this console's adds and removals (displays re-read on a change)
 
     def add(self, unit: str, text: str, author: str, hours: float, now: datetime | None = None) -> Note:
         text = text.strip()
@@ -46,6 +47,7 @@ class NoteBoard:
             note_id = conn.execute(insert(NoteRow).values(
                 unit=unit, text=text[:1000], author=author, created=now, expires=now + timedelta(hours=hours),
                 removed_by="")).inserted_primary_key[0]  # type: ignore[index]
+        self.changes += 1
         return Note(note_id, unit, text[:1000], author, now, now + timedelta(hours=hours))
 
     def active(self, unit: str | None = None, now: datetime | None = None) -> list[Note]:
@@ -65,3 +67,4 @@ class NoteBoard:
                                 .values(removed_by=user)).rowcount
         if not done:
             raise NoteError(f"there is no pinned note {note_id}")
+        self.changes += 1

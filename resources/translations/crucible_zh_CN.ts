@@ -1985,6 +1985,10 @@
         <translation>设定</translation>
     </message>
     <message>
+        <source>NOTE</source>
+        <translation>备注</translation>
+    </message>
+    <message>
         <source>Crucible {version} - {plant}</source>
         <translation>Crucible {version} - {plant}</translation>
     </message>

@@ -211,3 +211,10 @@ def test_a_drift_shows_a_quiet_sp_badge_on_the_process_display(layout: PlantLayo
     text, why = window.display_panel.unit_badge(furnace.element)
     assert text == "SP" and why.startswith("SMF.O2_ENR_SP: Outside the approved card (62 … 70, normal)")
     assert furnace.shown()[-1][0] == "SP"  # the drift listener repainted the symbol
+    # an operator note pinned to a unit shows as NOTE on its symbol
+    service.notes.add("PSC2", "Tuyere 14 leaking: punch by hand", "op1", 8)
+    converter = next(i for i in scene.items() if isinstance(i, EquipmentItem) and i.element.unit == "PSC2")
+    text, why = window.display_panel.unit_badge(converter.element)
+    assert text == "NOTE" and why.startswith("Tuyere 14 leaking: punch by hand (op1, ")
+    service.notes.remove(service.notes.active("PSC2")[0].id, "op1")
+    assert window.display_panel.unit_badge(converter.element) == ("", "")
