@@ -291,6 +291,8 @@ class AlarmTableModel(QAbstractTableModel):
                     time=rec.shelve_until.astimezone().strftime("%H:%M")) if rec.shelve_until
                     else tr(QT_TRANSLATE_NOOP("AlarmTableModel", "until it clears")))
                 text += f" ({rec.shelved_by}, {until})"
+                if rec.extra.get("external"):  # a DCS alarm: its server has no shelving of its own
+                    text += " · " + tr(QT_TRANSLATE_NOOP("AlarmTableModel", "shelved here only"))
             return text
         if col == COL_GROUP:
             if not d.group:

@@ -536,6 +536,10 @@
         <translation>至报警消除</translation>
     </message>
     <message>
+        <source>shelved here only</source>
+        <translation>仅本机搁置</translation>
+    </message>
+    <message>
         <source>first out</source>
         <translation>首出</translation>
     </message>

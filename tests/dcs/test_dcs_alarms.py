@@ -104,3 +104,22 @@ def test_the_shipped_client_settings_load_and_bad_ones_are_named(layout: PlantLa
     (tmp_path / "dcs_alarms.yaml").write_text("client:\n  duplicates: both\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"dcs_alarms.yaml:2: duplicates must be 'local' or 'dcs'"):
         load_config(tmp_path)
+
+
+def test_a_shelved_dcs_alarm_says_it_is_shelved_here_only(layout: PlantLayout, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from app.alarms.definitions import AlarmDef, AlarmType
+    from widgets.alarm_models import COL_STATE, STATE_FILTERS, AlarmTableModel
+
+    engine = _engine(layout)
+    rec = engine.add_external(AlarmDef("DCS:X", "SMF.T_PROC", AlarmType.STATE, Priority.HIGH, states=("ACTIVE",),
+                                       text_en="[DCS] x"), "sim")
+    engine.set_external("DCS:X", active=True, acked=False, when=datetime.now(UTC))
+    assert engine.shelve("DCS:X", "lead1", "known instrument fault", 600.0)
+    model = AlarmTableModel(layout.tags, layout)
+    model.set_filter(states=STATE_FILTERS["shelved"])  # the shelved view
+    model.set_records([rec])
+    row = next(i for i, r in enumerate(model.rows) if r.id == "DCS:X")
+    text = model.data(model.index(row, COL_STATE))
+    assert text.startswith("Shelved (lead1, until") and text.endswith("shelved here only")
