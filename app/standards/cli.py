@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     drifts.add_argument("--hours", type=finite(0.001, 87_600.0, "hours"), default=8.0)
     drifts.add_argument("--json", action="store_true")
     ssub.add_parser("sops", help="the operating procedures of the layout")
+    export = ssub.add_parser("export", help="the card in force for a unit and mode as a PDF")
+    export.add_argument("unit")
+    export.add_argument("mode")
+    export.add_argument("-o", "--output", required=True, help="PDF file to write")
+    export.add_argument("--lang", default="en", choices=("en", "zh_CN"))
 
 
 def _err(text: str) -> int:
@@ -131,6 +136,27 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
 
             card = store.decide(args.card, args.user, not args.reject, verify)
             print(f"#{card.id} {card.unit}/{card.mode} v{card.version}: {card.status} by {card.decided_by}")
+            return 0
+        if args.std_command == "export":
+            from pathlib import Path
+
+            from app.reports.fonts import ReportFontError
+            from app.standards.card_pdf import card_pdf
+
+            in_force = store.approved().get((args.unit, args.mode))
+            if in_force is None:
+                modes = sorted(m for u, m in store.approved() if u == args.unit)
+                return _err(f"no approved card for {args.unit}/{args.mode}"
+                            + (f" (modes with a card: {', '.join(modes)})" if modes else ""))
+            try:
+                data = card_pdf(in_force, layout.tags, args.lang, layout.name(args.lang))
+                Path(args.output).write_bytes(data)
+            except ReportFontError as exc:
+                return _err(str(exc))
+            except OSError as exc:
+                return _err(f"cannot write {args.output}: {exc.strerror or exc}")
+            print(f"{args.output}: card {in_force.unit}/{in_force.mode} v{in_force.version}, "
+                  f"{len(in_force.items)} setpoint(s)")
             return 0
         if args.std_command == "drifts":
             if not 0 < args.hours < 24 * 3660:

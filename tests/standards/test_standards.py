@@ -233,3 +233,21 @@ def test_notes_expire(security) -> None:  # type: ignore[no-untyped-def]
     assert [n.unit for n in board.active(now=T0 + timedelta(hours=2))] == ["PSC2"]
     with pytest.raises(NoteError):
         board.add("SMF", "  ", "op1", hours=1)
+
+
+def test_the_card_in_force_exports_as_a_pdf_in_english_and_chinese(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    from app.cli import main
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    for lang, expect in (("en", "Setpoint card"), ("zh_CN", "工艺参数标准卡")):
+        out = tmp_path / f"card_{lang}.pdf"
+        assert main(["standards", "--db", url, "export", "SMF", "normal", "-o", str(out), "--lang", lang]) == 0
+        assert out.read_bytes().startswith(b"%PDF")
+        if shutil.which("pdftotext"):
+            text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+            assert expect in text and "SMF.O2_ENR_SP" in text and "62" in text and "70" in text
+    assert main(["standards", "--db", url, "export", "SMF", "start-up", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "no approved card for SMF/start-up (modes with a card: low_feed, normal)" in capsys.readouterr().err
