@@ -393,6 +393,11 @@ class Faceplate(QWidget):
         self.permissive_label.setWordWrap(True)
         QVBoxLayout(self.permissive_box).addWidget(self.permissive_label)
         outer.addWidget(self.permissive_box)
+        self.procedures_button = QPushButton()  # offered when the standards module has SOPs for the unit
+        self.procedures_button.hide()
+        outer.addWidget(self.procedures_button)
+        self._open_procedures: Callable[[], None] | None = None
+        self.procedures_button.clicked.connect(self._on_procedures_button_clicked)
 
         self.result_label = QLabel()
         self.result_label.setObjectName("writeResult")
@@ -423,11 +428,22 @@ class Faceplate(QWidget):
         for desc, button, tag in self._sp_rows:
             desc.setText(tag.description(lang))
             button.setText(translate("Faceplate", "Change…"))
+        self.procedures_button.setText(translate("Faceplate", "Operating procedures…"))
         for desc, tag, start, stop in self._cmd_rows:
             desc.setText(tag.description(lang))
             start.setText(translate("Faceplate", "Start"))
             stop.setText(translate("Faceplate", "Stop"))
         self._refresh()
+
+    def offer_procedures(self, titles: list[str], open_them: Callable[[], None]) -> None:
+        """Show the unit's operating procedures (a button that opens them)."""
+        self._open_procedures = open_them
+        self.procedures_button.setToolTip("\n".join(titles))
+        self.procedures_button.setVisible(bool(titles))
+
+    def _on_procedures_button_clicked(self) -> None:
+        if self._open_procedures is not None:
+            self._open_procedures()
 
     def _refresh(self) -> None:
         for name, label in self._value_labels.items():

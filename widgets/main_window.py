@@ -609,6 +609,11 @@ class MainWindow(QMainWindow):
             standards = self.runtime.services.get("standards")
             if standards is not None:
                 faceplate.standard_note = functools.partial(drift_note, standards)
+                runner = getattr(standards, "sops", None)
+                sops: list[Any] = runner.for_unit(unit_id) if runner is not None else []
+                if sops:
+                    faceplate.offer_procedures([s.title(self.language) for s in sops],
+                                               functools.partial(self._show_procedure, sops[0].id))
             window = FaceplateWindow(faceplate, self)
             self.faceplates[unit_id] = window
             window.finished.connect(lambda _r, u=unit_id: self.faceplates.pop(u, None))
@@ -731,6 +736,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False: self._raise_panel("handover"))
             self._report_actions.append((action, "Shift &handover"))
         return menu
+
+    def _show_procedure(self, sop_id: str) -> None:
+        self._raise_panel("standards")
+        show = getattr(self.panels.get("standards"), "show_procedure", None)
+        if show is not None:
+            show(sop_id)
 
     def _request_report(self, kind: str) -> None:
         self._raise_panel("reports")

@@ -555,6 +555,13 @@ class StandardsPanel(DockPanel):
             self.message.setText(result.message)
         self.refresh()
 
+    def show_procedure(self, sop_id: str) -> None:
+        """Select ``sop_id`` on the Procedures tab (the faceplate's "Operating procedures…")."""
+        self.tabs.setCurrentIndex(2)
+        index = self.sop_box.findData(sop_id)
+        if index >= 0:
+            self.sop_box.setCurrentIndex(index)
+
     def _on_start_clicked(self) -> None:
         sop_id = self.sop_box.currentData()
         try:

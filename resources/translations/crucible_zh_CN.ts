@@ -1500,6 +1500,10 @@
         <translation>修改…</translation>
     </message>
     <message>
+        <source>Operating procedures…</source>
+        <translation>操作规程…</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>启动</translation>
     </message>

@@ -218,3 +218,26 @@ def test_a_drift_shows_a_quiet_sp_badge_on_the_process_display(layout: PlantLayo
     assert text == "NOTE" and why.startswith("Tuyere 14 leaking: punch by hand (op1, ")
     service.notes.remove(service.notes.active("PSC2")[0].id, "op1")
     assert window.display_panel.unit_badge(converter.element) == ("", "")
+
+
+def test_the_faceplate_offers_the_units_procedures(layout: PlantLayout, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.standards.service import StandardsService
+    from widgets.main_window import MainWindow
+    from widgets.panel import PanelContext
+    from widgets.standards_panel import StandardsPanel
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    upgrade(make_engine(url))
+    runtime = Runtime(layout, db_url=url)
+    service = StandardsService(runtime, engine=runtime.db)
+    runtime.services["standards"] = service
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    if "standards" not in window.panels:  # built from the registry with the service above
+        window.add_panel(StandardsPanel(PanelContext(runtime, window.bridge)))
+    faceplate = window.open_faceplate("AP.BLOWER").faceplate
+    assert not faceplate.procedures_button.isHidden() and "Main SO2 blower trip" in faceplate.procedures_button.toolTip()
+    faceplate.procedures_button.click()
+    panel = window.panels["standards"]
+    assert panel.tabs.currentIndex() == 2 and panel.sop_box.currentData() == "blower-trip"
+    assert window.open_faceplate("CW").faceplate.procedures_button.isHidden()  # no SOP for the casting wheel
