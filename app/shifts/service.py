@@ -175,9 +175,9 @@ class ShiftsService:
                                  for e in self.handover.entries(s.id)]
                 if kind == "shift":
                     src.leads = (so.signed_by if so else "", so.acknowledged_by if so else "")
-        drifts = self._drift_note(start, end)
-        if drifts is not None:
-            src.handover.append(drifts)
+        for note in (self._drift_note(start, end), self._procedures_note(start, end)):
+            if note is not None:
+                src.handover.append(note)
         data = gather(src, kind, day, shift, now=self.clock())
         if kind == "shift":
             s = self.calendar.shift(day, shift)
@@ -219,6 +219,31 @@ class ShiftsService:
                           f"{clock(r.started)}–{clock(r.ended)}, changed by {r.changed_by or '?'}") for r in rows]
         return HandoverNote("Process standards", "Crucible",
                             f"{len(rows)} setpoint(s) outside their approved cards during the period", items)
+
+    def _procedures_note(self, start: datetime, end: datetime) -> HandoverNote | None:
+        """Operating procedures finished during the period (the standards module's runs)."""
+        from sqlalchemy import MetaData, Table, inspect, select
+
+        try:
+            if "standards_sop_runs" not in inspect(self.engine).get_table_names():
+                return None
+            runs = Table("standards_sop_runs", MetaData(), autoload_with=self.engine)
+            c = runs.c
+            a, b = start.astimezone(UTC), end.astimezone(UTC)
+            if self.engine.dialect.name == "sqlite":
+                a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(c.id, c.sop, c.unit, c.started_by, c.finished_at, c.trigger)
+                                    .where(c.status == "finished", c.finished_at >= a, c.finished_at < b)
+                                    .order_by(c.finished_at)).all()
+        except Exception as exc:  # noqa: BLE001 - the report prints without them
+            log.warning("procedure runs unavailable for the report: %s", exc)
+            return None
+        if not rows:
+            return None
+        items = [("note", f"{r.sop} #{r.id} ({r.unit or '-'}) by {r.started_by}"
+                          + (f", offered by alarm {r.trigger}" if r.trigger else "")) for r in rows]
+        return HandoverNote("Operating procedures", "Crucible", f"{len(rows)} procedure(s) completed", items)
 
     def build(self, kind: str, day: date, shift: int = 0, language: str = "en") -> bytes:
         """The PDF bytes of one report (blocking)."""

@@ -259,3 +259,22 @@ def test_the_shift_report_lists_the_setpoint_drifts_of_the_shift(service: Shifts
     notes = [n for n in data.handover if n.area == "Process standards"]
     assert len(notes) == 1 and notes[0].text.startswith("1 setpoint(s) outside")
     assert notes[0].items[0][1].startswith("SMF.O2_ENR_SP = 74 outside 62..70 (SMF, normal) 09:00–10:00, changed by op1")
+
+
+def test_the_shift_report_lists_the_procedures_completed_in_the_shift(service: ShiftsService) -> None:
+    from sqlalchemy import insert
+
+    from app.standards.models import SopRunRow
+
+    s = service.calendar.shift(date(2026, 12, 1), 2)
+    with service.engine.begin() as conn:
+        conn.execute(insert(SopRunRow).values(sop="blower-trip", unit="AP.BLOWER", started_by="op1",
+                                              started_at=(s.start + timedelta(hours=1)).astimezone(UTC), status="finished",
+                                              finished_at=(s.start + timedelta(hours=2)).astimezone(UTC),
+                                              trigger="AP.BLOWER.STATE"))
+        conn.execute(insert(SopRunRow).values(sop="blower-trip", unit="AP.BLOWER", started_by="op2",
+                                              started_at=(s.start + timedelta(hours=3)).astimezone(UTC), status="running"))
+    data = service.report_data("shift", s.day, s.number)
+    notes = [n for n in data.handover if n.area == "Operating procedures"]
+    assert len(notes) == 1 and notes[0].text == "1 procedure(s) completed"
+    assert notes[0].items == [("note", "blower-trip #1 (AP.BLOWER) by op1, offered by alarm AP.BLOWER.STATE")]
