@@ -188,6 +188,8 @@ class AlarmListPanel(DockPanel):
         buttons = QHBoxLayout()
         for b in (self.ack_button, self.ack_page_button, self.shelve_button):
             buttons.addWidget(b)
+        self._buttons = buttons
+        self._extra_buttons = 0
         buttons.addStretch(1)
         buttons.addWidget(self.silence_button)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -368,6 +370,12 @@ class AlarmListPanel(DockPanel):
         self.detail.setText("<br>".join(rows))
 
     # --- operator actions ---------------------------------------------------------------------
+    def add_action(self, button: QPushButton, on_click: Callable[[list[AlarmRecord]], None]) -> None:
+        """A module's action on the selected alarms (e.g. "Work order…"), after the own buttons."""
+        self._extra_buttons += 1
+        self._buttons.insertWidget(2 + self._extra_buttons, button)
+        button.clicked.connect(lambda _=False: on_click(self.selected_records()))
+
     def selected_records(self) -> list[AlarmRecord]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.proxy.record(r) for r in rows]

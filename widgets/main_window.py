@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import platform
@@ -12,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+)
 
 from app import __version__
 from app.alarms.definitions import limits_by_tag
@@ -217,8 +226,10 @@ class MainWindow(QMainWindow):
         )
         self._badges: list[Callable[[object], tuple[str, str]]] = []
         self.display_panel.unit_badge = self._unit_badge
+        self._tasks: set[asyncio.Future[None]] = set()
         self._wire_lockouts()
         self._wire_drifts()
+        self._work_order_button: QPushButton | None = None
         self.central_panels: dict[str, DockPanel] = {}
         self.panel_problems: dict[str, str] = {}
         self._add_module_panels(registry if registry is not None else runtime.registry)
@@ -234,6 +245,7 @@ class MainWindow(QMainWindow):
         if self.alarm_list is not None:
             self.statusBar().addPermanentWidget(self.alarm_list.counts_label)
             self.alarm_list.sig_alarm_activated.connect(self._on_alarm_list_alarm_activated)
+        self._wire_work_orders()
         self.security_ui: SecurityUi | None = None
         if security is not None:  # the GUI always passes it; bare windows (tests) skip it
             from widgets.security_ui import SecurityUi
@@ -324,6 +336,38 @@ class MainWindow(QMainWindow):
         signal = getattr(maintenance, "lockouts_changed", None)
         if signal is not None:
             signal.connect(on_lockouts_changed)
+
+    def _wire_work_orders(self) -> None:
+        """One click from an alarm to a corrective work order (the maintenance module): the
+        order carries the alarm and a trend snapshot; made off the GUI thread."""
+        maintenance = self.runtime.services.get("maintenance")
+        create = getattr(maintenance, "create_corrective", None)
+        if self.alarm_list is None or create is None:
+            return
+        from app.core.work import run_blocking
+
+        button = QPushButton()
+        self._work_order_button = button
+
+        def on_click(records: list[Any]) -> None:
+            who = self.user()
+            if not records:
+                self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Select an alarm first."), 8000)
+                return
+
+            async def make() -> None:
+                try:
+                    order = await run_blocking(create, who, alarm_id=records[0].id, pool="work-orders")
+                except Exception as exc:  # noqa: BLE001 - e.g. the alarm's tag belongs to no machine: say so
+                    self.statusBar().showMessage(str(exc), 15000)
+                    return
+                self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Work order {id} opened").format(
+                    id=getattr(order, "id", "")), 15000)
+
+            self._tasks.add(task := asyncio.ensure_future(make()))
+            task.add_done_callback(self._tasks.discard)
+
+        self.alarm_list.add_action(button, on_click)
 
     def _wire_drifts(self) -> None:
         """A unit with a setpoint drifting from its approved card (the standards module) shows a
@@ -496,6 +540,10 @@ class MainWindow(QMainWindow):
         self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
         if hasattr(self, "menus"):
             self.menus.retranslate()
+        if self._work_order_button is not None:
+            self._work_order_button.setText(QCoreApplication.translate("MainWindow", "Work order..."))
+            self._work_order_button.setToolTip(QCoreApplication.translate(
+                "MainWindow", "Open a corrective work order for the selected alarm's machine"))
         if self._reports_menu is not None:
             self._reports_menu.setTitle(QCoreApplication.translate("MainWindow", "&Reports"))
             texts = {"&Shift report...": QCoreApplication.translate("MainWindow", "&Shift report..."),

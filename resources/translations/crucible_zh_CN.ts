@@ -1989,6 +1989,14 @@
         <translation>停用</translation>
     </message>
     <message>
+        <source>Select an alarm first.</source>
+        <translation>请先选择一条报警。</translation>
+    </message>
+    <message>
+        <source>Work order {id} opened</source>
+        <translation>已开具工单 {id}</translation>
+    </message>
+    <message>
         <source>SP</source>
         <translation>设定</translation>
     </message>
@@ -2015,6 +2023,14 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Work order...</source>
+        <translation>工单...</translation>
+    </message>
+    <message>
+        <source>Open a corrective work order for the selected alarm&apos;s machine</source>
+        <translation>为所选报警的设备开具纠正性工单</translation>
     </message>
     <message>
         <source>&amp;Reports</source>

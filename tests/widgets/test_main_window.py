@@ -120,3 +120,49 @@ def test_equipment_locked_out_for_work_shows_oos_on_the_displays(qtbot, layout: 
     assert pump.shown()[-1][0] == "OOS"  # repainted with the badge; other pumps stay plain
     other = next(i for i in scene.items_for("WT.P1.STATE") if isinstance(i, EquipmentItem))
     assert window.display_panel.unit_badge(other.element) == ("", "")
+
+
+def test_one_click_from_an_alarm_to_a_work_order(qtbot, layout: PlantLayout, tmp_path, run_async) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    from app.alarms.engine import AlarmState
+
+    made: list[tuple[str, str]] = []
+
+    class Maintenance:
+        def create_corrective(self, who: str, equipment: str | None = None, alarm_id: str = "", title: str = "") -> object:
+            made.append((who, alarm_id))
+            return type("Order", (), {"id": "WO-7"})()
+
+    runtime = Runtime(layout)
+    runtime.services["maintenance"] = Maintenance()
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.user = lambda: "fitter"
+    from app.alarms.definitions import AlarmDef, AlarmType, Priority
+
+    runtime.alarms.add_external(AlarmDef("DCS:AP.TAIL_SO2.HH", "AP.TAIL_SO2", AlarmType.STATE, Priority.HIGH,
+                                         states=("ACTIVE",), text_en="[DCS] tail gas SO2 high"), "sim")
+    runtime.alarms.set_external("DCS:AP.TAIL_SO2.HH", active=True, acked=False, when=datetime.now(UTC))
+    panel = window.alarm_list
+    assert panel is not None and window._work_order_button is not None
+    assert window._work_order_button.text() == "Work order..."
+
+    async def body() -> None:
+        assert any(r.state is AlarmState.UNACK for r in runtime.alarms.visible())
+        panel.model.set_records(runtime.alarms.visible())
+        panel.table.selectionModel().select(panel.proxy.index(0, 0), QItemSelectionModel.SelectionFlag.Select
+                                            | QItemSelectionModel.SelectionFlag.Rows)
+        window._work_order_button.click()
+        for _ in range(50):
+            if made:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
+
+    run_async(body())
+    assert made == [("fitter", "DCS:AP.TAIL_SO2.HH")]
+    assert window.statusBar().currentMessage() == "Work order WO-7 opened"
