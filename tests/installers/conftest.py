@@ -98,7 +98,8 @@ class Apt:
         for sub in ("lists/partial", "archives/partial"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         self.sources = self.folder / "crucible.sources"
-        self.sources.write_text(f"deb [signed-by={self.keyring}] file:{self.repo} stable main\n")
+        self.sources.write_text(f"Types: deb\nURIs: file:{self.repo}\nSuites: stable\nComponents: main\n"
+                                f"Signed-By: {self.keyring}\n")
 
     def options(self) -> list[str]:
         f = self.folder

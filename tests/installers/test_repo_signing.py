@@ -8,7 +8,16 @@ import gzip
 import shutil
 from pathlib import Path
 
-from tests.installers.conftest import INSTALLERS, Key, make_key, need_tools, publish, run, small_deb, verify
+from tests.installers.conftest import (
+    INSTALLERS,
+    Key,
+    make_key,
+    need_tools,
+    publish,
+    run,
+    small_deb,
+    verify,
+)
 
 
 def test_a_published_repository_verifies_and_holds_the_package(tmp_path: Path, signing_key: Key) -> None:
