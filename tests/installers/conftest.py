@@ -106,7 +106,9 @@ class Apt:
         return ["-o", f"Dir::Etc::sourcelist={self.sources}", "-o", "Dir::Etc::sourceparts=-",
                 "-o", f"Dir::State::Lists={f / 'lists'}", "-o", f"Dir::Cache::archives={f / 'archives'}",
                 "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
-                "-o", "APT::Get::List-Cleanup=0"]
+                "-o", "APT::Get::List-Cleanup=0",
+                # pytest's temp folders are private to root: _apt could not read them
+                "-o", "APT::Sandbox::User=root"]
 
     def __call__(self, *args: str, check: bool = False, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive", LC_ALL="C")
