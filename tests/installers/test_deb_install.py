@@ -33,6 +33,7 @@ from tests.installers.conftest import (
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="installs a .deb with apt: needs root (CI runs as root)"),
     pytest.mark.slow,
+    pytest.mark.timeout(2400),  # the first test builds the bundle (5-6 min on 2 cores), then apt installs it
 ]
 IT_PATH = "/usr/bin:/bin"  # no Python of ours on it: the bundle brings its own
 
