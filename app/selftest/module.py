@@ -8,5 +8,6 @@ from app.selftest.cli import register
 MODULE = Module(
     name="selftest",
     title="Self test",
+    requires=("io", "historian"),  # it reads through the OPC UA driver and writes history
     cli=register,
 )
