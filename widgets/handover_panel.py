@@ -211,7 +211,8 @@ class HandoverPanel(DockPanel):
         if self.auto_items.isChecked():
             rt = self.context.runtime
             items += automatic_items(getattr(rt, "alarms", None), self.service.maintenance,
-                                     getattr(rt, "layout", None), getattr(rt, "store", None), area=area)
+                                     getattr(rt, "layout", None), getattr(rt, "store", None), area=area,
+                                     standards=getattr(rt, "services", {}).get("standards"))
         log = self.service.handover
         self._run(lambda: ("changed", log.add(sid, area, user, text, items)))
 

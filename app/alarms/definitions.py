@@ -17,7 +17,15 @@ from pathlib import Path
 
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, TagDef
-from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
+from app.core.yaml_lines import (
+    LINE_KEY,
+    FieldError,
+    YamlFileError,
+    as_bool,
+    as_number,
+    as_text_list,
+    load_yaml,
+)
 
 ALARMS_FILE = "alarms.yaml"
 
@@ -95,6 +103,9 @@ class AlarmDef:
     cause: str = ""
     consequence: str = ""
     action: str = ""
+    cause_zh: str = ""
+    consequence_zh: str = ""
+    action_zh: str = ""
     response_s: float = 0.0  # allowed operator response time
     source: str = ""
 
@@ -102,6 +113,12 @@ class AlarmDef:
         if language.startswith("zh") and self.text_zh:
             return self.text_zh
         return self.text_en
+
+    def rationale(self, language: str) -> tuple[str, str, str]:
+        """(cause, consequence, action) in ``language`` (English where no translation is given)."""
+        if language.startswith("zh"):
+            return (self.cause_zh or self.cause, self.consequence_zh or self.consequence, self.action_zh or self.action)
+        return self.cause, self.consequence, self.action
 
     @property
     def limit_text(self) -> str:
@@ -112,9 +129,12 @@ class AlarmDef:
         return "" if self.limit is None else f"{self.limit:g}"
 
 
+# Chinese for the state names alarms are raised on (the alarm text "主风机状态故障", not "…FAULT")
+STATE_ZH = {"FAULT": "故障", "TRIPPED": "跳闸", "STOPPED": "停止", "RUNNING": "运行"}
+
 _KNOWN = {
     "id", "tag", "type", "priority", "limit", "states", "setpoint", "deadband", "on_delay", "off_delay",
-    "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "response", LINE_KEY,
+    "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "cause_zh", "consequence_zh", "action_zh", "response", LINE_KEY,
 }
 
 
@@ -196,13 +216,10 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         raw = entry.get(key)
         if raw is None:
             return default
-        if isinstance(raw, bool):
-            bad(f"{key} {raw!r} is not a number")
-            return default
         try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            bad(f"{key} {raw!r} is not a number")
+            value = as_number(raw)
+        except FieldError as exc:
+            bad(f"{key} {exc}")
             return default
         if minimum is not None and value < minimum:
             bad(f"{key} {value:g} must not be below {minimum:g}")
@@ -214,7 +231,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     if tag is not None and limit is not None and kind in (AlarmType.HH, AlarmType.H, AlarmType.L, AlarmType.LL):
         if not tag.eu_low <= limit <= tag.eu_high:
             bad(f"limit {limit:g} lies outside the range of {name} [{tag.eu_low:g}, {tag.eu_high:g}]")
-    states = tuple(str(s) for s in entry.get("states") or ())
+    try:
+        states = as_text_list(entry.get("states"))
+    except FieldError as exc:
+        bad(f"states {exc}")
+        states = ()
     if kind is AlarmType.STATE:
         if not states:
             bad("type STATE needs a 'states' list")
@@ -239,7 +260,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
             bad("suppress must be a mapping with 'tag' and 'states'")
         else:
             sup_tag = tags.get(str(raw_sup["tag"]))
-            sup_states = tuple(str(s) for s in raw_sup["states"])
+            try:
+                sup_states = as_text_list(raw_sup["states"])
+            except FieldError as exc:
+                bad(f"suppress states {exc}")
+                sup_states = ()
             if sup_tag is None:
                 bad(f"suppress tag {raw_sup['tag']!r} does not exist in the layout")
             elif sup_tag.data_type is DataType.STATE:
@@ -251,6 +276,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     on_delay = number("on_delay") or 0.0
     off_delay = number("off_delay") or 0.0
     response = number("response") or 0.0
+    try:
+        latching = as_bool(entry.get("latch"), False)
+    except FieldError as exc:
+        bad(f"latch {exc}")
+        latching = False
     if len(problems) > before:
         return None
     assert tag is not None
@@ -263,7 +293,7 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     suffix_zh = {
         AlarmType.HH: "过高", AlarmType.H: "高", AlarmType.L: "低", AlarmType.LL: "过低",
         AlarmType.DEV: "偏离设定值", AlarmType.ROC: "变化过快", AlarmType.BAD: "信号故障",
-        AlarmType.STATE: "/".join(states),
+        AlarmType.STATE: "/".join(STATE_ZH.get(x, x) for x in states),
     }[kind]
     return AlarmDef(
         id=alarm_id,
@@ -278,13 +308,16 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         on_delay_s=on_delay,
         off_delay_s=off_delay,
         suppression=suppression,
-        latching=bool(entry.get("latch", False)),
+        latching=latching,
         group=str(entry.get("group") or ""),
         text_en=str(entry.get("text_en") or f"{tag.description_en} {suffix}"),
         text_zh=str(entry.get("text_zh") or f"{tag.description_zh}{suffix_zh}"),
         cause=str(entry.get("cause") or ""),
         consequence=str(entry.get("consequence") or ""),
         action=str(entry.get("action") or ""),
+        cause_zh=str(entry.get("cause_zh") or ""),
+        consequence_zh=str(entry.get("consequence_zh") or ""),
+        action_zh=str(entry.get("action_zh") or ""),
         response_s=response,
         source=where,
     )

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from app.core.events import Signal
 from app.core.tags import TagDef, TagValue
 from app.historian.chunk import Chunk, Rollups, merge_chunks
-from app.historian.compression import Compressor
+from app.historian.compression import Compressor, to_us
 from app.historian.database import describe
 from app.historian.schema import US
 from app.historian.spool import Spool
@@ -104,6 +104,8 @@ class HistorianStatus:
     spooled_samples: int
     last_error: str = ""
     written_samples: int = 0
+    rejected_samples: int = 0  # values that could not be stored (logged one by one)
+    spool_damage: tuple[str, ...] = ()  # damaged spool records skipped: what history was lost
 
     @property
     def buffering(self) -> bool:
@@ -269,6 +271,7 @@ class HistorianWriter:
         self._next_try = 0.0
         self._last_error = ""
         self._written = 0
+        self._rejected = 0
         self._status = self._make_status()
 
     # --- any thread -----------------------------------------------------------------
@@ -339,7 +342,7 @@ class HistorianWriter:
         while self._queue or pending:
             item = self._queue.popleft() if self._queue else None
             if isinstance(item, dict):
-                pending.append(item)
+                pending.append(self._storable(item))
                 continue
             try:
                 if pending:  # consecutive store batches: one chunk, one rollup computation
@@ -374,6 +377,25 @@ class HistorianWriter:
                 self._went_down(exc)
                 self._to_spool(chunk)
         self._set_status()
+
+    def _storable(self, batch: dict[str, TagValue]) -> dict[str, TagValue]:
+        """``batch`` without the values that cannot be stored, each one logged and counted,
+        so one bad value does not cost the good samples of its write cycle."""
+        bad: list[str] = []
+        for name, tv in batch.items():
+            try:
+                to_us(tv.source_ts)
+                int(tv.quality)
+                value = tv.value
+                if not (value is None or isinstance(value, bool | float | str)):
+                    float(value)  # type: ignore[arg-type]  # ints beyond a float, odd types
+            except (TypeError, ValueError, OverflowError, AttributeError, OSError) as exc:
+                bad.append(name)
+                log.error("historian: value of %s not stored (%r: %s)", name, getattr(tv, "value", tv), exc)
+        if not bad:
+            return batch
+        self._rejected += len(bad)
+        return {n: tv for n, tv in batch.items() if n not in bad}
 
     def _to_spool(self, chunk: Chunk) -> None:
         try:
@@ -427,11 +449,12 @@ class HistorianWriter:
         self._last_error = ""
 
     def _make_status(self) -> HistorianStatus:
+        rejected, damage = self._rejected, tuple(self.spool.damage)
         if self._db_down or not self.spool.empty:
-            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written)
+            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written, rejected, damage)
         if self._thread is None and self._stop.is_set():
-            return HistorianStatus("stopped", 0, "", self._written)
-        return HistorianStatus("ok", 0, self._last_error, self._written)
+            return HistorianStatus("stopped", 0, "", self._written, rejected, damage)
+        return HistorianStatus("ok", 0, self._last_error, self._written, rejected, damage)
 
     def _set_status(self) -> None:
         status = self._make_status()

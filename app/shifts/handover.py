@@ -268,10 +268,14 @@ class HandoverLog:
 
 
 def automatic_items(alarm_engine: Any = None, maintenance: Any = None, layout: Any = None,
-                    store: Any = None, area: str = "") -> list[HandoverItem]:
+                    store: Any = None, area: str = "", standards: Any = None) -> list[HandoverItem]:
     """Items pulled in for a new entry (of ``area``, or the whole plant): standing and shelved
-    alarms, open work orders, and equipment whose state tag says it is out of service or tripped."""
+    alarms, open work orders, equipment whose state tag says it is out of service or tripped, and
+    from the standards module (when present) the pinned operator notes, the setpoints drifting
+    from their approved cards and the procedures run this shift or still open."""
     items: list[HandoverItem] = []
+    if standards is not None:
+        items += _standards_items(standards, layout, area)
     if alarm_engine is not None:
         tags = getattr(alarm_engine, "tags", {})
         for r in getattr(alarm_engine, "records", {}).values():
@@ -301,4 +305,29 @@ def automatic_items(alarm_engine: Any = None, maintenance: Any = None, layout: A
             v = getattr(tv, "value", None)
             if isinstance(v, int | float) and 0 <= int(v) < len(t.states) and t.states[int(v)] in TRIP_STATES + OOS_STATES:
                 items.append(HandoverItem("out_of_service", f"{t.unit_id}: {t.states[int(v)]}"))
+    return items
+
+
+def _standards_items(standards: Any, layout: Any, area: str) -> list[HandoverItem]:
+    """Notes, drifts and SOP runs from the standards module's service (duck-typed: no import)."""
+    units = getattr(layout, "units", {}) if layout is not None else {}
+
+    def in_area(unit: str) -> bool:
+        return not area or getattr(units.get(unit), "area", area) == area
+
+    items: list[HandoverItem] = []
+    notes = getattr(standards, "notes", None)
+    for note in notes.active() if notes is not None else []:
+        if in_area(note.unit):
+            items.append(HandoverItem("note", f"{note.unit}: {note.text} ({note.author}, until {note.expires:%m-%d %H:%M})"))
+    tracker = getattr(standards, "tracker", None)
+    for drift in list(getattr(tracker, "active", {}).values()):
+        if in_area(drift.unit):
+            items.append(HandoverItem("note", f"drift: {drift.tag} = {drift.value:g} outside the approved "
+                                              f"{drift.low:g}..{drift.high:g} ({drift.mode}) since {drift.started:%H:%M}"))
+    sops = getattr(standards, "sops", None)
+    for run in sops.open_runs() if sops is not None else []:
+        if in_area(run.unit):
+            items.append(HandoverItem("note", f"procedure {run.sop} #{run.id} open at step {run.next_step} "
+                                              f"(started by {run.started_by} {run.started_at:%H:%M})"))
     return items

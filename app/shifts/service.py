@@ -175,11 +175,50 @@ class ShiftsService:
                                  for e in self.handover.entries(s.id)]
                 if kind == "shift":
                     src.leads = (so.signed_by if so else "", so.acknowledged_by if so else "")
+        drifts = self._drift_note(start, end)
+        if drifts is not None:
+            src.handover.append(drifts)
         data = gather(src, kind, day, shift, now=self.clock())
         if kind == "shift":
             s = self.calendar.shift(day, shift)
             data.shift_name_zh = self.shift_name(s, "zh_CN")
         return data
+
+    def _drift_note(self, start: datetime, end: datetime) -> HandoverNote | None:
+        """The setpoint drifts of the period from the standards module's table (read by name:
+        the two modules do not import each other); None without that module or any drift."""
+        from sqlalchemy import MetaData, Table, inspect, select
+
+        try:
+            if "standards_drifts" not in inspect(self.engine).get_table_names():
+                return None
+            drifts = Table("standards_drifts", MetaData(), autoload_with=self.engine)
+            c = drifts.c
+            utc_start, utc_end = start.astimezone(UTC), end.astimezone(UTC)
+            if self.engine.dialect.name == "sqlite":  # stored as naive UTC text
+                utc_start, utc_end = utc_start.replace(tzinfo=None), utc_end.replace(tzinfo=None)
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(c.tag, c.unit, c.mode, c.value, c.low, c.high, c.started, c.ended, c.changed_by)
+                    .where(c.started < utc_end, (c.ended.is_(None)) | (c.ended > utc_start)).order_by(c.started)).all()
+        except Exception as exc:  # noqa: BLE001 - the report prints without them, and says so in the log
+            log.warning("setpoint drifts unavailable for the report: %s", exc)
+            return None
+        if not rows:
+            return None
+
+        def clock(ts: Any) -> str:
+            if ts is None:
+                return "…"
+            if isinstance(ts, str):  # SQLite hands back text for a raw query
+                ts = datetime.fromisoformat(ts)
+            ts = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+            return str(ts.astimezone(self.calendar.tz).strftime("%H:%M"))
+
+        items = [("note", f"{r.tag} = {r.value:g} outside {r.low:g}..{r.high:g} ({r.unit}, {r.mode}) "
+                          f"{clock(r.started)}–{clock(r.ended)}, changed by {r.changed_by or '?'}") for r in rows]
+        return HandoverNote("Process standards", "Crucible",
+                            f"{len(rows)} setpoint(s) outside their approved cards during the period", items)
 
     def build(self, kind: str, day: date, shift: int = 0, language: str = "en") -> bytes:
         """The PDF bytes of one report (blocking)."""

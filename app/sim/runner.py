@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.layout import PlantLayout
+from app.sim.conditions import SimConditions, load_dcs
 from app.sim.modbus_map import load_modbus_map
 from app.sim.modbus_server import PlantModbusServer
-from app.sim.conditions import SimConditions, load_dcs
 from app.sim.model import PlantModel, SetpointError, Value
 from app.sim.opcua_server import OpcUaSecurity, PlantOpcUaServer
 

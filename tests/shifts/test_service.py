@@ -4,7 +4,7 @@ missed shift ends caught up at the next start; the CLI writes a PDF or says what
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -238,3 +238,24 @@ def test_run_under_the_runtime_supervisor(tmp_path: Path) -> None:
 
     count, stopped_cleanly, problems = asyncio.run(scenario())
     assert count == 3 and stopped_cleanly and problems == {}
+
+
+def test_the_shift_report_lists_the_setpoint_drifts_of_the_shift(service: ShiftsService) -> None:
+    from sqlalchemy import insert
+
+    from app.standards.models import DriftRow
+
+    s = service.calendar.shift(date(2026, 12, 1), 2)  # 08:00-16:00 Shanghai
+    with service.engine.begin() as conn:
+        conn.execute(insert(DriftRow).values(tag="SMF.O2_ENR_SP", unit="SMF", mode="normal", card_version=1,
+                                             started=(s.start + timedelta(hours=1)).astimezone(UTC),
+                                             ended=(s.start + timedelta(hours=2)).astimezone(UTC),
+                                             value=74.0, low=62.0, high=70.0, changed_by="op1"))
+        conn.execute(insert(DriftRow).values(tag="PSC1.BLAST_SP", unit="PSC1", mode="slag_blow", card_version=1,
+                                             started=(s.start - timedelta(days=3)).astimezone(UTC),
+                                             ended=(s.start - timedelta(days=2)).astimezone(UTC),
+                                             value=41000.0, low=33000.0, high=39000.0, changed_by="op2"))
+    data = service.report_data("shift", s.day, s.number)
+    notes = [n for n in data.handover if n.area == "Process standards"]
+    assert len(notes) == 1 and notes[0].text.startswith("1 setpoint(s) outside")
+    assert notes[0].items[0][1].startswith("SMF.O2_ENR_SP = 74 outside 62..70 (SMF, normal) 09:00–10:00, changed by op1")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, QSettings
 
 from app.core.layout import PlantLayout
 from app.core.settings import Settings
@@ -144,3 +144,46 @@ def test_the_panel_paints_with_a_drift_and_a_procedure_run(setup, tmp_path: Path
         picture.save(str(out / f"standards_{name}.png"))
         pictures[name] = picture
     assert (out / "standards_cards.png").stat().st_size > 10_000
+
+
+def test_a_drift_shows_as_a_quiet_marker_on_the_faceplate(layout: PlantLayout, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.standards.service import StandardsService
+    from widgets.main_window import MainWindow
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    upgrade(make_engine(url))
+    runtime = Runtime(layout, db_url=url)
+    runtime.store.apply({"CB.FEED_RATE": good(205.0), "SMF.O2_ENR_SP": good(74.0)})
+    service = StandardsService(runtime, engine=runtime.db)
+    runtime.services["standards"] = service
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    faceplate = window.open_faceplate("SMF").faceplate
+    faceplate._refresh()
+    assert faceplate.standard_flags["SMF.O2_ENR_SP"].text() == ""  # outside, but within the grace time
+    service.evaluate(NOW)
+    service.evaluate(NOW + timedelta(seconds=301))
+    faceplate._refresh()
+    flag = faceplate.standard_flags["SMF.O2_ENR_SP"]
+    assert flag.text() == "⚑" and flag.toolTip().startswith("Outside the approved card (62 … 70, normal) since")
+    runtime.store.apply({"SMF.O2_ENR_SP": good(65.0)})
+    service.evaluate(NOW + timedelta(seconds=302))
+    faceplate._refresh()
+    assert flag.text() == ""
+
+
+def test_notes_drifts_and_open_procedures_are_pulled_into_the_handover(setup) -> None:  # type: ignore[no-untyped-def]
+    from app.shifts.handover import automatic_items
+
+    panel, service, runtime, _security = setup
+    service.notes.add("PSC2", "Tuyere 14 leaking", "eng1", 8)
+    runtime.store.apply({"SMF.O2_ENR_SP": good(74.0)})
+    service.evaluate(NOW)
+    service.evaluate(NOW + timedelta(seconds=301))
+    service.sops.start("blower-trip", "eng1", unit="AP.BLOWER")
+    texts = [i.text for i in automatic_items(layout=runtime.layout, standards=service)]
+    assert any(t.startswith("PSC2: Tuyere 14 leaking (eng1, until") for t in texts)
+    assert any(t.startswith("drift: SMF.O2_ENR_SP = 74 outside the approved 62..70 (normal) since") for t in texts)
+    assert any(t.startswith("procedure blower-trip #") and "open at step 1" in t for t in texts)
+    smf_only = [i.text for i in automatic_items(layout=runtime.layout, standards=service, area="SMF")]
+    assert any(t.startswith("drift: SMF.O2_ENR_SP") for t in smf_only) and not any("PSC2" in t for t in smf_only)
