@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks (and, as root, installs) the Debian packages Crucible needs.
 #   installers/system_deps.sh run    - what the GUI needs (Qt xcb libraries, OpenGL, fonts)
-#   installers/system_deps.sh test   - plus what the tests need (Xvfb, PostgreSQL, poppler)
+#   installers/system_deps.sh test   - plus what the tests need (Xvfb, PostgreSQL, poppler,
+#                                      and the packaging tools of installers/)
+#   installers/system_deps.sh list   - print the run packages, comma-separated (the .deb's Depends)
 # As a normal user it prints the exact apt-get line to run and exits 1 when something is missing.
 set -euo pipefail
 what=${1:-run}
@@ -9,8 +11,15 @@ what=${1:-run}
 python_pkgs="python3-venv"
 qt_pkgs="libxcb-icccm4 libxcb-cursor0 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
  libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0 libxcb-xkb1 libegl1 libgl1-mesa-dri libglx-mesa0
- libfontconfig1 libdbus-1-3 fonts-noto-cjk fonts-dejavu-core fonts-wqy-zenhei"
-test_pkgs="xvfb xauth postgresql poppler-utils"
+ libfontconfig1 libdbus-1-3 libpulse0 fonts-noto-cjk fonts-dejavu-core fonts-wqy-zenhei"
+# installers/: apt-ftparchive (apt-utils), gpg, sqv (apt's signature checker, refuses SHA-1),
+# makensis and osslsigncode for the Windows installer recipe.
+test_pkgs="xvfb xauth postgresql poppler-utils apt-utils dpkg-dev gnupg sqv nsis osslsigncode"
+
+if [ "$what" = "list" ]; then
+  echo $qt_pkgs | tr ' ' '\n' | paste -sd, | sed 's/,/, /g'
+  exit 0
+fi
 
 pkgs="$qt_pkgs"
 [ "$what" = "test" ] && pkgs="$pkgs $test_pkgs"
