@@ -13,6 +13,7 @@ import time
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.historian.partitions import drop_before, is_partitioned
 from app.historian.schema import US
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,22 @@ DAY_US = 86_400 * US
 
 def prune(engine: Engine, raw_days: float, rollup_years: float, now_us: int | None = None,
           slice_us: int = DAY_US, stop: threading.Event | None = None) -> tuple[int, int]:
-    """Delete old samples and rollups; returns (samples, rollups) deleted."""
+    """Delete old samples and rollups; returns (samples, rollups) deleted.
+
+    PostgreSQL with partitioned ``samples``: whole days are dropped (a day goes once all of
+    it is older than the raw retention), no row-by-row delete."""
     now_us = now_us if now_us is not None else time.time_ns() // 1000
     raw_cut = now_us - int(raw_days * DAY_US)
     roll_cut = now_us - int(rollup_years * 365.25 * DAY_US)
     with engine.connect() as conn:
         tag_ids = [r[0] for r in conn.execute(text("SELECT id FROM tags"))]
+        partitioned = is_partitioned(conn)
     deleted = [0, 0]
+    if partitioned:
+        deleted[0] = drop_before(engine, raw_cut)[1]
     for table, cut, slot in (("samples", raw_cut, 0), ("rollups", roll_cut, 1)):
+        if table == "samples" and partitioned:
+            continue
         for tid in tag_ids:
             with engine.connect() as conn:
                 oldest = conn.execute(text(f"SELECT min(ts) FROM {table} WHERE tag_id = :t"), {"t": tid}).scalar()

@@ -28,6 +28,7 @@ from app.historian.chunk import BAD, Chunk, Rollups, compute_rollups, merge_chun
 from app.historian.compression import Compressor
 from app.historian.database import describe
 from app.historian.election import Election
+from app.historian.partitions import PartitionMaker
 from app.historian.schema import US
 from app.historian.spool import Spool
 
@@ -127,6 +128,8 @@ class SampleSink:
         self.writer_id = writer_id
         #: Gives SQL that returns a row while this console may write (the election's fence).
         self.fence: Callable[[], str | None] | None = None
+        #: PostgreSQL: the daily partitions of ``samples`` a chunk needs, made before its commit.
+        self.partitions = PartitionMaker(engine) if engine.dialect.name == "postgresql" else None
         self.dialect = engine.dialect.name
         self.p = "?" if self.dialect == "sqlite" else "%s"
         self.tag_ids: dict[str, int] = {}
@@ -165,8 +168,17 @@ class SampleSink:
             self.checkpoint = int(row[0]) if row else 0
         return self.checkpoint
 
+    def _prepare(self, chunk: Chunk) -> None:
+        if self.partitions is not None and len(chunk):
+            try:
+                self.partitions.ensure(int(chunk.ts.min()), int(chunk.ts.max()))
+            except Exception:
+                self.partitions.forget()
+                raise
+
     def write(self, chunk: Chunk) -> int:
         """Commit ``chunk`` (samples, rollups, checkpoint) in one transaction; skip if already in."""
+        self._prepare(chunk)
         with self.engine.begin() as conn:
             dbapi = conn.connection.dbapi_connection
             assert dbapi is not None
@@ -212,6 +224,7 @@ class SampleSink:
         idx, ts = chunk.idx[order], chunk.ts[order]
         keep = np.r_[True, (idx[1:] != idx[:-1]) | (ts[1:] != ts[:-1])]
         order = order[keep]
+        self._prepare(chunk)
         with self.engine.begin() as conn:
             dbapi = conn.connection.dbapi_connection
             assert dbapi is not None
