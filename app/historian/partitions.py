@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, text
 from app.historian.schema import US
 
 DAY_US = 86_400 * US
-AHEAD_DAYS = 2
+AHEAD_DAYS = 7
 _BOUND = re.compile(r"FROM \('?(-?\d+)'?\) TO \('?(-?\d+)'?\)")
 
 
