@@ -9,7 +9,7 @@ what=${1:-run}
 python_pkgs="python3-venv"
 qt_pkgs="libxcb-icccm4 libxcb-cursor0 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
  libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0 libxcb-xkb1 libegl1 libgl1-mesa-dri libglx-mesa0
- libfontconfig1 libdbus-1-3 fonts-noto-cjk fonts-dejavu-core"
+ libfontconfig1 libdbus-1-3 fonts-noto-cjk fonts-dejavu-core fonts-wqy-zenhei"
 test_pkgs="xvfb xauth postgresql poppler-utils"
 
 pkgs="$qt_pkgs"

@@ -344,6 +344,29 @@ def build() -> None:
         "", (0, 20), (0, 0), type="int", address="calc://supervisor/task_problems")
 
 
+# The shift pattern (app/core/shifts.py reads it) and the per-shift production targets the
+# shift report compares against (until a production plan is kept elsewhere). Targets follow
+# the plant size table of the reference: ~5,000 t/d concentrate, ~2,000 t/d matte, 400 kt/a
+# cathode over 330 days (~1,210 t/d), ~3.7 t acid per t Cu; a day has three shifts.
+SHIFTS = {
+    "time_zone": "Asia/Shanghai",
+    "starts": ["00:00", "08:00", "16:00"],
+    "names_en": ["Night", "Day", "Evening"],
+    "names_zh": ["夜班", "白班", "中班"],
+    "crews": ["A", "B", "C", "D"],
+    "holidays": ["2026-10-01", "2027-02-06"],
+    "report_targets": {
+        "concentrate": 1670.0,
+        "matte": 670.0,
+        "blister": 400.0,
+        "anodes": 1080,
+        "cathode": 400.0,
+        "acid": 1500.0,
+    },
+    "tail_gas_permit_mg_m3": 400.0,
+}
+
+
 def write() -> None:
     build()
     tag_files = OUT / "tags"
@@ -368,6 +391,7 @@ def write() -> None:
             for a, en, zh, units in AREAS
         ],
         "tag_files": ["tags/*.yaml"],
+        "shifts": SHIFTS,
     }
     (OUT / "plant.yaml").write_text(header + yaml.safe_dump(plant, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
     controls_header = header + (

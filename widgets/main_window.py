@@ -232,8 +232,12 @@ class MainWindow(QMainWindow):
             health.changed.connect(self._on_health_changed)
         runtime.supervisor.problem_reported.connect(self._on_supervisor_problems_changed)
         runtime.supervisor.problem_cleared.connect(self._on_supervisor_problems_changed)
+        self._shift_label = QLabel()  # the shift on now and its crew (the shifts module)
+        self._shift_label.setObjectName("shiftStatus")
+        self.statusBar().addPermanentWidget(self._shift_label)
         self._clock = QLabel()
         self.statusBar().addPermanentWidget(self._clock)
+        self._reports_menu = self._module_menu()
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._on_clock_timeout)
@@ -362,6 +366,15 @@ class MainWindow(QMainWindow):
         self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
         self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
+        if self._reports_menu is not None:
+            self._reports_menu.setTitle(QCoreApplication.translate("MainWindow", "&Reports"))
+            texts = {"&Shift report...": QCoreApplication.translate("MainWindow", "&Shift report..."),
+                     "&Daily report...": QCoreApplication.translate("MainWindow", "&Daily report..."),
+                     "&Monthly report...": QCoreApplication.translate("MainWindow", "&Monthly report..."),
+                     "Shift &handover": QCoreApplication.translate("MainWindow", "Shift &handover")}
+            for action, text in self._report_actions:
+                action.setText(texts[text])
+        self._refresh_shift()
         self.display_menu.retranslate(self.language)
         for faceplate in self.faceplates.values():
             faceplate.retranslate(self.language)
@@ -529,7 +542,48 @@ class MainWindow(QMainWindow):
         label.style().polish(label)
 
     def _on_clock_timeout(self) -> None:
-        self._clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        now = datetime.now()
+        self._clock.setText(now.strftime("%Y-%m-%d %H:%M:%S"))
+        if now.second == 0 or not self._shift_label.text():
+            self._refresh_shift()
+
+    def _refresh_shift(self) -> None:
+        shifts = self.runtime.services.get("shifts")
+        status_text = getattr(shifts, "status_text", None)
+        self._shift_label.setText(status_text(self.language) if status_text is not None else "")
+
+    def _module_menu(self) -> QMenu | None:
+        """The Reports menu, where the shifts module's panels are there: shift / daily / monthly
+        report and the shift handover."""
+        reports, handover = self.panels.get("reports"), self.panels.get("handover")
+        if reports is None and handover is None:
+            return None
+        menu = QMenu(self)
+        self.menuBar().insertMenu(self._language_menu.menuAction(), menu)
+        self._report_actions: list[tuple[QAction, str]] = []
+        if reports is not None:
+            for kind, text in (("shift", "&Shift report..."), ("day", "&Daily report..."), ("month", "&Monthly report...")):
+                action = menu.addAction("")
+                action.triggered.connect(lambda _=False, k=kind: self._request_report(k))
+                self._report_actions.append((action, text))
+        if handover is not None:
+            menu.addSeparator()
+            action = menu.addAction("")
+            action.triggered.connect(lambda _=False: self._raise_panel("handover"))
+            self._report_actions.append((action, "Shift &handover"))
+        return menu
+
+    def _request_report(self, kind: str) -> None:
+        self._raise_panel("reports")
+        request = getattr(self.panels.get("reports"), "request", None)
+        if request is not None:
+            request(kind)
+
+    def _raise_panel(self, name: str) -> None:
+        dock = self.docks.get(name)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()

@@ -175,6 +175,9 @@ class AlarmEngine:
         self.console = console or (journal.console if journal else "")
         self.audit = audit
         self.permission: PermissionHook | None = None
+        # Alarms another system raises (a DCS over OPC UA A&C): acknowledging one asks that
+        # system (``external_ack(record, who, reason)``); its state follows the system's events.
+        self.external_ack: Callable[[AlarmRecord, str, str], None] | None = None
         self.record_process_events = record_process_events
         self.records: dict[str, AlarmRecord] = {}
         self._list: list[AlarmRecord] = []
@@ -555,6 +558,13 @@ class AlarmEngine:
             rec = self.records.get(alarm_id)
             if rec is None or rec.hidden:
                 continue
+            if rec.extra.get("external") and _remote is None:
+                if rec.ann in (AlarmState.UNACK, AlarmState.RTN_UNACK) and self.external_ack is not None:
+                    rec.extra["ack_requested_by"] = who
+                    self._action(rec, "ack", who, reason, now, _remote)  # journaled and audited as asked
+                    self.external_ack(rec, who, reason)  # the source's event then acknowledges it here
+                    done += 1
+                continue
             if rec.ann is AlarmState.UNACK:
                 rec.ann = AlarmState.ACKED
             elif rec.ann is AlarmState.RTN_UNACK:
@@ -711,6 +721,61 @@ class AlarmEngine:
             "event": event, "state": rec.state.value, "value": text[:40], "limit": d.limit_text[:40],
             "who": who[:80], "reason": reason[:400], "console": self.console[:80], "until": until,
         })
+
+    # --- alarms raised by another system (a DCS over OPC UA Alarms & Conditions) --------------
+    def add_external(self, definition: AlarmDef, source: str) -> AlarmRecord:
+        """A record for an alarm another system raises (not evaluated on values here): it
+        shows in the same list, journal, KPIs, flood count and displays, marked with ``source``."""
+        rec = self.records.get(definition.id)
+        if rec is not None:
+            return rec
+        rec = AlarmRecord(definition, len(self._list))
+        rec.extra["external"] = source
+        self.definitions.append(definition)
+        self.records[definition.id] = rec
+        self._list.append(rec)
+        if definition.group:
+            self._groups.setdefault(definition.group, []).append(rec)
+        return rec
+
+    def set_external(self, alarm_id: str, *, active: bool, acked: bool, when: datetime, value: Any = None,
+                     who: str = "", comment: str = "") -> None:
+        """Take the state the source system reports for ``alarm_id`` (activation, clearing and
+        acknowledgement made there or asked from here), journaled like a local alarm."""
+        rec = self.records[alarm_id]
+        was_hidden = rec.hidden
+        if value is not None:
+            rec.value = value
+        if active and not rec.condition:
+            rec.condition = rec.raw = True
+            rec.active_since = when
+            if not rec.hidden:
+                if acked:  # already acknowledged at the source (e.g. seen on refresh)
+                    rec.ann, rec.time = AlarmState.ACKED, when
+                    self._journal(rec, "activate", when, process=True)
+                else:
+                    self._annunciate(rec, when)
+        elif not active and rec.condition:
+            rec.condition = rec.raw = False
+            rec.active_since = None
+            if not rec.hidden:
+                rec.ann = AlarmState.RTN_UNACK if rec.ann in (AlarmState.UNACK, AlarmState.LATCHED) else AlarmState.NORMAL
+                rec.time = when
+                self._journal(rec, "clear", when, process=True)
+                self._check_group(rec)
+        if acked and not rec.hidden and rec.ann in (AlarmState.UNACK, AlarmState.RTN_UNACK):
+            rec.ann = AlarmState.ACKED if rec.ann is AlarmState.UNACK else AlarmState.NORMAL
+            asked = rec.extra.pop("ack_requested_by", "")
+            rec.acked_by, rec.acked_at = asked or who or str(rec.extra.get("external", "")), when
+            if not asked:  # acknowledged at the source or another console: journal it here
+                self._journal(rec, "ack", when, who=rec.acked_by, reason=comment)
+            self._check_group(rec)
+        if not active and acked and rec.ann is not AlarmState.NORMAL and not rec.hidden:
+            rec.ann = AlarmState.NORMAL
+        self._dirty[rec.id] = rec
+        if was_hidden != rec.hidden:
+            self._hidden_changed(rec, was_hidden, when)
+        self._emit()
 
     def _emit(self) -> None:
         if self._dirty:

@@ -43,7 +43,8 @@ class Shift:
 
     @property
     def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600.0
+        # elapsed time, not wall-clock difference (same-zone subtraction ignores a DST change)
+        return (self.end.timestamp() - self.start.timestamp()) / 3600.0
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end

@@ -218,8 +218,11 @@ class Supervisor:
                 handle._restart_handle.cancel()
                 handle._restart_handle = None
             handle.restart = False
-            if handle.task is not None:
-                handle.task.cancel()
+            task, handle.task = handle.task, None  # _on_done ignores a task no longer current
+            if task is not None:
+                task.cancel()
+            self.handles.pop(name, None)
+            self._clear(name)
 
     @property
     def tasks(self) -> list[asyncio.Task[object]]:

@@ -386,6 +386,12 @@ class HistorianWriter:
         self._queue.append(lambda: self.compressor.chunk_from_arrays(names, idx, ts_us, value, quality))
         self._wake.set()
 
+    def enqueue_chunk(self, make_chunk: Callable[[], Chunk]) -> None:
+        """A chunk made elsewhere: samples older than the live ones (a back-fill from the
+        server's history), which the compressor would take for out-of-order readings."""
+        self._queue.append(make_chunk)
+        self._wake.set()
+
     @property
     def status(self) -> HistorianStatus:
         return self._status

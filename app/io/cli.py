@@ -67,6 +67,11 @@ def register(subparsers: Any) -> None:
     write.add_argument("value")
     write.add_argument("--user", default="", help="who writes (default: the login name)")
     write.add_argument("--reason", default="", help="why (kept in the audit log)")
+    events = sub.add_parser("events", help="print a server's alarms (OPC UA Alarms & Conditions) as they arrive, "
+                                           "standing ones first (check a DCS before connecting consoles)")
+    events.add_argument("url", help="opc.tcp://host:port/path")
+    events.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds (default: never)")
+    events.add_argument("--json", action="store_true", help="one JSON object per event")
     for p in (browse, imp, read, watch, write):
         p.add_argument("--endpoint", dest="tags_endpoint", help="OPC UA endpoint for the layout's OPC UA connections")
 
@@ -89,6 +94,14 @@ async def _dispatch(args: argparse.Namespace, settings: Any, out: TextIO) -> int
         return await browse(args.url, out, depth=args.depth, show_all=args.all)
     if command == "import":
         return await import_tags(args.url, args.under, args.output, args.connection, out)
+    if command == "events":
+        from app.io.conditions import print_events
+
+        if not (args.seconds >= 0 and args.seconds < 1e9):
+            raise CliError(f"--seconds {args.seconds:g}: give a number of seconds from 0 (forever) up")
+        if not args.url.startswith("opc.tcp://"):
+            raise CliError(f"{args.url!r} is not an OPC UA endpoint (opc.tcp://host:port/path)")
+        return await print_events(args.url, out, args.seconds, args.json)
     layout = _layout(args, settings)
     if command == "read":
         return await read(resolve(args.addresses, layout, args.tags_endpoint), out, args.timeout)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from asyncua import Server, ua
 from asyncua.common.node import Node
@@ -96,8 +97,10 @@ class PlantOpcUaServer:
         self._tags: dict[str, TagDef] = {}
         self._last_written: dict[str, object] = {}
         self.ns = 0
+        self.conditions: Any = None  # app.sim.conditions.SimConditions, set by the runner
 
     async def start(self, initial: Mapping[str, float | int | bool]) -> None:
+        self.server.iserver.bind_condition_methods = True  # ConditionRefresh answers (A&C clients)
         await self.server.init()
         self.server.set_endpoint(self.endpoint)
         self.server.set_server_name("Crucible copper-smelter simulator")
@@ -116,7 +119,11 @@ class PlantOpcUaServer:
                 for tag in self.layout.tags.values():
                     if tag.unit_id == unit.id and tag.address.startswith("opcua://"):
                         await self._add_tag(unit_node, tag, initial.get(tag.name, 0.0))
+        if self.conditions is not None:
+            await self.conditions.setup()
         await self.server.start()
+        if self.conditions is not None:
+            await self.conditions.start_history()
         log.info("OPC UA server listening on %s with %d tags", self.endpoint, len(self.nodes))
 
     async def _setup_security(self) -> None:

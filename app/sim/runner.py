@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.layout import PlantLayout
+from app.sim.conditions import SimConditions, load_dcs
 from app.sim.modbus_map import load_modbus_map
 from app.sim.modbus_server import PlantModbusServer
 from app.sim.model import PlantModel, SetpointError, Value
@@ -49,6 +51,13 @@ class SimulatorRunner:
     ) -> None:
         self.model = PlantModel(layout.tags, seed=seed)
         self.opcua = PlantOpcUaServer(layout, host=host, port=port, security=security)
+        self.tags = layout.tags
+        conditions, history = load_dcs(Path(layout.folder), layout.tags)
+        if conditions or history:  # the DCS's own alarms (A&C) and short history (HistoryRead)
+            from app.core.settings import data_dir
+
+            history_file = data_dir() / "sim" / f"dcs-history-{port}-{os.getpid()}.sqlite"
+            self.opcua.conditions = SimConditions(self.opcua, conditions, history, history_file)
         self.modbus: PlantModbusServer | None = None
         map_path = Path(layout.folder) / MODBUS_MAP_FILE
         if modbus_port is not None and map_path.is_file():
@@ -96,6 +105,8 @@ class SimulatorRunner:
                 changed[name] = self.model.values[name]
             self._published_bad = bad
         self.stats.opcua_updates += await self.opcua.publish(changed, bad=bad)
+        if self.opcua.conditions is not None:
+            await self.opcua.conditions.update(self.model.values, bad, self.tags)
         if self.modbus is not None:
             good = {k: v for k, v in changed.items() if k not in bad} if bad else changed
             self.stats.modbus_updates += self.modbus.publish(good)
@@ -155,3 +166,6 @@ class SimulatorRunner:
         if self.modbus is not None:
             await self.modbus.stop()
         await self.opcua.stop()
+        conditions = self.opcua.conditions
+        if conditions is not None and conditions.history_file is not None:
+            conditions.history_file.unlink(missing_ok=True)

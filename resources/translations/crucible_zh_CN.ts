@@ -517,6 +517,41 @@
     </message>
 </context>
 <context>
+    <name>AssayEntryDialog</name>
+    <message>
+        <source>Enter an assay</source>
+        <translation>录入化验结果</translation>
+    </message>
+    <message>
+        <source>Sample id</source>
+        <translation>样品编号</translation>
+    </message>
+    <message>
+        <source>Characteristic</source>
+        <translation>质量特性</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Sampled at</source>
+        <translation>取样时间</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Your password ({user})</source>
+        <translation>您的密码({user})</translation>
+    </message>
+</context>
+<context>
     <name>AuditPanel</name>
     <message>
         <source>Audit trail</source>
@@ -1076,6 +1111,125 @@
     </message>
 </context>
 <context>
+    <name>EnergyPanel</name>
+    <message>
+        <source>This shift</source>
+        <translation>本班</translation>
+    </message>
+    <message>
+        <source>Last shift</source>
+        <translation>上一班</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨日</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>能源</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Metering hierarchy (live power)</source>
+        <translation>计量层级(实时功率)</translation>
+    </message>
+    <message>
+        <source>Energy per tonne against GB 21248-2007</source>
+        <translation>吨产品能耗与GB 21248-2007对比</translation>
+    </message>
+    <message>
+        <source>Split by area</source>
+        <translation>按区域分布</translation>
+    </message>
+    <message>
+        <source>Day-ahead forecast and its error on past days</source>
+        <translation>次日能耗预测及历史误差</translation>
+    </message>
+    <message>
+        <source>Plant / area / unit / meter</source>
+        <translation>工厂/区域/设备/仪表</translation>
+    </message>
+    <message>
+        <source>Live kW</source>
+        <translation>实时kW</translation>
+    </message>
+    <message>
+        <source>Period quantity</source>
+        <translation>期间用量</translation>
+    </message>
+    <message>
+        <source>kgce</source>
+        <translation>kgce</translation>
+    </message>
+    <message>
+        <source>Conversion to standard coal: {factors}</source>
+        <translation>折标准煤系数:{factors}</translation>
+    </message>
+    <message>
+        <source>electricity</source>
+        <translation>电力</translation>
+    </message>
+    <message>
+        <source>natural gas</source>
+        <translation>天然气</translation>
+    </message>
+    <message>
+        <source>calorific equivalent</source>
+        <translation>当量值</translation>
+    </message>
+    <message>
+        <source>Reading history...</source>
+        <translation>正在读取历史数据...</translation>
+    </message>
+    <message>
+        <source>Cannot read history: {error}</source>
+        <translation>无法读取历史数据:{error}</translation>
+    </message>
+    <message>
+        <source>{period}: {start} to {end}</source>
+        <translation>{period}:{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>Dashed: GB 21248-2007 comprehensive limit. Output: {tonnes}. Tankhouse DC: {dc} kWh/t (limit {limit}).</source>
+        <translation>虚线:GB 21248-2007综合能耗限额。产量:{tonnes}。电解直流电耗:{dc} kWh/t(限值 {limit})。</translation>
+    </message>
+    <message>
+        <source>Factors: {factors}</source>
+        <translation>折算系数:{factors}</translation>
+    </message>
+    <message>
+        <source>Total {total} tce ({factors})</source>
+        <translation>合计 {total} tce({factors})</translation>
+    </message>
+    <message>
+        <source>No forecast: {why}</source>
+        <translation>无预测:{why}</translation>
+    </message>
+    <message>
+        <source>actual</source>
+        <translation>实际</translation>
+    </message>
+    <message>
+        <source>forecast made the day before</source>
+        <translation>前一日所作预测</translation>
+    </message>
+    <message>
+        <source>Forecast for {day} from the plan ({plan}): {tce} tce. Mean error on the past {n} days: {mape}.</source>
+        <translation>按计划({plan})预测 {day} 能耗:{tce} tce。过去 {n} 天平均误差:{mape}。</translation>
+    </message>
+</context>
+<context>
     <name>Faceplate</name>
     <message>
         <source>no data</source>
@@ -1326,6 +1480,137 @@
     </message>
 </context>
 <context>
+    <name>HandoverPanel</name>
+    <message>
+        <source>out of service</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>standing alarm</source>
+        <translation>持续报警</translation>
+    </message>
+    <message>
+        <source>shelved alarm</source>
+        <translation>搁置报警</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <source>{name} crew {crew}, {start}–{end}</source>
+        <translation>{name} {crew}班组,{start}–{end}</translation>
+    </message>
+    <message>
+        <source>search the handover history</source>
+        <translation>搜索交接班历史</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>safety note (optional)</source>
+        <translation>安全事项(可选)</translation>
+    </message>
+    <message>
+        <source>Add standing and shelved alarms, equipment out of service</source>
+        <translation>附加持续报警、搁置报警和停用设备</translation>
+    </message>
+    <message>
+        <source>What the next crew must know about this area</source>
+        <translation>下一班需要了解的本区域情况</translation>
+    </message>
+    <message>
+        <source>Add entry</source>
+        <translation>添加记录</translation>
+    </message>
+    <message>
+        <source>Save my entry</source>
+        <translation>保存我的记录</translation>
+    </message>
+    <message>
+        <source>Sign handover (outgoing lead)…</source>
+        <translation>交班签字(交班值班长)…</translation>
+    </message>
+    <message>
+        <source>Acknowledge (incoming lead)…</source>
+        <translation>接班确认(接班值班长)…</translation>
+    </message>
+    <message>
+        <source>Select your entry in the list first</source>
+        <translation>请先在列表中选择您的记录</translation>
+    </message>
+    <message>
+        <source>Password for {user}</source>
+        <translation>{user} 的密码</translation>
+    </message>
+    <message>
+        <source>Sign the handover of shift {shift}</source>
+        <translation>签署班次 {shift} 的交接班</translation>
+    </message>
+    <message>
+        <source>Acknowledge the handover of shift {shift}</source>
+        <translation>确认班次 {shift} 的交接班</translation>
+    </message>
+    <message>
+        <source>CHANGED AFTER SIGNING</source>
+        <translation>签字后被修改</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>未签字</translation>
+    </message>
+    <message>
+        <source>signed by {a}, acknowledged by {b}</source>
+        <translation>{a} 已签字,{b} 已确认</translation>
+    </message>
+    <message>
+        <source>signed by {a}</source>
+        <translation>{a} 已签字</translation>
+    </message>
+    <message>
+        <source>{n} entries found</source>
+        <translation>找到 {n} 条记录</translation>
+    </message>
+</context>
+<context>
     <name>JournalTableModel</name>
     <message>
         <source>Time</source>
@@ -1521,6 +1806,26 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Shift report...</source>
+        <translation>班报(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>&amp;Daily report...</source>
+        <translation>日报(&amp;D)...</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly report...</source>
+        <translation>月报(&amp;M)...</translation>
+    </message>
+    <message>
+        <source>Shift &amp;handover</source>
+        <translation>交接班(&amp;H)</translation>
+    </message>
+    <message>
         <source>Process displays</source>
         <translation>工艺画面</translation>
     </message>
@@ -1567,6 +1872,193 @@
     <message>
         <source>{n} bad</source>
         <translation>{n} 个坏值</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialsPanel</name>
+    <message>
+        <source>Last shift</source>
+        <translation>上一班</translation>
+    </message>
+    <message>
+        <source>This shift</source>
+        <translation>本班</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨日</translation>
+    </message>
+    <message>
+        <source>concentrate</source>
+        <translation>铜精矿</translation>
+    </message>
+    <message>
+        <source>cathode</source>
+        <translation>阴极铜</translation>
+    </message>
+    <message>
+        <source>flotation tailings</source>
+        <translation>选矿尾矿</translation>
+    </message>
+    <message>
+        <source>acid</source>
+        <translation>硫酸</translation>
+    </message>
+    <message>
+        <source>oxygen</source>
+        <translation>氧气</translation>
+    </message>
+    <message>
+        <source>slag to flotation</source>
+        <translation>渣选矿给料</translation>
+    </message>
+    <message>
+        <source>natural gas</source>
+        <translation>天然气</translation>
+    </message>
+    <message>
+        <source>electricity</source>
+        <translation>电力</translation>
+    </message>
+    <message>
+        <source>fixed cost</source>
+        <translation>固定成本</translation>
+    </message>
+    <message>
+        <source>matte</source>
+        <translation>冰铜</translation>
+    </message>
+    <message>
+        <source>blister</source>
+        <translation>粗铜</translation>
+    </message>
+    <message>
+        <source>flux</source>
+        <translation>熔剂</translation>
+    </message>
+    <message>
+        <source>reverts</source>
+        <translation>返料</translation>
+    </message>
+    <message>
+        <source>anode</source>
+        <translation>阳极铜</translation>
+    </message>
+    <message>
+        <source>Materials and copper account</source>
+        <translation>物料与铜平衡</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Stocks (live)</source>
+        <translation>库存(实时)</translation>
+    </message>
+    <message>
+        <source>Copper account</source>
+        <translation>铜平衡</translation>
+    </message>
+    <message>
+        <source>Sulphur account</source>
+        <translation>硫平衡</translation>
+    </message>
+    <message>
+        <source>Consumption</source>
+        <translation>消耗</translation>
+    </message>
+    <message>
+        <source>Cost per tonne of cathode</source>
+        <translation>吨阴极铜成本</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Material</source>
+        <translation>物料</translation>
+    </message>
+    <message>
+        <source>t</source>
+        <translation>t</translation>
+    </message>
+    <message>
+        <source>Cu t</source>
+        <translation>含铜 t</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>The account uses the tags of materials.yaml; converter baths, ladles and the anode yard are not measured, so the unaccounted copper of a shift or a day swings with their batch cycles.</source>
+        <translation>平衡按materials.yaml中的位号计算;转炉熔体、包子和阳极板库未计量,故单班或单日的未计量铜随批次周期波动。</translation>
+    </message>
+    <message>
+        <source>stock-take</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Reading history...</source>
+        <translation>正在读取历史数据...</translation>
+    </message>
+    <message>
+        <source>Cannot read history: {error}</source>
+        <translation>无法读取历史数据:{error}</translation>
+    </message>
+    <message>
+        <source>In: {term}</source>
+        <translation>投入:{term}</translation>
+    </message>
+    <message>
+        <source>Out: {term}</source>
+        <translation>产出:{term}</translation>
+    </message>
+    <message>
+        <source>Loss: {term}</source>
+        <translation>损失:{term}</translation>
+    </message>
+    <message>
+        <source>Change of stock</source>
+        <translation>库存变化</translation>
+    </message>
+    <message>
+        <source>Unaccounted</source>
+        <translation>未计量</translation>
+    </message>
+    <message>
+        <source>Unaccounted, % of fed</source>
+        <translation>未计量占投入 %</translation>
+    </message>
+    <message>
+        <source>{period}: {start} to {end}</source>
+        <translation>{period}:{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Cathode</source>
+        <translation>阴极铜</translation>
+    </message>
+    <message>
+        <source>Per tonne of cathode</source>
+        <translation>吨阴极铜</translation>
     </message>
 </context>
 <context>
@@ -1692,6 +2184,89 @@
     <message>
         <source>Target</source>
         <translation>目标</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Shift report</source>
+        <translation>班报</translation>
+    </message>
+    <message>
+        <source>Daily report</source>
+        <translation>日报</translation>
+    </message>
+    <message>
+        <source>Monthly report</source>
+        <translation>月报</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Kept reports</source>
+        <translation>已存报表</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Generating the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>on demand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>{pages} pages, {kb} kB</source>
+        <translation>{pages} 页,{kb} kB</translation>
+    </message>
+    <message>
+        <source>The report could not be generated: {error}</source>
+        <translation>报表无法生成:{error}</translation>
+    </message>
+    <message>
+        <source>The printer could not be opened</source>
+        <translation>无法打开打印机</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>{file}: cannot write: {error}</source>
+        <translation>{file}:无法写入:{error}</translation>
+    </message>
+    <message>
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
     </message>
 </context>
 <context>
@@ -1848,6 +2423,121 @@
     <message>
         <source>Sign and write</source>
         <translation>签名并写入</translation>
+    </message>
+</context>
+<context>
+    <name>SpcPanel</name>
+    <message>
+        <source>one point beyond 3 sigma</source>
+        <translation>1点超出3σ</translation>
+    </message>
+    <message>
+        <source>2 of 3 points beyond 2 sigma, same side</source>
+        <translation>连续3点中有2点超出同侧2σ</translation>
+    </message>
+    <message>
+        <source>4 of 5 points beyond 1 sigma, same side</source>
+        <translation>连续5点中有4点超出同侧1σ</translation>
+    </message>
+    <message>
+        <source>8 points in a row on one side of the centre line</source>
+        <translation>连续8点落在中心线同侧</translation>
+    </message>
+    <message>
+        <source>SPC</source>
+        <translation>统计过程控制</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Enter assay...</source>
+        <translation>录入化验...</translation>
+    </message>
+    <message>
+        <source>Point</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Reading assays...</source>
+        <translation>正在读取化验数据...</translation>
+    </message>
+    <message>
+        <source>No chart: {error}</source>
+        <translation>无控制图:{error}</translation>
+    </message>
+    <message>
+        <source>UCL</source>
+        <translation>上控制限</translation>
+    </message>
+    <message>
+        <source>CL</source>
+        <translation>中心线</translation>
+    </message>
+    <message>
+        <source>LCL</source>
+        <translation>下控制限</translation>
+    </message>
+    <message>
+        <source>MR</source>
+        <translation>移动极差</translation>
+    </message>
+    <message>
+        <source>R</source>
+        <translation>极差</translation>
+    </message>
+    <message>
+        <source>I-MR chart</source>
+        <translation>单值-移动极差图</translation>
+    </message>
+    <message>
+        <source>X̄-R chart, subgroups of {n}</source>
+        <translation>均值-极差图,子组大小 {n}</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>给定</translation>
+    </message>
+    <message>
+        <source>from the first {n} points</source>
+        <translation>取自前 {n} 点</translation>
+    </message>
+    <message>
+        <source>{chart}; limits {source}: CL {cl}, UCL {ucl}, LCL {lcl}, sigma {sigma}. Red: Western Electric rule broken (number = rule).</source>
+        <translation>{chart};控制限{source}:中心线 {cl},上控制限 {ucl},下控制限 {lcl},σ {sigma}。红点:违反西电判异规则(数字为规则号)。</translation>
+    </message>
+    <message>
+        <source>{n} points, {v} out of control</source>
+        <translation>{n} 点,{v} 点失控</translation>
+    </message>
+    <message>
+        <source>Checking the signature...</source>
+        <translation>正在验证签名...</translation>
+    </message>
+    <message>
+        <source>Assay stored and signed by {user}</source>
+        <translation>化验结果已保存,签名人 {user}</translation>
+    </message>
+    <message>
+        <source>Assay not stored: {error}</source>
+        <translation>化验结果未保存:{error}</translation>
     </message>
 </context>
 <context>

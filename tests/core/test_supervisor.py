@@ -122,3 +122,24 @@ async def test_problems_raise_the_layouts_alarm(layout: PlantLayout) -> None:
     assert engine.records[alarm.id].annunciated, "the alarm annunciates"
     await supervisor.wait(0.1)
     engine.close()
+
+
+async def test_a_cancelled_task_is_not_reported() -> None:
+    import asyncio
+
+    from app.core.supervisor import Supervisor
+
+    supervisor = Supervisor()
+    reported: list[tuple[str, str]] = []
+    supervisor.problem_reported.connect(lambda name, text: reported.append((name, text)))
+
+    async def forever() -> None:
+        await asyncio.Event().wait()
+
+    supervisor.spawn("watcher", forever)
+    await asyncio.sleep(0.05)
+    supervisor.cancel("watcher")
+    await asyncio.sleep(0.1)
+    supervisor.check()
+    assert reported == [] and supervisor.problems == {}
+    supervisor.stop()

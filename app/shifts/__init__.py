@@ -1,0 +1,1 @@
+"""Shift leads' module: the handover log and the shift / day / month reports."""

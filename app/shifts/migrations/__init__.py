@@ -1,0 +1,1 @@
+"""Alembic revisions of the shifts module (branch ``shifts``)."""
