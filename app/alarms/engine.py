@@ -277,7 +277,7 @@ class AlarmEngine:
         failures = 0
         loop = asyncio.get_running_loop()
         wake = asyncio.Event()
-        if self.journal is not None:  # another console's action arrived: tick now, not in period_s
+        if self.journal is not None and self.journal.notifies:  # PostgreSQL: another console's action arrived: tick now
             def woken() -> None:
                 try:
                     loop.call_soon_threadsafe(wake.set)

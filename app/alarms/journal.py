@@ -90,6 +90,11 @@ class JournalWriter:
         self.listener: Listener | None = None
         self._notify = self.db.dialect.name == "postgresql"
 
+    @property
+    def notifies(self) -> bool:
+        """PostgreSQL: actions are shared by LISTEN/NOTIFY (SQLite: by polling only)."""
+        return self._notify
+
     # --- engine side (GUI thread) ------------------------------------------------------
     def start(self) -> None:
         ensure_tables(self.db)
