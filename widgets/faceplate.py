@@ -288,6 +288,10 @@ class Faceplate(QWidget):
         sp_grid = QGridLayout(self.setpoint_box)
         self.setpoint_buttons: dict[str, QPushButton] = {}
         self._sp_rows: list[tuple[QLabel, QPushButton, TagDef]] = []
+        # A quiet marker (ISA-101: text, no colour flood) where a setpoint is outside its
+        # approved card (the standards module sets this; "" = nothing to say).
+        self.standard_note: Callable[[str], str] = lambda _tag: ""
+        self.standard_flags: dict[str, QLabel] = {}
         for row, tag in enumerate(self.setpoints):
             desc, current, rng, button = QLabel(), QLabel(), QLabel(), QPushButton()
             low, high = write_range(tag)
@@ -297,6 +301,10 @@ class Faceplate(QWidget):
             sp_grid.addWidget(current, row, 1)
             sp_grid.addWidget(rng, row, 2)
             sp_grid.addWidget(button, row, 3)
+            flag = QLabel()
+            flag.setObjectName("standardFlag")
+            sp_grid.addWidget(flag, row, 4)
+            self.standard_flags[tag.name] = flag
             self._value_labels[tag.name] = current
             self.setpoint_buttons[tag.name] = button
             self._sp_rows.append((desc, button, tag))
@@ -430,6 +438,10 @@ class Faceplate(QWidget):
             refusal = self.write_refusal(tag)
             button.setEnabled(not refusal)
             button.setToolTip(refusal)
+            note = self.standard_note(tag.name)
+            flag = self.standard_flags[tag.name]
+            flag.setText("⚑" if note else "")
+            flag.setToolTip(note)
 
     def set_mode(self, state: str) -> None:
         """Ask for a change of the unit's control mode to ``state`` (confirmed like any write)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import platform
 from collections.abc import Callable
@@ -45,6 +46,16 @@ DOCK_AREAS = {
 }
 log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
+
+
+def drift_note(standards: object, tag: str) -> str:
+    """The faceplate's marker text for a setpoint outside its approved card ("" when in band)."""
+    drift_of = getattr(standards, "drift_of", None)
+    drift = drift_of(tag) if drift_of is not None else None
+    if drift is None:
+        return ""
+    return QCoreApplication.translate("MainWindow", "Outside the approved card ({low} … {high}, {mode}) since {since}").format(
+        low=f"{drift.low:g}", high=f"{drift.high:g}", mode=drift.mode, since=drift.started.astimezone().strftime("%H:%M"))
 
 
 class DisplayMenu:
@@ -459,6 +470,9 @@ class MainWindow(QMainWindow):
                 confirm_write=lambda parent, tag, old, new: self.confirm_write(parent, tag, old, new),
                 confirm_critical=lambda faceplate, tag, old, new: self.confirm_critical(faceplate, tag, old, new),
             )
+            standards = self.runtime.services.get("standards")
+            if standards is not None:
+                faceplate.standard_note = functools.partial(drift_note, standards)
             window = FaceplateWindow(faceplate, self)
             self.faceplates[unit_id] = window
             window.finished.connect(lambda _r, u=unit_id: self.faceplates.pop(u, None))

@@ -1786,6 +1786,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Outside the approved card ({low} … {high}, {mode}) since {since}</source>
+        <translation>超出批准的标准卡范围({low} … {high},{mode}),自 {since} 起</translation>
+    </message>
+    <message>
         <source>Crucible {version} - {plant}</source>
         <translation>Crucible {version} - {plant}</translation>
     </message>

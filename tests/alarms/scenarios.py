@@ -24,6 +24,8 @@ def normal_values(layout: PlantLayout) -> dict[str, float | int | bool]:
     """One value per tag: the middle of its normal band (or range); motors running."""
     out: dict[str, float | int | bool] = {}
     for tag in layout.tags.values():
+        if tag.address.startswith("calc://"):
+            continue  # computed by a module from the others (e.g. plant3d's zone tags), not a field value
         if tag.data_type is DataType.STATE:
             want = UNIT_STATES.get(tag.name, "AUTO" if tag.name.endswith(".MODE") else "RUNNING")
             out[tag.name] = tag.states.index(want) if want in tag.states else 0

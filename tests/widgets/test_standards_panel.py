@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, QSettings
 
 from app.core.layout import PlantLayout
 from app.core.settings import Settings
@@ -144,3 +144,29 @@ def test_the_panel_paints_with_a_drift_and_a_procedure_run(setup, tmp_path: Path
         picture.save(str(out / f"standards_{name}.png"))
         pictures[name] = picture
     assert (out / "standards_cards.png").stat().st_size > 10_000
+
+
+def test_a_drift_shows_as_a_quiet_marker_on_the_faceplate(layout: PlantLayout, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.standards.service import StandardsService
+    from widgets.main_window import MainWindow
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    upgrade(make_engine(url))
+    runtime = Runtime(layout, db_url=url)
+    runtime.store.apply({"CB.FEED_RATE": good(205.0), "SMF.O2_ENR_SP": good(74.0)})
+    service = StandardsService(runtime, engine=runtime.db)
+    runtime.services["standards"] = service
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    faceplate = window.open_faceplate("SMF").faceplate
+    faceplate._refresh()
+    assert faceplate.standard_flags["SMF.O2_ENR_SP"].text() == ""  # outside, but within the grace time
+    service.evaluate(NOW)
+    service.evaluate(NOW + timedelta(seconds=301))
+    faceplate._refresh()
+    flag = faceplate.standard_flags["SMF.O2_ENR_SP"]
+    assert flag.text() == "⚑" and flag.toolTip().startswith("Outside the approved card (62 … 70, normal) since")
+    runtime.store.apply({"SMF.O2_ENR_SP": good(65.0)})
+    service.evaluate(NOW + timedelta(seconds=302))
+    faceplate._refresh()
+    assert flag.text() == ""
