@@ -40,6 +40,9 @@ class Console:
         self.writer.compressor.definitions = {
             n: dataclasses.replace(d, deadband=0.0, compression=0.0) for n, d in layout.tags.items()}
         self.seen: set[tuple[str, int]] = set()
+        # field readings carry the server's source time, the same on every console; derived
+        # (calc://) tags are computed by each console at its own instant
+        self.field = {n for n, d in layout.tags.items() if d.address.startswith("opcua://")}
         self.runtime.store.batch_applied.connect(self._saw)
 
     @property
@@ -48,7 +51,7 @@ class Console:
 
     def _saw(self, batch: Mapping[str, TagValue]) -> None:
         for name, tv in batch.items():
-            if self.writer.compressor.historised(name):
+            if name in self.field and self.writer.compressor.historised(name):
                 self.seen.add((name, to_us(tv.source_ts)))
 
     async def stop(self) -> None:
