@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
+from app.core.cli_args import finite, integer, port
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
 from app.modules import ModuleError, Registry, activate, default_registry
@@ -44,18 +45,18 @@ def build_parser(registry: Registry | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     sim = sub.add_parser("sim", help="run the copper-smelter simulator alone")
-    sim.add_argument("--port", type=int, default=4840, help="OPC UA port (default 4840)")
+    sim.add_argument("--port", type=port, default=4840, help="OPC UA port (default 4840)")
     sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sim.add_argument("--seed", type=int, default=None, help="random seed (same seed, same plant)")
-    sim.add_argument("--time-scale", type=float, default=None, help="simulated seconds per wall second (1-600)")
+    sim.add_argument("--time-scale", type=finite(1.0, 600.0, "sim seconds per second"), default=None, help="simulated seconds per wall second (1-600)")
     sim.add_argument("--layout", type=Path, dest="sim_layout", help="plant layout folder")
-    sim.add_argument("--modbus-port", type=int, default=0,
+    sim.add_argument("--modbus-port", type=integer(-1, 65535, "-1: none, 0: any free port"), default=0,
                      help="Modbus TCP port (default 0: any free port; printed on the second line; -1: no Modbus)")
     sim.add_argument("--scenario", action="append", default=[], metavar="NAME",
                      help="inject a fault scenario (repeatable); 'list' shows them")
-    sim.add_argument("--scenario-delay", type=float, default=5.0, metavar="S",
+    sim.add_argument("--scenario-delay", type=finite(0.0, 86_400.0), default=5.0, metavar="S",
                      help="wall seconds after start before the scenarios begin (default 5)")
-    sim.add_argument("--scenario-duration", type=float, default=None, metavar="S",
+    sim.add_argument("--scenario-duration", type=finite(0.001, 31_536_000.0), default=None, metavar="S",
                      help="override the scenario's duration (sim seconds; wall seconds for server-pause)")
     sim.add_argument("--secure", action="store_true",
                      help="also offer Basic256Sha256 and Aes128_Sha256_RsaOaep SignAndEncrypt endpoints")
@@ -129,6 +130,10 @@ def _validate(path: Path, registry: Registry) -> int:
         from app.core.displays import load_displays
 
         displays = len(load_displays(layout))
+    from app.security.trust import layout_security_warnings  # issue 13: secured, no trust list
+
+    for warning in layout_security_warnings(dict(layout.connections)):
+        print(warning, file=sys.stderr)
     print(f"{path}: OK: {len(layout.areas)} areas, {len(layout.units)} units, {len(layout.tags)} tags, "
           f"{len(load_alarms(layout))} alarms, {displays} displays, modules: {', '.join(registry.names())}")
     return 0

@@ -229,6 +229,7 @@ class Runtime:
         self.services: dict[str, object] = {}
         self.module_problems: dict[str, str] = {}  # module -> why it could not be set up
         self._started: set[str] = set()
+        self._audited_damage: set[str] = set()
 
     def attach_security(self, session: Session, trust: CertificateCheck | None = None) -> None:
         """Every write from now on is authorised by ``session`` and recorded in its audit trail;
@@ -303,6 +304,20 @@ class Runtime:
                     await result
             except Exception:  # noqa: BLE001 - close the others anyway
                 log.exception("module %s did not close cleanly", module.name)
+
+    def audit_history_damage(self) -> list[str]:
+        """Spool records the historian had to skip (damaged on disk) since the last call, each
+        recorded once in the audit trail; call on the loop thread (the status bar does, 1 Hz)."""
+        historian = self.historian
+        if historian is None:
+            return []
+        new = [d for d in historian.status.spool_damage if d not in self._audited_damage]
+        for damage in new:
+            self._audited_damage.add(damage)
+            log.error("history spool damaged: %s", damage)
+            if self.audit is not None:
+                self.audit.record("config", "history_spool_damaged", "failure", target="historian", detail=damage)
+        return new
 
     @property
     def db(self) -> Engine:

@@ -517,11 +517,20 @@ class MainWindow(QMainWindow):
             tip = status.last_error
         else:
             text, tip = self.tr("History OK"), ""
+        self.runtime.audit_history_damage()
+        problems = []
+        if status.spool_damage:
+            problems.append(self.tr("{n} damaged spool record(s) skipped").format(n=len(status.spool_damage)))
+            tip = "\n".join([tip, *status.spool_damage]).strip()
+        if status.rejected_samples:
+            problems.append(self.tr("{n} value(s) rejected").format(n=f"{status.rejected_samples:,}"))
+        if problems:
+            text += " · " + " · ".join(problems)
         if historian.schema_message:
             tip = (tip + "\n" if tip else "") + historian.schema_message
         self._history_label.setText(text)
         self._history_label.setToolTip(tip)
-        self._history_label.setObjectName("linkDown" if status.buffering else "historyStatus")
+        self._history_label.setObjectName("linkDown" if status.buffering or problems else "historyStatus")
         self._history_label.style().unpolish(self._history_label)
         self._history_label.style().polish(self._history_label)
 

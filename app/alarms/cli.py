@@ -23,9 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     alarms = subparsers.add_parser("alarms", help="alarm management: KPIs over the alarm journal")
     alarms.set_defaults(handler=lambda args, settings: handle(args, settings.db_url or _default_url(settings)))
     sub = alarms.add_subparsers(dest="alarms_command", required=True)
-    kpi = sub.add_parser("kpi", help="EEMUA 191 KPIs for a period (default: the last 24 h)")
-    kpi.add_argument("--from", dest="start", help="period start, ISO 8601 (default: 24 h before --to)")
-    kpi.add_argument("--to", dest="end", help="period end, ISO 8601 (default: now, or the CSV's last event)")
+    kpi = sub.add_parser("kpi", help="EEMUA 191 KPIs for a period (default: the last 24 h, or the whole CSV file)")
+    kpi.add_argument("--from", dest="start",
+                     help="period start, ISO 8601 (default: 24 h before --to; with --csv the file's first event)")
+    kpi.add_argument("--to", dest="end", help="period end, ISO 8601 (default: now; with --csv just after the file's last event)")
     kpi.add_argument("--db", help="journal database URL (default: the settings' db_url or local SQLite)")
     kpi.add_argument("--csv", type=Path, help="read a CSV journal export instead of the database")
     kpi.add_argument("--json", action="store_true", help="print the KPIs as one JSON object")
@@ -51,8 +52,12 @@ def handle(args: argparse.Namespace, db_url: str) -> int:
         except JournalFormatError as exc:
             print(f"crucible alarms kpi: {exc}", file=sys.stderr)
             return 2
-        if end is None:
-            end = (max(e.ts for e in events) + timedelta(seconds=1)) if events else datetime.now(UTC)
+        if not events:
+            print(f"crucible alarms kpi: {args.csv}: no events in the file", file=sys.stderr)
+            return 2
+        # the whole file unless told otherwise: a week exported is a week's KPIs
+        end = end or max(e.ts for e in events) + timedelta(seconds=1)
+        start = start or min(e.ts for e in events)
     else:
         from sqlalchemy.exc import SQLAlchemyError
 
@@ -69,7 +74,11 @@ def handle(args: argparse.Namespace, db_url: str) -> int:
             print(f"crucible alarms kpi: cannot read the journal at {args.db or db_url}: {str(exc).splitlines()[0]}",
                   file=sys.stderr)
             return 2
-    start = start or end - timedelta(hours=24)
+    try:
+        start = start or end - timedelta(hours=24)
+    except OverflowError:
+        print("crucible alarms kpi: --to is too early for a 24 h period; give --from", file=sys.stderr)
+        return 2
     if start >= end:
         print("crucible alarms kpi: --from must be before --to", file=sys.stderr)
         return 2

@@ -17,7 +17,15 @@ from pathlib import Path
 
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, TagDef
-from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
+from app.core.yaml_lines import (
+    LINE_KEY,
+    FieldError,
+    YamlFileError,
+    as_bool,
+    as_number,
+    as_text_list,
+    load_yaml,
+)
 
 ALARMS_FILE = "alarms.yaml"
 
@@ -196,13 +204,10 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         raw = entry.get(key)
         if raw is None:
             return default
-        if isinstance(raw, bool):
-            bad(f"{key} {raw!r} is not a number")
-            return default
         try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            bad(f"{key} {raw!r} is not a number")
+            value = as_number(raw)
+        except FieldError as exc:
+            bad(f"{key} {exc}")
             return default
         if minimum is not None and value < minimum:
             bad(f"{key} {value:g} must not be below {minimum:g}")
@@ -214,7 +219,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     if tag is not None and limit is not None and kind in (AlarmType.HH, AlarmType.H, AlarmType.L, AlarmType.LL):
         if not tag.eu_low <= limit <= tag.eu_high:
             bad(f"limit {limit:g} lies outside the range of {name} [{tag.eu_low:g}, {tag.eu_high:g}]")
-    states = tuple(str(s) for s in entry.get("states") or ())
+    try:
+        states = as_text_list(entry.get("states"))
+    except FieldError as exc:
+        bad(f"states {exc}")
+        states = ()
     if kind is AlarmType.STATE:
         if not states:
             bad("type STATE needs a 'states' list")
@@ -239,7 +248,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
             bad("suppress must be a mapping with 'tag' and 'states'")
         else:
             sup_tag = tags.get(str(raw_sup["tag"]))
-            sup_states = tuple(str(s) for s in raw_sup["states"])
+            try:
+                sup_states = as_text_list(raw_sup["states"])
+            except FieldError as exc:
+                bad(f"suppress states {exc}")
+                sup_states = ()
             if sup_tag is None:
                 bad(f"suppress tag {raw_sup['tag']!r} does not exist in the layout")
             elif sup_tag.data_type is DataType.STATE:
@@ -251,6 +264,11 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     on_delay = number("on_delay") or 0.0
     off_delay = number("off_delay") or 0.0
     response = number("response") or 0.0
+    try:
+        latching = as_bool(entry.get("latch"), False)
+    except FieldError as exc:
+        bad(f"latch {exc}")
+        latching = False
     if len(problems) > before:
         return None
     assert tag is not None
@@ -278,7 +296,7 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         on_delay_s=on_delay,
         off_delay_s=off_delay,
         suppression=suppression,
-        latching=bool(entry.get("latch", False)),
+        latching=latching,
         group=str(entry.get("group") or ""),
         text_en=str(entry.get("text_en") or f"{tag.description_en} {suffix}"),
         text_zh=str(entry.get("text_zh") or f"{tag.description_zh}{suffix_zh}"),

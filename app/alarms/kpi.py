@@ -3,8 +3,10 @@
 The input is a sequence of events ``(timestamp, alarm, priority, area, event)`` with event in
 activate, clear, ack, shelve, unshelve, suppress, unsuppress (others are ignored). An
 "annunciated alarm" is an ``activate`` event. An alarm is *standing* from its activation
-until it clears or is shelved/suppressed/taken out of service; *stale* if it has stood for
-more than 24 h at the end of the period. Events before the period only set who is standing.
+until it clears or is shelved/suppressed/taken out of service; *stale* if it stood for more
+than 24 h within the period: still standing at its end, or cleared inside it after more than
+24 h (an alarm active for 30 h that cleared this morning is a stale alarm of today too).
+Events before the period only set who is standing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from typing import Any
 from app.alarms.definitions import Priority
 
 CSV_COLUMNS = ("timestamp", "alarm", "priority", "area", "event")
+KNOWN_EVENTS = ("activate", "clear", "ack", "shelve", "unshelve", "suppress", "unsuppress", "oos", "in_service")
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 ENDS_ACTIVE = ("clear", "shelve", "suppress", "oos")
 TARGET_MIX = {"high": 5.0, "medium": 15.0, "low": 80.0}
 WINDOW = timedelta(minutes=10)
@@ -121,13 +126,16 @@ def compute_kpis(events: Iterable[JournalEvent], start: datetime, end: datetime)
     span_s = max(1.0, (end - start).total_seconds())
     active_since: dict[str, datetime] = {}
     acts: list[JournalEvent] = []
+    stale_cleared: list[tuple[str, datetime]] = []
     for e in evs:
         if e.ts >= end:
             break
         if e.event == "activate":
             active_since.setdefault(e.alarm, e.ts)
         elif e.event in ENDS_ACTIVE:
-            active_since.pop(e.alarm, None)
+            since = active_since.pop(e.alarm, None)
+            if since is not None and e.ts >= start and e.ts - since > STALE_AFTER:
+                stale_cleared.append((e.alarm, since))
         if e.ts < start:
             continue
         if e.event == "activate":
@@ -161,7 +169,8 @@ def compute_kpis(events: Iterable[JournalEvent], start: datetime, end: datetime)
     chatter = [(a, _max_in_window(ts, CHATTER_WINDOW)) for a, ts in by_alarm.items()]
     rep.chattering = sorted(((a, c) for a, c in chatter if c >= CHATTER_COUNT), key=lambda kv: (-kv[1], kv[0]))
     rep.standing = sorted(active_since.items(), key=lambda kv: (kv[1], kv[0]))
-    rep.stale = [(a, t) for a, t in rep.standing if end - t > STALE_AFTER]
+    rep.stale = sorted(stale_cleared + [(a, t) for a, t in rep.standing if end - t > STALE_AFTER],
+                       key=lambda kv: (kv[1], kv[0]))
 
     classes = Counter(priority_class(e.priority) for e in acts)
     rep.priority_counts = {k: classes.get(k, 0) for k in ("high", "medium", "low")}
@@ -213,32 +222,62 @@ def _floods(times: list[datetime], end: datetime) -> list[Flood]:
 
 # --- journal sources ---------------------------------------------------------------------------
 def parse_time(text: str) -> datetime:
-    """ISO 8601; a time without zone is UTC."""
-    ts = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+    """ISO 8601; a time without zone is UTC. Only 1970..2999 (a journal has no other dates)."""
+    try:
+        ts = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{text[:60]!r} is not ISO 8601 (e.g. 2026-11-30T06:00:00Z)") from None
+    if not EARLIEST <= ts < LATEST:
+        raise ValueError(f"{text[:60]!r} is outside the years 1970 to 2999")
+    return ts
 
 
 def read_csv_journal(path: Path) -> list[JournalEvent]:
-    """Read a journal exported as CSV (columns timestamp, alarm, priority, area, event)."""
+    """Read a journal exported as CSV (columns timestamp, alarm, priority, area, event).
+
+    Every mistake is a :class:`JournalFormatError` naming ``file:line``: not UTF-8, binary,
+    a short row, a field over the CSV limit, a time outside 1970..2999, an unknown event.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise JournalFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise JournalFormatError(f"{path}:{line}: not UTF-8 text (save the CSV as UTF-8)") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise JournalFormatError(f"{path}:{line}: contains a NUL byte; not a CSV text file")
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise JournalFormatError(f"{path}:1: missing column(s) {', '.join(missing)} (need {', '.join(CSV_COLUMNS)})")
-    out: list[JournalEvent] = []
-    for line, row in enumerate(reader, start=2):
-        try:
-            ts = parse_time(row["timestamp"])
-        except ValueError:
-            raise JournalFormatError(f"{path}:{line}: timestamp {row['timestamp']!r} is not ISO 8601") from None
-        try:
-            priority = int(Priority.parse(row["priority"]))
-        except (KeyError, ValueError):
-            raise JournalFormatError(f"{path}:{line}: priority {row['priority']!r} is not urgent/high/medium/low or 1-4") from None
-        out.append(JournalEvent(ts, row["alarm"], priority, row["area"], row["event"].strip().lower()))
+    done = 0  # the last line read without a CSV error
+    try:
+        fieldnames = reader.fieldnames or []
+        missing = [c for c in CSV_COLUMNS if c not in fieldnames]
+        if missing:
+            raise JournalFormatError(f"{path}:1: missing column(s) {', '.join(missing)} (need {', '.join(CSV_COLUMNS)})")
+        out: list[JournalEvent] = []
+        done = reader.line_num
+        for row in reader:
+            line = done = reader.line_num
+            if None in row or any(row.get(c) is None for c in CSV_COLUMNS):
+                raise JournalFormatError(f"{path}:{line}: expected {len(fieldnames)} fields ({', '.join(CSV_COLUMNS)}), got a row of a different length")
+            try:
+                ts = parse_time(row["timestamp"])
+            except ValueError as exc:
+                raise JournalFormatError(f"{path}:{line}: timestamp {exc}") from None
+            try:
+                priority = int(Priority.parse(row["priority"]))
+            except (KeyError, ValueError):
+                raise JournalFormatError(f"{path}:{line}: priority {row['priority'][:40]!r} is not urgent/high/medium/low or 1-4") from None
+            event = row["event"].strip().lower()
+            if event not in KNOWN_EVENTS:
+                raise JournalFormatError(f"{path}:{line}: unknown event {row['event'][:40]!r} (one of {', '.join(KNOWN_EVENTS)})")
+            out.append(JournalEvent(ts, row["alarm"], priority, row["area"], event))
+    except csv.Error as exc:
+        raise JournalFormatError(f"{path}:{done + 1}: not valid CSV ({exc})") from None
     return out
 
 

@@ -55,7 +55,10 @@ def parse_address(url: str, tag: str = "") -> Address:
             raise AddressError(f"tag {tag!r}: bad address: {exc}") from None
     if not isinstance(url, str) or not url.strip():
         raise AddressError("address is empty")
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. "modbus://[": an unclosed IPv6 bracket
+        raise AddressError(f"{url[:80]!r} is not a valid address ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise AddressError(

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.layout import PlantLayout
-from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
+from app.core.yaml_lines import LINE_KEY, FieldError, YamlFileError, as_number, load_yaml
 
 #: element type -> (needs a tag, takes a list of tags)
 ELEMENT_TYPES: dict[str, tuple[bool, bool]] = {
@@ -121,8 +121,8 @@ def _pair(value: object) -> tuple[float, float] | None:
     if not isinstance(value, list | tuple) or len(value) != 2:
         return None
     try:
-        return float(value[0]), float(value[1])
-    except (TypeError, ValueError):
+        return as_number(value[0]), as_number(value[1])
+    except FieldError:  # not a finite number (text, boolean, NaN, infinity)
         return None
 
 

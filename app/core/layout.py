@@ -7,6 +7,7 @@ files (``tags/*.yaml``). :func:`load_layout` checks everything and raises
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,19 @@ from app.core.controls import UnitControls, load_controls
 from app.core.resources import layouts_dir
 from app.core.tags import DataType, TagDef
 from app.core.units import is_known_unit
-from app.core.yaml_lines import LINE_KEY, YamlFileError, load_yaml
+from app.core.yaml_lines import (
+    LINE_KEY,
+    FieldError,
+    YamlFileError,
+    as_bool,
+    as_number,
+    as_text,
+    as_text_list,
+    describe,
+    load_yaml,
+)
+
+log = logging.getLogger(__name__)
 
 LAYOUTS_DIR = layouts_dir()
 DEFAULT_LAYOUT = LAYOUTS_DIR / "copper_smelter"
@@ -93,14 +106,69 @@ class _Problems:
         self.items.append(f"{path}:{line or 0}: {text}")
 
 
+class _Field:
+    """Reads typed fields of one mapping, reporting each wrong one as ``file:line: ...``."""
+
+    def __init__(self, problems: _Problems, path: Path, entry: dict, label: str) -> None:
+        self.problems, self.path, self.entry, self.label = problems, path, entry, label
+        self.line = entry.get(LINE_KEY)
+
+    def bad(self, key: str, error: Exception) -> None:
+        self.problems.add(self.path, self.line, f"{self.label}{key} {error}")
+
+    def text(self, key: str, default: str = "") -> str:
+        try:
+            return as_text(self.entry.get(key), default)
+        except FieldError as exc:
+            self.bad(key, exc)
+            return default
+
+    def flag(self, key: str, default: bool) -> bool:
+        try:
+            return as_bool(self.entry.get(key), default)
+        except FieldError as exc:
+            self.bad(key, exc)
+            return default
+
+    def number(self, key: str, default: float, **limits: Any) -> float:
+        if self.entry.get(key) is None:
+            return default
+        try:
+            return as_number(self.entry[key], **limits)
+        except FieldError as exc:
+            self.bad(key, exc)
+            return default
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        try:
+            return as_text_list(self.entry.get(key))
+        except FieldError as exc:
+            self.bad(key, exc)
+            return ()
+
+
 def _text(entry: dict, key: str) -> str:
-    value = entry.get(key, "")
-    return "" if value is None else str(value)
+    """A text field where a wrong type is reported elsewhere (or cannot matter)."""
+    try:
+        return as_text(entry.get(key))
+    except FieldError:
+        return ""
 
 
 def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
     """Load and validate the layout in ``folder``; raise :class:`LayoutError` on mistakes."""
-    folder = Path(folder)
+    try:
+        return _load_layout(Path(folder))
+    except LayoutError:
+        raise
+    except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, AttributeError) as exc:
+        # Every known mistake has its own message; this is the net under the ones not yet
+        # foreseen, so a user never sees a traceback (the probe counts these separately).
+        log.exception("unforeseen mistake in layout %s", folder)
+        raise LayoutError([f"{folder}: cannot load the layout (internal error {type(exc).__name__}: {exc})"]) from None
+
+
+def _load_layout(folder: Path) -> PlantLayout:
     problems = _Problems()
     plant_file = folder / "plant.yaml"
     if not folder.is_dir():
@@ -119,6 +187,8 @@ def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
     for key in ("id", "name_en"):
         if key not in plant:
             problems.add(plant_file, plant.get(LINE_KEY), f"plant: missing field {key!r}")
+    plant_fields = _Field(problems, plant_file, plant, "plant: ")
+    plant_id, plant_en, plant_zh = plant_fields.text("id"), plant_fields.text("name_en"), plant_fields.text("name_zh")
 
     connections = _load_connections(plant_file, doc, problems)
     areas, units = _load_areas(plant_file, doc, problems)
@@ -130,9 +200,9 @@ def load_layout(folder: Path | str = DEFAULT_LAYOUT) -> PlantLayout:
         raise LayoutError(problems.items)
     extra = {k: v for k, v in doc.items() if k not in ("plant", "connections", "areas", "tag_files", LINE_KEY)}
     return PlantLayout(
-        id=_text(plant, "id"),
-        name_en=_text(plant, "name_en"),
-        name_zh=_text(plant, "name_zh"),
+        id=plant_id,
+        name_en=plant_en,
+        name_zh=plant_zh,
         folder=folder,
         connections=connections,
         areas=areas,
@@ -156,19 +226,16 @@ def _load_connections(path: Path, doc: dict, problems: _Problems) -> dict[str, C
             problems.add(path, raw.get(LINE_KEY), f"connection {name!r}: expected a mapping")
             continue
         line = entry.get(LINE_KEY)
-        protocol = _text(entry, "protocol")
+        fields = _Field(problems, path, entry, f"connection {name!r}: ")
+        protocol = fields.text("protocol")
         if protocol == "opcua":
-            endpoint = _text(entry, "endpoint")
+            endpoint = fields.text("endpoint")
             if not endpoint.startswith("opc.tcp://"):
                 problems.add(path, line, f"connection {name!r}: endpoint must start with opc.tcp://")
             result[name] = Connection(name, protocol, endpoint=endpoint, options=_options(entry))
         elif protocol == "modbus":
-            try:
-                port = int(entry.get("port", 502))
-            except (TypeError, ValueError):
-                problems.add(path, line, f"connection {name!r}: port {entry.get('port')!r} is not a number")
-                port = 0
-            host = _text(entry, "host")
+            port = int(fields.number("port", 502, minimum=1, maximum=65535, integer=True))
+            host = fields.text("host")
             if not host:
                 problems.add(path, line, f"connection {name!r}: missing field 'host'")
             result[name] = Connection(name, protocol, host=host, port=port, options=_options(entry))
@@ -193,28 +260,38 @@ def _load_areas(path: Path, doc: dict, problems: _Problems) -> tuple[dict[str, A
             problems.add(path, doc.get(LINE_KEY), "each area must be a mapping")
             continue
         line = entry.get(LINE_KEY)
-        area_id = _text(entry, "id")
+        fields = _Field(problems, path, entry, "area: ")
+        area_id = fields.text("id")
         if not area_id:
             problems.add(path, line, "area: missing field 'id'")
             continue
         if area_id in areas:
             problems.add(path, line, f"duplicate area {area_id!r}")
-        if not _text(entry, "name_en"):
+        fields.label = f"area {area_id!r}: "
+        name_en, name_zh = fields.text("name_en"), fields.text("name_zh")
+        if not name_en:
             problems.add(path, line, f"area {area_id!r}: missing field 'name_en'")
         area_units: list[PlantUnit] = []
-        for unit in entry.get("units") or []:
+        raw_units = entry.get("units") or []
+        if not isinstance(raw_units, list):
+            problems.add(path, line, f"area {area_id!r}: units must be a list of units, got {describe(raw_units)}")
+            raw_units = []
+        for unit in raw_units:
             if not isinstance(unit, dict) or not _text(unit, "id"):
-                problems.add(path, line, f"area {area_id!r}: a unit lacks field 'id'")
+                problems.add(path, unit.get(LINE_KEY, line) if isinstance(unit, dict) else line,
+                             f"area {area_id!r}: a unit lacks field 'id' (text)")
                 continue
-            unit_id = _text(unit, "id")
+            unit_fields = _Field(problems, path, unit, f"unit {_text(unit, 'id')!r}: ")
+            unit_id = unit_fields.text("id")
             if unit_id in units:
                 problems.add(path, unit.get(LINE_KEY), f"duplicate unit {unit_id!r}")
             plant_unit = PlantUnit(
-                unit_id, area_id, _text(unit, "name_en") or unit_id, _text(unit, "name_zh"), _text(unit, "kind")
+                unit_id, area_id, unit_fields.text("name_en") or unit_id, unit_fields.text("name_zh"),
+                unit_fields.text("kind"),
             )
             units[unit_id] = plant_unit
             area_units.append(plant_unit)
-        areas[area_id] = Area(area_id, _text(entry, "name_en"), _text(entry, "name_zh"), tuple(area_units))
+        areas[area_id] = Area(area_id, name_en, name_zh, tuple(area_units))
     return areas, units
 
 
@@ -236,8 +313,18 @@ def _load_tags(
     tags: dict[str, TagDef] = {}
     patterns = doc.get("tag_files") or ["tags/*.yaml"]
     files: list[Path] = []
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        problems.add(plant_file, doc.get(LINE_KEY), f"tag_files must be a list of file patterns (tags/*.yaml), got {describe(patterns)}")
+        patterns = []
     for pattern in patterns:
-        matched = sorted(folder.glob(str(pattern)))
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            problems.add(plant_file, doc.get(LINE_KEY), f"tag_files: {pattern!r} must name files inside the layout folder")
+            continue
+        try:
+            matched = sorted(p for p in folder.glob(pattern) if p.is_file())
+        except (ValueError, OSError) as exc:
+            problems.add(plant_file, doc.get(LINE_KEY), f"tag_files: {pattern!r} is not a usable pattern ({exc})")
+            continue
         if not matched:
             problems.add(plant_file, doc.get(LINE_KEY), f"tag_files: {pattern!r} matches no file")
         files.extend(matched)
@@ -285,20 +372,15 @@ def _check_write_when(tag: TagDef, tags: dict[str, TagDef]) -> str:
     return ""
 
 
-def _float(value: object) -> float:
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a number")
-    return float(value)  # type: ignore[arg-type]
-
-
 def _parse_tag(
     path: Path, entry: object, connections: dict[str, Connection], units: dict[str, PlantUnit], problems: _Problems
 ) -> TagDef | None:
     if not isinstance(entry, dict):
-        problems.add(path, 0, "each tag must be a mapping")
+        problems.add(path, 0, f"each tag must be a mapping, got {describe(entry)}")
         return None
     line = entry.get(LINE_KEY)
     name = _text(entry, "name") or "?"
+    fields = _Field(problems, path, entry, f"tag {name!r}: ")
     before = len(problems.items)
     for key in _REQUIRED_TAG_FIELDS:
         if key not in entry or entry[key] in (None, ""):
@@ -309,19 +391,21 @@ def _parse_tag(
     for key in entry:
         if key not in _REQUIRED_TAG_FIELDS and key not in _OPTIONAL_TAG_FIELDS:
             problems.add(path, line, f"tag {name!r}: unknown field {key!r}")
-    eng_unit = _text(entry, "eu")
+    fields.text("name")
+    eng_unit = fields.text("eu")
     if not is_known_unit(eng_unit):
         problems.add(path, line, f"tag {name!r}: unknown unit {eng_unit!r}")
-    unit_id = _text(entry, "unit")
+    unit_id = fields.text("unit")
     plant_unit = units.get(unit_id)
     if plant_unit is None:
         problems.add(path, line, f"tag {name!r}: unknown plant unit {unit_id!r}")
+    type_text = fields.text("type")
     try:
-        data_type = DataType(_text(entry, "type") or "float")
+        data_type = DataType(type_text or "float")
     except ValueError:
         problems.add(path, line, f"tag {name!r}: unknown type {entry.get('type')!r} (float, int, bool, state)")
         data_type = DataType.FLOAT
-    address = _text(entry, "address")
+    address = fields.text("address")
     try:
         parsed = parse_address(address)
         if parsed.scheme in ("opcua", "modbus"):
@@ -338,9 +422,11 @@ def _parse_tag(
         if value is None:
             return None
         try:
-            low, high = (_float(v) for v in value)
-        except (TypeError, ValueError):
-            problems.add(path, line, f"tag {name!r}: {key} must be [low, high] numbers, got {value!r}")
+            if not isinstance(value, list) or len(value) != 2:
+                raise FieldError(f"got {describe(value)}")
+            low, high = (as_number(v) for v in value)
+        except FieldError as exc:
+            problems.add(path, line, f"tag {name!r}: {key} must be [low, high] finite numbers: {exc}")
             return None
         if low > high:
             problems.add(path, line, f"tag {name!r}: {key} low {low:g} is above high {high:g}")
@@ -351,47 +437,15 @@ def _parse_tag(
     write = pair("write_limits")
     if normal and (normal[0] < eu_range[0] or normal[1] > eu_range[1]):
         problems.add(path, line, f"tag {name!r}: normal band {list(normal)} lies outside range {list(eu_range)}")
-    writable = bool(entry.get("writable", False))
+    writable = fields.flag("writable", False)
     if writable and write is None:
         write = eu_range
-    try:
-        deadband = _float(entry.get("deadband", 0.0))
-    except (TypeError, ValueError):
-        problems.add(path, line, f"tag {name!r}: deadband {entry.get('deadband')!r} is not a number")
-        deadband = 0.0
-    sampling_ms = 0
-    if entry.get("sampling_ms") is not None:
-        try:
-            sampling_ms = int(_float(entry["sampling_ms"]))
-            if sampling_ms <= 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.add(path, line, f"tag {name!r}: sampling_ms {entry['sampling_ms']!r} is not a positive number of milliseconds")
-            sampling_ms = 0
-    max_step: float | None = None
-    if entry.get("max_step") is not None:
-        try:
-            max_step = _float(entry["max_step"])
-            if max_step <= 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.add(path, line, f"tag {name!r}: max_step {entry['max_step']!r} is not a positive number")
-            max_step = None
-    report_deadband = 0.0
-    if entry.get("report_deadband") is not None:
-        try:
-            report_deadband = _float(entry["report_deadband"])
-            if report_deadband < 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.add(path, line, f"tag {name!r}: report_deadband {entry['report_deadband']!r} is not a number >= 0")
-            report_deadband = 0.0
-    try:
-        compression = _float(entry.get("compression", 0.0))
-    except (TypeError, ValueError):
-        problems.add(path, line, f"tag {name!r}: compression {entry.get('compression')!r} is not a number")
-        compression = 0.0
-    states = tuple(str(s) for s in entry.get("states") or ())
+    deadband = fields.number("deadband", 0.0, minimum=0.0)
+    sampling_ms = int(fields.number("sampling_ms", 0, positive=True, integer=True, maximum=86_400_000))
+    max_step: float | None = fields.number("max_step", 0.0, positive=True) or None
+    report_deadband = fields.number("report_deadband", 0.0, minimum=0.0)
+    compression = fields.number("compression", 0.0, minimum=0.0)
+    states = fields.texts("states")
     if data_type is DataType.STATE and not states:
         problems.add(path, line, f"tag {name!r}: type state needs a 'states' list")
     if data_type is DataType.BOOL and states and len(states) != 2:
@@ -402,8 +456,8 @@ def _parse_tag(
         name=name,
         area=plant_unit.area if plant_unit else "",
         unit_id=unit_id,
-        description_en=_text(entry, "desc_en"),
-        description_zh=_text(entry, "desc_zh"),
+        description_en=fields.text("desc_en"),
+        description_zh=fields.text("desc_zh"),
         eng_unit=eng_unit,
         eu_low=eu_range[0],
         eu_high=eu_range[1],
@@ -413,14 +467,14 @@ def _parse_tag(
         normal_high=normal[1] if normal else None,
         deadband=deadband,
         compression=compression,
-        historise=bool(entry.get("historise", True)),
+        historise=fields.flag("historise", True),
         writable=writable,
         write_low=write[0] if write else None,
         write_high=write[1] if write else None,
-        critical=bool(entry.get("critical", False)),
+        critical=fields.flag("critical", False),
         states=states,
-        setpoint_of=_text(entry, "setpoint_of"),
-        write_when=_text(entry, "write_when").replace(" ", ""),
+        setpoint_of=fields.text("setpoint_of"),
+        write_when=fields.text("write_when").replace(" ", ""),
         sampling_ms=sampling_ms,
         max_step=max_step,
         report_deadband=report_deadband,

@@ -7,6 +7,7 @@ import getpass
 import sys
 from datetime import UTC, datetime, timedelta
 
+from app.core.cli_args import finite
 from app.core.settings import Settings
 
 
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pw.add_argument("url", nargs="?", help="postgresql+psycopg://user@host/db (default: --db or the setting)")
     ex = dsub.add_parser("export", parents=[where], help="raw samples of tags as CSV")
     ex.add_argument("tags", nargs="+")
-    ex.add_argument("--hours", type=float, default=8.0, help="how far back from now (default 8)")
+    ex.add_argument("--hours", type=finite(0.001, 87_600.0, "hours"), default=8.0, help="how far back from now (default 8)")
     ex.add_argument("--out", help="file (default: standard output)")
     dsub.add_parser("prune", parents=[where], help="delete raw samples and rollups older than the retention settings")
 

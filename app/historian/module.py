@@ -8,6 +8,7 @@ from app.modules import Module, PanelSpec
 MODULE = Module(
     name="historian",
     title="History",
+    requires=("io",),  # the back-fill reads the servers' history through the OPC UA client
     models="app.historian.schema",
     migrations="app.historian.migrations",
     cli=cli.register,

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from app.core.events import Signal
 from app.core.tags import TagDef, TagValue
 from app.historian.chunk import BAD, Chunk, Rollups, compute_rollups, merge_chunks
-from app.historian.compression import Compressor
+from app.historian.compression import Compressor, to_us
 from app.historian.database import describe
 from app.historian.election import Election
 from app.historian.partitions import PartitionMaker
@@ -106,6 +106,8 @@ class HistorianStatus:
     spooled_samples: int
     last_error: str = ""
     written_samples: int = 0
+    rejected_samples: int = 0  # values that could not be stored (logged one by one)
+    spool_damage: tuple[str, ...] = ()  # damaged spool records skipped: what history was lost
     #: The console writing the plant's history ('' unknown/none); ``role``: this console's
     #: part, ``writer`` or ``standby`` (another console writes; samples kept for a hand-over).
     writer: str = ""
@@ -362,6 +364,7 @@ class HistorianWriter:
         self._next_try = 0.0
         self._last_error = ""
         self._written = 0
+        self._rejected = 0
         #: time.time() of the last commit to the database (0: none yet), for ``crucible status``.
         self.last_commit = 0.0
         # Many consoles on one PostgreSQL database: only the elected one writes. The others
@@ -442,7 +445,7 @@ class HistorianWriter:
         while self._queue or pending:
             item = self._queue.popleft() if self._queue else None
             if isinstance(item, dict):
-                pending.append(item)
+                pending.append(self._storable(item))
                 continue
             try:
                 if pending:  # consecutive store batches: one chunk, one rollup computation
@@ -534,6 +537,25 @@ class HistorianWriter:
         self._term = election.term
         return True
 
+    def _storable(self, batch: dict[str, TagValue]) -> dict[str, TagValue]:
+        """``batch`` without the values that cannot be stored, each one logged and counted,
+        so one bad value does not cost the good samples of its write cycle."""
+        bad: list[str] = []
+        for name, tv in batch.items():
+            try:
+                to_us(tv.source_ts)
+                int(tv.quality)
+                value = tv.value
+                if not (value is None or isinstance(value, bool | float | str)):
+                    float(value)  # type: ignore[arg-type]  # ints beyond a float, odd types
+            except (TypeError, ValueError, OverflowError, AttributeError, OSError) as exc:
+                bad.append(name)
+                log.error("historian: value of %s not stored (%r: %s)", name, getattr(tv, "value", tv), exc)
+        if not bad:
+            return batch
+        self._rejected += len(bad)
+        return {n: tv for n, tv in batch.items() if n not in bad}
+
     def _to_spool(self, chunk: Chunk) -> None:
         try:
             self.spool.append(chunk)
@@ -587,14 +609,16 @@ class HistorianWriter:
         self._last_error = ""
 
     def _make_status(self) -> HistorianStatus:
+        rejected, damage = self._rejected, tuple(self.spool.damage)
         el = self.election
         who = el.writer if el is not None else ""
         role = "writer" if el is None or el.is_writer else "standby"
         if self._db_down or not self.spool.empty:
-            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written, who, role)
+            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written, rejected, damage,
+                                   who, role)
         if self._thread is None and self._stop.is_set():
-            return HistorianStatus("stopped", 0, "", self._written, who, role)
-        return HistorianStatus("ok", 0, self._last_error, self._written, who, role)
+            return HistorianStatus("stopped", 0, "", self._written, rejected, damage, who, role)
+        return HistorianStatus("ok", 0, self._last_error, self._written, rejected, damage, who, role)
 
     def _set_status(self) -> None:
         status = self._make_status()

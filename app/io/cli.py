@@ -8,7 +8,12 @@ An address on the command line may be
   ``modbus://host:port/hr/40001?type=float32``.
 
 Reads and watches go through the same drivers the HMI uses (same quality, same staleness);
-writes go through the same :class:`~app.io.writes.WritePath` (checks, read-back, audit log).
+writes go through the same :class:`~app.io.writes.WritePath` with the same security hooks as
+the GUI: the user logs in (password from standard input with ``--password-stdin`` or a
+prompt, never on the command line), the role must allow the write, a critical tag needs a
+second person and a reason, and every attempt is in the audit trail with the console name.
+A write to a server named directly (not a tag of the layout) needs the ``write_direct``
+permission, which no role has by default.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ import getpass
 import logging
 import math
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from app.core.address import AddressError, parse_address
+from app.core.cli_args import finite, integer, parse_port
 from app.core.layout import Connection, LayoutError, PlantLayout, load_layout
 from app.core.store import TagStore
 from app.core.tags import DataType, TagDef, TagValue
@@ -37,6 +44,11 @@ class CliError(Exception):
     """A mistake on the command line; the message says what to change."""
 
 
+#: ``crucible tags write`` itself: installed by the security module (``app.security.cli_write``),
+#: which logs the user in, signs a critical write and audits it. Without it writes are refused.
+write_command: Callable[[argparse.Namespace, Any, PlantLayout | None, TextIO], Awaitable[int]] | None = None
+
+
 def register(subparsers: Any) -> None:
     """Add ``tags`` and its sub-commands to the ``crucible`` parser."""
     tags = subparsers.add_parser("tags", help="browse, import, read, watch and write tags")
@@ -45,7 +57,7 @@ def register(subparsers: Any) -> None:
 
     browse = sub.add_parser("browse", help="print the tree of an OPC UA server's address space")
     browse.add_argument("url", help="opc.tcp://host:port/path[#start node id]")
-    browse.add_argument("--depth", type=int, default=4, help="levels to descend (default 4)")
+    browse.add_argument("--depth", type=integer(1, 50, "levels"), default=4, help="levels to descend (default 4)")
     browse.add_argument("--all", action="store_true", help="include the server's own diagnostics nodes")
 
     imp = sub.add_parser("import", help="write layout tag definitions for the variables under a node")
@@ -56,21 +68,27 @@ def register(subparsers: Any) -> None:
 
     read = sub.add_parser("read", help="read the present value of tags")
     read.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    read.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for values (default 10)")
+    read.add_argument("--timeout", type=finite(0.1, 3600.0), default=10.0, help="seconds to wait for values (default 10)")
 
     watch = sub.add_parser("watch", help="print tag updates as they arrive (Ctrl+C to stop)")
     watch.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    watch.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds (default: never)")
+    watch.add_argument("--seconds", type=finite(0.0, 31_536_000.0), default=0.0,
+                       help="stop after this many seconds (default 0: never)")
 
-    write = sub.add_parser("write", help="write a value through the checked, read-back write path")
+    write = sub.add_parser("write", help="log in and write a value through the checked, read-back, audited write path")
     write.add_argument("address", metavar="ADDRESS")
     write.add_argument("value")
-    write.add_argument("--user", default="", help="who writes (default: the login name)")
-    write.add_argument("--reason", default="", help="why (kept in the audit log)")
+    write.add_argument("--user", default="", help="who writes (default: the login name); the password is asked for")
+    write.add_argument("--password-stdin", action="store_true",
+                       help="read the password(s) from standard input: the user's, then the second person's")
+    write.add_argument("--second-user", default="", help="the second person confirming a critical write")
+    write.add_argument("--reason", default="", help="why (kept in the audit trail; required for a critical tag)")
+    write.add_argument("--db", help="plant database URL with users and audit trail (default: the settings')")
     events = sub.add_parser("events", help="print a server's alarms (OPC UA Alarms & Conditions) as they arrive, "
                                            "standing ones first (check a DCS before connecting consoles)")
     events.add_argument("url", help="opc.tcp://host:port/path")
-    events.add_argument("--seconds", type=float, default=0.0, help="stop after this many seconds (default: never)")
+    events.add_argument("--seconds", type=finite(0.0, 31_536_000.0), default=0.0,
+                        help="stop after this many seconds (default 0: never)")
     events.add_argument("--json", action="store_true", help="one JSON object per event")
     for p in (browse, imp, read, watch, write):
         p.add_argument("--endpoint", dest="tags_endpoint", help="OPC UA endpoint for the layout's OPC UA connections")
@@ -108,9 +126,22 @@ async def _dispatch(args: argparse.Namespace, settings: Any, out: TextIO) -> int
     if command == "watch":
         return await watch(resolve(args.addresses, layout, args.tags_endpoint), out, args.seconds)
     if command == "write":
-        user = args.user or getpass.getuser()
-        return await write(resolve_for_write(args.address, layout, args.tags_endpoint), args.value, user, args.reason, out)
+        if write_command is None:  # never a write without login, roles and audit
+            raise CliError("writing needs the security module (users, roles, audit trail), which is not installed")
+        return await write_command(args, settings, layout, out)
     raise CliError(f"unknown command {command!r}")
+
+
+def read_password(args: argparse.Namespace, prompt: str) -> str:
+    """One password: a line of standard input (--password-stdin) or a prompt; never argv."""
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(f"{prompt}: nothing on standard input")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the password: pass it on standard input with --password-stdin")
+    return getpass.getpass(f"{prompt}: ")
 
 
 def _layout(args: argparse.Namespace, settings: Any) -> PlantLayout | None:
@@ -131,6 +162,7 @@ class Resolved:
     tags: list[TagDef] = field(default_factory=list)
     connections: dict[str, Connection] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)  # tag name -> what the user typed
+    direct: set[str] = field(default_factory=set)  # tags that are not tags of the layout
 
 
 def _adhoc_tag(name: str, address: str, writable: bool = True) -> TagDef:
@@ -177,12 +209,13 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
             server, sep, node_id = text.partition("#")
             if not sep or not node_id:
                 raise CliError(f"{text!r}: put the node id after '#': opc.tcp://host:port/path#ns=2;s=Name")
+            _host_port(server, text, 4840)
             conn_name = direct.setdefault(server, f"opcua{len(direct) + 1}")
             result.connections[conn_name] = Connection(conn_name, "opcua", endpoint=server)
             address = f"opcua://{conn_name}/{node_id}"
-        elif text.startswith("modbus://") and ":" in urlsplit(text).netloc:
-            parts = urlsplit(text)
-            host, port = parts.hostname or "", parts.port or 502
+        elif text.startswith("modbus://") and ":" in _split(text).netloc:
+            parts = _split(text)
+            host, port = _host_port(text, text, 502)
             conn_name = direct.setdefault(f"{host}:{port}", f"modbus{len(direct) + 1}")
             result.connections[conn_name] = Connection(conn_name, "modbus", host=host, port=port)
             address = text.replace(parts.netloc, conn_name, 1)
@@ -210,7 +243,34 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
         tag = _adhoc_tag(text, address)
         result.tags.append(tag)
         result.shown[tag.name] = text
+        result.direct.add(tag.name)
     return result
+
+
+def _split(text: str) -> Any:
+    """``urlsplit`` with its ValueError (``modbus://[``) turned into a clear CliError."""
+    try:
+        return urlsplit(text)
+    except ValueError as exc:
+        raise CliError(f"{text[:80]!r} is not a valid address ({exc})") from None
+
+
+def _host_port(url: str, shown: str, default: int) -> tuple[str, int]:
+    """Host and port of a server URL; a port out of range, not a number or 0 is an error
+    (``:0`` used to dial 502 silently)."""
+    netloc = _split(url).netloc
+    host, sep, port_text = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
+    if not sep:
+        host, port_text = netloc, ""
+    host = host.strip("[]")
+    if not host:
+        raise CliError(f"{shown!r}: no host name")
+    if not sep:
+        return host, default
+    try:
+        return host, parse_port(port_text, repr(shown))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 # --- drivers --------------------------------------------------------------------------
@@ -305,34 +365,36 @@ async def watch(resolved: Resolved, out: TextIO, seconds: float = 0.0) -> int:
     return 0
 
 
-async def write(resolved: Resolved, text: str, user: str, reason: str, out: TextIO) -> int:
-    """Write through :class:`WritePath`; print the result; exit 0 only when confirmed."""
-    from app.io.writes import WritePath, WriteRequest
-
-    tag = resolved.tags[0]
-    value: float | int | bool
+def parse_value(text: str, tag: TagDef) -> float | int | bool:
+    """The value typed for ``tag``: a finite number, or true/false/on/off."""
     if text.lower() in ("true", "false", "on", "off"):
-        value = text.lower() in ("true", "on")
-    else:
-        try:
-            value = float(text)
-        except ValueError:
-            raise CliError(f"{text!r} is not a number (or true/false)") from None
-        if value.is_integer() and tag.data_type in (DataType.INT, DataType.STATE):
-            value = int(value)
+        return text.lower() in ("true", "on")
+    try:
+        value = float(text)
+    except ValueError:
+        raise CliError(f"{text!r} is not a number (or true/false)") from None
+    if not math.isfinite(value):
+        raise CliError(f"{text!r} is not a finite number")
+    if value.is_integer() and tag.data_type in (DataType.INT, DataType.STATE):
+        return int(value)
+    return value
+
+
+async def write(resolved: Resolved, request: Any, out: TextIO, permission: Any = None, audit: Any = None) -> int:
+    """Write ``request`` through :class:`WritePath` with the given permission and audit hooks
+    (the security module's session); print the result; exit 0 only when confirmed."""
+    from app.io.writes import WritePath, WriteResult
+
     store = TagStore(resolved.tags)
     drivers = _drivers(resolved, store)
     tasks = [asyncio.create_task(d.run()) for d in drivers]
-    path = WritePath(store, {d.name: d for d in drivers})
-    path.audit_hooks.append(
-        lambda req, res: log.info("audit: %s wrote %s = %r: %s", req.user, req.tag, req.value, res.message)
-    )
+    path = WritePath(store, {d.name: d for d in drivers}, permission=permission, audit=audit)
     try:
         from app.io.health import LinkState
 
         await _wait(lambda: all(d.health.state is LinkState.CONNECTED for d in drivers)
                     and all(store.get(t.name) is not None for t in resolved.tags), 10.0)
-        result = await path.write(WriteRequest(tag.name, value, user=user, console="cli", reason=reason))
+        result: WriteResult = await path.write(request)
         print(("OK: " if result.ok else "FAILED: ") + result.message, file=out)
         return 0 if result.ok else 1
     finally:

@@ -148,6 +148,7 @@ class OpcUaDriver(DriverBase):
         self._subscription_lost = ""
         self._publish_tasks: list[asyncio.Future[Any]] = []
         self._node_ids: dict[str, ua.NodeId] = {}
+        self._refreshes: set[asyncio.Future[None]] = set()
         # Parsed once, with the tag's name in any error.
         self._node_texts = {t.name: parse_address(t.address, tag=t.name).node_id for t in self.tags.values()}
 
@@ -171,10 +172,12 @@ class OpcUaDriver(DriverBase):
         self.delivered()
         notifications = result.NotificationMessage.NotificationData
         if group.stale:
+            # The subscription speaks again, but a keep-alive is no fresh value: the stale
+            # tags turn Good only from a value read now (issue 13: never Good on old data).
             group.stale = False
-            self.stale.revive(group.names)
+            self._refresh_stale(group)
         if not notifications:
-            return  # a keep-alive: the values we hold are still current
+            return  # a keep-alive: nothing changed
         now = datetime.now(UTC)
         handles = group.handles
         batch: dict[str, TagValue] = {}
@@ -209,6 +212,41 @@ class OpcUaDriver(DriverBase):
             self.store.apply(batch)
             if not all_good or self.health.bad_tags:  # recount only when it can have changed
                 self.count_bad()
+
+    def _refresh_stale(self, group: _SubGroup) -> None:
+        client = self._client
+        if client is None:
+            group.stale = True
+            return
+        task = asyncio.ensure_future(self._read_fresh(client, group))
+        self._refreshes.add(task)
+        task.add_done_callback(self._refreshes.discard)
+
+    async def _read_fresh(self, client: Client, group: _SubGroup) -> None:
+        """Read the group's stale tags now; publish what the server holds (fresh values)."""
+        values = self.store.values
+        names = [n for n in group.names if (v := values.get(n)) is not None and v.reason == STALE and n in self._node_ids]
+        if not names:
+            return
+        try:
+            results = await client.read_attributes([client.get_node(self._node_ids[n]) for n in names])
+        except Exception as exc:  # noqa: BLE001 - still no proof: the tags stay stale
+            log.info("%s: could not re-read stale tags: %s", self.name, exc)
+            group.stale = True
+            return
+        now = datetime.now(UTC)
+        batch: dict[str, TagValue] = {}
+        for name, dv in zip(names, results, strict=False):
+            status = dv.StatusCode
+            quality, reason = (Quality.GOOD, "") if status is None or status.value == 0 else quality_of(status)
+            batch[name] = TagValue(
+                dv.Value.Value if dv.Value is not None else None, quality,
+                dv.SourceTimestamp.replace(tzinfo=UTC) if dv.SourceTimestamp else now,
+                dv.ServerTimestamp.replace(tzinfo=UTC) if dv.ServerTimestamp else now, reason,
+            )
+        if batch and self.health.state is LinkState.CONNECTED:
+            self.store.apply(batch)
+            self.count_bad()
 
     async def watch_stale(self, interval_s: float = 0.5) -> None:
         """A subscription silent for longer than its keep-alive turns its tags stale."""
@@ -487,6 +525,8 @@ async def _apply_security(
         client.certificate_validator = _trust_validator(certificate_check, folder_validator, endpoint)  # type: ignore[assignment]
     elif folder_validator is not None:
         client.certificate_validator = folder_validator  # type: ignore[assignment]
+    else:  # deny by default: no trust list and no plant trust list means no server is trusted
+        client.certificate_validator = _deny_all(connection)  # type: ignore[assignment]
     server_cert = security.get("server_certificate")
     await client.set_security(
         getattr(security_policies, f"SecurityPolicy{policy_name}"),
@@ -496,6 +536,23 @@ async def _apply_security(
         str(Path(str(server_cert)).expanduser()) if server_cert else None,
         getattr(ua.MessageSecurityMode, mode),
     )
+
+
+def _deny_all(connection: str) -> Callable[[x509.Certificate, Any], Awaitable[None]]:
+    """A validator that refuses every server certificate, naming its thumbprint."""
+
+    async def validate(certificate: x509.Certificate, description: Any) -> None:
+        import hashlib
+
+        digest = hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
+        shown = ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+        raise OpcUaConfigError(
+            f"connection {connection!r}: server certificate SHA-256 {shown} is not trusted: "
+            "the connection is secured but has no trust_list; add the server's certificate to a trust_list "
+            "folder, or trust it in the plant trust list (crucible certs trust)"
+        )
+
+    return validate
 
 
 def _trust_validator(

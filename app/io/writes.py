@@ -2,6 +2,13 @@
 
 Screens, the CLI and scripts all call :meth:`WritePath.write`; nothing writes to a driver
 directly. Each call returns a :class:`WriteResult` that says plainly what happened.
+
+"Confirmed" is honest: the driver's immediate read-back may only echo what was written (a
+server stores the value; the controller then clamps or reverts it on its next scan). So the
+write path waits one device scan (:attr:`WritePath.confirm_delay_s`, longer for a slowly
+sampled tag) and compares the newest value the device produced after the write — within the
+tag's deadband — with what was asked; a clamped or reverted value is reported as
+"not done: the device holds 33000".
 """
 
 from __future__ import annotations
@@ -9,13 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.core.store import TagStore
-from app.core.tags import DataType, TagDef, utcnow
+from app.core.tags import DataType, TagDef, TagValue, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +68,10 @@ class WritePath:
         permission: PermissionHook | None = None,
         audit: AuditHook | None = None,
         read_back_timeout_s: float = 5.0,
+        confirm_delay_s: float = 1.0,
     ) -> None:
         self.read_back_timeout_s = read_back_timeout_s
+        self.confirm_delay_s = confirm_delay_s
         self.store = store
         self.drivers = drivers  # connection name -> driver
         self.permission = permission
@@ -135,6 +144,14 @@ class WritePath:
             return self._finish(
                 request, WriteResult(False, tag.name, old, request.value, message=f"{tag.name}: connection {connection!r} is not available")
             )
+        arrived: list[object] = []
+        listening = [False]
+
+        def on_batch(batch: Mapping[str, TagValue]) -> None:  # values the device produced after the write
+            value = batch.get(tag.name)
+            if listening[0] and value is not None and value.is_good and value.value is not None:
+                arrived.append(value.value)
+
         task = asyncio.ensure_future(driver.write_value(tag, request.value))
         done, _ = await asyncio.wait({task}, timeout=self.read_back_timeout_s)
         if not done:
@@ -157,9 +174,24 @@ class WritePath:
         if read_back is None:
             message = f"{tag.name}: written, but the device gave no read-back"
             return self._finish(request, WriteResult(False, tag.name, old, request.value, None, message))
-        if not _same(read_back, request.value):
+        if not _same(read_back, request.value, tag.deadband):
             message = f"{tag.name}: wrote {request.value!r} but the device reads back {read_back!r}"
             return self._finish(request, WriteResult(False, tag.name, old, request.value, read_back, message))
+        # Wait one device scan and take the newest value it produced since: an echo of the
+        # write is not a confirmation if the controller reverts it on its next cycle.
+        self.store.batch_applied.connect(on_batch)
+        listening[0] = True
+        try:
+            await asyncio.sleep(max(self.confirm_delay_s, 2.0 * tag.sampling_ms / 1000.0))
+        finally:
+            self.store.batch_applied.disconnect(on_batch)
+        held: Any = arrived[-1] if arrived else read_back
+        if not _same(held, request.value, tag.deadband):
+            shown = tag.format_value(held) if not isinstance(held, str) else held
+            unit = f" {tag.eng_unit}" if tag.eng_unit else ""
+            message = f"{tag.name}: not done: the device holds {shown}{unit} (asked for {tag.format_value(request.value)}{unit})"
+            return self._finish(request, WriteResult(False, tag.name, old, request.value, held, message))
+        read_back = held
         shown = tag.format_value(read_back)
         message = f"{tag.name} = {shown} {tag.eng_unit}".rstrip() + " (confirmed by read-back)"
         return self._finish(request, WriteResult(True, tag.name, old, request.value, read_back, message))
@@ -186,11 +218,12 @@ def unmet_condition(tag: TagDef, store: TagStore) -> tuple[str, str, str] | None
     return None if shown == state else (state_tag, state, shown)
 
 
-def _same(a: object, b: object) -> bool:
+def _same(a: object, b: object, deadband: float = 0.0) -> bool:
+    """``a`` equals ``b`` within the tag's deadband (and float rounding)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return bool(a) == bool(b)
     try:
-        return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(b)))  # type: ignore[arg-type]
+        return abs(float(a) - float(b)) <= max(deadband, 1e-6 * max(1.0, abs(float(b))))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return a == b
 

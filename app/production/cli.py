@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.core.cli_args import finite
 from app.core.shifts import ShiftCalendar, ShiftCalendarError
 from app.production.config import ProductionConfigError, load_production
 from app.production.plan import PlanError, break_down
@@ -194,7 +195,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--hours", type=int, default=None, help="horizon length in hours (default from production.yaml)")
     p.add_argument("--rule", choices=("cpsat", "greedy"), default="cpsat")
     p.add_argument("--seed", type=int, default=None, help="start from seeded scenario N (units busy, breakdowns)")
-    p.add_argument("--budget", type=float, default=10.0, help="CP-SAT time budget in seconds")
+    p.add_argument("--budget", type=finite(0.1, 3600.0), default=10.0, help="CP-SAT time budget in seconds")
     p.add_argument("--min-batches", type=int, default=0, help="require this many converter batches")
     p.add_argument("--layout", help="plant layout folder")
     p.add_argument("--json", action="store_true", help="print the schedule JSON")

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from app.core.tags import utcnow
+from app.security.checkpoints import CheckpointLog, verify_checkpoints
 from app.security.models import AuditHead, AuditRecord
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,10 @@ def _entry(row: AuditRecord) -> AuditEntry:
 class AuditTrail:
     """Appends chained records to ``security_audit``; safe for several consoles on one DB."""
 
-    def __init__(self, engine: Engine, console: str = "") -> None:
+    def __init__(self, engine: Engine, console: str = "", checkpoints: CheckpointLog | None = None) -> None:
         self.engine = engine
         self.console = console
+        self.checkpoints = checkpoints  # signed (seq, hash) outside the database; see checkpoints.py
         self.listeners: list[object] = []  # callables taking an AuditEntry (the GUI panel)
 
     def record(
@@ -127,6 +129,8 @@ class AuditTrail:
             except IntegrityError:  # another console took this seq: chain onto theirs
                 if attempt == 19:
                     raise
+        if self.checkpoints is not None:
+            self.checkpoints.write(entry.seq, entry.hash, entry.ts.isoformat(timespec="microseconds"))
         for listener in list(self.listeners):
             try:
                 listener(entry)  # type: ignore[operator]
@@ -174,10 +178,13 @@ class AuditTrail:
             ).scalars()
 
     def verify(self) -> list[str]:
-        """Problems found in the chain; empty when the trail is intact."""
+        """Problems found in the chain and against the signed checkpoints; empty when intact."""
         problems: list[str] = []
         expected_seq, prev = 1, GENESIS
+        hashes: dict[int, str] = {}
+        consoles: dict[int, str] = {}
         for row in self._walk():
+            hashes[row.seq], consoles[row.seq] = row.hash, row.console
             values = {name: getattr(row, name) for name in FIELDS}
             if row.seq != expected_seq:
                 problems.append(
@@ -197,7 +204,14 @@ class AuditTrail:
             problems.append(
                 f"the newest record should be {head.seq} but the trail ends at {last}: records at the end were removed or altered"
             )
+        if self.checkpoints is not None:
+            found, self.checkpoints_checked = verify_checkpoints(
+                hashes, consoles, self.checkpoints.folder, self.checkpoints.keys, self.checkpoints.console
+            )
+            problems.extend(found)
         return problems
+
+    checkpoints_checked = 0  # how many signed checkpoints the last verify() held the trail against
 
 
 CSV_COLUMNS = (

@@ -17,7 +17,10 @@ COMMANDS = ("users", "audit", "secrets", "certs")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the security sub-commands to the ``crucible`` parser."""
+    """Add the security sub-commands to the ``crucible`` parser (and secure ``tags write``)."""
+    from app.security.cli_write import install
+
+    install()
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", metavar="URL", help="database URL (default: the db_url setting, else the SQLite file in the data folder)")
     pw = argparse.ArgumentParser(add_help=False)
@@ -197,7 +200,8 @@ def _audit(args: argparse.Namespace, security) -> int:  # type: ignore[no-untype
             print(f"audit trail: {len(problems)} problem(s) - it has been tampered with", file=sys.stderr)
             return 1
         total = trail.entries(limit=1)[0].seq if count else 0
-        print(f"audit trail OK: {total} record(s), hash chain intact")
+        signed = f", {trail.checkpoints_checked} signed checkpoint(s) match" if trail.checkpoints is not None else ""
+        print(f"audit trail OK: {total} record(s), hash chain intact{signed}")
         return 0
     if args.audit_command == "list":
         for e in reversed(trail.entries(limit=args.limit)):

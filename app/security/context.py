@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from app.core.settings import Settings
 from app.core.tags import TagDef
 from app.security.audit import AuditTrail
+from app.security.checkpoints import CheckpointLog
 from app.security.database import database_url, security_engine
 from app.security.session import Session
 from app.security.trust import TrustStore
@@ -45,7 +46,7 @@ def build_security(
     ``--db`` must not create an empty database). Raises :class:`app.db.DatabaseError`.
     """
     engine = security_engine(database_url(settings, db_url), create_tables=not must_exist, must_exist=must_exist)
-    audit = AuditTrail(engine, console=settings.console_name)
+    audit = AuditTrail(engine, console=settings.console_name, checkpoints=CheckpointLog(settings.console_name))
     users = UserStore(engine, audit, policy_from(settings))
     session = Session(
         users, audit, console=settings.console_name, lock_after_s=settings.session_lock_minutes * 60.0,

@@ -128,3 +128,21 @@ class TrustStore:
         with DbSession(self.engine) as db:
             return [CertificateInfo(r.thumbprint, r.subject, r.endpoint, r.status, r.first_seen, r.decided_by)
                     for r in db.execute(query).scalars()]
+
+
+def layout_security_warnings(connections: dict[str, object]) -> list[str]:
+    """Warnings for ``crucible validate``: a secured OPC UA connection with no trust list.
+
+    Such a connection refuses every server (deny by default) unless an administrator trusts
+    the server's certificate in the plant trust list; say so before it surprises anyone.
+    """
+    warnings: list[str] = []
+    for name, conn in connections.items():
+        options = getattr(conn, "options", {}) or {}
+        security = options.get("security") if isinstance(options, dict) else None
+        if getattr(conn, "protocol", "") == "opcua" and isinstance(security, dict) and not security.get("trust_list"):
+            warnings.append(
+                f"warning: connection {name!r} is secured but has no trust_list: every server certificate is "
+                "refused until an administrator trusts it (crucible certs trust), or add trust_list: <folder>"
+            )
+    return warnings

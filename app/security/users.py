@@ -5,6 +5,7 @@ Every change and every log-in attempt goes to the audit trail.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -73,6 +74,14 @@ class UserStore:
                         name=name, description=name.replace("_", " "),
                         permissions=[RolePermission(permission=p) for p in sorted(perms.DEFAULT_ROLE_PERMISSIONS[name])],
                     ))
+            if existing:  # an older database: grant permissions new since then, once
+                seen = set(db.execute(select(RolePermission.permission)).scalars())
+                for permission in perms.ADDED_LATER:
+                    if permission in seen:
+                        continue
+                    for role in db.execute(select(Role)).scalars():
+                        if permission in perms.DEFAULT_ROLE_PERMISSIONS.get(role.name, frozenset()):
+                            role.permissions.append(RolePermission(permission=permission))
 
     def role_permissions(self) -> dict[str, frozenset[str]]:
         with DbSession(self.engine) as db:
@@ -206,41 +215,58 @@ class UserStore:
         """The user when ``password`` is right; else :class:`AuthenticationError` (audited).
 
         ``lockout_failures`` wrong passwords in a row lock the account for ``lockout_minutes``.
+        User names cannot be enumerated: an unknown user and a wrong password get the same
+        message after the same work (one scrypt either way, against a dummy hash for an
+        unknown name); that an account is locked or disabled is said only to someone who
+        knows its password. The audit record keeps the real reason for the administrator.
         """
         now = utcnow()
         wrong = "wrong user name or password"
+        detail = ""
         with DbSession(self.engine) as db, db.begin():
             row = db.execute(select(User).where(User.username == username).with_for_update()).scalar_one_or_none()
             if row is None:
-                error = wrong
-            elif not row.enabled:
-                error = f"the account {username!r} is disabled; ask an administrator"
-            elif (until := _utc(row.locked_until)) and until > now:
-                error = (
-                    f"the account {username!r} is locked after {self.policy.lockout_failures} wrong passwords; "
-                    f"try again after {until.astimezone().strftime('%H:%M')} or ask an administrator to reset it"
-                )
-            elif not verify_password(password, row.password_hash):
-                row.failed_logins += 1
-                error = wrong
-                if row.failed_logins >= self.policy.lockout_failures:
-                    row.locked_until = now + timedelta(minutes=self.policy.lockout_minutes)
-                    row.failed_logins = 0
-                    error = (
-                        f"wrong password; the account {username!r} is now locked for "
-                        f"{self.policy.lockout_minutes:g} minutes after {self.policy.lockout_failures} failures"
-                    )
-                else:
-                    left = self.policy.lockout_failures - row.failed_logins
-                    error = f"{wrong} ({left} attempt{'s' if left != 1 else ''} left before the account locks)"
+                verify_password(password, self._dummy_hash())  # the same time as a real check
+                error, detail = wrong, "unknown user name"
             else:
-                row.failed_logins, row.locked_until = 0, None
-                error = ""
-                info = UserInfo(row.username, row.full_name, tuple(r.name for r in row.roles), True, None,
-                                row.must_change_password)
+                right = verify_password(password, row.password_hash)
+                until = _utc(row.locked_until)
+                if right and not row.enabled:
+                    error = f"the account {username!r} is disabled; ask an administrator"
+                elif right and until and until > now:
+                    error = (
+                        f"the account {username!r} is locked after {self.policy.lockout_failures} wrong passwords; "
+                        f"try again after {until.astimezone().strftime('%H:%M')} or ask an administrator to reset it"
+                    )
+                elif not right:
+                    error = wrong
+                    if not row.enabled:
+                        detail = "wrong password (account disabled)"
+                    elif until and until > now:
+                        detail = "wrong password (account locked)"
+                    else:
+                        row.failed_logins += 1
+                        left = self.policy.lockout_failures - row.failed_logins
+                        detail = f"wrong password ({left} attempt{'s' if left != 1 else ''} left before the account locks)"
+                        if row.failed_logins >= self.policy.lockout_failures:
+                            row.locked_until = now + timedelta(minutes=self.policy.lockout_minutes)
+                            row.failed_logins = 0
+                            detail = (f"wrong password; account locked for {self.policy.lockout_minutes:g} minutes "
+                                      f"after {self.policy.lockout_failures} failures")
+                else:
+                    row.failed_logins, row.locked_until = 0, None
+                    error = ""
+                    info = UserInfo(row.username, row.full_name, tuple(r.name for r in row.roles), True, None,
+                                    row.must_change_password)
         if error:
-            self.audit.record(au.ACCESS, event, au.FAILURE, user=username, detail=error, console=console)
+            self.audit.record(au.ACCESS, event, au.FAILURE, user=username, detail=detail or error, console=console)
             raise AuthenticationError(error)
         if event == "login":
             self.audit.record(au.ACCESS, event, au.SUCCESS, user=username, console=console)
         return info
+
+    def _dummy_hash(self) -> str:
+        """A hash with this console's cost, checked for unknown user names (timing)."""
+        if getattr(self, "_dummy", None) is None:
+            self._dummy = hash_password(os.urandom(16).hex(), self.policy.scrypt_n)
+        return self._dummy

@@ -20,8 +20,10 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.core.tags import DataType, TagDef
+from app.sim.wear import WearModel
 
 Value = float | int | bool
 
@@ -98,6 +100,13 @@ class Motor:
     wear: float = 0.0
     stopped_s: float = 0.0
     fault_s: float = 0.0
+    # bearing wear (app/sim/wear.py): type, run hours on this bearing, when it starts to wear
+    kind: str = "pump"
+    age_h: float = 0.0
+    onset_h: float = math.inf
+    bearing_rate: float = 0.0
+    repair_s: float = 8 * 3600.0
+    wear_model: Any = None
 
     REPAIR_S = 8 * 3600.0  # a tripped machine is back from the fitters after a shift
 
@@ -116,14 +125,18 @@ class Motor:
         if self.state == RUNNING:
             self.run_hours += dt / 3600.0
             self.wear += self.wear_per_day * dt / 86400.0
+            if self.wear_model is not None:
+                self.wear_model.degrade(self, dt)
             self.stopped_s = 0.0
             if self.vib_base + self.wear > ISO_10816_CD:
                 self.state = FAULT  # protection trips at zone C/D
         elif self.state == FAULT:
             self.fault_s += dt
-            if self.fault_s >= self.REPAIR_S:
+            if self.fault_s >= (self.repair_s if self.wear_model is not None else self.REPAIR_S):
                 self.wear = 0.0  # bearings replaced
                 self.fault_s = 0.0
+                if self.wear_model is not None:
+                    self.wear_model.renew(self)
                 self.state = RUNNING if self.cmd else STOPPED
         else:
             self.stopped_s += dt
@@ -333,6 +346,7 @@ class PlantModel:
         self.em_kwh = {a: rng.uniform(1e7, 5e8) for a in ("CB", "SMF", "PSC", "AF", "TH", "AP", "SF", "OX", "WT")}
         self.em_kw = dict.fromkeys(self.em_kwh, 0.0)
         self.motors: dict[str, Motor] = {}
+        self.wear_model = WearModel(seed)  # its own random stream: the process's is unchanged
         for tag in tags.values():
             if tag.name.endswith(".STATE") and tag.states and tag.states[0] == "STOPPED":
                 prefix = tag.name[: -len(".STATE")]
@@ -343,6 +357,7 @@ class PlantModel:
                 vib_base = (vib.normal_low or 0.5) + 0.4 * ((vib.normal_high or 2.8) - (vib.normal_low or 0.5)) if vib else 1.5
                 wear = rng.choice([0.005, 0.01, 0.02, 0.02, 0.05, 0.3])  # mm/s per day; a few degrade fast
                 m = Motor(prefix, nominal, vib_base, wear, run_hours=rng.uniform(2000, 60000))
+                self.wear_model.attach(m, prefix)
                 self.motors[prefix] = m
         for spare in ("WT.P2",):  # a duty/standby pair: the standby pump is stopped
             if spare in self.motors:

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.core.cli_args import finite
 from app.core.settings import Settings
 
 
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     appr.add_argument("--reject", action="store_true")
     appr.add_argument("--password-stdin", action="store_true")
     drifts = ssub.add_parser("drifts", help="drifts of a period (default: the last 8 hours)")
-    drifts.add_argument("--hours", type=float, default=8.0)
+    drifts.add_argument("--hours", type=finite(0.001, 87_600.0, "hours"), default=8.0)
     drifts.add_argument("--json", action="store_true")
     ssub.add_parser("sops", help="the operating procedures of the layout")
 

@@ -1230,6 +1230,165 @@
     </message>
 </context>
 <context>
+    <name>EquipmentStatusPanel</name>
+    <message>
+        <source>running</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>备用</translation>
+    </message>
+    <message>
+        <source>planned stop</source>
+        <translation>计划停机</translation>
+    </message>
+    <message>
+        <source>FAULT</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>LOCKED OUT</source>
+        <translation>已挂牌上锁</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Equipment</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Run hours</source>
+        <translation>运行小时</translation>
+    </message>
+    <message>
+        <source>Vib. mm/s</source>
+        <translation>振动 mm/s</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <source>Open WOs</source>
+        <translation>未完工单</translation>
+    </message>
+    <message>
+        <source>Next preventive</source>
+        <translation>下次预防性维护</translation>
+    </message>
+    <message>
+        <source>Zone C forecast</source>
+        <translation>预计进入C区</translation>
+    </message>
+    <message>
+        <source>rigid</source>
+        <translation>刚性</translation>
+    </message>
+    <message>
+        <source>flexible</source>
+        <translation>柔性</translation>
+    </message>
+    <message>
+        <source>Vibration</source>
+        <translation>振动</translation>
+    </message>
+    <message>
+        <source>Motor current / power</source>
+        <translation>电机电流 / 功率</translation>
+    </message>
+    <message>
+        <source>{task}: overdue</source>
+        <translation>{task}:已逾期</translation>
+    </message>
+    <message>
+        <source>{task} in {days:.0f} d</source>
+        <translation>{task}:{days:.0f} 天后</translation>
+    </message>
+    <message>
+        <source>in zone {zone} now</source>
+        <translation>已在{zone}区</translation>
+    </message>
+    <message>
+        <source>{date} (~{days:.0f} d)</source>
+        <translation>{date}(约 {days:.0f} 天)</translation>
+    </message>
+    <message>
+        <source>ISO 10816 group {group} {foundation}: B {ab} / C {bc} / D {cd} mm/s</source>
+        <translation>ISO 10816 第{group}类 {foundation}基础:B {ab} / C {bc} / D {cd} mm/s</translation>
+    </message>
+    <message>
+        <source>{make} {model}, installed {installed}, criticality {criticality}. {zones}</source>
+        <translation>{make} {model},安装于 {installed},关键等级 {criticality}。{zones}</translation>
+    </message>
+    <message>
+        <source>State, last 7 days (grey running, light idle, red fault, blue locked out)</source>
+        <translation>近7天状态(灰:运行,浅灰:备用,红:故障,蓝:挂牌上锁)</translation>
+    </message>
+    <message>
+        <source>{part}: {left} h of {rated} h left</source>
+        <translation>{part}:额定 {rated} 小时,剩余 {left} 小时</translation>
+    </message>
+    <message>
+        <source>{tag}, hourly average, 30 days</source>
+        <translation>{tag},小时平均值,30天</translation>
+    </message>
+    <message>
+        <source>Equipment status</source>
+        <translation>设备状态</translation>
+    </message>
+    <message>
+        <source>Maintenance is off: the plant layout has no equipment.yaml, or there is no plant database.</source>
+        <translation>维护功能未启用:工厂布局中没有 equipment.yaml,或没有工厂数据库。</translation>
+    </message>
+    <message>
+        <source>Maintenance: {error}</source>
+        <translation>维护:{error}</translation>
+    </message>
+    <message>
+        <source>{order} requested</source>
+        <translation>已申请 {order}</translation>
+    </message>
+    <message>
+        <source>Lock out {equipment}</source>
+        <translation>挂牌上锁 {equipment}</translation>
+    </message>
+    <message>
+        <source>Reason (the work to be done):</source>
+        <translation>原因(要进行的工作):</translation>
+    </message>
+    <message>
+        <source>{equipment} locked out: its alarms are out of service and writes to it are refused</source>
+        <translation>{equipment} 已挂牌上锁:其报警已退出服务,对其写入将被拒绝</translation>
+    </message>
+    <message>
+        <source>{equipment} returned to service</source>
+        <translation>{equipment} 已恢复投用</translation>
+    </message>
+    <message>
+        <source>Create work order</source>
+        <translation>创建工单</translation>
+    </message>
+    <message>
+        <source>Lock out...</source>
+        <translation>挂牌上锁...</translation>
+    </message>
+    <message>
+        <source>Return to service (signed)...</source>
+        <translation>恢复投用(需签名)...</translation>
+    </message>
+</context>
+<context>
     <name>Faceplate</name>
     <message>
         <source>no data</source>
@@ -1850,6 +2009,14 @@
         <translation>历史数据正常</translation>
     </message>
     <message>
+        <source>{n} damaged spool record(s) skipped</source>
+        <translation>跳过 {n} 条损坏的缓存记录</translation>
+    </message>
+    <message>
+        <source>{n} value(s) rejected</source>
+        <translation>{n} 个数值被拒收</translation>
+    </message>
+    <message>
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>
@@ -1876,6 +2043,53 @@
     <message>
         <source>{n} bad</source>
         <translation>{n} 个坏值</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceSignatureDialog</name>
+    <message>
+        <source>Crucible - signature</source>
+        <translation>Crucible - 电子签名</translation>
+    </message>
+    <message>
+        <source>Electronic signature: {what}</source>
+        <translation>电子签名:{what}</translation>
+    </message>
+    <message>
+        <source>{target}: your password, {second}and a reason go into the audit trail.</source>
+        <translation>{target}:您的密码、{second}以及原因将记入审计追踪。</translation>
+    </message>
+    <message>
+        <source>a second authorised person </source>
+        <translation>第二名授权人员</translation>
+    </message>
+    <message>
+        <source>Your password ({user})</source>
+        <translation>您的密码({user})</translation>
+    </message>
+    <message>
+        <source>Second authorised person</source>
+        <translation>第二名授权人员</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>what was done, how it was tested</source>
+        <translation>做了什么,如何测试</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>签名</translation>
     </message>
 </context>
 <context>
@@ -3188,6 +3402,189 @@
     <message>
         <source>{user} disabled</source>
         <translation>已禁用 {user}</translation>
+    </message>
+</context>
+<context>
+    <name>WorkOrderPanel</name>
+    <message>
+        <source>requested</source>
+        <translation>已申请</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation>已排程</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完工</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>corrective</source>
+        <translation>纠正性</translation>
+    </message>
+    <message>
+        <source>preventive</source>
+        <translation>预防性</translation>
+    </message>
+    <message>
+        <source>predictive</source>
+        <translation>预测性</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Equipment</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>申请时间</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Work orders</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Maintenance is off: the plant layout has no equipment.yaml, or there is no plant database.</source>
+        <translation>维护功能未启用:工厂布局中没有 equipment.yaml,或没有工厂数据库。</translation>
+    </message>
+    <message>
+        <source>Work orders: {error}</source>
+        <translation>工单:{error}</translation>
+    </message>
+    <message>
+        <source>{order} is now {status}</source>
+        <translation>{order} 现为{status}</translation>
+    </message>
+    <message>
+        <source>Equipment: {equipment}   Status: {status}</source>
+        <translation>设备:{equipment}   状态:{status}</translation>
+    </message>
+    <message>
+        <source>Alarm: {alarm}</source>
+        <translation>报警:{alarm}</translation>
+    </message>
+    <message>
+        <source>Trend snapshot: {tags}</source>
+        <translation>趋势快照:{tags}</translation>
+    </message>
+    <message>
+        <source>Forecast: zone {zone} in about {days:.0f} days ({confidence} confidence)</source>
+        <translation>预测:约 {days:.0f} 天后进入{zone}区(置信度{confidence})</translation>
+    </message>
+    <message>
+        <source>Mark {status}</source>
+        <translation>标记为{status}</translation>
+    </message>
+    <message>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>No one is logged in: log in first.</source>
+        <translation>无人登录:请先登录。</translation>
+    </message>
+    <message>
+        <source>Parts used: {error}</source>
+        <translation>所用备件:{error}</translation>
+    </message>
+    <message>
+        <source>Cancel work order</source>
+        <translation>取消工单</translation>
+    </message>
+    <message>
+        <source>Cancel {order}?</source>
+        <translation>取消 {order}?</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Open orders</source>
+        <translation>未关闭工单</translation>
+    </message>
+    <message>
+        <source>All orders</source>
+        <translation>全部工单</translation>
+    </message>
+    <message>
+        <source>Cancel order</source>
+        <translation>取消工单</translation>
+    </message>
+    <message>
+        <source>Work done</source>
+        <translation>完成的工作</translation>
+    </message>
+    <message>
+        <source>Labour</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <source>Parts used</source>
+        <translation>所用备件</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>part x quantity; part x quantity</source>
+        <translation>备件 x 数量; 备件 x 数量</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close (signed)...</source>
+        <translation>关闭(需签名)...</translation>
     </message>
 </context>
 </TS>

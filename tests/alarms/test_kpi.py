@@ -127,3 +127,61 @@ def test_cli_reads_the_journal_database(tmp_path: Path) -> None:
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert figures["annunciated"] == 20 and figures["flood_duration_s"] == 540
     assert figures["priority_pct"] == {"high": 5.0, "low": 80.0, "medium": 15.0}
+
+
+# --- issue 13 §8, §12 -----------------------------------------------------------------------------
+def _kpi_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app.cli", "alarms", "kpi", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_csv_kpis_cover_the_whole_file_by_default(tmp_path: Path) -> None:
+    """A week exported is a week's KPIs, not the file's last 24 h."""
+    path = tmp_path / "week.csv"
+    events = [JournalEvent(T0 + timedelta(days=d, hours=h), f"A{d}", 4, "PSC", "activate")
+              for d in range(7) for h in (1, 9)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        write_csv_journal(events, f)
+    out = _kpi_cli("--csv", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["annunciated"] == 14
+    assert report["start"] == (T0 + timedelta(hours=1)).isoformat()
+
+
+def test_an_alarm_that_stood_30_h_and_cleared_inside_the_period_is_stale() -> None:
+    events = [
+        JournalEvent(START - timedelta(hours=25), "LONG", 4, "PSC", "activate"),
+        JournalEvent(START + timedelta(hours=5), "LONG", 4, "PSC", "clear"),  # 30 h active
+        JournalEvent(START - timedelta(hours=2), "SHORT", 4, "PSC", "activate"),
+        JournalEvent(START + timedelta(hours=1), "SHORT", 4, "PSC", "clear"),  # 3 h: not stale
+    ]
+    report = compute_kpis(events, START, END)
+    assert [a for a, _ in report.stale] == ["LONG"]
+    assert report.standing == []
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"timestamp,alarm,priority,area,event\n2026-03-02T06:00:00Z,A,low\n", ":2: expected 5 fields"),
+    (b"timestamp,alarm,priority,area,event\n9999-12-31T23:59:59Z,A,low,X,activate\n", ":2: timestamp '9999-12-31T23:59:59Z' is outside"),
+    (b"timestamp,alarm,priority,area,event\n0001-01-01T00:00:00Z,A,low,X,activate\n", ":2: timestamp '0001-01-01T00:00:00Z' is outside"),
+    (b"timestamp,alarm,priority,area,event\n2026-03-02T06:00:00Z," + b"A" * 140_000 + b",low,X,activate\n", ":2: not valid CSV (field larger"),
+    ("timestamp,alarm,priority,area,event\n2026-03-02T06:00:00Z,Ofen\u00e4,low,X,activate\n".encode("latin-1"), ":2: not UTF-8 text"),
+    (b"timestamp,alarm,priority,area,event\n\x00\x01\x02\xff\xfe", ":2: not UTF-8 text"),
+    (b"timestamp,alarm,priority,area,event\n2026-03-02T06:00:00Z,A,low,X,\x00\n", ":2: contains a NUL byte"),
+    (b"timestamp,alarm,priority,area,event\n2026-03-02T06:00:00Z,A,low,X,acknowledged\n", ":2: unknown event 'acknowledged'"),
+    (b"timestamp,alarm,priority,area,event\n", ": no events in the file"),
+])
+def test_bad_csv_journals_get_one_line_naming_file_and_row(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    out = _kpi_cli("--csv", str(path))
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert f"{path}{expected}" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("arg", [["--to", "0001-01-01T00:00:00"], ["--from", "9999-12-31"], ["--to", "nan"]])
+def test_bad_kpi_times_are_refused_with_exit_2(tmp_path: Path, arg: list[str]) -> None:
+    out = _kpi_cli("--db", f"sqlite:///{tmp_path / 'none.sqlite'}", *arg)
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "bad time" in out.stderr, out.stderr

@@ -44,8 +44,8 @@ def test_bad_io_keys_name_the_tag(tmp_path: Path) -> None:
     with pytest.raises(LayoutError) as info:
         load_layout(folder)
     text = "\n".join(info.value.problems)
-    assert "tag 'SMF.T_PROC': sampling_ms 'fast' is not a positive number of milliseconds" in text
-    assert "tag 'SMF.T_PROC': max_step -1 is not a positive number" in text
+    assert "tag 'SMF.T_PROC': sampling_ms must be a number, got 'fast' (text in quotes)" in text
+    assert "tag 'SMF.T_PROC': max_step must be above 0, got -1" in text
 
 
 @pytest.mark.parametrize(

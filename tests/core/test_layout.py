@@ -135,3 +135,57 @@ def test_write_when_must_name_a_state_of_a_state_tag(broken: Path) -> None:
     problems = _problems(broken)
     assert f"{path}:{line}: tag 'PSC1.OUT': write_when: 'MANAUL' is not a state of PSC1.MODE (MANUAL, AUTO)" in problems
     assert f"{path}:{line2}: tag 'PSC2.OUT': write_when 'PSC2.STATE' should read TAG=STATE, e.g. PSC1.MODE=MANUAL" in problems
+
+
+# --- issue 13 §7: the loader survives malformed files ---------------------------------------------
+def _layout_copy(tmp_path):  # type: ignore[no-untyped-def]
+    import shutil
+
+    from app.core.layout import DEFAULT_LAYOUT
+
+    folder = tmp_path / "plant"
+    shutil.copytree(DEFAULT_LAYOUT, folder)
+    return folder
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("tags/pd.yaml", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n  writable: 'false'\n"),
+     "tag 'PD.MAIN.V': writable must be true or false, got 'false' (text in quotes)"),
+    (("tags/pd.yaml", "  range:\n  - 0\n  - 130\n", "  range: [-.inf, .inf]\n"), "range must be [low, high] finite numbers"),
+    (("tags/pd.yaml", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n  deadband: .nan\n"),
+     "deadband must be a finite number"),
+    (("tags/pd.yaml", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n  states: true\n"),
+     "states must be a list"),
+    (("tags/pd.yaml", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n", "  address: opcua://sim/ns=2;s=PD.MAIN.V\n  sampling_ms: .inf\n"),
+     "sampling_ms must be a finite number"),
+    (("plant.yaml", "  units:\n  - id: CB\n", "  units: 5\n  unused:\n  - id: CB\n"), "units must be a list of units"),
+    (("plant.yaml", "connections:\n", "connections:\n  plc2:\n    protocol: modbus\n    host: h\n    port: 99999999999\n"),
+     "connection 'plc2': port must not be above 65535"),
+    (("plant.yaml", "tag_files:\n- tags/*.yaml\n", "tag_files: 5\n"), "tag_files must be a list of file patterns"),
+    (("plant.yaml", "plant:\n", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+      "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+      "plant:\n"), "an alias bomb"),
+])
+def test_malformed_layouts_name_file_and_line(tmp_path, edit, expected) -> None:  # type: ignore[no-untyped-def]
+    folder = _layout_copy(tmp_path)
+    rel, old, new = edit
+    path = folder / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(LayoutError) as info:
+        load_layout(folder)
+    problems = info.value.problems
+    assert any(expected in p for p in problems), problems
+    assert all(p.startswith(str(path)) or p.startswith(str(folder)) for p in problems), problems
+
+
+def test_deep_nesting_and_huge_mappings_are_refused_quickly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = _layout_copy(tmp_path)
+    (folder / "plant.yaml").write_text("x: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(LayoutError, match=r"plant.yaml:1: exceeded maximum nesting depth"):
+        load_layout(folder)
+    (folder / "plant.yaml").write_text("".join(f"k{i}: {i}\n" for i in range(50_000)), encoding="utf-8")
+    with pytest.raises(LayoutError, match=r"plant.yaml:1: a mapping with 50,000 keys"):
+        load_layout(folder)

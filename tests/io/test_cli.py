@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -15,11 +17,37 @@ from app.core.layout import PlantLayout
 from app.io import cli
 from app.io.modbus import encode
 from tests.io.modbus_server import ModbusTestServer
+from tests.security.file_keyring import file_keyring
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_read_write_and_watch_with_addresses_naming_their_server(sim_server) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A logged-in engineer (operator role, also allowed to write to servers named directly)."""
+    from app.core.settings import load_settings
+    from app.security import permissions as perms
+    from app.security.context import build_security
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
+    with file_keyring(tmp_path, monkeypatch):
+        settings = load_settings()
+        settings.console_name = "CR-07"
+        settings.db_url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+        security = build_security(settings)
+        security.users.add_user("eng", "eng-pass-1", ["operator"])
+        security.users.set_role_permission("operator", perms.WRITE_DIRECT, True)
+        security.session.login("eng", "eng-pass-1")
+        yield security.session
+        security.close()
+
+
+async def _write(resolved: cli.Resolved, text: str, session: Any, out: io.StringIO) -> int:
+    request = session.request(resolved.tags[0].name, cli.parse_value(text, resolved.tags[0]))
+    return await cli.write(resolved, request, out, session.write_permission, session.audit_write)
+
+
+async def test_read_write_and_watch_with_addresses_naming_their_server(sim_server, session) -> None:  # type: ignore[no-untyped-def]
     # The simulator advertises 127.0.0.1; dial it as "localhost" (another host name).
     endpoint = sim_server.endpoint.replace("127.0.0.1", "localhost")
     out = io.StringIO()
@@ -30,7 +58,7 @@ async def test_read_write_and_watch_with_addresses_naming_their_server(sim_serve
     assert "Bad (cannot subscribe: BadNodeIdUnknown)" in lines[1]
 
     out = io.StringIO()
-    assert await cli.write(cli.resolve([f"{endpoint}#ns=2;s=PSC2.BLAST_SP"], None), "31000", "eng", "", out) == 0
+    assert await _write(cli.resolve([f"{endpoint}#ns=2;s=PSC2.BLAST_SP"], None), "31000", session, out) == 0
     assert out.getvalue().startswith("OK: ") and "confirmed by read-back" in out.getvalue()
 
     out = io.StringIO()
@@ -38,14 +66,14 @@ async def test_read_write_and_watch_with_addresses_naming_their_server(sim_serve
     assert sum("Good" in line for line in out.getvalue().splitlines()) >= 2  # live updates
 
 
-async def test_write_of_a_layout_tag_keeps_its_limits(layout: PlantLayout, sim_server) -> None:  # type: ignore[no-untyped-def]
+async def test_write_of_a_layout_tag_keeps_its_limits(layout: PlantLayout, sim_server, session) -> None:  # type: ignore[no-untyped-def]
     out = io.StringIO()
     resolved = cli.resolve(["PSC2.BLAST_SP"], layout, sim_server.endpoint)
-    assert await cli.write(resolved, "90000", "eng", "", out) == 1
+    assert await _write(resolved, "90000", session, out) == 1
     assert out.getvalue().strip() == "FAILED: PSC2.BLAST_SP: 90000 Nm³/h is outside the allowed range 20000 to 45000 Nm³/h"
 
 
-async def test_modbus_address_naming_its_server() -> None:
+async def test_modbus_address_naming_its_server(session) -> None:  # type: ignore[no-untyped-def]
     server = ModbusTestServer()
     await server.start()
     try:
@@ -55,7 +83,7 @@ async def test_modbus_address_naming_its_server() -> None:
         assert await cli.read(cli.resolve([address], None), out, 5) == 0
         assert out.getvalue().startswith(f"{address}  12.5  Good")
         out = io.StringIO()
-        assert await cli.write(cli.resolve([address], None), "7.25", "eng", "", out) == 0
+        assert await _write(cli.resolve([address], None), "7.25", session, out) == 0
         assert "7.25" in out.getvalue()
         out = io.StringIO()
         bad = f"modbus://127.0.0.1:{server.port}/hr/9000"
@@ -103,14 +131,14 @@ def test_browse_and_import_from_the_command_line(sim_process, tmp_path: Path) ->
     assert read.stdout.startswith("SMF.T_PROC  1") and "°C  Good" in read.stdout
 
 
-async def test_writing_an_output_from_the_command_line_follows_the_mode(layout: PlantLayout, sim_server) -> None:  # type: ignore[no-untyped-def]
+async def test_writing_an_output_from_the_command_line_follows_the_mode(layout: PlantLayout, sim_server, session) -> None:  # type: ignore[no-untyped-def]
     """`crucible tags write CB.OUT 50` reads CB.MODE too: refused in AUTO with the reason,
     done in MANUAL (not refused for want of knowing the mode)."""
     out = io.StringIO()
-    assert await cli.write(cli.resolve_for_write("CB.OUT", layout, sim_server.endpoint), "50", "eng", "", out) == 1
+    assert await _write(cli.resolve_for_write("CB.OUT", layout, sim_server.endpoint), "50", session, out) == 1
     assert out.getvalue().strip() == "FAILED: CB.OUT may be written only while CB.MODE is MANUAL; it is AUTO"
     out = io.StringIO()
-    assert await cli.write(cli.resolve_for_write("CB.MODE", layout, sim_server.endpoint), "0", "eng", "", out) == 0
+    assert await _write(cli.resolve_for_write("CB.MODE", layout, sim_server.endpoint), "0", session, out) == 0
     out = io.StringIO()
-    assert await cli.write(cli.resolve_for_write("CB.OUT", layout, sim_server.endpoint), "50", "eng", "", out) == 0
+    assert await _write(cli.resolve_for_write("CB.OUT", layout, sim_server.endpoint), "50", session, out) == 0
     assert out.getvalue().startswith("OK: CB.OUT = 50.0 %")

@@ -204,3 +204,36 @@ async def test_the_plant_trust_list_decides_which_server_certificates_are_accept
         await refused.stop()
         await task
     security.close()
+
+
+async def test_secured_connection_without_trust_list_refuses_an_unknown_server(secure_server, pki) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13 §3: deny by default — no trust_list and no plant trust list trusts nothing."""
+    endpoint, _ = secure_server
+    options = _options(pki, "Basic256Sha256")
+    del options["security"]["trust_list"]  # type: ignore[attr-defined]
+    store = TagStore([_tag()])
+    driver = OpcUaDriver("kiln", endpoint, store, [_tag()], options=options, secret=lambda name: "s3cret")
+    task = asyncio.create_task(driver.run())
+    try:
+        assert await wait_for(lambda: driver.health.state is LinkState.DOWN and "trust" in driver.health.last_error, 20)
+        assert store.get("KILN.T") is None or not store.get("KILN.T").is_good
+        assert "no trust_list" in driver.health.last_error
+    finally:
+        await driver.stop()
+        await task
+
+
+def test_validate_warns_about_a_secured_connection_without_trust_list(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from app.cli import main
+    from app.core.layout import DEFAULT_LAYOUT
+
+    folder = tmp_path / "plant"
+    shutil.copytree(DEFAULT_LAYOUT, folder)
+    plant = folder / "plant.yaml"
+    plant.write_text(plant.read_text(encoding="utf-8").replace(
+        "    endpoint: opc.tcp://127.0.0.1:4840/crucible/\n",
+        "    endpoint: opc.tcp://127.0.0.1:4840/crucible/\n    security:\n      certificate: c.der\n      private_key: k.pem\n",
+    ), encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert "connection 'sim' is secured but has no trust_list" in err

@@ -49,3 +49,28 @@ async def test_a_slow_poll_makes_modbus_tags_stale() -> None:
         await driver.stop()
         await task
         await server.stop()
+
+
+def test_a_keep_alive_alone_does_not_turn_stale_values_good() -> None:
+    """Issue 13 §11: with the server stopped, a keep-alive (or a late publish without data)
+    must not flip a stale value back to Good with its old source time; only a fresh value may."""
+    from asyncua import ua
+
+    from app.core.tags import TagDef
+    from app.io.opcua import OpcUaDriver
+
+    tags = [TagDef("T", "A", "U", "t", "", "°C", 0.0, 100.0, "opcua://s/ns=2;s=T")]
+    store = TagStore(tags)
+    driver = OpcUaDriver("s", "opc.tcp://127.0.0.1:1/", store, tags)
+    group = driver.plan()[0]
+    old = utcnow()
+    store.apply({"T": TagValue(42.0, Quality.GOOD, old, old)})
+    store.mark_quality(["T"], Quality.UNCERTAIN, STALE)
+    group.stale = True
+    keep_alive = ua.PublishResult()
+    keep_alive.NotificationMessage = ua.NotificationMessage()
+    keep_alive.NotificationMessage.NotificationData = []
+    driver._on_publish(group, keep_alive)  # the server is gone: no fresh read is possible
+    value = store.get("T")
+    assert value.quality is Quality.UNCERTAIN and value.reason == STALE
+    assert group.stale  # still waiting for a fresh value

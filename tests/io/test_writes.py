@@ -60,3 +60,28 @@ async def test_output_writes_wait_for_manual_mode(layout: PlantLayout) -> None:
     assert manual.message == "CB.OUT: connection 'sim' is not available"  # past the mode check, to the driver
     low = await path.write(WriteRequest("CB.OUT", 10.0, user="op1"))
     assert low.message == "CB.OUT: 10 % is outside the allowed range 33.4 to 86.6 %"
+
+
+async def test_a_value_the_device_reverts_is_reported_not_done(sim_server) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13 §6: the server echoes 59000, the simulator reverts it on its next cycle; the
+    write is "not done: the device holds ...", not "confirmed by read-back"."""
+    from app.core.tags import TagDef
+
+    tag = TagDef("BLAST", "PSC", "PSC2", "blast", "", "Nm³/h", -1e9, 1e9,
+                 "opcua://sim/ns=2;s=PSC2.BLAST_SP", writable=True, deadband=50.0)
+    store = TagStore([tag])
+    driver = OpcUaDriver("sim", sim_server.endpoint, store, [tag], publishing_ms=100)
+    task = asyncio.create_task(driver.run())
+    path = WritePath(store, {"sim": driver})
+    try:
+        assert await wait_for(lambda: store.get("BLAST") is not None)
+        before = store.get("BLAST").value
+        reverted = await path.write(WriteRequest("BLAST", 59000.0, user="op1"))
+        assert not reverted.ok, reverted.message
+        assert reverted.message.startswith("BLAST: not done: the device holds ")
+        assert abs(float(reverted.read_back) - before) <= 50.0  # what the device really holds
+        kept = await path.write(WriteRequest("BLAST", 33000.0, user="op1"))  # inside the device's limits
+        assert kept.ok and "confirmed by read-back" in kept.message, kept.message
+    finally:
+        await driver.stop()
+        await task

@@ -9,6 +9,7 @@ import pytest
 
 from app.core.settings import Settings
 from app.security.context import Security, build_security
+from tests.security.file_keyring import file_keyring
 
 TEST_SCRYPT_N = 16  # production keeps 2**15; tests share two cores
 
@@ -22,7 +23,15 @@ class FakeClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def console_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The console's keyring (a file keyring) and a per-test data dir for the checkpoint files."""
+    monkeypatch.setenv("CRUCIBLE_DATA_DIR", str(tmp_path / "datadir"))
+    with file_keyring(tmp_path, monkeypatch) as path:
+        yield path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, console_keyring: Path) -> Settings:
     monkeypatch.setenv("CRUCIBLE_SCRYPT_N", str(TEST_SCRYPT_N))
     from app.core.settings import load_settings
 

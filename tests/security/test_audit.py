@@ -11,6 +11,7 @@ from sqlalchemy import delete, update
 from app.cli import main as crucible
 from app.core.settings import Settings
 from app.security import audit as au
+from app.security.checkpoints import CheckpointLog
 from app.security.context import Security
 from app.security.models import AuditRecord
 
@@ -63,7 +64,8 @@ def test_verify_detects_a_removed_record(security: Security, settings: Settings,
 
 
 def test_two_consoles_on_one_database_share_one_chain(security: Security, settings: Settings) -> None:
-    other = au.AuditTrail(security.engine, console="CR-02")
+    # each console signs its own checkpoints; here both write to one (shared) checkpoint folder
+    other = au.AuditTrail(security.engine, console="CR-02", checkpoints=CheckpointLog("CR-02"))
     for i in range(5):
         security.audit.record(au.ACCESS, "login", user=f"a{i}")
         other.record(au.ACCESS, "login", user=f"b{i}")

@@ -10,13 +10,13 @@ from app.security.users import AuthenticationError, SecurityError
 
 def test_lockout_after_n_failures_with_a_clear_message(security: Security) -> None:
     security.users.add_user("op1", "furnace-42", ["operator"])
-    with pytest.raises(AuthenticationError, match=r"2 attempts left"):
-        security.session.login("op1", "wrong")
-    with pytest.raises(AuthenticationError, match=r"1 attempt left"):
-        security.session.login("op1", "wrong")
-    with pytest.raises(AuthenticationError, match=r"now locked for 15 minutes after 3 failures"):
-        security.session.login("op1", "wrong")
-    # even the right password is refused while locked, and the message says what to do
+    for _ in range(3):  # the same words as for an unknown user (no enumeration); the audit knows more
+        with pytest.raises(AuthenticationError, match=r"^wrong user name or password$"):
+            security.session.login("op1", "wrong")
+    failures = [e.detail for e in security.audit.entries(newest_first=False) if e.result == "failure"]
+    assert "2 attempts left" in failures[0] and "1 attempt left" in failures[1]
+    assert "account locked for 15 minutes after 3 failures" in failures[2]
+    # the right password while locked: the message says what to do
     with pytest.raises(AuthenticationError, match=r"locked after 3 wrong passwords; try again after .* ask an administrator"):
         security.session.login("op1", "furnace-42")
     assert security.session.user is None
@@ -31,8 +31,28 @@ def test_unknown_user_and_disabled_user(security: Security) -> None:
         security.session.login("ghost", "whatever")
     security.users.add_user("op2", "furnace-42", ["operator"])
     security.users.set_enabled("op2", False)
+    with pytest.raises(AuthenticationError, match="^wrong user name or password$"):
+        security.session.login("op2", "not-the-password")
     with pytest.raises(AuthenticationError, match="disabled"):
         security.session.login("op2", "furnace-42")
+
+
+def test_user_names_cannot_be_enumerated(security: Security, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13 §4: same message and the same work for an unknown and an existing user."""
+    from app.security import users as users_module
+
+    security.users.add_user("op1", "furnace-42", ["operator"])
+    calls: list[str] = []
+    real = users_module.verify_password
+    monkeypatch.setattr(users_module, "verify_password", lambda pw, stored: calls.append(stored.split("$")[1]) or real(pw, stored))
+    messages = []
+    for name in ("op1", "ghost"):
+        with pytest.raises(AuthenticationError) as info:
+            security.users.authenticate(name, "wrong-password")
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] == "wrong user name or password"
+    # one scrypt of the same cost for each (no 4 ms answer for an unknown name)
+    assert calls == [str(security.users.policy.scrypt_n)] * 2
 
 
 def test_password_change_and_rules(security: Security) -> None:

@@ -11,9 +11,10 @@ from app.security.context import Security
 
 EXPECTED = {
     p.OPERATOR: {p.VIEW, p.ACK_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP},
-    p.SHIFT_LEAD: {p.VIEW, p.ACK_ALARMS, p.SHELVE_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP, p.EDIT_PLANS},
-    p.MAINTENANCE: {p.VIEW, p.START_STOP, p.CLOSE_WORK_ORDERS},
-    p.PROCESS_ENGINEER: {p.VIEW, "write_setpoint:SMF", "write_setpoint:PSC", p.EDIT_PLANS, p.CHANGE_SETTINGS},
+    p.SHIFT_LEAD: {p.VIEW, p.ACK_ALARMS, p.SHELVE_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP, p.EDIT_PLANS,
+                   p.LOCKOUT},
+    p.MAINTENANCE: {p.VIEW, p.START_STOP, p.CLOSE_WORK_ORDERS, p.LOCKOUT},
+    p.PROCESS_ENGINEER: {p.VIEW, "write_setpoint:SMF", "write_setpoint:PSC", p.EDIT_PLANS, p.CHANGE_SETTINGS, p.LOCKOUT},
     p.ADMINISTRATOR: {p.VIEW, p.MANAGE_USERS, p.CHANGE_SETTINGS},
 }
 ALL = [a for a in p.ACTIONS if a != p.WRITE_SETPOINT] + ["write_setpoint:SMF", "write_setpoint:PSC"]
@@ -53,3 +54,23 @@ def test_setpoints_can_be_granted_per_area(security: Security) -> None:
 
 def test_nobody_logged_in_is_refused(security: Security) -> None:
     assert security.session.refusal(p.ACK_ALARMS) == "No one is logged in: log in to acknowledge alarms."
+
+
+def test_a_permission_added_later_reaches_the_default_roles_of_an_older_database_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete
+
+    from app.core.settings import Settings
+    from app.security import permissions as perms
+    from app.security.context import build_security
+    from app.security.models import RolePermission
+
+    security = build_security(Settings(scrypt_n=1024), f"sqlite:///{tmp_path / 'p.sqlite'}")
+    with security.engine.begin() as conn:  # a database from before lockout_equipment existed
+        conn.execute(delete(RolePermission).where(RolePermission.permission == perms.LOCKOUT))
+    security.users.ensure_roles()
+    granted = security.users.role_permissions()
+    assert perms.LOCKOUT in granted["maintenance"] and perms.LOCKOUT not in granted["operator"]
+    security.users.set_role_permission("maintenance", perms.LOCKOUT, False, actor="admin")
+    security.users.ensure_roles()  # the administrator's revoke stays
+    assert perms.LOCKOUT not in security.users.role_permissions()["maintenance"]
+    security.close()

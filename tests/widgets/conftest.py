@@ -41,7 +41,15 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bo
 
 @pytest.fixture
 def security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Security]:
-    """A fresh user database with an operator (op1) and a shift lead (lead)."""
+    """A fresh user database with an operator (op1) and a shift lead (lead); the console's
+    keyring (a file keyring) holds the key that signs the audit checkpoints."""
+    from tests.security.file_keyring import file_keyring
+
+    with file_keyring(tmp_path, monkeypatch):
+        yield from _security(tmp_path, monkeypatch)
+
+
+def _security(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Security]:
     from app.core.settings import load_settings
 
     monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")  # cheap hashing: a test-only setting

@@ -141,3 +141,31 @@ def test_main_window_status_bar_shows_history_buffering(qtbot, layout: PlantLayo
     index = browser.proxy.index(0, 0)
     browser.table.doubleClicked.emit(index)
     assert index.data() in window.trend.pens
+
+
+def test_damaged_spool_records_are_shown_and_audited_once(qtbot, layout: PlantLayout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from PySide6.QtCore import QSettings
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.sqlite'}")
+    upgrade(engine)
+    historian = Historian(engine, tmp_path / "spool", layout.tags)
+    runtime = Runtime(layout, historian=historian)
+    audited: list[tuple[str, str]] = []
+
+    class Audit:
+        def record(self, category: str, event: str, result: str, **kw: object) -> None:
+            audited.append((event, str(kw.get("detail"))))
+
+    runtime.audit = Audit()  # type: ignore[assignment]
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    damage = ("spool record 6 of 30 (10 samples) failed its checksum and was skipped",)
+    historian.writer._status = dataclasses.replace(historian.writer.status, spool_damage=damage, rejected_samples=3)
+    window._refresh_history()
+    window._refresh_history()
+    assert window._history_label.text() == "History OK · 1 damaged spool record(s) skipped · 3 value(s) rejected"
+    assert damage[0] in window._history_label.toolTip()
+    assert audited == [("history_spool_damaged", damage[0])]  # once, not every second
+    engine.dispose()
