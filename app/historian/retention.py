@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,6 +71,8 @@ class RetentionWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_result: tuple[int, int] | None = None
+        #: Many consoles on one database: only the elected history writer prunes.
+        self.only_if: Callable[[], bool] | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="historian-retention", daemon=True)
@@ -79,6 +82,8 @@ class RetentionWorker:
         delay = self.first_delay_s
         while not self._stop.wait(delay):
             delay = self.interval_s
+            if self.only_if is not None and not self.only_if():
+                continue
             try:
                 self.last_result = prune(self.engine, self.raw_days, self.rollup_years, stop=self._stop)
                 if any(self.last_result):

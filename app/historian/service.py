@@ -38,6 +38,8 @@ class Historian:
         self.writer = HistorianWriter(engine, spool_dir, definitions, election=election)
         self.reader = HistoryReader(engine)
         self.retention = RetentionWorker(engine, raw_days, rollup_years)
+        if election is not None:
+            self.retention.only_if = lambda: election.is_writer
         self.schema_message = ""
         self._store: TagStore | None = None
 
