@@ -8,13 +8,18 @@ import locale
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from app.core.layout import LayoutError, PlantLayout, load_layout
 from app.core.settings import Settings
 from app.runtime import Runtime, SimulatorProcess, SimulatorStartError, replace_endpoint
 from app.security.context import Security, build_security
 
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
+
 log = logging.getLogger(__name__)
+STOP_TIMEOUT_S = 15.0  # the longest a quit waits for drivers and history to stop
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
 
 
@@ -37,7 +42,18 @@ def choose_language(requested: str | None, settings: Settings, last_used: str = 
     return "zh_CN" if choice.lower().startswith("zh") else "en"
 
 
+def prefer_xcb_on_wayland(environ: dict[str, str] | None = None) -> bool:
+    """On a Wayland session with XWayland and no platform chosen, use xcb: the VTK 3D view
+    needs it (it cannot draw into a Wayland surface). True when it was set."""
+    env = os.environ if environ is None else environ
+    if env.get("WAYLAND_DISPLAY") and env.get("DISPLAY") and not env.get("QT_QPA_PLATFORM"):
+        env["QT_QPA_PLATFORM"] = "xcb"
+        return True
+    return False
+
+
 def run_gui(args: argparse.Namespace, settings: Settings) -> int:
+    prefer_xcb_on_wayland()
     if not has_display():
         print("crucible: no display found (DISPLAY is not set); run it under a virtual screen: xvfb-run -a make run",
               file=sys.stderr)
@@ -114,7 +130,6 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
     from PySide6.QtWidgets import QApplication
 
     from widgets.i18n import Translations
-    from widgets.main_window import MainWindow
     from widgets.theme import apply_theme
 
     existing = QApplication.instance()
@@ -137,10 +152,10 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
         security.close()
         return 2
     historian = _open_historian(args, settings, layout)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     try:
-        runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
-                          console=settings.console_name, historian=historian,
-                          journal_process_events=settings.alarm_journal_process_events)
+        runtime, window = build_window(layout, args, settings, security, historian, language, translations)
     except AlarmDefinitionError as exc:
         print(f"crucible: the alarm definitions of {layout.folder} have mistakes:", file=sys.stderr)
         print("\n".join(exc.problems), file=sys.stderr)
@@ -150,12 +165,6 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
                              + "\n".join(exc.problems[:20]))
         security.close()
         return 2
-    runtime.attach_security(security.session, security.trust.require_trusted)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    runtime.setup_modules()  # module services exist before their panels are built
-    window = MainWindow(runtime, language=language, security=security)
-    window.translations = translations
     closed = asyncio.Event()
     # Qt must not stop the loop by itself when the window closes: the drivers still need it
     # to disconnect cleanly. The window's close ends main(), which ends the loop.
@@ -166,13 +175,45 @@ def _run_qt(layout: PlantLayout, args: argparse.Namespace, settings: Settings, s
         runtime.start()
         window.show()
         await closed.wait()
-        await runtime.stop()
+        await stop_runtime(runtime)
         security.session.logout()
         security.close()
 
     with loop:
         loop.run_until_complete(main())
     return 0
+
+
+def build_window(layout: PlantLayout, args: argparse.Namespace, settings: Settings, security: Security,
+                 historian: object, language: str, translations: object) -> tuple[Runtime, MainWindow]:
+    """The runtime and the main window wired as the GUI runs them (default confirm and
+    signature hooks, security attached, module services set up): used by the GUI and by the
+    end-to-end tests. The asyncio loop must be set. Raises AlarmDefinitionError for mistakes
+    in the layout's alarms."""
+    from widgets.main_window import MainWindow
+
+    runtime = Runtime(layout, endpoint_override=args.endpoint if args.no_sim else None, db_url=settings.db_url,
+                      console=settings.console_name, historian=historian,  # type: ignore[arg-type]
+                      journal_process_events=settings.alarm_journal_process_events)
+    runtime.attach_security(security.session, security.trust.require_trusted)
+    runtime.setup_modules()  # module services exist before their panels are built
+    window = MainWindow(runtime, language=language, security=security)
+    window.translations = translations
+    return runtime, window
+
+
+async def stop_runtime(runtime: Runtime, timeout_s: float = STOP_TIMEOUT_S) -> bool:
+    """Stop the drivers, the alarm engine, the modules and the historian; never hang the quit.
+
+    A driver or task wedged by a stall must not keep the console from closing: after
+    ``timeout_s`` the rest is abandoned with a log line (the historian's spool keeps what
+    was not written). False when it timed out."""
+    try:
+        await asyncio.wait_for(runtime.stop(), timeout_s)
+    except TimeoutError:
+        log.error("stopping took more than %.0f s: quitting anyway (unwritten history stays in the spool)", timeout_s)
+        return False
+    return True
 
 
 def _log_in(settings: Settings, layout: PlantLayout) -> Security | None:

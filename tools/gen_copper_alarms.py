@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.core.layout import DEFAULT_LAYOUT, load_layout  # noqa: E402
+from tools.alarm_texts_zh import ZH  # noqa: E402
 
 NOT_BLOWING = ["IDLE", "CHARGING", "SKIMMING", "POURING", "MAINTENANCE"]
 
@@ -39,7 +40,12 @@ def alarm(tag: str, kind: str, priority: str, limit: float | None = None, **extr
 
 
 def rat(cause: str, consequence: str, action: str, response: float) -> dict[str, Any]:
-    return {"cause": cause, "consequence": consequence, "action": action, "response": response}
+    """The rationalisation fields, in English and Simplified Chinese (tools/alarm_texts_zh.py)."""
+    missing = [t for t in (cause, consequence, action) if t not in ZH]
+    if missing:
+        raise SystemExit(f"tools/alarm_texts_zh.py: no Chinese for {missing!r}: add it and run again")
+    return {"cause": cause, "consequence": consequence, "action": action,
+            "cause_zh": ZH[cause], "consequence_zh": ZH[consequence], "action_zh": ZH[action], "response": response}
 
 
 def build(layout_tags: dict[str, Any]) -> list[dict[str, Any]]:
@@ -334,7 +340,8 @@ def main() -> int:
         f"{100 * high / total:.0f} / {100 * mix['medium'] / total:.0f} / {100 * mix['low'] / total:.0f} %\n"
         "# Fields: tag, type (HH H L LL DEV ROC STATE BAD), priority (urgent high medium low), limit,\n"
         "# states, setpoint, deadband (EU), on_delay / off_delay (s), suppress {tag, states}, latch,\n"
-        "# group (first-out), cause, consequence, action, response (allowed response time, s).\n"
+        "# group (first-out), cause, consequence, action (and their _zh translations),\n"
+        "# response (allowed response time, s).\n"
     )
     out = DEFAULT_LAYOUT / "alarms.yaml"
     out.write_text(header + yaml.safe_dump({"alarms": alarms}, allow_unicode=True, sort_keys=False, width=120),

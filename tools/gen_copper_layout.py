@@ -97,7 +97,7 @@ def motor(area: str, unit: str, prefix: str, en: str, zh: str, vib_normal: tuple
     control(unit, "faults", f"{prefix}.STATE")
     tag(area, unit, f"{prefix}.VIB", f"{en} vibration", f"{zh}振动", "mm/s", (0, 20), vib_normal,
         deadband=0.05)
-    tag(area, unit, f"{prefix}.CURRENT", f"{en} motor current", f"{zh}电机电流", "A",
+    tag(area, unit, f"{prefix}.CURRENT", f"{en} current" if en.endswith("motor") else f"{en} motor current", f"{zh}电流" if zh.endswith("电机") else f"{zh}电机电流", "A",
         (0, current[1] * 1.5), current, deadband=1)
     tag(area, unit, f"{prefix}.RUN_HOURS", f"{en} run hours", f"{zh}运行小时", "h", (0, 200000))
 
@@ -162,7 +162,7 @@ def build() -> None:
         writable=True, write_limits=[40, 85], critical=True, setpoint_of="SMF.O2_ENR")
     tag("SMF", s, "SMF.OFFGAS_SO2", "Off-gas SO2", "烟气SO2浓度", "vol %", (0, 50), (20, 30))
     tag("SMF", s, "SMF.SLAG_CU", "Slag copper", "渣含铜", "%", (0, 5), (0.6, 1.0))
-    tag("SMF", s, "SMF.SLAG_FE_SIO2", "Slag Fe/SiO2 ratio", "渣铁硅比", "ratio", (0, 3), (0.6, 1.2))
+    tag("SMF", s, "SMF.SLAG_FE_SIO2", "Slag Fe/SiO2 ratio", "渣铁硅比", "", (0, 3), (0.6, 1.2))
     tag("SMF", s, "SMF.BATH_LEVEL", "Settler bath level", "沉淀池熔体液位", "mm", (0, 2000), (1200, 1600), deadband=2)
     tag("SMF", s, "SMF.MATTE_LEVEL", "Matte layer level", "冰铜层液位", "mm", (0, 1500), (500, 900), deadband=2)
     tag("SMF", s, "SMF.PROC_AIR", "Process air flow", "工艺风量", "Nm³/h", (0, 80000), (40000, 60000), deadband=50)
@@ -230,8 +230,8 @@ def build() -> None:
     tag("AF", "CW", "CW.TARGET_MASS", "Anode target mass", "阳极板目标重量", "kg", (300, 450), (360, 380),
         writable=True, write_limits=[340, 400], setpoint_of="CW.ANODE_MASS")
     tag("AF", "CW", "CW.RATE", "Casting rate", "浇铸速度", "t/h", (0, 120), (40, 90))
-    tag("AF", "CW", "CW.COUNT", "Anodes cast this shift", "本班浇铸块数", "count", (0, 5000), type="int")
-    tag("AF", "CW", "CW.REJECTS", "Rejected anodes this shift", "本班废板数", "count", (0, 500), (0, 40), type="int")
+    tag("AF", "CW", "CW.COUNT", "Anodes cast this shift", "本班浇铸块数", "anodes", (0, 5000), type="int")
+    tag("AF", "CW", "CW.REJECTS", "Rejected anodes this shift", "本班废板数", "anodes", (0, 500), (0, 40), type="int")
     tag("AF", "CW", "CW.MOULD_T", "Mould temperature", "模具温度", "°C", (0, 400), (150, 250))
 
     # Tankhouse
@@ -240,7 +240,7 @@ def build() -> None:
         for c in range(1, 41):
             tag("TH", u, f"{u}.C{c:02d}.V", f"Section {sec} cell {c} voltage", f"{sec}工段{c}号槽电压", "V", (0, 0.6), (0.25, 0.32),
                 deadband=0.002, historise=True)
-        tag("TH", u, f"{u}.SHORTS", f"Section {sec} short-circuited cells", f"{sec}工段短路槽数", "count", (0, 40), (0, 1), type="int")
+        tag("TH", u, f"{u}.SHORTS", f"Section {sec} short-circuited cells", f"{sec}工段短路槽数", "cells", (0, 40), (0, 1), type="int")
         r = f"TH.RECT{sec}"
         tag("TH", r, f"{r}.I", f"Rectifier {sec} current", f"{sec}号整流器电流", "kA", (0, 60), (38, 46), deadband=0.05)
         tag("TH", r, f"{r}.I_SP", f"Rectifier {sec} current setpoint", f"{sec}号整流器电流设定", "kA", (0, 60), (38, 46),
@@ -309,7 +309,7 @@ def build() -> None:
     # Power distribution: one meter per area
     tag("PD", "PD.MAIN", "PD.MAIN.V", "Main bus voltage", "主母线电压", "kV", (0, 130), (107, 119))
     tag("PD", "PD.MAIN", "PD.MAIN.P", "Plant total active power", "全厂有功功率", "MW", (0, 200), (60, 110))
-    tag("PD", "PD.MAIN", "PD.MAIN.PF", "Plant power factor", "全厂功率因数", "ratio", (0, 1), (0.92, 1))
+    tag("PD", "PD.MAIN", "PD.MAIN.PF", "Plant power factor", "全厂功率因数", "", (0, 1), (0.92, 1))
     tag("PD", "PD.MAIN", "PD.MAIN.F", "Grid frequency", "电网频率", "Hz", (45, 55), (49.8, 50.2))
     for area, en, zh in [("CB", "concentrate blending", "精矿配料"), ("SMF", "smelting", "熔炼"), ("PSC", "converters", "吹炼"),
                          ("AF", "anode refining", "阳极精炼"), ("TH", "tankhouse", "电解"), ("AP", "acid plant", "制酸"),
@@ -371,8 +371,10 @@ def write() -> None:
     build()
     tag_files = OUT / "tags"
     tag_files.mkdir(parents=True, exist_ok=True)
+    area_files = {f"{a[0].lower()}.yaml" for a in AREAS}
     for old in tag_files.glob("*.yaml"):
-        old.unlink()
+        if old.name in area_files:  # the modules' own tag files (plant3d.yaml, production.yaml ...) stay
+            old.unlink()
     area_of_unit = {u[0]: a[0] for a in AREAS for u in a[3]}
     by_area: dict[str, list[dict]] = {}
     for entries in tags.values():

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -181,6 +182,13 @@ class AlarmJournalPanel(DockPanel):
     def set_period(self, start: datetime, end: datetime) -> None:
         self.from_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp())))
         self.to_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(end.timestamp()) + 59))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The first time the tab is shown it fills itself (no empty tab until a button is pressed)."""
+        super().showEvent(event)
+        if not getattr(self, "_filled_on_show", False):
+            self._filled_on_show = True
+            self.search()
 
     def search(self) -> None:
         """Query in the background; the table fills when the rows arrive."""

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QShowEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -17,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,17 +36,21 @@ from app.alarms.queries import AlarmJournalQueries
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
+from widgets.priority_look import PRIORITY_LOOK
 
-MIX_COLOURS = {"high": "#e8771a", "medium": "#f2d21b", "low": "#6fa8dc"}
+# The mix groups urgent with high (EEMUA 191's "high" share): coloured as the alarm list's High.
+MIX_COLOURS = {"high": PRIORITY_LOOK[2].background, "medium": PRIORITY_LOOK[3].background, "low": PRIORITY_LOOK[4].background}
 PERIODS = (
     (8, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last shift (8 h)")), (24, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last 24 hours")),
     (7 * 24, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last 7 days")), (30 * 24, QT_TRANSLATE_NOOP("AlarmKpiPanel", "Last 30 days")),
 )
 # The priority-mix keys are shown through self.tr(key) in PriorityMixBar and AlarmKpiPanel.
 _MIX_WORDS = (
-    QT_TRANSLATE_NOOP("PriorityMixBar", "high"), QT_TRANSLATE_NOOP("PriorityMixBar", "medium"), QT_TRANSLATE_NOOP("PriorityMixBar", "low"),
-    QT_TRANSLATE_NOOP("AlarmKpiPanel", "high"), QT_TRANSLATE_NOOP("AlarmKpiPanel", "medium"), QT_TRANSLATE_NOOP("AlarmKpiPanel", "low"),
+    QT_TRANSLATE_NOOP("PriorityMixBar", "urgent + high"), QT_TRANSLATE_NOOP("PriorityMixBar", "medium"), QT_TRANSLATE_NOOP("PriorityMixBar", "low"),
+    QT_TRANSLATE_NOOP("AlarmKpiPanel", "urgent + high"), QT_TRANSLATE_NOOP("AlarmKpiPanel", "medium"), QT_TRANSLATE_NOOP("AlarmKpiPanel", "low"),
 )
+#: the KPI mix keys as shown: EEMUA's "high" share is the urgent and high priorities together
+MIX_WORDS = {"high": "urgent + high", "medium": "medium", "low": "low"}
 
 
 class PriorityMixBar(QWidget):
@@ -71,7 +83,7 @@ class PriorityMixBar(QWidget):
                 share = mix.get(key, 0.0) / total
                 seg = QRectF(x, y, w * share, h)
                 p.fillRect(seg, QColor(MIX_COLOURS[key]))
-                for text in (f"{self.tr(key)} {100 * share:.0f} %", f"{100 * share:.0f} %"):
+                for text in (f"{self.tr(MIX_WORDS[key])} {100 * share:.0f} %", f"{100 * share:.0f} %"):
                     if share > 0 and metrics.horizontalAdvance(text) + 4 <= seg.width():
                         p.drawText(seg, Qt.AlignmentFlag.AlignCenter, text)
                         break
@@ -162,10 +174,20 @@ class AlarmKpiPanel(DockPanel):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        # The figures scroll inside the tab: their full height must not make the whole bottom
+        # area (every tab beside it) so tall that the process display loses the screen.
+        figures = QWidget()
+        figures.setLayout(grid)
+        figures.setMinimumHeight(grid.minimumSize().height())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(figures)
+        scroll.setMinimumHeight(120)
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addLayout(top)
-        box.addLayout(grid, 1)
+        box.addWidget(scroll, 1)
         self.compute_button.clicked.connect(self.compute)
         self.retranslate()
 
@@ -189,6 +211,13 @@ class AlarmKpiPanel(DockPanel):
         self.stale.setHorizontalHeaderLabels([self.tr("Alarm"), self.tr("Active since")])
         if self.report is not None:
             self.show_report(self.report)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The first time the tab is shown it fills itself (no empty tab until a button is pressed)."""
+        super().showEvent(event)
+        if not getattr(self, "_filled_on_show", False):
+            self._filled_on_show = True
+            self.compute()
 
     def compute(self) -> None:
         """Compute the KPIs of the chosen period in the background."""
@@ -257,13 +286,13 @@ class AlarmKpiPanel(DockPanel):
             self.chatter.appendRow(items)
         self.stale.setRowCount(0)
         for alarm, since in r.standing:
-            stale = (r.end - since) > timedelta(hours=24)
-            items = _row(alarm, since.astimezone().strftime(local) + ("  " + self.tr("STALE") if stale else ""))
-            self.stale.appendRow(items)
+            if (r.end - since) <= timedelta(hours=24):
+                continue  # standing, but not stale yet: the alarm list shows it
+            self.stale.appendRow(_row(alarm, since.astimezone().strftime(local)))
         self.mix_bar.set_mix(r.priority_pct)
         self.mix_legend.setText("   ".join(
             self.tr("{cls}: {n} ({pct} %, target {target} %)").format(
-                cls=self.tr(k), n=r.priority_counts.get(k, 0), pct=f"{r.priority_pct.get(k, 0):.0f}",
+                cls=self.tr(MIX_WORDS[k]), n=r.priority_counts.get(k, 0), pct=f"{r.priority_pct.get(k, 0):.0f}",
                 target=f"{TARGET_MIX[k]:g}")
             for k in ("high", "medium", "low")))
 

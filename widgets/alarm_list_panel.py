@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import getpass
+import time
 from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,6 +37,7 @@ from widgets.alarm_models import (
     COL_DESC,
     COL_GROUP,
     COL_LIMIT,
+    COL_NOW,
     COL_PRIORITY,
     COL_STATE,
     COL_TAG,
@@ -45,8 +49,10 @@ from widgets.alarm_models import (
     AlarmTableModel,
     newest_high,
 )
+from widgets.alarm_models import tr as tr_model
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel
+from widgets.priority_look import PRIORITY_LOOK
 
 SHELVE_CHOICES = (
     (15 * 60, QT_TRANSLATE_NOOP("ShelveDialog", "15 minutes")), (3600, QT_TRANSLATE_NOOP("ShelveDialog", "1 hour")),
@@ -116,6 +122,7 @@ class AlarmListPanel(DockPanel):
     PERMISSIONS = ("view",)  # everyone sees alarms; ack/shelve are checked when done
 
     sig_alarm_activated = Signal(str, object)  # tag, alarm time (datetime)
+    HOLD_S = 10.0  # longest wait for new rows while the pointer rests on the list
 
     def __init__(
         self,
@@ -130,7 +137,6 @@ class AlarmListPanel(DockPanel):
         self.layout_model = layout
         self.language = language
         self.user = user
-        # Set by the main window when a login session exists: action -> refusal text or None.
         self.horn = horn if horn is not None else AlarmHorn(self)
         self.model = AlarmTableModel(engine.tags, layout, language)
         self.proxy = AlarmFilterProxy()
@@ -163,9 +169,11 @@ class AlarmListPanel(DockPanel):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_DESC, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_TIME, 70), (COL_PRIORITY, 70), (COL_AREA, 120), (COL_TAG, 170), (COL_VALUE, 100),
-                           (COL_LIMIT, 90), (COL_STATE, 190), (COL_GROUP, 170)):
+        for col, width in ((COL_AREA, 120), (COL_TAG, 170), (COL_VALUE, 120), (COL_NOW, 120),
+                           (COL_LIMIT, 120), (COL_STATE, 190), (COL_GROUP, 170)):
             self.table.setColumnWidth(col, width)
+        self.model.live = engine.current_value
+        self._live_countdown = 0
         self.detail = QLabel()
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setWordWrap(True)
@@ -207,6 +215,7 @@ class AlarmListPanel(DockPanel):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
         self._pending: dict[str, AlarmRecord] = {}
+        self._held_since: float | None = None
         engine.changed.connect(self._on_engine_changed)
         engine.flood_changed.connect(self._on_engine_flood_changed)
         self._timer = QTimer(self)  # the engine may change thousands of alarms at once: repaint <= 10 Hz
@@ -246,7 +255,9 @@ class AlarmListPanel(DockPanel):
         self.shelve_button.setText(self.tr("Shelve..."))
         self.silence_button.setText(self.tr("Silence horn"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
+        self.fit_columns()
         self._update_banner()
+        self._update_detail()  # "Select an alarm…" or the selected alarm's texts, in the new language
 
     def set_language(self, language: str) -> None:
         self.language = language
@@ -264,8 +275,49 @@ class AlarmListPanel(DockPanel):
     def _on_engine_flood_changed(self, _flood: bool) -> None:
         self._update_banner()
 
+    def _hold_for_pointer(self) -> bool:
+        """While the pointer rests on the list, new rows wait (at most HOLD_S): the row under
+        the pointer must not move away between aiming and clicking Acknowledge."""
+        if not (self.isVisible() and self.table.viewport().underMouse()):
+            self._held_since = None
+            return False
+        now = time.monotonic()
+        if self._held_since is None:
+            self._held_since = now
+        return now - self._held_since < self.HOLD_S
+
+    def apply_permissions(self) -> None:
+        """Ack and Shelve are disabled, with the reason as tooltip, for a user who may not use them."""
+        for button, action in ((self.ack_button, "ack"), (self.ack_page_button, "ack"), (self.shelve_button, "shelve")):
+            refusal = self.engine.refusal(self.user(), action)  # the engine's rule, as on every console
+            button.setEnabled(not refusal)
+            button.setToolTip(refusal or "")
+
+    def fit_columns(self) -> None:
+        """Time and Priority wide enough for their text in bold (unacknowledged rows are bold)."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        pad = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 14
+        self.table.setColumnWidth(COL_TIME, metrics.horizontalAdvance("88:88:88") + pad)
+        words = [f"{PRIORITY_LOOK[int(p)].glyph} {tr_model(PRIORITY_TEXT[p])}" for p in Priority]
+        self.table.setColumnWidth(COL_PRIORITY, max(metrics.horizontalAdvance(w) for w in words) + pad)
+
+    def _refresh_live(self) -> None:
+        """The Value now column follows the plant (once a second, one repaint of the column)."""
+        self._live_countdown -= 1
+        if self._live_countdown > 0 or self.model.rowCount() == 0:
+            return
+        self._live_countdown = 10
+        self.model.dataChanged.emit(self.model.index(0, COL_NOW), self.model.index(self.model.rowCount() - 1, COL_NOW))
+
     def refresh(self) -> None:
         """Apply the engine's changes (called at <= 10 Hz by the timer; tests call it directly)."""
+        self.apply_permissions()
+        self._refresh_live()
+        if self._pending and self._hold_for_pointer():
+            self.counts_label.update_counts(self.engine.counts())
+            return
         if self._pending:
             records, self._pending = list(self._pending.values()), {}
             self.model.update_records(records)
@@ -298,12 +350,13 @@ class AlarmListPanel(DockPanel):
         rec = self.proxy.record(index.row())
         d = rec.definition
         minutes = d.response_s / 60
+        cause, consequence, action = d.rationale(self.language)
         rows = [
             f"<b>{d.id}</b><br>{d.text(self.language)}",
-            f"<b>{self.tr('Cause')}:</b> {d.cause}",
-            f"<b>{self.tr('Consequence')}:</b> {d.consequence}",
-            f"<b>{self.tr('Action')}:</b> {d.action}",
-            f"<b>{self.tr('Allowed response time')}:</b> "
+            "<b>" + self.tr("Cause:") + f"</b> {cause}",
+            "<b>" + self.tr("Consequence:") + f"</b> {consequence}",
+            "<b>" + self.tr("Action:") + f"</b> {action}",
+            "<b>" + self.tr("Allowed response time:") + "</b> "
             + (self.tr("{n} min").format(n=f"{minutes:g}") if minutes >= 1 else self.tr("{n} s").format(n=f"{d.response_s:g}")),
         ]
         if rec.acked_by:

@@ -10,6 +10,7 @@ overrides (its C++ pass-through costs < 1 ms) and is the filter/sort API the pan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
@@ -24,25 +25,22 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.alarms.definitions import Priority
 from app.alarms.engine import ANNUNCIATED, AlarmRecord, AlarmState
 from app.core.layout import PlantLayout
-from app.core.tags import TagDef
+from app.core.tags import DataType, TagDef
 from widgets.i18n import QT_TRANSLATE_NOOP
+from widgets.priority_look import PRIORITY_LOOK
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-(COL_TIME, COL_PRIORITY, COL_AREA, COL_TAG, COL_DESC, COL_VALUE, COL_LIMIT, COL_STATE, COL_GROUP) = range(9)
+(COL_TIME, COL_PRIORITY, COL_AREA, COL_TAG, COL_DESC, COL_VALUE, COL_NOW, COL_LIMIT, COL_STATE, COL_GROUP) = range(10)
 HEADERS = (
     QT_TRANSLATE_NOOP("AlarmTableModel", "Time"), QT_TRANSLATE_NOOP("AlarmTableModel", "Priority"), QT_TRANSLATE_NOOP("AlarmTableModel", "Area"),
-    QT_TRANSLATE_NOOP("AlarmTableModel", "Tag"), QT_TRANSLATE_NOOP("AlarmTableModel", "Description"), QT_TRANSLATE_NOOP("AlarmTableModel", "Value"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Tag"), QT_TRANSLATE_NOOP("AlarmTableModel", "Description"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Value at alarm"), QT_TRANSLATE_NOOP("AlarmTableModel", "Value now"),
     QT_TRANSLATE_NOOP("AlarmTableModel", "Limit"), QT_TRANSLATE_NOOP("AlarmTableModel", "State"), QT_TRANSLATE_NOOP("AlarmTableModel", "Group"),
 )
 
 # Alarm colours (ISA-101: colour only for alarms; always with the priority in text too).
-PRIORITY_COLOURS = {
-    Priority.URGENT: ("#c0162c", "#ffffff"),
-    Priority.HIGH: ("#e8771a", "#000000"),
-    Priority.MEDIUM: ("#f2d21b", "#000000"),
-    Priority.LOW: ("#6fa8dc", "#000000"),
-}
+PRIORITY_COLOURS = {p: (PRIORITY_LOOK[int(p)].background, PRIORITY_LOOK[int(p)].foreground) for p in Priority}
 PRIORITY_TEXT = {
     Priority.URGENT: QT_TRANSLATE_NOOP("AlarmTableModel", "Urgent"),
     Priority.HIGH: QT_TRANSLATE_NOOP("AlarmTableModel", "High"),
@@ -116,6 +114,8 @@ class AlarmTableModel(QAbstractTableModel):
         self.max_priority = 4
         self.states: tuple[AlarmState, ...] = STATE_FILTERS["annunciated"]
         self.words: list[str] = []
+        # the alarm tag value now (AlarmEngine.current_value): the Value now column
+        self.live: Callable[[AlarmRecord], object] | None = None
 
     # --- content ---------------------------------------------------------------------------
     @staticmethod
@@ -262,7 +262,7 @@ class AlarmTableModel(QAbstractTableModel):
         if col == COL_TIME:
             return rec.time.astimezone().strftime("%H:%M:%S") if rec.time else ""
         if col == COL_PRIORITY:
-            return tr(PRIORITY_TEXT[d.priority])
+            return f"{PRIORITY_LOOK[int(d.priority)].glyph} {tr(PRIORITY_TEXT[d.priority])}"
         if col == COL_AREA:
             area = self.area_names.get(d.area)
             return area.name(self.language) if area else d.area
@@ -270,17 +270,27 @@ class AlarmTableModel(QAbstractTableModel):
             return d.tag
         if col == COL_DESC:
             return d.text(self.language)
-        if col == COL_VALUE:
+        if col in (COL_VALUE, COL_NOW):
+            value = rec.value if col == COL_VALUE else (self.live(rec) if self.live is not None else None)
+            if value is None:
+                return ""
             if tag is None:
-                return str(rec.value)
-            text = tag.format_value(rec.value)
+                return str(value)
+            text = tag.format_value(value)
+            if tag.data_type is DataType.STATE:  # the state in the current language (故障, not FAULT)
+                from widgets.symbols import tr_state
+
+                return tr_state(text)
             return f"{text} {tag.eng_unit}" if text and tag.eng_unit and tag.eng_unit != "state" else text
         if col == COL_LIMIT:
             return f"{d.type.value} {d.limit_text}"
         if col == COL_STATE:
             text = tr(STATE_TEXT[rec.state])
             if rec.state is AlarmState.SHELVED:
-                text += f" ({rec.shelved_by})"
+                until = (tr(QT_TRANSLATE_NOOP("AlarmTableModel", "until {time}")).format(
+                    time=rec.shelve_until.astimezone().strftime("%H:%M")) if rec.shelve_until
+                    else tr(QT_TRANSLATE_NOOP("AlarmTableModel", "until it clears")))
+                text += f" ({rec.shelved_by}, {until})"
             return text
         if col == COL_GROUP:
             if not d.group:
@@ -307,7 +317,7 @@ class AlarmTableModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return rec.definition.cause
+            return rec.definition.rationale(self.language)[0]
         return None
 
 

@@ -50,6 +50,7 @@ class DisplayPanel(QWidget):
         self.language = language
         self.limits: LimitsProvider = limits or (lambda tag: None)
         self.alarm_priority: Callable[[str], int] | None = None  # set by the main window
+        self.unit_badge: Callable[[Element], tuple[str, str]] = lambda element: ("", "")  # set by the main window
         self.view = DisplayView(self)
         self.scene: DisplayScene | None = None
         self.current: Display | None = None
@@ -83,6 +84,7 @@ class DisplayPanel(QWidget):
             ctx = DisplayContext(
                 tags=self.layout_model.tags, language=self.language, activate=self._on_element_activated,
                 limits=self.limits, alarm_priority=self.alarm_priority, unit_names={u.id: u.name(self.language) for u in self.layout_model.units.values()},
+                unit_badge=lambda element: self.unit_badge(element),
             )
             scene = DisplayScene(display, ctx, self.bridge.store.values)
         old = self.scene

@@ -33,6 +33,7 @@ from app.core.controls import UnitControls
 from app.core.layout import PlantLayout
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from app.io.writes import WriteRequest, WriteResult, unmet_condition
+from widgets.dialog_fit import FittingDialog
 from widgets.dialogs import answer, resolved
 from widgets.store_bridge import StoreBridge
 from widgets.symbols import FAULT_STATES, look_of, tr_state, tr_unit
@@ -91,7 +92,7 @@ async def plain_critical(faceplate: Faceplate, tag: TagDef, old: object, new: ob
     return faceplate.request(tag, new)  # type: ignore[arg-type]
 
 
-class SetpointDialog(QDialog):
+class SetpointDialog(FittingDialog):
     """Asks for a new setpoint; refuses text that is not a number or is out of range."""
 
     def __init__(self, tag: TagDef, current: object, language: str = "en", parent: QWidget | None = None) -> None:
@@ -138,6 +139,7 @@ class SetpointDialog(QDialog):
         value, error = self.check(self.edit.text())
         if value is None:
             self.error_label.setText(error)
+            self.refit()  # the message is shown whole; the dialog grows to hold it
             self.edit.setFocus()
             self.edit.selectAll()
             return
@@ -146,7 +148,8 @@ class SetpointDialog(QDialog):
 
 
 class TrendPlot(QWidget):
-    """A small live trend of one tag (the last ``span_s`` seconds), drawn by pyqtgraph."""
+    """A small trend of one tag over the last ``span_s`` seconds, on a clock-time axis; filled
+    from the history when it opens (:meth:`fill_from_history`), then live."""
 
     def __init__(self, tag: TagDef, span_s: float = 600.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,17 +157,19 @@ class TrendPlot(QWidget):
 
         self.tag = tag
         self.span_s = span_s
-        self.times: deque[float] = deque(maxlen=3000)
+        self.times: deque[float] = deque(maxlen=3000)  # epoch seconds (the value's source time)
         self.points: deque[float] = deque(maxlen=3000)
-        self.plot = pg.PlotWidget(background="#d2d2d2")
+        self._query: object | None = None
+        self.plot = pg.PlotWidget(background="#d2d2d2", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.plot.setMinimumHeight(140)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
         self.plot.setYRange(tag.eu_low, tag.eu_high)
         self.plot.getAxis("left").setTextPen("#1e1e1e")
         self.plot.getAxis("bottom").setTextPen("#1e1e1e")
-        self.plot.getAxis("bottom").setLabel("s")
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        if tag.eng_unit:
+            self.plot.getAxis("left").setLabel(tag.eng_unit)
+            self.plot.getAxis("left").enableAutoSIPrefix(False)
         if tag.normal_low is not None and tag.normal_high is not None:
             band = pg.LinearRegionItem((tag.normal_low, tag.normal_high), orientation="horizontal", movable=False,
                                        brush=pg.mkBrush(150, 150, 150, 90), pen=pg.mkPen(None))
@@ -177,13 +182,51 @@ class TrendPlot(QWidget):
     def add(self, value: TagValue) -> None:
         if value.quality is not Quality.GOOD or not isinstance(value.value, int | float):
             return
-        now = time.monotonic()
-        self.times.append(now)
+        t = value.source_ts.timestamp()
+        if self.times and t <= self.times[-1]:
+            return
+        self.times.append(t)
         self.points.append(float(value.value))
+        self._redraw()
+
+    def _redraw(self) -> None:
+        now = time.time()
         while self.times and now - self.times[0] > self.span_s:
             self.times.popleft()
             self.points.popleft()
-        self.curve.setData([t - now for t in self.times], list(self.points))
+        self.plot.setXRange(now - self.span_s, now, padding=0)
+        self.curve.setData(list(self.times), list(self.points))
+
+    def fill_from_history(self, reader: object) -> None:
+        """Load the last ``span_s`` seconds from the historian off the GUI thread (the trend
+        is not empty when the faceplate opens); live values keep appending meanwhile."""
+        from widgets.background_query import BackgroundQuery
+
+        name, span = self.tag.name, self.span_s
+
+        def load() -> list[tuple[float, float]]:
+            end = time.time()
+            series = reader.raw(name, int((end - span) * 1_000_000), int(end * 1_000_000) + 1)  # type: ignore[attr-defined]
+            good = int(Quality.GOOD)
+            return [(int(t) / 1_000_000, float(v)) for t, v, q in zip(series.ts, series.value, series.quality, strict=True)
+                    if int(q) == good]
+
+        query = BackgroundQuery(self, "faceplate-trend", self._on_history, lambda exc: None)
+        self._query = query
+        query.submit(load)
+
+    def wait_history(self, timeout: float = 10.0) -> None:
+        """Tests and screenshots: wait for the history query."""
+        if self._query is not None:
+            self._query.wait(timeout)  # type: ignore[attr-defined]
+
+    def _on_history(self, samples: list[tuple[float, float]]) -> None:
+        first_live = self.times[0] if self.times else float("inf")
+        older = [(t, v) for t, v in samples if t < first_live]
+        for t, v in reversed(older):
+            self.times.appendleft(t)
+            self.points.appendleft(v)
+        self._redraw()
 
 
 class Faceplate(QWidget):
@@ -219,6 +262,9 @@ class Faceplate(QWidget):
         self.values: dict[str, TagValue] = {t.name: v for t in self.tags if (v := bridge.store.get(t.name)) is not None}
         self._value_labels: dict[str, QLabel] = {}
         self._pending: set[asyncio.Future[WriteResult | None]] = set()
+        # Set by the main window when a login session exists: tag -> why the user may not
+        # write it (the button is disabled with this as tooltip), or None when they may.
+        self.permission: Callable[[TagDef], str | None] | None = None
 
         names = {t.name for t in self.tags}
         self.setpoints = [t for t in self.tags if t.writable and t.data_type not in (DataType.BOOL, DataType.STATE)]
@@ -424,24 +470,38 @@ class Faceplate(QWidget):
             self.mode_hint.setText("")
             for b in (self.auto_button, self.manual_button):
                 b.setEnabled(False)
+            self.refresh_permissions()
             return
         mode = self.mode()
-        writable = mode_tag.writable and bool(mode)
+        mode_refusal = self.permission(mode_tag) if self.permission is not None else None
+        writable = mode_tag.writable and bool(mode) and not mode_refusal
         self.auto_button.setEnabled(writable and mode != "AUTO" and "AUTO" in mode_tag.states)
         self.manual_button.setEnabled(writable and mode != "MANUAL" and "MANUAL" in mode_tag.states)
+        for button in (self.auto_button, self.manual_button):
+            button.setToolTip(mode_refusal or "")
         hints = {
             "AUTO": translate("Faceplate", "The controller drives the output to the setpoint."),
             "MANUAL": translate("Faceplate", "You set the output; the setpoint applies again in Auto."),
         }
         self.mode_hint.setText(hints.get(mode, ""))
+        self.refresh_permissions()
+
+    def refresh_permissions(self) -> None:
+        """Change…, Start and Stop are disabled, the reason as tooltip, where the user may not
+        use them (role) or the tag may not be written now (its write_when state)."""
         for _desc, button, tag in self._sp_rows:
-            refusal = self.write_refusal(tag)
+            refusal = (self.permission(tag) if self.permission is not None else None) or self.write_refusal(tag)
             button.setEnabled(not refusal)
-            button.setToolTip(refusal)
+            button.setToolTip(refusal or "")
             note = self.standard_note(tag.name)
             flag = self.standard_flags[tag.name]
             flag.setText("⚑" if note else "")
             flag.setToolTip(note)
+        for _desc, tag, start, stop in self._cmd_rows:
+            denied = self.permission(tag) if self.permission is not None else None
+            for button in (start, stop):
+                button.setEnabled(not denied)
+                button.setToolTip(denied or "")
 
     def set_mode(self, state: str) -> None:
         """Ask for a change of the unit's control mode to ``state`` (confirmed like any write)."""

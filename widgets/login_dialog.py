@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.security.permissions import ADMINISTRATOR
 from app.security.session import Session
 from app.security.users import SecurityError, UserStore
+from widgets.dialog_fit import FittingDialog
 from widgets.i18n import QT_TRANSLATE_NOOP
 
 ERROR_STYLE = "color: #ffffff; background: #9c1f1f; padding: 4px; font-weight: bold;"
@@ -43,7 +44,7 @@ def _password_field() -> QLineEdit:
     return field
 
 
-class _Form(QDialog):
+class _Form(FittingDialog):
     """Header, hint, form rows, a message line and OK/Cancel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -72,6 +73,7 @@ class _Form(QDialog):
     def show_error(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        self.refit()  # the dialog grows: the message and every field keep their room
 
     def _on_ok(self) -> None:
         if self.attempt():

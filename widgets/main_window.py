@@ -30,6 +30,7 @@ from widgets.faceplate import (
     plain_confirm,
     plain_critical,
 )
+from widgets.menus import fit_to_screen, install_menus
 from widgets.panel import DockPanel, PanelContext, load_factory
 from widgets.store_bridge import StoreBridge
 from widgets.tag_browser_panel import COL_TAG, TagBrowserPanel
@@ -118,6 +119,7 @@ class DisplayWindow(QMainWindow):
         self.panel = DisplayPanel(main.runtime.layout, main.displays, main.bridge, main.language,
                                   lambda tag: main.alarm_limits(tag))
         self.panel.alarm_priority = main.runtime.alarms.tag_priority  # as on the main display
+        self.panel.unit_badge = main.display_panel.unit_badge
         self.setCentralWidget(self.panel)
         self.display_menu = DisplayMenu(self, self.menuBar().addMenu(""), self.panel, lambda: main.open_display_window(self.panel))
         self.panel.sig_display_changed.connect(lambda _id: self.retranslate())
@@ -212,11 +214,14 @@ class MainWindow(QMainWindow):
             show_display=lambda display: self.display_panel.show_display(display),
             show_in_3d=self.show_in_3d,
         )
+        self._wire_lockouts()
         self.central_panels: dict[str, DockPanel] = {}
         self.panel_problems: dict[str, str] = {}
         self._add_module_panels(registry if registry is not None else runtime.registry)
         trend = self.panels.get("trend")
         self.trend = trend if isinstance(trend, TrendPanel) else None
+        if self.trend is not None:
+            self.trend.plant_name = runtime.layout.name(language)  # on exported trend pictures
         browser = self.panels.get("tag_browser")
         if isinstance(browser, TagBrowserPanel):
             browser.table.doubleClicked.connect(self._on_browser_table_double_clicked)
@@ -259,6 +264,7 @@ class MainWindow(QMainWindow):
         self._health_timer.start()
         if self.displays:
             self.display_panel.show_display(next(iter(self.displays)))
+        self.menus = install_menus(self, self._file_menu, self._quit_action)  # File/Help, guarded Quit
         self.retranslate()
         self._on_clock_timeout()
         self.restore_layout()
@@ -284,6 +290,35 @@ class MainWindow(QMainWindow):
                 self.add_central_panel(panel)
             else:
                 self.add_panel(panel, DOCK_AREAS[spec.area])
+
+    def _wire_lockouts(self) -> None:
+        """Equipment locked out for work (the maintenance module) shows "OOS" on every display."""
+        maintenance = self.runtime.services.get("maintenance")
+        locked = getattr(maintenance, "locked", None)
+        ledger = getattr(maintenance, "ledger", None)
+        if maintenance is None or locked is None or ledger is None:
+            return
+        tags = self.runtime.layout.tags
+
+        def badge(element: object) -> tuple[str, str]:
+            unit, tag = getattr(element, "unit", ""), getattr(element, "tag", "")
+            for eq_id, info in locked.items():
+                if unit == eq_id or (tag and tag in ledger.tags_of(eq_id, tags)):
+                    why = QCoreApplication.translate("MainWindow", "Locked out for work by {who}: {reason}").format(
+                        who=info.get("by", "?"), reason=info.get("reason", ""))
+                    return QCoreApplication.translate("MainWindow", "OOS"), why
+            return "", ""
+
+        def on_lockouts_changed(_ids: object = None) -> None:
+            names = {n for eq_id in list(ledger.equipment) for n in ledger.tags_of(eq_id, tags)}
+            self.display_panel.refresh_alarms(names)
+            for window in self.display_windows:
+                window.panel.refresh_alarms(names)
+
+        self.display_panel.unit_badge = badge
+        signal = getattr(maintenance, "lockouts_changed", None)
+        if signal is not None:
+            signal.connect(on_lockouts_changed)
 
     def add_central_panel(self, panel: DockPanel) -> None:
         """A tab beside the process displays (dispatch board, 3D view ...)."""
@@ -331,6 +366,7 @@ class MainWindow(QMainWindow):
                 self.default_layout()
         else:
             self.default_layout()
+        fit_to_screen(self)  # first start or a saved size from a bigger screen: stay on this one
 
     def _screen_width(self) -> int:
         screen = self.screen() or QApplication.primaryScreen()
@@ -357,7 +393,16 @@ class MainWindow(QMainWindow):
             if dock is not anchor and not self.tabifiedDockWidgets(dock):
                 self.tabifyDockWidget(anchor, dock)
         anchor.raise_()
-        self.resizeDocks([anchor], [280], Qt.Orientation.Vertical)
+        self._first_start_size()
+        # the process display gets most of the height: about a third for the bottom area
+        self.resizeDocks([anchor], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def _first_start_size(self) -> None:
+        """First start: nearly the whole available screen (never more: see fit_to_screen)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            self.resize(int(avail.width() * 0.95), int(avail.height() * 0.92))
 
     def save_layout(self) -> None:
         self.qsettings.setValue("main/geometry", self.saveGeometry())
@@ -377,6 +422,8 @@ class MainWindow(QMainWindow):
         self._view_menu.setTitle(QCoreApplication.translate("MainWindow", "&View"))
         self._quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self._language_menu.setTitle(QCoreApplication.translate("MainWindow", "&Language"))
+        if hasattr(self, "menus"):
+            self.menus.retranslate()
         if self._reports_menu is not None:
             self._reports_menu.setTitle(QCoreApplication.translate("MainWindow", "&Reports"))
             texts = {"&Shift report...": QCoreApplication.translate("MainWindow", "&Shift report..."),
@@ -453,12 +500,23 @@ class MainWindow(QMainWindow):
             self.trend.add_pen(tag_name)
             at = when.timestamp()
             self.trend.show_window(at - 1800.0, at + 600.0)  # 30 min before, 10 min after
-            self.docks[self.trend.NAME].show()
-            self.docks[self.trend.NAME].raise_()
+            self._show_trend_beside_alarms()
         display = display_for(self.displays, tag.unit_id, tag.name)
         if display is not None:
             self.display_panel.show_display(display)
         self.open_faceplate(tag.unit_id)
+
+    def _show_trend_beside_alarms(self) -> None:
+        """Show the trend without hiding the alarm list: a trend tabbed with the alarms opens
+        as its own window (the operator keeps working down the list)."""
+        trend, alarms = self.docks[TrendPanel.NAME], self.docks.get("alarm_list")
+        if alarms is not None and trend in self.tabifiedDockWidgets(alarms):
+            trend.setFloating(True)
+            area = self.geometry()
+            trend.resize(min(1000, area.width() // 2), min(420, area.height() // 2))
+            trend.move(area.right() - trend.width() - 20, area.top() + 80)
+        trend.show()
+        trend.raise_()
 
     def open_faceplate(self, unit_id: str) -> FaceplateWindow:
         """Show the faceplate of ``unit_id`` (raise it if already open)."""
@@ -470,6 +528,12 @@ class MainWindow(QMainWindow):
                 confirm_write=lambda parent, tag, old, new: self.confirm_write(parent, tag, old, new),
                 confirm_critical=lambda faceplate, tag, old, new: self.confirm_critical(faceplate, tag, old, new),
             )
+            if self.security_ui is not None:  # Change…/Start/Stop disabled, with the reason, per role
+                faceplate.permission = self.security_ui.faceplate_permission
+                faceplate.refresh_permissions()
+            historian = self.runtime.historian
+            if faceplate.trend is not None and historian is not None:  # the 10-minute trend starts full
+                faceplate.trend.fill_from_history(historian.reader)
             standards = self.runtime.services.get("standards")
             if standards is not None:
                 faceplate.standard_note = functools.partial(drift_note, standards)

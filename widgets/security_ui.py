@@ -8,9 +8,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMainWindow, QMenu
 
+from app.core.tags import TagDef
 from app.security import permissions as perms
 from app.security.context import Security
-from app.security.session import Session
+from app.security.session import Session, action_for
 from widgets.audit_panel import AuditPanel
 from widgets.certificate_dialog import CertificateTrustDialog
 from widgets.login_dialog import ChangePasswordDialog, LoginDialog, role_text
@@ -33,6 +34,7 @@ class SecurityUi(QObject):
         self.security = security
         self.session: Session = security.session
         self.dialog: LoginDialog | None = None
+        self._hidden_by_role: set[str] = set()  # panels hidden because the user lacked a permission
 
         # The security module declares these panels; the main window builds them from the
         # registry. A bare window (tests) gets them here.
@@ -112,9 +114,23 @@ class SecurityUi(QObject):
                 perms.grants(self.session.users.permissions_of(self.session.username), p) for p in panel.PERMISSIONS)
             dock.toggleViewAction().setEnabled(allowed)
             if not allowed:
+                if not dock.isHidden():
+                    self._hidden_by_role.add(name)
                 dock.hide()
+            elif name in self._hidden_by_role:  # the next user may see it again: bring it back
+                self._hidden_by_role.discard(name)
+                dock.show()
         if self.session.may(perms.MANAGE_USERS):
             self.users_panel.reload()
+        for faceplate_window in getattr(self.window, "faceplates", {}).values():
+            faceplate_window.faceplate.refresh_permissions()  # Change…/Start/Stop follow the user
+        alarm_list = panels.get("alarm_list")
+        if alarm_list is not None and hasattr(alarm_list, "apply_permissions"):
+            alarm_list.apply_permissions()
+
+    def faceplate_permission(self, tag: TagDef) -> str | None:
+        """Why the logged-in user may not write ``tag`` from a faceplate, or None."""
+        return self.session.refusal(action_for(tag), tag.name)
 
     # --- activity and lock ------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

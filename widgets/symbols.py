@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from app.core.displays import Element
 from app.core.tags import DataType, Quality, TagDef, TagValue
 from widgets.i18n import QT_TRANSLATE_NOOP
+from widgets.priority_look import PRIORITY_LOOK
 
 # --- the palette (ISA-101 grey; colour only for the abnormal) -------------------------------
 BACKGROUND = QColor("#c8c8c8")
@@ -56,7 +57,7 @@ BAND = QColor("#9a9a9a")  # the normal band of an analog indicator
 SCALE = QColor("#dcdcdc")
 BAD = QColor("#7a1f9c")
 STALE = QColor("#8a6d00")
-ALARM_COLOURS = {1: QColor("#d0021b"), 2: QColor("#f08c00"), 3: QColor("#c21fb8")}
+ALARM_COLOURS = {p: QColor(look.background) for p, look in PRIORITY_LOOK.items()}  # as in the alarm list
 FAULT_STATES = {"FAULT", "TRIPPED"}
 RUNNING_STATES = {"RUNNING"}
 
@@ -82,6 +83,7 @@ STATE_NAMES = (
 UNIT_WORDS = (
     QT_TRANSLATE_NOOP("Unit", "persons"), QT_TRANSLATE_NOOP("Unit", "count"),
     QT_TRANSLATE_NOOP("Unit", "batches"), QT_TRANSLATE_NOOP("Unit", "ratio"),
+    QT_TRANSLATE_NOOP("Unit", "anodes"), QT_TRANSLATE_NOOP("Unit", "cells"),
 )
 
 
@@ -209,6 +211,9 @@ class DisplayContext:
     # (1 urgent .. 4 low). None: no engine, indicators judge values against the limits.
     alarm_priority: Callable[[str], int] | None = None
     unit_names: dict[str, str] = field(default_factory=dict)
+    # A short plain-text badge for an equipment symbol ("OOS" while it is locked out for work),
+    # with the reason for its tooltip; ("", "") for nothing.
+    unit_badge: Callable[[Element], tuple[str, str]] = lambda element: ("", "")
 
 
 def alarm_priority(tag: TagDef, value: TagValue | None, limits: dict[str, float] | None) -> int:
@@ -602,7 +607,7 @@ class AnalogItem(ValueItem):
             if self._look == "good":
                 engine = self.ctx.alarm_priority
                 if engine is not None:  # what the alarm list shows: suppressed by design = no colour
-                    self._priority = min(engine(self.element.tag), 3)
+                    self._priority = engine(self.element.tag)
                 else:
                     self._priority = alarm_priority(self._tag, value, self.limits() or None)
         self._pointer = pointer
@@ -637,7 +642,7 @@ class AnalogItem(ValueItem):
             pointer = self._pointer_shape
             if look == "good":
                 p.setPen(POINTER_PEN)
-                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in (1, 2) else POINTER_BRUSH)
+                p.setBrush(ALARM_COLOURS[self._priority] if self._priority in ALARM_COLOURS else POINTER_BRUSH)
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(QPen(LOOK_COLOUR[look], 1.5))
@@ -780,14 +785,14 @@ class AlarmItem(BoundItem):
         return True  # the priority may come from the alarm engine: repaint on every change
 
     def state(self) -> tuple[int, int]:
-        """(highest priority 1..3 or 0, number of tags in alarm)."""
+        """(highest priority 1..4 or 0, number of tags in alarm)."""
         best, count = 0, 0
         for name, value in self.values.items():
             tag = self.ctx.tags.get(name)
             if tag is None:
                 continue
             if self.ctx.alarm_priority is not None:  # what the alarm list shows (suppression, delays)
-                pr = min(self.ctx.alarm_priority(name), 3)
+                pr = self.ctx.alarm_priority(name)
             else:
                 pr = alarm_priority(tag, value, self.ctx.limits(name))
             if pr:
@@ -811,13 +816,15 @@ class AlarmItem(BoundItem):
         elif priority == 2:  # triangle
             path.addPolygon(QPolygonF([QPointF(cx, cy - s / 2 - 2), QPointF(cx + s / 2 + 2, cy + s / 2), QPointF(cx - s / 2 - 2, cy + s / 2)]))
             path.closeSubpath()
-        else:  # diamond
+        elif priority == 3:  # diamond
             path.addPolygon(QPolygonF([QPointF(cx, cy - s / 2 - 2), QPointF(cx + s / 2 + 2, cy), QPointF(cx, cy + s / 2 + 2), QPointF(cx - s / 2 - 2, cy)]))
             path.closeSubpath()
+        else:  # circle
+            path.addEllipse(QRectF(cx - s / 2, cy - s / 2, s, s))
         p.setPen(QPen(QColor("#000000"), 1.2))
         p.setBrush(ALARM_COLOURS[priority])
         p.drawPath(path)
-        p.setPen(QColor("#000000") if priority != 1 else QColor("#ffffff"))
+        p.setPen(QColor(PRIORITY_LOOK[priority].foreground))
         set_font(p, font(15, True))
         p.drawText(QRectF(cx - s / 2, cy - s / 2 + (3 if priority == 2 else 0), s, s), Qt.AlignmentFlag.AlignCenter, str(priority))
         if count > 1:
@@ -862,7 +869,11 @@ class PipeItem(BoundItem):
             p.setPen(MUTED)
             set_font(p, font(12))
             if abs(a.x() - b.x()) >= abs(a.y() - b.y()):
-                p.drawText(QRectF(min(a.x(), b.x()), a.y() - 20, abs(b.x() - a.x()), 18), Qt.AlignmentFlag.AlignCenter, text)
+                # centred over the segment, as wide as the text, and never off the display's left edge
+                seg = abs(b.x() - a.x())
+                width = max(seg, p.fontMetrics().horizontalAdvance(text) + 6.0)
+                x_left = max(0.0, min(a.x(), b.x()) + seg / 2 - width / 2)
+                p.drawText(QRectF(x_left, a.y() - 20, width, 18), Qt.AlignmentFlag.AlignCenter, text)
             else:
                 p.drawText(QRectF(a.x() + 6, (a.y() + b.y()) / 2 - 9, 120, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
@@ -892,9 +903,10 @@ class EquipmentItem(BoundItem):
     def shown(self) -> tuple[object, ...]:
         """What the symbol draws from its values besides the look: the state (motor fill,
         converter tilt, fault mark), a tank's level, the cells of a cell row."""
+        badge = self.ctx.unit_badge(self.element)
         if self.element.type == "cell_row":
-            return tuple(self._cell(name) for name in self.element.tags or ())
-        return self.state_name(), self._level()
+            return (*(self._cell(name) for name in self.element.tags or ()), badge)
+        return self.state_name(), self._level(), badge
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -907,6 +919,16 @@ class EquipmentItem(BoundItem):
             p.drawRect(QRectF(0, 0, self.w, self.h))
         if self.values:
             self.paint_quality(p, QRectF(0, 0, self.w, self.h))
+        text, why = self.ctx.unit_badge(self.element)
+        if text:  # ISA-101: plain text in a box, no colour flood
+            set_font(p, font(11, True))
+            box = QRectF(2, self.h - 16, 8 + 7 * len(text), 14)
+            p.setPen(QPen(QColor("#000000"), 1))
+            p.setBrush(QColor("#ffffff"))
+            p.drawRect(box)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            name = self.ctx.unit_names.get(self.element.unit, self.element.unit)
+            self.setToolTip(f"{name}\n{why}" if name else why)
 
     def _motor_brush(self) -> QColor:
         state = self.state_name()

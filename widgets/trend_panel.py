@@ -41,6 +41,21 @@ PRESETS = (("10 min", 600), ("1 h", 3600), ("8 h", 8 * 3600), ("24 h", 86400), (
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 US = 1_000_000
 LIVE_KEEP_S = 8 * 86400
+# The historian archives every tag at least every 10 minutes (compression heartbeat): no
+# sample for longer than GAP_S means no data (console or link down), drawn as a gap; a value
+# is held at most HOLD_S after its last sample.
+HOLD_S = 600.0
+GAP_S = 900.0
+
+
+def break_gaps(ts: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Samples with a NaN put in HOLD_S after any sample followed by more than GAP_S of nothing."""
+    if len(ts) < 2:
+        return ts, v
+    gaps = np.nonzero(np.diff(ts) > GAP_S)[0]
+    if not len(gaps):
+        return ts, v
+    return np.insert(ts, gaps + 1, ts[gaps] + HOLD_S), np.insert(v.astype(float), gaps + 1, np.nan)
 
 
 @dataclass
@@ -67,11 +82,48 @@ class Pen:
         return np.concatenate([self.hist_x, lx[keep]]), np.concatenate([self.hist_y, ly[keep]])
 
     def value_at(self, t: float) -> float:
+        """The value at ``t``; NaN before the data, in a gap, or longer than GAP_S after the
+        last sample (the read-out says "no data" there, never a made-up value)."""
         x, y = self.data()
         if not len(x):
             return math.nan
         i = int(np.searchsorted(x, t, side="right")) - 1
-        return float(y[i]) if i >= 0 else math.nan
+        if i < 0:
+            return math.nan
+        if t - x[i] > GAP_S and t < time.time() - GAP_S:
+            return math.nan
+        return float(y[i])
+
+
+class PenAxis(pg.AxisItem):
+    """The left axis: "% of range", or one pen's engineering units (the curves are drawn in
+    % of each pen's range; the axis maps its round EU ticks onto that scale)."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.eu_pen: Pen | None = None  # (AxisItem.pen is pyqtgraph's own method)
+
+    def _range(self) -> tuple[float, float] | None:
+        if self.eu_pen is None or self.eu_pen.tag is None:
+            return None
+        lo, hi = self.eu_pen.tag.eu_low, self.eu_pen.tag.eu_high
+        return (lo, hi) if hi > lo else None
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # type: ignore[override]  # noqa: N802, N803
+        eu = self._range()
+        if eu is None:
+            return super().tickValues(minVal, maxVal, size)
+        lo, hi = eu
+        span = hi - lo
+        levels = super().tickValues(lo + minVal / 100 * span, lo + maxVal / 100 * span, size)
+        return [(spacing, [(v - lo) / span * 100 for v in values]) for spacing, values in levels]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        eu = self._range()
+        if eu is None:
+            return super().tickStrings(values, scale, spacing)
+        lo, hi = eu
+        return super().tickStrings([lo + v / 100 * (hi - lo) for v in values], scale, spacing)
 
 
 class _Results(QObject):
@@ -107,7 +159,8 @@ class TrendPanel(DockPanel):
         self._results.sig_history_loaded.connect(self._on_results_history_loaded)
 
         pg.setConfigOptions(antialias=False)
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.axis = PenAxis()
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom"), "left": self.axis})
         self.plot.setBackground("#e6e6e6")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setYRange(-5, 105)
@@ -123,6 +176,7 @@ class TrendPanel(DockPanel):
         self.readout = QLabel()
         self.readout.setObjectName("trendReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setWordWrap(True)  # many pens wrap; they must not widen the window past the screen
 
         self.tag_edit = QLineEdit()
         completer = QCompleter(sorted(definitions))
@@ -148,6 +202,10 @@ class TrendPanel(DockPanel):
         self.csv_button = QPushButton()
         self.png_button = QPushButton()
         self.status_label = QLabel()
+        self.axis_box = QComboBox()  # the left axis: % of range, or one pen in its units
+        self.axis_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.axis_box.currentIndexChanged.connect(self._on_axis_box_changed)
+        self.plant_name = ""  # printed on exported pictures (set by the main window)
 
         top = QHBoxLayout()
         top.addWidget(self.tag_edit, 2)
@@ -166,6 +224,7 @@ class TrendPanel(DockPanel):
         box.addLayout(top)
         box.addWidget(self.plot, 1)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.axis_box)  # under the axis it sets; not in the top row (the dock's width)
         bottom.addWidget(self.readout, 1)
         bottom.addWidget(self.status_label)
         box.addLayout(bottom)
@@ -210,6 +269,7 @@ class TrendPanel(DockPanel):
         if value is not None:
             self._append_live(pen, value)
         self.pen_box.addItem(name)
+        self._refill_axis_box(select=name if len(self.pens) == 1 else None)
         self.requery()
         return True
 
@@ -220,8 +280,39 @@ class TrendPanel(DockPanel):
         self.plot.removeItem(pen.curve)
         self.legend.removeItem(pen.curve)
         self.pen_box.removeItem(self.pen_box.findText(name))
+        self._refill_axis_box()
 
     # --- time range -----------------------------------------------------------------
+    def _refill_axis_box(self, select: str | None = None) -> None:
+        """The axis choices: % of range, and one per pen; a first pen brings its own units."""
+        current = select or self.axis_box.currentData() or ""
+        self.axis_box.blockSignals(True)
+        self.axis_box.clear()
+        self.axis_box.addItem(self.tr("Axis: % of range"), "")
+        for name, pen in self.pens.items():
+            unit = pen.tag.eng_unit if pen.tag else ""
+            self.axis_box.addItem(self.tr("Axis: {pen}").format(pen=f"{name} [{unit}]" if unit else name), name)
+        self.axis_box.setCurrentIndex(max(0, self.axis_box.findData(current if current in self.pens else "")))
+        self.axis_box.blockSignals(False)
+        self._on_axis_box_changed(self.axis_box.currentIndex())
+
+    def set_axis(self, pen_name: str) -> None:
+        """Show the left axis in ``pen_name``'s engineering units ('' = % of range)."""
+        self.axis_box.setCurrentIndex(max(0, self.axis_box.findData(pen_name)))
+
+    def _on_axis_box_changed(self, index: int) -> None:
+        name = self.axis_box.itemData(index) or ""
+        pen = self.pens.get(name)
+        self.axis.eu_pen = pen
+        item = self.plot.getPlotItem()
+        if pen is not None:
+            unit = pen.tag.eng_unit if pen.tag else ""
+            item.setLabel("left", f"{name} [{unit}]" if unit else name, color=pen.colour)
+        else:
+            item.setLabel("left", self.tr("% of range"))
+        self.axis.picture = None  # re-tick
+        self.axis.update()
+
     def set_span(self, seconds: float) -> None:
         """A preset: the last ``seconds`` up to now, following live."""
         self.span_s = float(seconds)
@@ -303,6 +394,7 @@ class TrendPanel(DockPanel):
                 v = np.concatenate([before.value, s.value])
                 q = np.concatenate([before.quality, s.quality])
                 v = np.where(q == int(Quality.BAD), np.nan, v)
+                ts, v = break_gaps(ts, v)
                 # hold each value until the next sample (step), so gaps show where Bad starts
                 x = np.repeat(ts, 2)[1:]
                 y = np.repeat(v, 2)[:-1]
@@ -311,16 +403,23 @@ class TrendPanel(DockPanel):
                 vmin, vmax = agg.vmin.copy(), agg.vmax.copy()
                 # An empty bucket is a held value (deadband/compression kept no sample), not
                 # a gap; only Bad readings make a gap.
+                # An empty bucket is a held value for up to HOLD_S after the last sample; longer
+                # than GAP_S without any sample is no data at all: a gap.
                 before = reader.last_before(name, t0)
                 hold = float(before.value[0]) if len(before) and before.quality[0] != int(Quality.BAD) else math.nan
+                last_seen = float(before.ts[0]) / US if len(before) else -math.inf
+                width = (t1 - t0) / len(agg) / US if len(agg) else 0.0
                 now = time.time()
                 for i in range(len(agg)):
+                    if agg.count[i] or agg.bad_count[i]:
+                        last_seen = centre[i] + width / 2
                     if agg.count[i]:
                         hold = agg.last[i]
                     elif agg.bad_count[i]:
                         hold = math.nan
                     elif centre[i] <= now:
-                        vmin[i] = vmax[i] = hold
+                        held = centre[i] - last_seen <= GAP_S
+                        vmin[i] = vmax[i] = hold if held else math.nan
                 x = np.repeat(centre, 2)
                 y = np.column_stack([vmin, vmax]).ravel()
             end = float(x[-1]) if len(x) else 0.0
@@ -437,8 +536,31 @@ class TrendPanel(DockPanel):
 
         self._pool.submit(work).result(120)
 
-    def export_png(self, path: Path) -> None:
-        self.plot.grab().save(str(path))
+    def export_png(self, path: Path) -> bool:
+        """The plot with a header: plant, pens and the period shown (a picture must say what it is)."""
+        from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+        picture = self.plot.grab()
+        x0, x1 = self.view_range()
+        period = f"{datetime.fromtimestamp(x0):%Y-%m-%d %H:%M} – {datetime.fromtimestamp(x1):%Y-%m-%d %H:%M}"
+        title = self.tr("Trend: {pens}").format(pens=", ".join(self.pens) or "-")
+        lines = [" - ".join(filter(None, [self.plant_name, title])), period]
+        header = 48
+        image = QImage(picture.width(), picture.height() + header, QImage.Format.Format_RGB32)
+        image.fill(QColor("#ffffff"))
+        painter = QPainter(image)
+        font = QFont(painter.font())
+        font.setPointSize(11)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#1e1e1e"))
+        painter.drawText(8, 20, lines[0])
+        font.setBold(False)
+        painter.setFont(font)
+        painter.drawText(8, 40, lines[1])
+        painter.drawPixmap(0, header, picture)
+        painter.end()
+        return image.save(str(path), "PNG")  # type: ignore[call-overload]
 
     def _on_csv_button_clicked(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Export trend data"), "trend.csv", self.tr("CSV (*.csv)"))
@@ -469,7 +591,7 @@ class TrendPanel(DockPanel):
         self.live_button.setText(self.tr("Live"))
         self.csv_button.setText(self.tr("Export CSV"))
         self.png_button.setText(self.tr("Export PNG"))
-        self.plot.getPlotItem().setLabel("left", self.tr("% of range"))
+        self._refill_axis_box()
         self._update_status()
 
     def closeEvent(self, event: object) -> None:  # noqa: N802

@@ -103,6 +103,9 @@ class AlarmDef:
     cause: str = ""
     consequence: str = ""
     action: str = ""
+    cause_zh: str = ""
+    consequence_zh: str = ""
+    action_zh: str = ""
     response_s: float = 0.0  # allowed operator response time
     source: str = ""
 
@@ -110,6 +113,12 @@ class AlarmDef:
         if language.startswith("zh") and self.text_zh:
             return self.text_zh
         return self.text_en
+
+    def rationale(self, language: str) -> tuple[str, str, str]:
+        """(cause, consequence, action) in ``language`` (English where no translation is given)."""
+        if language.startswith("zh"):
+            return (self.cause_zh or self.cause, self.consequence_zh or self.consequence, self.action_zh or self.action)
+        return self.cause, self.consequence, self.action
 
     @property
     def limit_text(self) -> str:
@@ -120,9 +129,12 @@ class AlarmDef:
         return "" if self.limit is None else f"{self.limit:g}"
 
 
+# Chinese for the state names alarms are raised on (the alarm text "主风机状态故障", not "…FAULT")
+STATE_ZH = {"FAULT": "故障", "TRIPPED": "跳闸", "STOPPED": "停止", "RUNNING": "运行"}
+
 _KNOWN = {
     "id", "tag", "type", "priority", "limit", "states", "setpoint", "deadband", "on_delay", "off_delay",
-    "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "response", LINE_KEY,
+    "suppress", "latch", "group", "text_en", "text_zh", "cause", "consequence", "action", "cause_zh", "consequence_zh", "action_zh", "response", LINE_KEY,
 }
 
 
@@ -281,7 +293,7 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
     suffix_zh = {
         AlarmType.HH: "过高", AlarmType.H: "高", AlarmType.L: "低", AlarmType.LL: "过低",
         AlarmType.DEV: "偏离设定值", AlarmType.ROC: "变化过快", AlarmType.BAD: "信号故障",
-        AlarmType.STATE: "/".join(states),
+        AlarmType.STATE: "/".join(STATE_ZH.get(x, x) for x in states),
     }[kind]
     return AlarmDef(
         id=alarm_id,
@@ -303,6 +315,9 @@ def _parse(path: Path, entry: object, tags: dict[str, TagDef], problems: list[st
         cause=str(entry.get("cause") or ""),
         consequence=str(entry.get("consequence") or ""),
         action=str(entry.get("action") or ""),
+        cause_zh=str(entry.get("cause_zh") or ""),
+        consequence_zh=str(entry.get("consequence_zh") or ""),
+        action_zh=str(entry.get("action_zh") or ""),
         response_s=response,
         source=where,
     )

@@ -514,6 +514,10 @@ class AlarmEngine:
                     m.first_out = False
                     self._dirty[m.id] = m
 
+    def current_value(self, rec: AlarmRecord) -> Any:
+        """The alarm's tag value now (the record's ``value`` is the one at its last change)."""
+        return self._current_value(rec)
+
     def _current_value(self, rec: AlarmRecord) -> Any:
         source = self._store.values if self._store is not None else self._values
         tv = source.get(rec.definition.tag) or self._values.get(rec.definition.tag)

@@ -13,6 +13,7 @@ KNOWN_UNITS: frozenset[str] = frozenset(
         "% S", "% H₂SO₄", "% O₂", "A", "kA", "A/m²", "V", "kV", "kW", "MW", "kWh", "MWh",
         "kWh/t", "kgce/t", "mm/s", "rpm", "h", "min", "s", "d", "batches", "ratio", "pH",
         "µS/cm", "count", "state", "bool", "mm/s RMS", "Hz", "kvar", "MVA", "persons", "°",
+        "anodes", "cells",
     }
 )
 

@@ -17,12 +17,13 @@ EDIT_PLANS = "edit_production_plans"
 CLOSE_WORK_ORDERS = "close_work_orders"
 MANAGE_USERS = "manage_users"
 CHANGE_SETTINGS = "change_settings"
+CLOSE_CONSOLE = "close_console"  # quit the HMI (an operator hands over or locks instead)
 WRITE_DIRECT = "write_direct"  # write to a server named directly (not a tag of the layout); no default role
 LOCKOUT = "lockout_equipment"  # take equipment (and its alarms) out of service for work, and back
 
 ACTIONS: tuple[str, ...] = (
     VIEW, ACK_ALARMS, SHELVE_ALARMS, WRITE_SETPOINT, START_STOP, EDIT_PLANS, CLOSE_WORK_ORDERS,
-    MANAGE_USERS, CHANGE_SETTINGS, WRITE_DIRECT, LOCKOUT,
+    MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE, WRITE_DIRECT, LOCKOUT,
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -35,6 +36,7 @@ DESCRIPTIONS: dict[str, str] = {
     CLOSE_WORK_ORDERS: "close work orders",
     MANAGE_USERS: "manage users",
     CHANGE_SETTINGS: "change settings",
+    CLOSE_CONSOLE: "close the console",
     WRITE_DIRECT: "write to a server named directly (not a tag of the layout)",
     LOCKOUT: "take equipment out of service for work and return it",
 }
@@ -47,12 +49,13 @@ ADMINISTRATOR = "administrator"
 ROLES: tuple[str, ...] = (OPERATOR, SHIFT_LEAD, MAINTENANCE, PROCESS_ENGINEER, ADMINISTRATOR)
 
 ALL_AREAS = f"{WRITE_SETPOINT}:*"
+#: Permissions introduced after the first databases were made: granted once to their default
+#: roles in an existing database that has never seen them (UserStore.ensure_roles); after that
+#: the administrator's grants and revocations stand.
+ADDED_LATER: tuple[str, ...] = (CLOSE_CONSOLE, LOCKOUT)
 
 #: The permission each alarm-engine action needs (app.alarms.engine.ALARM_ACTIONS). Taking an
-#: alarm out of service changes the alarm system itself: it needs CHANGE_SETTINGS.
-#: Permissions added after the first release: granted once to the roles that have them by
-#: default in a database that has never seen them (an administrator's later revoke stays).
-ADDED_LATER: tuple[str, ...] = (LOCKOUT,)
+#: alarm out of service (a lock-out for work) needs LOCKOUT.
 
 ALARM_ACTION_PERMISSIONS: dict[str, str] = {
     "ack": ACK_ALARMS, "shelve": SHELVE_ALARMS, "unshelve": SHELVE_ALARMS,
@@ -61,10 +64,10 @@ ALARM_ACTION_PERMISSIONS: dict[str, str] = {
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     OPERATOR: frozenset({VIEW, ACK_ALARMS, ALL_AREAS, START_STOP}),
-    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS, LOCKOUT}),
+    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS, CLOSE_CONSOLE, LOCKOUT}),
     MAINTENANCE: frozenset({VIEW, START_STOP, CLOSE_WORK_ORDERS, LOCKOUT}),
-    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS, LOCKOUT}),
-    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS}),
+    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS, CLOSE_CONSOLE, LOCKOUT}),
+    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE}),
 }
 
 

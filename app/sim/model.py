@@ -504,10 +504,14 @@ class PlantModel:
         self._faults_until[tag] = self.sim_time_s + duration_s
 
     def trip(self, prefix: str) -> dict[str, Value]:
-        """A motor protection trip (e.g. ``AP.BLOWER``): FAULT until stopped and restarted."""
+        """A motor protection trip (e.g. ``AP.BLOWER``): FAULT until stopped and restarted.
+
+        The motor's tags change at the next :meth:`step`, which publishes them: writing
+        ``self.values`` here would make the step see no change, so the servers would keep
+        showing RUNNING at 0 rpm and no trip alarm would fire.
+        """
         motor = self.motors[prefix]
         motor.state = FAULT
-        self.values[f"{prefix}.STATE"] = FAULT
         return {f"{prefix}.STATE": FAULT}
 
     def acid_upset(self, duration_s: float = 1800.0) -> None:

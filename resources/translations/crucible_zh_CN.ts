@@ -122,16 +122,16 @@
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <source>high</source>
-        <translation>高</translation>
-    </message>
-    <message>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
         <source>low</source>
         <translation>低</translation>
+    </message>
+    <message>
+        <source>urgent + high</source>
+        <translation>紧急 + 高</translation>
     </message>
     <message>
         <source>Alarm KPIs</source>
@@ -278,10 +278,6 @@
         <translation>单击以搁置，直到该报警下次恢复</translation>
     </message>
     <message>
-        <source>STALE</source>
-        <translation>陈旧</translation>
-    </message>
-    <message>
         <source>{cls}: {n} ({pct} %, target {target} %)</source>
         <translation>{cls}：{n}（{pct} %，目标 {target} %）</translation>
     </message>
@@ -401,6 +397,22 @@
         <translation>选择一个报警以查看其原因、后果和应采取的措施。</translation>
     </message>
     <message>
+        <source>Cause:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>Consequence:</source>
+        <translation>后果：</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>措施：</translation>
+    </message>
+    <message>
+        <source>Allowed response time:</source>
+        <translation>允许响应时间：</translation>
+    </message>
+    <message>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
@@ -448,8 +460,12 @@
         <translation>描述</translation>
     </message>
     <message>
-        <source>Value</source>
-        <translation>值</translation>
+        <source>Value at alarm</source>
+        <translation>报警时值</translation>
+    </message>
+    <message>
+        <source>Value now</source>
+        <translation>当前值</translation>
     </message>
     <message>
         <source>Limit</source>
@@ -510,6 +526,14 @@
     <message>
         <source>Out of service</source>
         <translation>停用</translation>
+    </message>
+    <message>
+        <source>until {time}</source>
+        <translation>至 {time}</translation>
+    </message>
+    <message>
+        <source>until it clears</source>
+        <translation>至报警消除</translation>
     </message>
     <message>
         <source>first out</source>
@@ -1949,6 +1973,14 @@
         <translation>超出批准的标准卡范围({low} … {high},{mode}),自 {since} 起</translation>
     </message>
     <message>
+        <source>Locked out for work by {who}: {reason}</source>
+        <translation>检修隔离,操作人 {who}:{reason}</translation>
+    </message>
+    <message>
+        <source>OOS</source>
+        <translation>停用</translation>
+    </message>
+    <message>
         <source>Crucible {version} - {plant}</source>
         <translation>Crucible {version} - {plant}</translation>
     </message>
@@ -2382,7 +2414,60 @@
     </message>
 </context>
 <context>
-    <name>PriorityMixBar</name>
+    <name>Plant3DPanel</name>
+    <message>
+        <source>the 3D view is switched off on this computer ({env} is set)</source>
+        <extracomment>Set to 1 to switch the 3D view off (a machine whose OpenGL driver misbehaves).</extracomment>
+        <translation>本机已关闭三维视图(设置了 {env})</translation>
+    </message>
+    <message>
+        <source>the Qt platform &quot;{platform}&quot; has no OpenGL windows</source>
+        <translation>Qt 平台“{platform}”没有 OpenGL 窗口</translation>
+    </message>
+    <message>
+        <source>VTK cannot draw into a Wayland window; start Crucible with QT_QPA_PLATFORM=xcb</source>
+        <translation>VTK 无法在 Wayland 窗口中绘图;请用 QT_QPA_PLATFORM=xcb 启动 Crucible</translation>
+    </message>
+    <message>
+        <source>the graphics driver offers no OpenGL 3.2 context</source>
+        <translation>显卡驱动不提供 OpenGL 3.2 上下文</translation>
+    </message>
+    <message>
+        <source>3D plant view</source>
+        <translation>三维工厂视图</translation>
+    </message>
+    <message>
+        <source>The 3D layout has a mistake: {problem}</source>
+        <translation>三维布局文件有错误:{problem}</translation>
+    </message>
+    <message>
+        <source>This plant has no 3D layout (plant3d.yaml).</source>
+        <translation>本工厂没有三维布局(plant3d.yaml)。</translation>
+    </message>
+    <message>
+        <source>The 3D plant view cannot be shown here: {reason}.
+
+Everything else in Crucible works as usual. The 3D view needs OpenGL: on a remote desktop use a session with OpenGL (X11 with Mesa is enough); on Wayland start Crucible with QT_QPA_PLATFORM=xcb.</source>
+        <translation>此处无法显示三维工厂视图:{reason}。
+
+Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请使用支持 OpenGL 的会话(X11 加 Mesa 即可);在 Wayland 下请用 QT_QPA_PLATFORM=xcb 启动 Crucible。</translation>
+    </message>
+    <message>
+        <source>{zone}: {n} people</source>
+        <translation>{zone}:{n} 人</translation>
+    </message>
+    <message>
+        <source>{zone}: {n} people IN DANGER</source>
+        <translation>{zone}:{n} 人处于危险中</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
     <message>
         <source>high</source>
         <translation>高</translation>
@@ -2396,7 +2481,35 @@
         <translation>低</translation>
     </message>
     <message>
+        <source>In alarm: {priority}</source>
+        <translation>报警中:{priority}</translation>
+    </message>
+    <message>
+        <source>View:</source>
+        <translation>视角:</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityMixBar</name>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>urgent + high</source>
+        <translation>紧急 + 高</translation>
+    </message>
+    <message>
         <source>Actual</source>
+        <extracomment>the KPI mix keys as shown: EEMUA&apos;s &quot;high&quot; share is the urgent and high priorities together</extracomment>
         <translation>实际</translation>
     </message>
     <message>
@@ -3204,6 +3317,14 @@
         <translation>趋势</translation>
     </message>
     <message>
+        <source>Axis: % of range</source>
+        <translation>坐标轴：量程百分比</translation>
+    </message>
+    <message>
+        <source>Axis: {pen}</source>
+        <translation>坐标轴：{pen}</translation>
+    </message>
+    <message>
         <source>History unavailable: {error}</source>
         <translation>历史数据不可用：{error}</translation>
     </message>
@@ -3222,6 +3343,10 @@
     <message>
         <source>no data</source>
         <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Trend: {pens}</source>
+        <translation>趋势：{pens}</translation>
     </message>
     <message>
         <source>Export trend data</source>
@@ -3305,6 +3430,14 @@
     <message>
         <source>ratio</source>
         <translation>比值</translation>
+    </message>
+    <message>
+        <source>anodes</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>cells</source>
+        <translation>槽</translation>
     </message>
 </context>
 <context>
@@ -3402,6 +3535,130 @@
     <message>
         <source>{user} disabled</source>
         <translation>已禁用 {user}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <extracomment>over with Switch user, or locks the console, but does not shut the control room&apos;s screen.</extracomment>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Close a faceplate or dialog</source>
+        <translation>关闭面板或对话框</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>&amp;Print current display ...</source>
+        <translation>打印当前画面(&amp;P) ...</translation>
+    </message>
+    <message>
+        <source>&amp;Export current display as PNG ...</source>
+        <translation>将当前画面导出为 PNG(&amp;E) ...</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>用户指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Crucible</source>
+        <translation>关于 Crucible(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Print current display</source>
+        <translation>打印当前画面</translation>
+    </message>
+    <message>
+        <source>The printer could not be opened.</source>
+        <translation>无法打开打印机。</translation>
+    </message>
+    <message>
+        <source>Export current display as PNG</source>
+        <translation>将当前画面导出为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG pictures (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Display exported to {path}</source>
+        <translation>画面已导出到 {path}</translation>
+    </message>
+    <message>
+        <source>Could not write {path}</source>
+        <translation>无法写入 {path}</translation>
+    </message>
+    <message>
+        <source>Crucible user guide</source>
+        <translation>Crucible 用户指南</translation>
+    </message>
+    <message>
+        <source>The user guide {path} cannot be read: {error}</source>
+        <translation>无法读取用户指南 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>About Crucible</source>
+        <translation>关于 Crucible</translation>
+    </message>
+    <message>
+        <source>Control-room HMI for copper smelters.</source>
+        <translation>铜冶炼厂中控室人机界面。</translation>
+    </message>
+    <message>
+        <source>Plant: {plant}</source>
+        <translation>工厂：{plant}</translation>
+    </message>
+    <message>
+        <source>Console: {console}</source>
+        <translation>操作站：{console}</translation>
+    </message>
+    <message>
+        <source>Displays: {n}, tags: {tags}, alarms: {alarms}</source>
+        <translation>画面：{n}，位号：{tags}，报警：{alarms}</translation>
+    </message>
+    <message>
+        <source>Quit Crucible</source>
+        <translation>退出 Crucible</translation>
+    </message>
+    <message>
+        <source>The console stays open.</source>
+        <translation>操作站保持打开。</translation>
+    </message>
+    <message>
+        <source>Hand over with Session &gt; Switch user, or lock the console.</source>
+        <translation>请通过“会话 &gt; 切换用户”交班，或锁定操作站。</translation>
+    </message>
+    <message>
+        <source>Close the Crucible console?</source>
+        <translation>关闭 Crucible 操作站？</translation>
+    </message>
+    <message>
+        <source>Live values, alarms and the alarm horn stop on this screen until it is started again.</source>
+        <translation>在重新启动之前，此屏幕上的实时值、报警和报警喇叭都将停止。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Keep running</source>
+        <translation>继续运行</translation>
     </message>
 </context>
 <context>

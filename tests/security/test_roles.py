@@ -12,10 +12,11 @@ from app.security.context import Security
 EXPECTED = {
     p.OPERATOR: {p.VIEW, p.ACK_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP},
     p.SHIFT_LEAD: {p.VIEW, p.ACK_ALARMS, p.SHELVE_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP, p.EDIT_PLANS,
-                   p.LOCKOUT},
+                   p.CLOSE_CONSOLE, p.LOCKOUT},
     p.MAINTENANCE: {p.VIEW, p.START_STOP, p.CLOSE_WORK_ORDERS, p.LOCKOUT},
-    p.PROCESS_ENGINEER: {p.VIEW, "write_setpoint:SMF", "write_setpoint:PSC", p.EDIT_PLANS, p.CHANGE_SETTINGS, p.LOCKOUT},
-    p.ADMINISTRATOR: {p.VIEW, p.MANAGE_USERS, p.CHANGE_SETTINGS},
+    p.PROCESS_ENGINEER: {p.VIEW, "write_setpoint:SMF", "write_setpoint:PSC", p.EDIT_PLANS, p.CHANGE_SETTINGS, p.CLOSE_CONSOLE,
+                         p.LOCKOUT},
+    p.ADMINISTRATOR: {p.VIEW, p.MANAGE_USERS, p.CHANGE_SETTINGS, p.CLOSE_CONSOLE},
 }
 ALL = [a for a in p.ACTIONS if a != p.WRITE_SETPOINT] + ["write_setpoint:SMF", "write_setpoint:PSC"]
 
@@ -74,3 +75,18 @@ def test_a_permission_added_later_reaches_the_default_roles_of_an_older_database
     security.users.ensure_roles()  # the administrator's revoke stays
     assert perms.LOCKOUT not in security.users.role_permissions()["maintenance"]
     security.close()
+
+
+def test_close_console_reaches_a_database_made_before_it(security: Security) -> None:
+    """An older database has no close_console: its default roles get it once, on start."""
+    from sqlalchemy import delete
+    from sqlalchemy.orm import Session as DbSession
+
+    from app.security.models import RolePermission
+
+    with DbSession(security.users.engine) as db, db.begin():
+        db.execute(delete(RolePermission).where(RolePermission.permission == p.CLOSE_CONSOLE))
+    assert all(p.CLOSE_CONSOLE not in perms for perms in security.users.role_permissions().values())
+    security.users.ensure_roles()
+    have = {role for role, perms in security.users.role_permissions().items() if p.CLOSE_CONSOLE in perms}
+    assert have == {p.SHIFT_LEAD, p.PROCESS_ENGINEER, p.ADMINISTRATOR}

@@ -13,6 +13,7 @@ from app.core.layout import PlantLayout
 from tests.alarms.helpers import Clock
 from tests.alarms.scenarios import acid_plant_upset, batch, blower_trip, normal_values
 from widgets.alarm_list_panel import AlarmListPanel
+from widgets.alarm_models import COL_GROUP
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_rows_filters_and_first_out_grouping(setup, layout: PlantLayout) -> None
     panel.group_box.setChecked(True)
     psc = [i for i in ids(panel) if i.startswith("PSC2")]
     assert psc[0] == "PSC2.BLOWER.STATE.FAULT"  # first out heads its group
-    assert "first out" in panel.model.display(eng.records["PSC2.BLOWER.STATE.FAULT"], 8)
+    assert "first out" in panel.model.display(eng.records["PSC2.BLOWER.STATE.FAULT"], COL_GROUP)
     assert "PSC2.BLOWER.STATE" in panel.banner.text() and "AP.TAIL_SO2" in panel.banner.text()
     assert "Urgent 1 (1)" in panel.counts_label.text().replace("&nbsp;", " ")
 

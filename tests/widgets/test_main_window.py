@@ -86,3 +86,37 @@ def test_a_saved_layout_wider_than_the_screen_falls_back_to_the_default(qtbot, l
     again.show()
     assert again.minimumSizeHint().width() <= screen_width
     assert again.tabifiedDockWidgets(again.docks["alarm_list"])  # the default: other panels are tabs
+
+
+def test_equipment_locked_out_for_work_shows_oos_on_the_displays(qtbot, layout: PlantLayout, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.core.events import Signal
+    from widgets.symbols import EquipmentItem
+
+    class Ledger:
+        equipment = {"WT.P2": object()}
+
+        def tags_of(self, eq_id: str, tags: object = None) -> list[str]:
+            return ["WT.P2.STATE", "WT.P2.CMD"] if eq_id == "WT.P2" else []
+
+    class Maintenance:  # what the maintenance service offers the displays
+        def __init__(self) -> None:
+            self.locked: dict[str, dict[str, str]] = {}
+            self.ledger = Ledger()
+            self.lockouts_changed: Signal[[set[str]]] = Signal(fires_on="any")
+
+    runtime = Runtime(layout)
+    service = Maintenance()
+    runtime.services["maintenance"] = service
+    window = MainWindow(runtime, settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.display_panel.show_display("overview")
+    scene = window.display_panel.scene
+    assert scene is not None
+    pump = next(i for i in scene.items_for("WT.P2.STATE") if isinstance(i, EquipmentItem))
+    assert window.display_panel.unit_badge(pump.element) == ("", "")
+    service.locked["WT.P2"] = {"by": "fitter", "reason": "replace mechanical seal"}
+    service.lockouts_changed.emit({"WT.P2"})
+    assert window.display_panel.unit_badge(pump.element) == ("OOS", "Locked out for work by fitter: replace mechanical seal")
+    assert pump.shown()[-1][0] == "OOS"  # repainted with the badge; other pumps stay plain
+    other = next(i for i in scene.items_for("WT.P1.STATE") if isinstance(i, EquipmentItem))
+    assert window.display_panel.unit_badge(other.element) == ("", "")

@@ -46,3 +46,14 @@ def test_a_simulator_that_cannot_start_is_explained(qtbot, layout: PlantLayout, 
     assert not _connect_simulator(layout, simulator)
     assert len(shown) == 1 and shown[0].startswith("The built-in simulator did not start: it exited with code")
     assert simulator.process is None  # nothing left running
+
+
+def test_a_wayland_session_uses_xcb_for_the_3d_view_unless_a_platform_is_chosen() -> None:
+    from app.main import prefer_xcb_on_wayland
+
+    env = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}
+    assert prefer_xcb_on_wayland(env) and env["QT_QPA_PLATFORM"] == "xcb"
+    chosen = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "QT_QPA_PLATFORM": "wayland"}
+    assert not prefer_xcb_on_wayland(chosen) and chosen["QT_QPA_PLATFORM"] == "wayland"
+    no_xwayland = {"WAYLAND_DISPLAY": "wayland-0"}
+    assert not prefer_xcb_on_wayland(no_xwayland) and "QT_QPA_PLATFORM" not in no_xwayland

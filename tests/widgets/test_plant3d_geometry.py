@@ -1,0 +1,72 @@
+"""The 3D meshes (VTK data only, no OpenGL): every equipment can be drawn and picked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.core.layout import DEFAULT_LAYOUT, load_layout
+from app.plant3d.loader import Plant3DError, load_scene
+
+
+@pytest.fixture(scope="module")
+def scene():  # type: ignore[no-untyped-def]
+    return load_scene(load_layout())
+
+
+def test_every_equipment_has_triangles_of_its_own(scene) -> None:  # type: ignore[no-untyped-def]
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    from widgets.plant3d_geometry import build_geometry
+
+    geo = build_geometry(scene)
+    owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
+    moving = {p.equipment for p in geo.moving}
+    for k, eq in enumerate(scene.equipment):
+        assert (owners == k).any() or k in moving, eq.id
+    assert {p.kind for p in geo.moving} == {"drum", "bridge", "trolley", "hook", "load"}
+    assert len([p for p in geo.moving if p.kind == "drum"]) == 3  # the three converters tilt
+    assert len(geo.centres) == len(scene.equipment)
+    # the merged static plant: two meshes, tens of thousands of triangles at most
+    assert 5000 < geo.triangles < 100000
+    # converter 2 sits between converters 1 and 3 along the aisle, 30 m apart
+    xs = [geo.centres[scene.equipment.index(scene.equipment_by_id(f"PSC{n}"))][0] for n in (1, 2, 3)]
+    assert np.allclose(np.diff(xs), 30.0)
+
+
+def test_an_stl_mesh_can_stand_in_for_a_shape(tmp_path: Path) -> None:
+    import shutil
+
+    from vtkmodules.vtkFiltersSources import vtkSphereSource
+    from vtkmodules.vtkIOGeometry import vtkSTLWriter
+
+    from widgets.plant3d_geometry import build_geometry
+
+    folder = tmp_path / "plant"
+    shutil.copytree(DEFAULT_LAYOUT, folder)
+    sphere = vtkSphereSource()
+    writer = vtkSTLWriter()
+    writer.SetFileName(str(folder / "blower.stl"))
+    writer.SetInputConnection(sphere.GetOutputPort())
+    writer.Write()
+    text = (folder / "plant3d.yaml").read_text(encoding="utf-8")
+    text = text.replace("  shape: fan\n  at: [264.0, 92.0, 0]\n  params:\n    size: [10, 5, 4]\n",
+                        "  shape: mesh\n  mesh: blower.stl\n  at: [264.0, 92.0, 0]\n  params:\n    scale: 4\n")
+    assert "mesh: blower.stl" in text
+    (folder / "plant3d.yaml").write_text(text, encoding="utf-8")
+    scene = load_scene(load_layout(folder))
+    assert scene is not None
+    blower = scene.equipment_by_id("AP.BLOWER")
+    assert blower.shape == "mesh" and blower.mesh == folder / "blower.stl"
+    geo = build_geometry(scene)
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
+    assert (owners == scene.equipment.index(blower)).sum() == sphere.GetOutput().GetNumberOfCells()
+    # a missing mesh file is named with its line
+    (folder / "blower.stl").unlink()
+    with pytest.raises(Plant3DError) as err:
+        load_scene(load_layout(folder))
+    assert "equipment 'AP.BLOWER': mesh file 'blower.stl' not found" in err.value.problems[0]

@@ -1,0 +1,906 @@
+"""The 3D plant view: the smelter in VTK, driven by live tags.
+
+ISA-101 look: everything grey; colour only for an alarm (by priority, as on the displays) and for
+bad (purple) or stale (brown) data. Converters tilt with their angle or stage, cranes run along
+their rails with their load on the hook, people are markers and counts in their zones, and a zone
+turns red while people are in it and it is unsafe (that is also an alarm: see
+``app.plant3d.state.ZoneMonitor``). Hover names a piece of equipment and its key values; a click
+opens its faceplate; :meth:`Plant3DPanel.show_unit` flies the camera to a unit.
+
+Performance: meshes are built once in a worker thread; the static plant is two merged meshes
+(buildings, equipment with per-cell colour and owner arrays), moving parts are a few small actors,
+and an update only changes colour arrays, properties and transforms (at most at the store
+bridge's 10 Hz, and only re-renders when something visible changed).
+
+VTK is imported lazily (``vtkmodules`` inside functions) so the HMI starts fast, and the panel
+says in plain words why there is no 3D view where OpenGL is missing (the ``offscreen``/``minimal``
+Qt platforms, Wayland without xcb, a render window that cannot get an OpenGL context).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import logging
+import math
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.tags import TagValue
+from app.plant3d.loader import Plant3DError, load_scene
+from app.plant3d.scene import Equipment, Scene
+from app.plant3d.state import EquipmentLook, ZoneLook, equipment_look, zone_look
+from widgets.i18n import QT_TRANSLATE_NOOP
+from widgets.panel import DockPanel, PanelContext
+
+log = logging.getLogger(__name__)
+
+#: Set to 1 to switch the 3D view off (a machine whose OpenGL driver misbehaves).
+DISABLE_ENV = "CRUCIBLE_NO_3D"
+FLIGHT_S = 0.8  # a camera flight to a unit or an area
+
+# the display colours (widgets/symbols.py): alarm priorities 1..3 (low shows as 3), bad, stale
+ALARM_RGB = {1: (208, 2, 27), 2: (240, 140, 0), 3: (194, 31, 184)}
+BAD_RGB = (122, 31, 156)
+STALE_RGB = (138, 109, 0)
+RUNNING_RGB = (90, 90, 90)
+STOPPED_RGB = (224, 224, 224)
+ZONE_RGB = (120, 124, 130)
+DANGER_RGB = (208, 2, 27)
+PERSON_RGB = (40, 44, 52)
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
+@functools.cache
+def cjk_font_file() -> str:
+    """A font file with Chinese glyphs for VTK's text (FreeType): a known one, else fontconfig's."""
+    known = next((f for f in CJK_FONTS if Path(f).exists()), "")
+    if known:
+        return known
+    import shutil
+    import subprocess
+
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return ""
+    try:
+        found = subprocess.run([fc_match, "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
+                               timeout=5, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return found if found.lower().endswith((".ttf", ".ttc", ".otf")) and Path(found).exists() else ""
+
+
+def opengl_problem() -> str:
+    """Why this process cannot show the 3D view ("" when it can try)."""
+    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+        return QCoreApplication.translate("Plant3DPanel", "the 3D view is switched off on this computer ({env} is set)").format(env=DISABLE_ENV)
+    platform = QGuiApplication.platformName()
+    if platform in ("offscreen", "minimal", "vnc", "linuxfb"):
+        return QCoreApplication.translate("Plant3DPanel", "the Qt platform \"{platform}\" has no OpenGL windows").format(platform=platform)
+    if platform.startswith("wayland"):
+        return QCoreApplication.translate("Plant3DPanel", "VTK cannot draw into a Wayland window; start Crucible with QT_QPA_PLATFORM=xcb")
+    return ""
+
+
+def _default_render_widget(parent: QWidget) -> QWidget:
+    """A QVTKRenderWindowInteractor whose render window got an OpenGL context (else raises)."""
+    import vtkmodules.vtkInteractionStyle  # noqa: F401 - registers the interactor styles
+    import vtkmodules.vtkRenderingFreeType  # noqa: F401 - text
+    import vtkmodules.vtkRenderingOpenGL2  # noqa: F401 - the OpenGL render window
+    from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
+
+    widget = QVTKRenderWindowInteractor(parent)
+    window = widget.GetRenderWindow()
+    if not window.SupportsOpenGL():
+        widget.Finalize()
+        widget.deleteLater()
+        raise RuntimeError(QCoreApplication.translate("Plant3DPanel", "the graphics driver offers no OpenGL 3.2 context"))
+    return widget
+
+
+class Plant3DPanel(DockPanel):
+    """The live 3D plant (see the module docstring). ``render_widget_factory`` builds the VTK
+    widget (tests inject one that fails to check the no-OpenGL message)."""
+
+    NAME = "plant3d"
+    TITLE = QT_TRANSLATE_NOOP("Plant3DPanel", "3D plant view")
+    AREA = Qt.DockWidgetArea.RightDockWidgetArea
+    PERMISSIONS = ("view",)
+
+    sig_scene_ready = Signal()
+    sig_equipment_clicked = Signal(str)
+
+    def __init__(self, context: PanelContext, render_widget_factory: Callable[[QWidget], QWidget] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.runtime = context.runtime
+        self.language = context.language
+        self.scene: Scene | None = None
+        self.problem = ""
+        self.ready = False
+        self._vtk: Any = None
+        self._looks: list[EquipmentLook | None] = []
+        self._zone_looks: list[ZoneLook | None] = []
+        self._fly: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
+        self._fly_start = 0.0
+        self._press: tuple[int, int] | None = None
+        self._hover_pos: tuple[int, int] | None = None
+        self.renders = 0
+        self._connected = False
+        self._poll: QTimer | None = None
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._future: concurrent.futures.Future[Any] | None = None
+        self._fly_timer = QTimer(self)
+        self._fly_timer.setInterval(33)
+        self._fly_timer.timeout.connect(self._on_fly_timer_timeout)
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(80)
+        self._hover_timer.timeout.connect(self._on_hover_timer_timeout)
+
+        self._view_combo = QComboBox()
+        self._view_combo.activated.connect(self._on_view_combo_activated)
+        self._labels_box = QCheckBox()
+        self._labels_box.setChecked(True)
+        self._labels_box.toggled.connect(self._on_labels_box_toggled)
+        self._view_label = QLabel()
+        self.hover_label = QLabel()
+        self.hover_label.setTextFormat(Qt.TextFormat.PlainText)
+        # a long hover line must never widen the panel (the 3D view would change size under the mouse)
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar = QHBoxLayout()
+        bar.addWidget(self._view_label)
+        bar.addWidget(self._view_combo)
+        bar.addWidget(self._labels_box)
+        bar.addStretch(1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("font-size: 13pt; padding: 24px;")
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self._stack, 1)
+        layout.addWidget(self.hover_label)
+
+        self._scene_from_context()
+        self.retranslate()
+        if self.scene is None:
+            return
+        self.problem = opengl_problem()
+        if not self.problem:
+            try:
+                self._vtk = (render_widget_factory or _default_render_widget)(self)
+            except Exception as exc:  # noqa: BLE001 - any driver failure: say so, keep the HMI running
+                log.warning("3D view unavailable: %s", exc)
+                self.problem = str(exc) or type(exc).__name__
+                self._vtk = None
+        if self._vtk is None:
+            self._show_message()
+            return
+        self._stack.addWidget(self._vtk)
+        self._stack.setCurrentWidget(self._vtk)
+        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="plant3d-mesh")
+        from widgets.plant3d_geometry import build_geometry
+
+        self._future = self._executor.submit(build_geometry, self.scene)
+        self._poll = QTimer(self)
+        self._poll.setInterval(30)
+        self._poll.timeout.connect(self._on_poll_timeout)
+        self._poll.start()
+        context.bridge.sig_tags_changed.connect(self._on_bridge_tags_changed)
+        self._connected = True
+
+    # --- set-up -----------------------------------------------------------------------------
+    def _scene_from_context(self) -> None:
+        service: Any = self.runtime.services.get("plant3d")
+        try:
+            self.scene = service.scene if service is not None else load_scene(self.runtime.layout)
+        except Plant3DError as exc:
+            self.scene = None
+            self.problem = exc.problems[0]
+            self.message.setText(QCoreApplication.translate("Plant3DPanel", "The 3D layout has a mistake: {problem}").format(problem=self.problem))
+            return
+        if self.scene is None:
+            self.message.setText(QCoreApplication.translate("Plant3DPanel", "This plant has no 3D layout (plant3d.yaml)."))
+
+    def _show_message(self) -> None:
+        self._stack.setCurrentWidget(self.message)
+        self.message.setText(
+            QCoreApplication.translate("Plant3DPanel", "The 3D plant view cannot be shown here: {reason}.\n\nEverything else in Crucible works as "
+                "usual. The 3D view needs OpenGL: on a remote desktop use a session with OpenGL (X11 with Mesa "
+                "is enough); on Wayland start Crucible with QT_QPA_PLATFORM=xcb.").format(reason=self.problem))
+
+    def _on_poll_timeout(self) -> None:
+        assert self._future is not None and self._executor is not None
+        if not self._future.done():
+            return
+        if self._poll is not None:
+            self._poll.stop()
+        self._executor.shutdown(wait=False)
+        try:
+            geometry = self._future.result()
+        except Exception as exc:  # noqa: BLE001
+            log.exception("3D meshes could not be built")
+            self.problem = str(exc)
+            self._show_message()
+            return
+        self._build_actors(geometry)
+
+    def wait_ready(self, timeout_s: float = 30.0) -> bool:
+        """Finish building now (tests, screenshots, the benchmark)."""
+        if self.ready or self._vtk is None or self._future is None:
+            return self.ready
+        self._future.result(timeout=timeout_s)
+        self._on_poll_timeout()
+        return self.ready
+
+    def _build_actors(self, geo: Any) -> None:
+        import numpy as np
+        from vtkmodules.util.numpy_support import vtk_to_numpy
+        from vtkmodules.vtkCommonCore import vtkCommand
+        from vtkmodules.vtkCommonTransforms import vtkTransform
+        from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
+        from vtkmodules.vtkRenderingCore import (
+            vtkActor,
+            vtkCellPicker,
+            vtkPolyDataMapper,
+            vtkRenderer,
+        )
+
+        assert self.scene is not None
+        scene = self.scene
+        self.meshes = geo
+        ren = vtkRenderer()
+        ren.GradientBackgroundOn()
+        ren.SetBackground(0.70, 0.72, 0.74)
+        ren.SetBackground2(0.86, 0.88, 0.90)
+        ren.UseFXAAOff()  # FXAA costs a third of a software-rendered frame
+        # translucency (zones, label backgrounds) by plain blending: VTK's default order-independent
+        # transparency doubles a software-rendered frame
+        ren.UseOITOff()
+        ren.UseDepthPeelingOff()
+        self.renderer = ren
+        window = self._vtk.GetRenderWindow()
+        window.AddRenderer(ren)
+        window.SetMultiSamples(0)
+
+        def actor_for(poly: Any, colours: str = "rgb") -> Any:
+            mapper = vtkPolyDataMapper()
+            mapper.SetInputData(poly)
+            mapper.SetScalarModeToUseCellFieldData()
+            mapper.SelectColorArray(colours)
+            mapper.SetColorModeToDirectScalars()
+            mapper.ScalarVisibilityOn()
+            mapper.StaticOn()
+            actor = vtkActor()
+            actor.SetMapper(mapper)
+            actor.GetProperty().SetAmbient(0.25)
+            actor.GetProperty().SetDiffuse(0.8)
+            ren.AddActor(actor)
+            return actor
+
+        self._buildings_actor = actor_for(geo.buildings)
+        self._buildings_actor.PickableOff()
+        self._equip_actor = actor_for(geo.equipment)
+        rgb_array = geo.equipment.GetCellData().GetArray("rgb")
+        self._rgb_array = rgb_array
+        self._rgb = vtk_to_numpy(rgb_array)
+        self._rgb_base = self._rgb.copy()
+        owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
+        self._cells = [np.flatnonzero(owners == k) for k in range(len(scene.equipment))]
+        # moving parts: one actor each, moved by a user transform
+        self._moving: dict[int, dict[str, Any]] = {}
+        self._actor_owner: dict[int, int] = {}
+        for part in geo.moving:
+            actor = actor_for(part.poly)
+            transform = vtkTransform()
+            actor.SetUserTransform(transform)
+            self._moving.setdefault(part.equipment, {})[part.kind] = (actor, transform, part)
+            self._actor_owner[id(actor)] = part.equipment
+        self._build_zones()
+        # labels live on a layer above the plant (never hidden behind a column), same camera
+        self.label_renderer = vtkRenderer()
+        self.label_renderer.SetLayer(1)
+        self.label_renderer.InteractiveOff()
+        self.label_renderer.UseOITOff()
+        self.label_renderer.SetActiveCamera(ren.GetActiveCamera())
+        window.SetNumberOfLayers(2)
+        window.AddRenderer(self.label_renderer)
+        self._build_labels()
+        self.picker = vtkCellPicker()
+        self.picker.SetTolerance(0.0005)
+        self.picker.PickFromListOn()
+        self.picker.AddPickList(self._equip_actor)
+        for parts in self._moving.values():
+            for actor, _t, _p in parts.values():
+                self.picker.AddPickList(actor)
+        interactor = self._vtk.GetRenderWindow().GetInteractor()
+        interactor.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
+        ren.AddObserver(vtkCommand.StartEvent, lambda *_a: self._update_label_lod())  # also while the user orbits
+        # passive observers: they see every event even while the camera style has the focus
+        # (a trackball drag grabs it on press, and would swallow the release of a click)
+        for event, handler in (("MouseMoveEvent", self._on_vtk_mouse_move),
+                               ("LeftButtonPressEvent", self._on_vtk_left_press),
+                               ("LeftButtonReleaseEvent", self._on_vtk_left_release)):
+            tag = interactor.AddObserver(event, handler, 1.0)
+            interactor.GetCommand(tag).PassiveObserverOn()
+        self._looks = [None] * len(scene.equipment)
+        self._zone_looks = [None] * len(scene.zones)
+        self.ready = True
+        if scene.views:
+            self.set_view(scene.views[0].id, animate=False)
+        self.refresh(render=False)
+        self._vtk.Initialize()
+        self.render_view()
+        self.sig_scene_ready.emit()
+
+    def _build_zones(self) -> None:
+        import numpy as np
+        from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+        from vtkmodules.vtkCommonCore import vtkPoints
+        from vtkmodules.vtkCommonDataModel import vtkPolyData
+        from vtkmodules.vtkFiltersCore import vtkAppendPolyData
+        from vtkmodules.vtkFiltersSources import vtkCubeSource, vtkOutlineSource
+        from vtkmodules.vtkRenderingCore import vtkActor, vtkGlyph3DMapper, vtkPolyDataMapper
+
+        from widgets.plant3d_geometry import frustum, sphere, tf, transformed
+
+        assert self.scene is not None
+        fills, lines = vtkAppendPolyData(), vtkAppendPolyData()
+        for k, z in enumerate(self.scene.zones):
+            for source, append in ((vtkCubeSource(), fills), (vtkOutlineSource(), lines)):
+                # lifted off the floor: coplanar faces would flicker (z-fighting)
+                source.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], z.min[2] + 0.08, z.max[2])
+                source.Update()
+                poly = vtkPolyData()
+                poly.ShallowCopy(source.GetOutput())
+                n = poly.GetNumberOfCells()
+                owner = numpy_to_vtk(np.full(n, k, dtype=np.int32), deep=True)
+                owner.SetName("zone")
+                poly.GetCellData().AddArray(owner)
+                append.AddInputData(poly)
+        fills.Update()
+        lines.Update()
+        self._zone_polys = []
+        self._zone_rgba: list[Any] = []
+        self._zone_owner: list[Any] = []
+        for append, comps, alpha in ((fills, 4, 20), (lines, 3, 0)):
+            poly = vtkPolyData()
+            poly.ShallowCopy(append.GetOutput())
+            n = poly.GetNumberOfCells()
+            base = np.tile(np.array([*ZONE_RGB, alpha][:comps], dtype=np.uint8), (n, 1))
+            arr = numpy_to_vtk(base, deep=True)
+            arr.SetName("rgba")
+            poly.GetCellData().AddArray(arr)
+            mapper = vtkPolyDataMapper()
+            mapper.SetInputData(poly)
+            mapper.SetScalarModeToUseCellFieldData()
+            mapper.SelectColorArray("rgba")
+            mapper.SetColorModeToDirectScalars()
+            actor = vtkActor()
+            actor.SetMapper(mapper)
+            actor.PickableOff()
+            if comps == 3:
+                actor.GetProperty().SetLineWidth(2.0)
+                actor.GetProperty().LightingOff()
+            self.renderer.AddActor(actor)
+            self._zone_polys.append(poly)
+            self._zone_rgba.append(vtk_to_numpy(poly.GetCellData().GetArray("rgba")))
+            self._zone_owner.append(vtk_to_numpy(poly.GetCellData().GetArray("zone")))
+        self._zone_fill_actor = self.renderer.GetActors().GetLastActor()
+        # people: one glyph mapper for every marker in every zone
+        body = frustum(0.35, 0.25, 1.3)
+        head = transformed(sphere(0.28), tf(z=1.6))
+        pawn = vtkAppendPolyData()
+        pawn.AddInputData(body)
+        pawn.AddInputData(head)
+        pawn.Update()
+        self._people_points = vtkPoints()
+        self._people_poly = vtkPolyData()
+        self._people_poly.SetPoints(self._people_points)
+        glyphs = vtkGlyph3DMapper()
+        glyphs.SetInputData(self._people_poly)
+        glyphs.SetSourceConnection(pawn.GetOutputPort())
+        glyphs.ScalingOff()
+        glyphs.OrientOff()
+        self.people_actor = vtkActor()
+        self.people_actor.SetMapper(glyphs)
+        self.people_actor.GetProperty().SetColor(*(c / 255 for c in PERSON_RGB))
+        self.people_actor.PickableOff()
+        self.renderer.AddActor(self.people_actor)
+
+    def _build_labels(self) -> None:
+        from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D
+
+        assert self.scene is not None
+        self._labels: list[tuple[Any, Callable[[], str]]] = []
+        scene = self.scene
+
+        self._label_lod: list[float] = []
+
+        def label(pos: tuple[float, float, float], text: Callable[[], str], size: int, bold: bool = False,
+                  lod: float = 1e9) -> Any:
+            """``lod``: shown only while the camera is nearer than this many metres."""
+            actor = vtkBillboardTextActor3D()
+            actor.SetPosition(*pos)
+            prop = actor.GetTextProperty()
+            prop.SetFontSize(size)
+            prop.SetBold(bold)
+            prop.SetColor(0.1, 0.1, 0.1)
+            prop.SetBackgroundColor(0.92, 0.92, 0.92)
+            prop.SetBackgroundOpacity(0.75)
+            prop.SetFrame(False)
+            prop.SetJustificationToCentered()
+            actor.PickableOff()
+            self.label_renderer.AddActor(actor)
+            self._labels.append((actor, text))
+            self._label_lod.append(lod)
+            return actor
+
+        for b in scene.buildings:
+            x0, y0, _ = b.at
+            lx, ly, h = b.size
+            label((x0 + lx / 2, y0 + ly / 2, h + ly * 0.08 + 3), lambda b=b: b.name(self.language), 15, True)  # type: ignore[misc]
+        for k, eq in enumerate(scene.equipment):
+            if eq.id != eq.unit and eq.shape not in ("stack",):
+                continue
+            cx, cy, cz = self.meshes.centres[k]
+            lift = self.meshes.sizes[k] / 2 + scene.label_height if eq.shape not in ("crane", "cell_row") else 2.5
+            if eq.shape == "stack":
+                lift = 2
+            label((cx, cy, cz + lift), lambda eq=eq: eq.name(self.language), 12, False, 130)  # type: ignore[misc]
+        self._zone_labels: list[Any] = []
+        for k, z in enumerate(scene.zones):
+            self._zone_labels.append(label((z.centre[0], z.centre[1], z.max[2] + 1), lambda k=k: self._zone_text(k), 12,  # type: ignore[misc]
+                                           False, 160))
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        vtk_font_file = 4  # VTK_FONT_FILE (vtkSystemIncludes.h): use the file SetFontFile names
+        font = cjk_font_file()
+        for actor, text in self._labels:
+            prop = actor.GetTextProperty()
+            if self.language.startswith("zh") and font:
+                prop.SetFontFamily(vtk_font_file)
+                prop.SetFontFile(font)
+            else:
+                prop.SetFontFamilyToArial()
+            actor.SetInput(text())
+
+    def _zone_text(self, k: int) -> str:
+        assert self.scene is not None
+        z = self.scene.zones[k]
+        look = self._zone_looks[k] if k < len(self._zone_looks) else None
+        n = look.persons if look else 0
+        text = QCoreApplication.translate("Plant3DPanel", "{zone}: {n} people").format(zone=z.name(self.language), n=n)
+        if look is not None and look.danger:
+            text = QCoreApplication.translate("Plant3DPanel", "{zone}: {n} people IN DANGER").format(zone=z.name(self.language), n=n)
+        return text
+
+    # --- updates -------------------------------------------------------------------------------
+    def _on_bridge_tags_changed(self, _changes: dict[str, TagValue]) -> None:
+        if self.ready:
+            self.refresh()
+
+    def refresh(self, render: bool = True) -> int:
+        """Apply the store's latest values; returns how many items changed their look."""
+        if not self.ready or self.scene is None:
+            return 0
+        values = self.runtime.store.values
+        tags = self.runtime.layout.tags
+        priority_of = getattr(self.runtime.alarms, "tag_priority", None)
+        changed = 0
+        recoloured = False
+        for k, eq in enumerate(self.scene.equipment):
+            look = equipment_look(eq, values, tags, priority_of)
+            old = self._looks[k]
+            if look == old:
+                continue
+            changed += 1
+            self._looks[k] = look
+            if old is None or (look.priority, look.data, look.running) != (old.priority, old.data, old.running):
+                recoloured |= self._colour(k, eq, look)
+            if eq.moving:
+                self._move(k, eq, look)
+        if recoloured:
+            self._rgb_array.Modified()
+        people_changed = False
+        for k, z in enumerate(self.scene.zones):
+            zlook = zone_look(z, values, tags)
+            if zlook != self._zone_looks[k]:
+                changed += 1
+                people_changed |= self._zone_looks[k] is None or self._zone_looks[k].persons != zlook.persons  # type: ignore[union-attr]
+                self._zone_looks[k] = zlook
+                self._colour_zone(k, zlook)
+                actor, text = self._labels[len(self._labels) - len(self.scene.zones) + k]
+                actor.SetInput(text())
+        if people_changed:
+            self._place_people()
+        if changed and render:
+            self.render_view()
+        return changed
+
+    def equipment_colour(self, eq_id: str) -> tuple[int, int, int] | None:
+        """The override colour an equipment is drawn in now (None = its normal greys)."""
+        assert self.scene is not None
+        k = next(i for i, e in enumerate(self.scene.equipment) if e.id == eq_id)
+        look = self._looks[k]
+        return self._override(look) if look is not None else None
+
+    @staticmethod
+    def _override(look: EquipmentLook) -> tuple[int, int, int] | None:
+        if look.priority:
+            return ALARM_RGB[min(look.priority, 3)]
+        if look.data == "bad":
+            return BAD_RGB
+        if look.data == "stale":
+            return STALE_RGB
+        if look.running is True:
+            return RUNNING_RGB
+        if look.running is False:
+            return STOPPED_RGB
+        return None
+
+    def _colour(self, k: int, eq: Equipment, look: EquipmentLook) -> bool:
+        colour = self._override(look)
+        cells = self._cells[k]
+        if len(cells):
+            if colour is None:
+                self._rgb[cells] = self._rgb_base[cells]
+            else:
+                self._rgb[cells] = colour
+        for actor, _t, part in self._moving.get(k, {}).values():
+            if part.kind in ("hook",):
+                continue
+            mapper = actor.GetMapper()
+            if colour is None or (look.running is not None and not look.priority and look.data == "good"
+                                  and part.kind != "drum"):
+                mapper.ScalarVisibilityOn()
+            else:
+                mapper.ScalarVisibilityOff()
+                actor.GetProperty().SetColor(*(c / 255 for c in colour))
+        return bool(len(cells))
+
+    def _move(self, k: int, eq: Equipment, look: EquipmentLook) -> None:
+        parts = self._moving.get(k, {})
+        if eq.shape == "converter" and "drum" in parts:
+            _actor, t, part = parts["drum"]
+            t.Identity()
+            t.PostMultiply()
+            t.RotateX(look.tilt)
+            t.Translate(*part.pivot)
+            return
+        if eq.shape != "crane":
+            return
+        x0, y0, _ = eq.at
+        rh = float(eq.p("rail_height", 15))
+        above = float(eq.p("carry_above", 4))
+        x, y = x0 + look.x, y0 + look.y
+        for kind, (actor, t, _part) in parts.items():
+            t.Identity()
+            t.PostMultiply()
+            if kind == "bridge":
+                t.Translate(x, y0, 0)
+            elif kind == "trolley":
+                t.Translate(x, y, rh + 2.2 + 0.9)
+            elif kind == "load":
+                actor.SetVisibility(look.load > 1.0)
+                t.Translate(x, y, above)
+            elif kind == "hook":
+                bottom = above + 4.9 if look.load > 1.0 else rh - 6.0
+                t.Scale(1, 1, max(0.5, rh + 2.2 - bottom))
+                t.Translate(x, y, (rh + 2.2 + bottom) / 2)
+
+    def _colour_zone(self, k: int, look: ZoneLook) -> None:
+        fill, line = self._zone_rgba
+        fill_owner, line_owner = self._zone_owner
+        if look.danger:
+            fill[fill_owner == k] = (*DANGER_RGB, 90)
+            line[line_owner == k] = DANGER_RGB
+        elif look.data == "bad":
+            fill[fill_owner == k] = (*BAD_RGB, 25)
+            line[line_owner == k] = BAD_RGB
+        else:
+            fill[fill_owner == k] = (*ZONE_RGB, 20 if look.persons == 0 else 35)
+            line[line_owner == k] = (60, 62, 66) if look.unsafe else ZONE_RGB
+        for poly in self._zone_polys:
+            poly.GetCellData().GetArray("rgba").Modified()
+
+    def zone_colour(self, zone_id: str) -> tuple[int, ...]:
+        """The RGBA a zone's volume is drawn in now (tests, screenshots)."""
+        assert self.scene is not None
+        k = next(i for i, z in enumerate(self.scene.zones) if z.id == zone_id)
+        fill, owner = self._zone_rgba[0], self._zone_owner[0]
+        return tuple(int(v) for v in fill[owner == k][0])
+
+    def _place_people(self) -> None:
+        assert self.scene is not None
+        pts = self._people_points
+        pts.Reset()
+        for k, z in enumerate(self.scene.zones):
+            look = self._zone_looks[k]
+            n = min(look.persons if look else 0, 30)
+            cx, cy = z.centre[0], z.centre[1]
+            cols = max(1, int(math.ceil(math.sqrt(n))))
+            for i in range(n):
+                r, c = divmod(i, cols)
+                pts.InsertNextPoint(cx + (c - (cols - 1) / 2) * 2.2, cy + (r - (cols - 1) / 2) * 2.2, 0.0)
+        pts.Modified()
+        self._people_poly.Modified()
+
+    def people_count_drawn(self) -> int:
+        return int(self._people_points.GetNumberOfPoints()) if self.ready else 0
+
+    def _update_label_lod(self) -> None:
+        """Far away only the hall names show; nearer, equipment and zone labels appear."""
+        if not self._labels_box.isChecked():
+            return
+        cam = self.renderer.GetActiveCamera()
+        cx, cy, cz = cam.GetPosition()
+        for (actor, _text), lod in zip(self._labels, self._label_lod, strict=True):
+            x, y, z = actor.GetPosition()
+            near = (x - cx) ** 2 + (y - cy) ** 2 + (z - cz) ** 2 < lod * lod
+            if bool(actor.GetVisibility()) != near:
+                actor.SetVisibility(near)
+
+    def render_view(self) -> None:
+        if self._vtk is not None and self.ready:
+            self.renderer.ResetCameraClippingRange()
+            self._vtk.GetRenderWindow().Render()
+            self.renders += 1
+
+    # --- camera --------------------------------------------------------------------------------
+    def set_view(self, view_id: str, animate: bool = True) -> bool:
+        """Fly to a camera preset (an area); False if there is no such view."""
+        assert self.scene is not None
+        view = next((v for v in self.scene.views if v.id == view_id), None)
+        if view is None:
+            return False
+        index = self._view_combo.findData(view_id)
+        if index >= 0:
+            self._view_combo.setCurrentIndex(index)
+        self.fly_to(view.focal, view.position, animate)
+        return True
+
+    def show_unit(self, unit: str, animate: bool = True) -> bool:
+        """Fly the camera to plant unit ``unit`` ("show in 3D" from the alarm list)."""
+        if not self.ready or self.scene is None:
+            return False
+        eq = self.scene.for_unit(unit)
+        if eq is None:
+            zone = next((z for z in self.scene.zones if unit in (z.id, z.alarm_tag.rsplit(".", 1)[0])), None)
+            if zone is None:
+                return False
+            focal: tuple[float, ...] = zone.centre
+            size = max(zone.max[0] - zone.min[0], zone.max[1] - zone.min[1])
+        else:
+            k = self.scene.equipment.index(eq)
+            focal = self.meshes.centres[k]
+            size = self.meshes.sizes[k]
+        # always the same angle, so an operator recognises it: from the south-west, 38 degrees down
+        d = [-0.36, -0.67, 0.65]
+        distance = max(45.0, size * 3.0 + 20.0)
+        self.fly_to(focal, tuple(f + v * distance for f, v in zip(focal, d, strict=True)), animate)
+        return True
+
+    def fly_to(self, focal: tuple[float, ...], position: tuple[float, ...], animate: bool = True) -> None:
+        cam = self.renderer.GetActiveCamera()
+        if not animate:
+            self._fly = []
+            cam.SetFocalPoint(*focal)
+            cam.SetPosition(*position)
+            cam.SetViewUp(0, 0, 1)
+            self.render_view()
+            return
+        # time-based, so a slow (software-rendered) machine gets fewer frames, not a longer flight
+        self._fly_from = (cam.GetFocalPoint(), cam.GetPosition())
+        self._fly_to = (tuple(focal), tuple(position))
+        self._fly_start = time.monotonic()
+        self._fly = [self._fly_to]
+        self._fly_timer.start()
+
+    def _on_fly_timer_timeout(self) -> None:
+        if not self._fly:
+            self._fly_timer.stop()
+            return
+        t = min(1.0, (time.monotonic() - self._fly_start) / FLIGHT_S)
+        s = 0.5 - 0.5 * math.cos(math.pi * t)
+        (f0, p0), (f1, p1) = self._fly_from, self._fly_to
+        cam = self.renderer.GetActiveCamera()
+        cam.SetFocalPoint(*(a + (b - a) * s for a, b in zip(f0, f1, strict=True)))
+        cam.SetPosition(*(a + (b - a) * s for a, b in zip(p0, p1, strict=True)))
+        cam.SetViewUp(0, 0, 1)
+        if t >= 1.0:
+            self._fly = []
+            self._fly_timer.stop()
+        self.render_view()
+
+    def _on_view_combo_activated(self, index: int) -> None:
+        view_id = self._view_combo.itemData(index)
+        if view_id and self.ready:
+            self.set_view(str(view_id))
+
+    def _on_labels_box_toggled(self, on: bool) -> None:
+        if self.ready:
+            for actor, _text in self._labels:
+                actor.SetVisibility(on)
+            self.render_view()
+
+    # --- picking, hover, click -----------------------------------------------------------------
+    def pick(self, x: int, y: int) -> str | None:
+        """The id of the equipment drawn at display position (x, y) (VTK: origin bottom-left)."""
+        if not self.ready or self.scene is None:
+            return None
+        if not self.picker.Pick(x, y, 0, self.renderer):
+            return None
+        actor = self.picker.GetActor()
+        if actor is self._equip_actor:
+            cell = self.picker.GetCellId()
+            owners = self.meshes.equipment.GetCellData().GetArray("eq")
+            k = int(owners.GetValue(cell)) if cell >= 0 else -1
+        else:
+            k = self._actor_owner.get(id(actor), -1)
+        return self.scene.equipment[k].id if 0 <= k < len(self.scene.equipment) else None
+
+    def display_position(self, eq_id: str) -> tuple[int, int]:
+        """Where the centre of ``eq_id`` is drawn now (VTK display coordinates)."""
+        from vtkmodules.vtkRenderingCore import vtkCoordinate
+
+        assert self.scene is not None
+        k = next(i for i, e in enumerate(self.scene.equipment) if e.id == eq_id)
+        coord = vtkCoordinate()
+        coord.SetCoordinateSystemToWorld()
+        coord.SetValue(*self.meshes.centres[k])
+        x, y = coord.GetComputedDisplayValue(self.renderer)
+        return int(x), int(y)
+
+    def hover_text(self, eq_id: str) -> str:
+        """Name and key values of ``eq_id`` as the hover shows them."""
+        assert self.scene is not None
+        eq = self.scene.equipment_by_id(eq_id)
+        if eq is None:
+            return ""
+        lines = [eq.name(self.language)]
+        tags = self.runtime.layout.tags
+        values = self.runtime.store.values
+        for name in dict.fromkeys([*eq.show, *eq.bind.values()]):
+            tag = tags.get(name)
+            if tag is None:
+                continue
+            v = values.get(name)
+            if v is None or v.value is None:
+                shown = QCoreApplication.translate("Plant3DPanel", "no data")
+            else:
+                unit = "" if tag.eng_unit in ("state", "") or tag.states else tag.eng_unit
+                shown = f"{tag.format_value(v.value)} {unit}".strip()
+                if v.quality.name != "GOOD":
+                    shown += f" ({v.reason or v.quality.name.lower()})"
+            lines.append(f"{tag.description(self.language)}: {shown}")
+        k = self.scene.equipment.index(eq)
+        look = self._looks[k] if k < len(self._looks) else None
+        if look is not None and look.priority:
+            names = {1: QCoreApplication.translate("Plant3DPanel", "urgent"), 2: QCoreApplication.translate("Plant3DPanel", "high"), 3: QCoreApplication.translate("Plant3DPanel", "medium"), 4: QCoreApplication.translate("Plant3DPanel", "low")}
+            lines.append(QCoreApplication.translate("Plant3DPanel", "In alarm: {priority}").format(priority=names.get(look.priority, str(look.priority))))
+        return "\n".join(lines)
+
+    def _on_vtk_mouse_move(self, interactor: Any, _event: str) -> None:
+        self._hover_pos = interactor.GetEventPosition()
+        self._hover_timer.start()
+
+    def _on_hover_timer_timeout(self) -> None:
+        if self._hover_pos is None:
+            return
+        eq_id = self.pick(*self._hover_pos)
+        text = self.hover_text(eq_id) if eq_id else ""
+        self.hover_label.setText(text.replace("\n", "  ·  "))
+        if text:
+            QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self._vtk)
+        else:
+            QToolTip.hideText()
+
+    def _on_vtk_left_press(self, interactor: Any, _event: str) -> None:
+        self._press = interactor.GetEventPosition()
+
+    def _on_vtk_left_release(self, interactor: Any, _event: str) -> None:
+        x, y = interactor.GetEventPosition()
+        if self._press is None or abs(x - self._press[0]) + abs(y - self._press[1]) > 4:
+            return  # a drag rotated the camera
+        self._press = None
+        self.click(x, y)
+
+    def click(self, x: int, y: int) -> str | None:
+        """Open the faceplate of the equipment at (x, y); returns its id."""
+        eq_id = self.pick(x, y)
+        if eq_id is not None and self.scene is not None:
+            eq = self.scene.equipment_by_id(eq_id)
+            assert eq is not None
+            self.sig_equipment_clicked.emit(eq_id)
+            self.context.open_faceplate(eq.unit)
+        return eq_id
+
+    # --- language, teardown ---------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        self.context.language = language
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.language = self.context.language
+        self._view_label.setText(QCoreApplication.translate("Plant3DPanel", "View:"))
+        self._labels_box.setText(QCoreApplication.translate("Plant3DPanel", "Labels"))
+        current = self._view_combo.currentData()
+        self._view_combo.clear()
+        for v in self.scene.views if self.scene else ():
+            self._view_combo.addItem(v.name(self.language), v.id)
+        if current is not None:
+            self._view_combo.setCurrentIndex(max(0, self._view_combo.findData(current)))
+        if self._vtk is None and self.problem and self.scene is not None:
+            self._show_message()
+        if self.ready:
+            self._apply_fonts()
+            self.render_view()
+
+    def grab_image(self, path: str | Path) -> Path:
+        """Save what the VTK view shows as PNG (``QWidget.grab`` misses the OpenGL picture)."""
+        from vtkmodules.vtkIOImage import vtkPNGWriter
+        from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
+
+        self.render_view()
+        grab = vtkWindowToImageFilter()
+        grab.SetInput(self._vtk.GetRenderWindow())
+        grab.ReadFrontBufferOff()
+        grab.Update()
+        writer = vtkPNGWriter()
+        writer.SetFileName(str(path))
+        writer.SetInputConnection(grab.GetOutputPort())
+        writer.Write()
+        return Path(path)
+
+    def close_view(self) -> None:
+        """Disconnect from the bridge and release the OpenGL window."""
+        if getattr(self, "_connected", False):
+            self.context.bridge.sig_tags_changed.disconnect(self._on_bridge_tags_changed)
+            self._connected = False
+        if self._vtk is not None:
+            for name in ("_poll", "_fly_timer", "_hover_timer"):
+                timer = getattr(self, name, None)
+                if timer is not None:
+                    timer.stop()
+            widget, self._vtk = self._vtk, None
+            self.ready = False
+            # no paint event may reach a finalized render window: hide and detach it first
+            self._stack.setCurrentWidget(self.message)
+            self._stack.removeWidget(widget)
+            widget.hide()
+            widget.Finalize()
+            widget.deleteLater()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.close_view()
+        super().closeEvent(event)
