@@ -706,6 +706,9 @@ class MainWindow(QMainWindow):
             tip = status.last_error
         else:
             text, tip = self.tr("History OK"), ""
+        writer = getattr(status, "writer", "")
+        if writer:  # consoles sharing one PostgreSQL plant database: who writes the history
+            text += " · " + self.tr("writer: {name}").format(name=writer)
         self.runtime.audit_history_damage()
         problems = []
         if status.spool_damage:

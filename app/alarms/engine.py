@@ -275,6 +275,16 @@ class AlarmEngine:
 
         self._running = True
         failures = 0
+        loop = asyncio.get_running_loop()
+        wake = asyncio.Event()
+        if self.journal is not None and self.journal.notifies:  # PostgreSQL: another console's action arrived: tick now
+            def woken() -> None:
+                try:
+                    loop.call_soon_threadsafe(wake.set)
+                except RuntimeError:  # the loop is closed: nothing to wake
+                    pass
+
+            self.journal.on_remote = woken
         while self._running:
             try:
                 self.tick()
@@ -285,7 +295,11 @@ class AlarmEngine:
                     log.exception("alarm engine tick failed (%d in a row); the next tick runs in %g s", failures, period_s)
             if beat is not None:
                 beat()
-            await asyncio.sleep(period_s)
+            try:
+                await asyncio.wait_for(wake.wait(), period_s)
+            except TimeoutError:
+                pass
+            wake.clear()
 
     def close(self) -> None:
         self._running = False

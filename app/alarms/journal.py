@@ -4,7 +4,9 @@ The engine runs on the GUI/asyncio thread and must never wait for the database, 
 rows to :class:`JournalWriter`, whose thread writes them in one transaction per batch and
 keeps them (retrying) while the database is down: no row is lost. The same thread polls the
 journal for operator actions made on *other* consoles (ack, shelve, ...); the engine takes
-them with :meth:`JournalWriter.take_remote` on its next tick.
+them with :meth:`JournalWriter.take_remote` on its next tick. On PostgreSQL an operator action
+also sends ``NOTIFY`` (same transaction) and a listener (:mod:`app.alarms.notify`) wakes the
+poll at once; ``on_remote`` then tells the engine to tick now.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from app.alarms.models import AlarmJournalRow, AlarmShelfRow
+from app.alarms.notify import ALARM_CHANNEL, Listener
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,10 @@ class ShelfOp:
     row: dict[str, Any] | None
 
 
+#: Queued by the listener: poll the journal now (another console notified an action).
+POLL_NOW = ShelfOp("", None)
+
+
 class JournalWriter:
     """Writes journal rows on its own thread; polls other consoles' operator actions."""
 
@@ -77,6 +85,15 @@ class JournalWriter:
         self._seen_set: set[int] = set()
         self.last_error = ""
         self.rows_written = 0
+        #: Called on the journal thread when other consoles' actions arrived (wakes the engine).
+        self.on_remote: Callable[[], None] | None = None
+        self.listener: Listener | None = None
+        self._notify = self.db.dialect.name == "postgresql"
+
+    @property
+    def notifies(self) -> bool:
+        """PostgreSQL: actions are shared by LISTEN/NOTIFY (SQLite: by polling only)."""
+        return self._notify
 
     # --- engine side (GUI thread) ------------------------------------------------------
     def start(self) -> None:
@@ -85,6 +102,13 @@ class JournalWriter:
             self._last_id = int(conn.execute(select(func.coalesce(func.max(AlarmJournalRow.id), 0))).scalar_one())
         self._thread = threading.Thread(target=self._run, name="alarm-journal", daemon=True)
         self._thread.start()
+        if self._notify:
+            self.listener = Listener(self.db, ALARM_CHANNEL, self._notified)
+            self.listener.start()
+
+    def _notified(self, payload: str) -> None:
+        if payload != self.console:  # our own actions need no poll
+            self._queue.put(POLL_NOW)
 
     def put(self, row: dict[str, Any] | ShelfOp) -> None:
         with self._idle:
@@ -116,6 +140,9 @@ class JournalWriter:
         return True
 
     def close(self, timeout: float = 10.0) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
         if self._thread is None:
             return
         self.flush(timeout)
@@ -134,6 +161,8 @@ class JournalWriter:
                 item = self._queue.get(timeout=self.poll_s / 2)
                 if item is None:
                     stopping = True
+                elif item is POLL_NOW:
+                    next_poll = 0.0
                 else:
                     batch.append(item)
                 while True:  # drain what is there: one transaction for the lot
@@ -141,7 +170,10 @@ class JournalWriter:
                     if item is None:
                         stopping = True
                         break
-                    batch.append(item)
+                    if item is POLL_NOW:
+                        next_poll = 0.0
+                    else:
+                        batch.append(item)
             except queue.Empty:
                 pass
             if batch:
@@ -169,6 +201,9 @@ class JournalWriter:
                         conn.execute(delete(AlarmShelfRow).where(AlarmShelfRow.alarm == op.alarm))
                         if op.row is not None:
                             conn.execute(insert(AlarmShelfRow), [op.row])
+                if self._notify and any(r.get("event") in OPERATOR_EVENTS for r in journal):
+                    # delivered at commit, together with the rows: listeners poll at once
+                    conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": ALARM_CHANNEL, "p": self.console})
         except (DataError, IntegrityError) as exc:
             if len(batch) == 1:
                 log.error("alarm journal: row rejected and dropped: %s: %r", str(exc).splitlines()[0], batch[0])
@@ -216,6 +251,8 @@ class JournalWriter:
         if fresh:
             with self._lock:
                 self._remote.extend(fresh)
+            if self.on_remote is not None:
+                self.on_remote()
 
 
 def read_journal(

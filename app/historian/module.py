@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.historian import cli
+from app.historian import cli, roles
 from app.modules import Module, PanelSpec
 
 MODULE = Module(
@@ -12,6 +12,8 @@ MODULE = Module(
     models="app.historian.schema",
     migrations="app.historian.migrations",
     cli=cli.register,
+    setup=roles.setup,
+    headless=True,
     panels=(PanelSpec("trend", "widgets.core_panels:trend", area="bottom"),),
     order=20,
 )

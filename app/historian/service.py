@@ -19,6 +19,7 @@ from app.historian.database import (
     schema_status,
     upgrade,
 )
+from app.historian.election import Election, make_election
 from app.historian.reader import HistoryReader
 from app.historian.retention import RetentionWorker
 from app.historian.writer import HistorianStatus, HistorianWriter
@@ -30,11 +31,15 @@ class Historian:
     """Owns the writer thread and the retention thread; the reader is for worker threads."""
 
     def __init__(self, engine: Engine, spool_dir: Path, definitions: Mapping[str, TagDef] | None = None,
-                 raw_days: float = 90, rollup_years: float = 10) -> None:
+                 raw_days: float = 90, rollup_years: float = 10, election: Election | None = None) -> None:
         self.engine = engine
-        self.writer = HistorianWriter(engine, spool_dir, definitions)
+        #: Many consoles on one PostgreSQL database: only the elected one writes (None: always).
+        self.election = election
+        self.writer = HistorianWriter(engine, spool_dir, definitions, election=election)
         self.reader = HistoryReader(engine)
         self.retention = RetentionWorker(engine, raw_days, rollup_years)
+        if election is not None:
+            self.retention.only_if = lambda: election.is_writer
         self.schema_message = ""
         self._store: TagStore | None = None
 
@@ -49,6 +54,8 @@ class Historian:
         store.batch_applied.connect(self.writer.enqueue)
 
     def start(self) -> None:
+        if self.election is not None:
+            self.election.start()
         self.writer.start()
         self.retention.start()
 
@@ -74,10 +81,13 @@ class Historian:
             self._store.batch_applied.disconnect(self.writer.enqueue)
         self.retention.stop()
         self.writer.stop()
+        if self.election is not None:
+            self.election.stop()  # after the last flush: the next console takes over at once
 
 
 def open_historian(settings: Settings, db_override: str | None = None,
-                   definitions: Mapping[str, TagDef] | None = None) -> Historian:
+                   definitions: Mapping[str, TagDef] | None = None, console: str = "",
+                   spool_dir: Path | None = None) -> Historian:
     """Build the historian from settings and check the schema.
 
     The console's own SQLite file is brought up to date on the spot; a shared PostgreSQL
@@ -87,8 +97,13 @@ def open_historian(settings: Settings, db_override: str | None = None,
     """
     url = database_url(settings, db_override)
     engine = make_engine(url)
-    historian = Historian(engine, data_dir() / "spool", definitions, settings.history_raw_days,
-                          settings.history_rollup_years)
+    election = None
+    if engine.dialect.name == "postgresql":  # one writer per plant; SQLite's one console always writes
+        import os
+
+        election = make_election(engine, console or settings.console_name or os.uname().nodename)
+    historian = Historian(engine, spool_dir or data_dir() / "spool", definitions, settings.history_raw_days,
+                          settings.history_rollup_years, election)
     try:
         status = schema_status(engine)
         if not status.up_to_date and url.get_backend_name() == "sqlite" and not (status.current - status.heads):

@@ -24,9 +24,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.events import Signal
 from app.core.tags import TagDef, TagValue
-from app.historian.chunk import Chunk, Rollups, merge_chunks
+from app.historian.chunk import BAD, Chunk, Rollups, compute_rollups, merge_chunks
 from app.historian.compression import Compressor, to_us
 from app.historian.database import describe
+from app.historian.election import Election
+from app.historian.partitions import PartitionMaker
 from app.historian.schema import US
 from app.historian.spool import Spool
 
@@ -106,10 +108,18 @@ class HistorianStatus:
     written_samples: int = 0
     rejected_samples: int = 0  # values that could not be stored (logged one by one)
     spool_damage: tuple[str, ...] = ()  # damaged spool records skipped: what history was lost
+    #: The console writing the plant's history ('' unknown/none); ``role``: this console's
+    #: part, ``writer`` or ``standby`` (another console writes; samples kept for a hand-over).
+    writer: str = ""
+    role: str = "writer"
 
     @property
     def buffering(self) -> bool:
         return self.state == "buffering"
+
+
+class NotWriter(RuntimeError):
+    """This console is no longer the elected history writer (the commit was fenced off)."""
 
 
 class SampleSink:
@@ -118,6 +128,10 @@ class SampleSink:
     def __init__(self, engine: Engine, writer_id: str) -> None:
         self.engine = engine
         self.writer_id = writer_id
+        #: Gives SQL that returns a row while this console may write (the election's fence).
+        self.fence: Callable[[], str | None] | None = None
+        #: PostgreSQL: the daily partitions of ``samples`` a chunk needs, made before its commit.
+        self.partitions = PartitionMaker(engine) if engine.dialect.name == "postgresql" else None
         self.dialect = engine.dialect.name
         self.p = "?" if self.dialect == "sqlite" else "%s"
         self.tag_ids: dict[str, int] = {}
@@ -156,8 +170,17 @@ class SampleSink:
             self.checkpoint = int(row[0]) if row else 0
         return self.checkpoint
 
+    def _prepare(self, chunk: Chunk) -> None:
+        if self.partitions is not None and len(chunk):
+            try:
+                self.partitions.ensure(int(chunk.ts.min()), int(chunk.ts.max()))
+            except Exception:
+                self.partitions.forget()
+                raise
+
     def write(self, chunk: Chunk) -> int:
         """Commit ``chunk`` (samples, rollups, checkpoint) in one transaction; skip if already in."""
+        self._prepare(chunk)
         with self.engine.begin() as conn:
             dbapi = conn.connection.dbapi_connection
             assert dbapi is not None
@@ -167,6 +190,7 @@ class SampleSink:
                     self.checkpoint = self._read_checkpoint(cur)
                 if chunk.seq and chunk.seq <= self.checkpoint:
                     return 0  # replayed after a crash between commit and spool clean-up
+                self._check_fence(cur)
                 ids = np.array(self._ensure_tags(cur, chunk.names) or [0], dtype=np.int64)
                 if self.dialect == "postgresql":
                     self._write_postgresql(cur, ids, chunk)
@@ -184,6 +208,73 @@ class SampleSink:
         if chunk.seq:
             self.checkpoint = chunk.seq
         return len(chunk)
+
+    def _check_fence(self, cur) -> None:  # type: ignore[no-untyped-def]
+        sql = self.fence() if self.fence is not None else None
+        if sql is not None:
+            cur.execute(sql)
+            if cur.fetchone() is None:
+                raise NotWriter("another console is the history writer now")
+
+    def write_new(self, chunk: Chunk, max_hold_s: float) -> int:
+        """Hand-over back-fill: commit only the samples of ``chunk`` newer than the newest
+        sample of their tag already in the database, with rollups recomputed for exactly those
+        (held from that newest sample), so nothing is stored or counted twice."""
+        if not len(chunk):
+            return 0
+        order = np.lexsort((chunk.ts, chunk.idx))
+        idx, ts = chunk.idx[order], chunk.ts[order]
+        keep = np.r_[True, (idx[1:] != idx[:-1]) | (ts[1:] != ts[:-1])]
+        order = order[keep]
+        self._prepare(chunk)
+        with self.engine.begin() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            cur = dbapi.cursor()
+            try:
+                self._check_fence(cur)
+                ids = np.array(self._ensure_tags(cur, chunk.names) or [0], dtype=np.int64)
+                n = len(chunk.names)
+                prev_ts = np.full(n, -1, np.int64)
+                prev_v = np.full(n, np.nan)
+                newest = np.full(n, -1, np.int64)
+                by_id = {int(t): i for i, t in enumerate(ids[:n].tolist())}
+                for tag_id, t, v, q in self._newest(cur, list(by_id)):
+                    i = by_id[int(tag_id)]
+                    newest[i] = int(t)
+                    if int(q) != BAD and v is not None:
+                        prev_ts[i], prev_v[i] = int(t), float(v)
+                c_idx, c_ts = chunk.idx[order], chunk.ts[order]
+                new = c_ts > newest[c_idx]
+                order = order[new]
+                if not len(order):
+                    return 0
+                c_idx, c_ts = chunk.idx[order], chunk.ts[order]
+                c_v, c_q = chunk.value[order], chunk.quality[order]
+                rollups = compute_rollups(c_idx, c_ts, c_v, c_q, prev_ts, prev_v, max_hold_s)
+                part = Chunk(chunk.names, c_idx, c_ts, c_v, c_q, rollups, chunk.seq)
+                if self.dialect == "postgresql":
+                    self._write_postgresql(cur, ids, part)
+                else:
+                    self._write_sqlite(cur, ids, part)
+            finally:
+                cur.close()
+        return len(order)
+
+    def _newest(self, cur, tag_ids: list[int]) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
+        if not tag_ids:
+            return []
+        if self.dialect == "postgresql":
+            cur.execute("SELECT t.id, s.ts, s.value, s.quality FROM unnest(%s::int[]) AS t(id) CROSS JOIN LATERAL "
+                        "(SELECT ts, value, quality FROM samples WHERE tag_id = t.id ORDER BY ts DESC LIMIT 1) s",
+                        (tag_ids,))
+            return cur.fetchall()  # type: ignore[no-any-return]
+        rows = []
+        for tag_id in tag_ids:
+            cur.execute("SELECT tag_id, ts, value, quality FROM samples WHERE tag_id = ? ORDER BY ts DESC LIMIT 1",
+                        (tag_id,))
+            rows += cur.fetchall()
+        return rows
 
     @staticmethod
     def _rollup_rows(ids: np.ndarray, r: Rollups) -> Iterable[tuple]:  # type: ignore[type-arg]
@@ -249,6 +340,8 @@ class HistorianWriter:
         retry_interval_s: float = 2.0,
         heartbeat_s: float = 600.0,
         max_replay_samples: int = 200_000,
+        election: Election | None = None,
+        standby_keep_s: float = 120.0,
     ) -> None:
         self.engine = engine
         self.spool = Spool(spool_dir)
@@ -272,6 +365,16 @@ class HistorianWriter:
         self._last_error = ""
         self._written = 0
         self._rejected = 0
+        #: time.time() of the last commit to the database (0: none yet), for ``crucible status``.
+        self.last_commit = 0.0
+        # Many consoles on one PostgreSQL database: only the elected one writes. The others
+        # keep their newest chunks (``standby_keep_s``) to back-fill the gap when they take over.
+        self.election = election
+        self.standby_keep_s = standby_keep_s
+        self._standby: collections.deque[tuple[float, Chunk]] = collections.deque()
+        self._term = 0
+        if election is not None:
+            self.sink.fence = election.fence_sql
         self._status = self._make_status()
 
     # --- any thread -----------------------------------------------------------------
@@ -359,6 +462,9 @@ class HistorianWriter:
         chunk = merge_chunks(chunks) if chunks else None
         if chunk is not None:
             chunk.seq = self._next_seq()
+        if self.election is not None and self._elected_cycle(chunk, final):
+            self._set_status()
+            return
         if self._db_down or not self.spool.empty:
             if chunk is not None:
                 self._to_spool(chunk)
@@ -367,8 +473,11 @@ class HistorianWriter:
         elif chunk is not None:
             try:
                 self._written += self.sink.write(chunk)
+                self.last_commit = time.time()
                 self._last_error = ""
                 self.durable.emit(chunk.seq)
+            except NotWriter:
+                self._keep(chunk)
             except (SQLAlchemyError, DBAPIError, OSError) as exc:
                 self._went_down(exc)
                 self._to_spool(chunk)
@@ -377,6 +486,56 @@ class HistorianWriter:
                 self._went_down(exc)
                 self._to_spool(chunk)
         self._set_status()
+
+    # --- election (many consoles, one writer) ------------------------------------------
+    def _keep(self, chunk: Chunk) -> None:
+        """Standby: hold the chunk in memory for a hand-over; forget what is older than
+        ``standby_keep_s`` (the writer has had it for long)."""
+        now = time.monotonic()
+        self._standby.append((now, chunk))
+        while self._standby and self._standby[0][0] < now - self.standby_keep_s:
+            self._standby.popleft()
+        self.durable.emit(chunk.seq)
+
+    def _elected_cycle(self, chunk: Chunk | None, final: bool) -> bool:
+        """Standby and hand-over handling; True when the cycle is done."""
+        election = self.election
+        assert election is not None
+        if not election.is_writer:
+            if chunk is not None:
+                if final:
+                    self._to_spool(chunk)  # shutting down: keep it for a later term
+                else:
+                    self._keep(chunk)
+            return True
+        if election.term == self._term:
+            return False
+        # Just elected: back-fill from the spool and the standby chunks, newest-only.
+        if chunk is not None:
+            self._keep(chunk)
+        try:
+            group = [c for c in self.spool.read()] + [c for _, c in self._standby]
+            if group:
+                self._written += self.sink.write_new(merge_chunks(group), self.compressor.max_hold_s)
+        except NotWriter:
+            return True
+        except Exception as exc:  # noqa: BLE001 - database trouble: keep everything, retry
+            if not isinstance(exc, SQLAlchemyError | DBAPIError | OSError):
+                log.exception("historian: unexpected error in the hand-over back-fill")
+            self._went_down(exc)
+            for _, c in self._standby:
+                self._to_spool(c)
+            self._standby.clear()
+            return True
+        log.warning("historian: writing history (term %d); back-filled %d spooled and %d standby chunks",
+                    election.term, self.spool.records, len(self._standby))
+        self.spool.clear()
+        self._standby.clear()
+        self.last_commit = time.time()
+        self._db_down = False
+        self._last_error = ""
+        self._term = election.term
+        return True
 
     def _storable(self, batch: dict[str, TagValue]) -> dict[str, TagValue]:
         """``batch`` without the values that cannot be stored, each one logged and counted,
@@ -445,16 +604,21 @@ class HistorianWriter:
             log.info("historian: %s back; replayed %d spooled samples", describe(self.engine.url),
                      self.spool.samples)
         self.spool.clear()
+        self.last_commit = time.time()
         self._db_down = False
         self._last_error = ""
 
     def _make_status(self) -> HistorianStatus:
         rejected, damage = self._rejected, tuple(self.spool.damage)
+        el = self.election
+        who = el.writer if el is not None else ""
+        role = "writer" if el is None or el.is_writer else "standby"
         if self._db_down or not self.spool.empty:
-            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written, rejected, damage)
+            return HistorianStatus("buffering", self.spool.samples, self._last_error, self._written, rejected, damage,
+                                   who, role)
         if self._thread is None and self._stop.is_set():
-            return HistorianStatus("stopped", 0, "", self._written, rejected, damage)
-        return HistorianStatus("ok", 0, self._last_error, self._written, rejected, damage)
+            return HistorianStatus("stopped", 0, "", self._written, rejected, damage, who, role)
+        return HistorianStatus("ok", 0, self._last_error, self._written, rejected, damage, who, role)
 
     def _set_status(self) -> None:
         status = self._make_status()

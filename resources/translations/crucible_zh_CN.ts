@@ -2073,6 +2073,10 @@
         <translation>历史数据正常</translation>
     </message>
     <message>
+        <source>writer: {name}</source>
+        <translation>写入者:{name}</translation>
+    </message>
+    <message>
         <source>{n} damaged spool record(s) skipped</source>
         <translation>跳过 {n} 条损坏的缓存记录</translation>
     </message>

@@ -17,8 +17,8 @@ def test_upgrade_from_empty_creates_the_tables_and_reaches_every_head(db_url: st
     after = upgrade(engine)
     assert after.up_to_date, after.message
     assert after.current == frozenset(script_heads())
-    # security and alarms branch off 0001_initial; every module adds its own branch
-    assert {"0002_security", "0003_alarms"} <= after.current
+    # security, alarms and partitioned samples branch off 0001_initial: every head is applied
+    assert {"0002_security", "0003_alarms", "0004_partitioned_samples"} <= after.current
     assert {"security_users", "security_audit", "alarm_journal"} <= set(inspect(engine).get_table_names())
     tables = set(inspect(engine).get_table_names())
     assert {"tags", "samples", "rollups", "writer_checkpoints", "events", "alembic_version"} <= tables

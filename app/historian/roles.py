@@ -1,0 +1,45 @@
+"""The writer role as the runtime sees it: who writes history, and whether this console
+journals process alarm events (only the elected writer does, so events are not doubled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class WriterRole:
+    """``runtime.services["historian"]``: plain Python, read by the status bar and ``crucible status``.
+
+    ``writer``: the console writing the plant's history now ('' when none or unknown);
+    ``is_writer``: whether it is this one. SQLite or no historian: this console, always.
+    """
+
+    console: str
+    journal_process_events: bool
+    is_writer: bool = True
+    writer: str = ""
+
+    @property
+    def text(self) -> str:
+        """One line for the status bar, e.g. ``history writer: srv-01 (this console)``."""
+        if not self.writer:
+            return "history writer: none yet"
+        return f"history writer: {self.writer}" + (" (this console)" if self.is_writer else "")
+
+
+def setup(runtime: Any) -> WriterRole:
+    """Follow the election: process alarm events are journaled by the writer only."""
+    role = WriterRole(runtime.console, bool(runtime.alarms.record_process_events), writer=runtime.console)
+    historian = getattr(runtime, "historian", None)
+    election = getattr(historian, "election", None)
+    if election is None:
+        return role
+
+    def follow(is_writer: bool, writer: str) -> None:
+        role.is_writer, role.writer = is_writer, writer
+        runtime.alarms.record_process_events = role.journal_process_events and is_writer
+
+    follow(election.is_writer, election.writer)
+    election.listeners.append(follow)
+    return role

@@ -1,0 +1,12 @@
+"""The serve module: ``crucible serve`` and ``crucible status [--json]``."""
+
+from __future__ import annotations
+
+from app.modules import Module
+from app.serve.cli import register
+
+MODULE = Module(
+    name="serve",
+    title="Headless service",
+    cli=register,
+)

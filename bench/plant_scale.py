@@ -1,0 +1,234 @@
+"""Plant scale on PostgreSQL (issue 21): one writer, partitioned history, shared acknowledgements.
+
+* Ingest: 50,000 tags, 1 s samples, through one :class:`HistorianWriter` (compression pass,
+  rollup increments, checkpoint, daily partitions made ahead) into partitioned ``samples``,
+  vs bare psycopg binary ``COPY`` of the same rows into an identically partitioned table.
+* Real time: the same 50,000 tags offered at 1 Hz for ``--minutes``; the writer's backlog
+  (batches waiting) is sampled every second: it must stay at zero or one.
+* Trend: a 30-day, 8-pen trend (2,000 min/max buckets per pen) from the minute rollups.
+* Notify: an acknowledgement on one of 5 consoles (alarm engines with their journals, LISTEN/
+  NOTIFY) until seen on the 4 others: median and max.
+
+A throwaway PostgreSQL server is started here (tests/pg.py). Default run about 3 minutes
+(``--minutes 1``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import parser, report
+
+from app.historian.database import make_engine
+from app.historian.partitions import DAY_US, create_sql
+from app.historian.reader import HistoryReader
+from app.historian.writer import HistorianWriter, binary_copy_samples
+
+US = 1_000_000
+
+
+def batch(tags: int, seconds: int, t0_us: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    idx = np.repeat(np.arange(tags, dtype=np.int32), seconds)
+    ts = t0_us + np.tile(np.arange(seconds, dtype=np.int64), tags) * US
+    return idx, ts, rng.normal(100, 10, len(idx)), np.full(len(idx), 2, np.int8)
+
+
+def ingest_ours(url: str, folder: Path, names: list[str], data: list[tuple[np.ndarray, ...]]) -> float:
+    from app.db.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    writer = HistorianWriter(engine, folder, commit_interval_s=0.01)
+    writer.start()
+    start = time.perf_counter()
+    for idx, ts, value, quality in data:
+        writer.enqueue_arrays(names, idx, ts, value, quality)
+        writer.flush(600)
+    elapsed = time.perf_counter() - start
+    writer.stop()
+    assert writer.status.state != "buffering", writer.status
+    engine.dispose()
+    return elapsed
+
+
+def ingest_bare(url: str, data: list[tuple[np.ndarray, ...]]) -> float:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database) as conn:
+        conn.execute("CREATE TABLE samples (tag_id INTEGER NOT NULL, ts BIGINT NOT NULL, value FLOAT, "
+                     "quality SMALLINT NOT NULL, PRIMARY KEY (tag_id, ts)) PARTITION BY RANGE (ts)")
+        lo = min(int(b[1].min()) for b in data) // DAY_US
+        hi = max(int(b[1].max()) for b in data) // DAY_US
+        for day in range(lo, hi + 3):
+            conn.execute(create_sql(day))  # type: ignore[arg-type]
+        conn.commit()
+        start = time.perf_counter()
+        for idx, ts, value, quality in data:
+            payload = binary_copy_samples(idx.astype(np.int64) + 1, ts, value, quality)
+            with conn.cursor() as cur, cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as cp:
+                cp.write(payload)
+            conn.commit()
+        return time.perf_counter() - start
+
+
+def real_time(url: str, folder: Path, names: list[str], seconds: int, rng: np.random.Generator) -> dict[str, float]:
+    from app.db.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    writer = HistorianWriter(engine, folder, commit_interval_s=0.5)
+    writer.start()
+    t0 = time.time_ns() // 1000 // US * US
+    backlog: list[int] = []
+    start = time.monotonic()
+    for s in range(seconds):
+        idx, ts, value, quality = batch(len(names), 1, t0 + s * US, rng)
+        writer.enqueue_arrays(names, idx, ts, value, quality)
+        time.sleep(max(0.0, start + s + 1 - time.monotonic()))
+        backlog.append(len(writer._queue))
+    drain_start = time.monotonic()
+    ok = writer.flush(120)
+    drain = time.monotonic() - drain_start
+    writer.stop()
+    engine.dispose()
+    return {"rt_seconds": seconds, "rt_max_backlog_batches": max(backlog), "rt_final_drain_s": drain,
+            "rt_flushed": float(ok), "rt_written": writer.status.written_samples}
+
+
+def trend(url: str, folder: Path, days: int = 30, step_s: int = 10) -> dict[str, float]:
+    from app.db.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    pens = [f"TR.P{i}" for i in range(8)]
+    writer = HistorianWriter(engine, folder, commit_interval_s=0.01)
+    writer.start()
+    now = time.time_ns() // 1000 // US * US
+    t0 = now - days * 86_400 * US
+    rng = np.random.default_rng(3)
+    fill = time.perf_counter()
+    block = 86_400 // step_s
+    for d in range(days):
+        idx = np.repeat(np.arange(8, dtype=np.int32), block)
+        ts = t0 + (np.tile(np.arange(block, dtype=np.int64), 8) * step_s + d * 86_400) * US
+        writer.enqueue_arrays(pens, idx, ts, rng.normal(50, 5, len(idx)), np.full(len(idx), 2, np.int8))
+        writer.flush(300)
+    writer.stop()
+    fill_s = time.perf_counter() - fill
+    reader = HistoryReader(engine)
+    end = t0 + days * 86_400 * US
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for pen in pens:
+            agg = reader.aggregate(pen, t0, end, 2000)
+            assert len(agg) == 2000 and agg.source.startswith("rollup"), agg.source
+        times.append(time.perf_counter() - start)
+    engine.dispose()
+    return {"trend_days": days, "trend_samples": 8 * block * days, "trend_query_s": statistics.median(times),
+            "trend_fill_s": fill_s}
+
+
+async def notify_latency(url: str, rounds: int = 20) -> dict[str, float]:
+    from app.alarms.engine import AlarmState
+    from app.alarms.journal import JournalWriter
+    from app.db.migrate import upgrade
+    from tests.alarms.helpers import Clock, adef, engine, tv
+
+    upgrade(make_engine(url))
+    clock = Clock()
+    defs = [adef(f"PV{i}", limit=10.0) for i in range(rounds)]
+    consoles = [engine(defs, clock, journal=JournalWriter(url, f"console-{k}"), record_process_events=k == 0)
+                for k in range(5)]
+    tasks = []
+    lat: list[float] = []
+    try:
+        for c in consoles:
+            c.start()
+            tasks.append(asyncio.create_task(c.run()))
+        for c in consoles:
+            assert c.journal is not None and c.journal.listener is not None
+            await asyncio.to_thread(c.journal.listener.listening.wait, 10)
+        values = {f"PV{i}": tv(20.0, clock.now) for i in range(rounds)}
+        for c in consoles:
+            c.evaluate(values)
+        for i in range(rounds):
+            who = consoles[i % 5]
+            others = [c for c in consoles if c is not who]
+            start = time.monotonic()
+            who.ack([f"PV{i}.H"], "op")
+            pending = set(range(4))
+            while pending and time.monotonic() - start < 5:
+                for k in list(pending):
+                    if others[k].records[f"PV{i}.H"].state is AlarmState.ACKED:
+                        lat.append(time.monotonic() - start)
+                        pending.discard(k)
+                await asyncio.sleep(0.002)
+            await asyncio.sleep(0.2)
+    finally:
+        for c in consoles:
+            c.close()
+        for t in tasks:
+            await t
+    return {"notify_deliveries": len(lat), "notify_median_s": statistics.median(lat), "notify_max_s": max(lat)}
+
+
+def main() -> None:
+    p = parser(__doc__ or "")
+    p.add_argument("--minutes", type=float, default=1.0, help="real-time run length and ingest volume (default 1)")
+    p.add_argument("--tags", type=int, default=50_000)
+    p.add_argument("--trend-days", type=int, default=30)
+    args = p.parse_args()
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.pg import PgServer, find_pg_bin
+
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL binaries not found (apt-get install postgresql)")
+    tmp = Path(tempfile.mkdtemp(prefix="plantdb-bench-"))
+    names = [f"PL.T{i:05d}" for i in range(args.tags)]
+    seconds = max(10, int(args.minutes * 60))
+    rng = np.random.default_rng(1)
+    now = time.time_ns() // 1000 // US * US
+    data = [batch(args.tags, 10, now - (seconds - s) * US, rng) for s in range(0, seconds, 10)]
+    n = sum(len(b[0]) for b in data)
+    server = PgServer(bin_dir)
+    figures: dict[str, object] = {}
+    try:
+        server.init()
+        server.start()
+        t_bare = ingest_bare(server.url(server.create_database()), data)
+        t_ours = ingest_ours(server.url(server.create_database()), tmp / "ours", names, data)
+        figures.update(ingest_samples=n, ours_samples_per_s=n / t_ours, bare_copy_samples_per_s=n / t_bare,
+                       ratio=t_bare / t_ours)
+        figures.update(real_time(server.url(server.create_database()), tmp / "rt", names, seconds, rng))
+        figures.update(trend(server.url(server.create_database()), tmp / "trend", args.trend_days))
+        figures.update(asyncio.run(notify_latency(server.url(server.create_database()))))
+    finally:
+        server.destroy()
+    f = figures
+    rows = [
+        ("ingest samples", f"{n:,}", f"{args.tags:,} tags x {seconds} s, 10 s batches"),
+        ("writer samples/s", f"{f['ours_samples_per_s']:,.0f}", "partitioned, incl. rollups + checkpoint"),
+        ("bare binary COPY /s", f"{f['bare_copy_samples_per_s']:,.0f}", "same rows, same partitions"),
+        ("ratio", f"{f['ratio']:.2f}", "goal >= 0.7"),
+        ("real-time max backlog", f"{f['rt_max_backlog_batches']}", f"batches waiting, {args.tags:,} tags at 1 Hz"),
+        ("real-time final drain s", f"{f['rt_final_drain_s']:.2f}", "time to empty the queue at the end"),
+        ("trend query s", f"{f['trend_query_s']:.3f}", f"{args.trend_days} d x 8 pens, 2,000 buckets; goal <= 0.5"),
+        ("notify median ms", f"{f['notify_median_s'] * 1000:.0f}", "ack seen on 4 other consoles"),
+        ("notify max ms", f"{f['notify_max_s'] * 1000:.0f}", "goal <= 500"),
+    ]
+    report("Plant scale (PostgreSQL, one writer)", rows, figures, args.json)
+
+
+if __name__ == "__main__":
+    main()
