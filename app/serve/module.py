@@ -8,5 +8,6 @@ from app.serve.cli import register
 MODULE = Module(
     name="serve",
     title="Headless service",
+    requires=("io", "alarms", "historian"),  # it composes a runtime of them (like app.main)
     cli=register,
 )

@@ -16,9 +16,9 @@ def test_upgrade_from_empty_creates_the_tables_and_reaches_every_head(db_url: st
     assert "crucible db upgrade" in before.message
     after = upgrade(engine)
     assert after.up_to_date, after.message
-    assert after.current == frozenset(script_heads())
+    assert frozenset(script_heads()) <= after.applied  # every module's head is applied
     # security, alarms and partitioned samples branch off 0001_initial: every head is applied
-    assert {"0002_security", "0003_alarms", "0004_partitioned_samples"} <= after.current
+    assert {"0002_security", "0003_alarms", "0004_partitioned_samples"} <= after.applied
     assert {"security_users", "security_audit", "alarm_journal"} <= set(inspect(engine).get_table_names())
     tables = set(inspect(engine).get_table_names())
     assert {"tags", "samples", "rollups", "writer_checkpoints", "events", "alembic_version"} <= tables
