@@ -18,7 +18,18 @@ from app.db.migrate import schema_status, upgrade
 
 def test_it_adds_the_first_user_then_status_and_upgrade_agree(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Was: users add made the tables with create_all; db status said 'no tables' and db
-    upgrade failed with 'table security_roles already exists'."""
+    upgrade failed with 'table security_roles already exists'. The console has its keyring
+    (the documented set-up), which keeps the key that signs the audit checkpoints."""
+    import io
+    import sys
+
+    from tests.security.file_keyring import file_keyring
+
+    with file_keyring(tmp_path, monkeypatch):
+        _first_user_flow(tmp_path, capsys, monkeypatch)
+
+
+def _first_user_flow(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import io
     import sys
 

@@ -6,7 +6,7 @@ when the language changes.
 
 - File: Print the current display (QPrintDialog -> QPrinter, PDF or a real printer), Export
   the current display as PNG, Quit.
-- Help: User guide (``docs/user_guide.md``, in the current language where a translation
+- Help: User guide (``resources/guide/user_guide.md``, in the current language where a translation
   exists), Keyboard shortcuts (every shortcut of the window, as assigned), About.
 - Quit (Ctrl+Q) asks first, and only roles allowed to close the console may.
 """
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.resources import resource
 from app.security import permissions as perms
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 # displays, security_ui, menuBar(), statusBar().
 MainWindow = Any
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = resource("guide")  # travels with the package (importlib.resources)
 USER_GUIDE = "user_guide.md"
 # Roles allowed to close the console (the permission ``close_console``); an operator hands
 #: over with Switch user, or locks the console, but does not shut the control room's screen.
@@ -57,7 +58,7 @@ translate = QCoreApplication.translate  # lupdate finds translate("Context", "te
 
 
 def user_guide_path(language: str) -> Path:
-    """The user guide in ``language`` (``docs/user_guide_zh_CN.md``), else the English one."""
+    """The user guide in ``language`` (``resources/guide/user_guide_zh_CN.md``), else the English one."""
     localised = DOCS / f"user_guide_{language}.md"
     return localised if language != "en" and localised.is_file() else DOCS / USER_GUIDE
 
