@@ -20,8 +20,6 @@ def test_it_adds_the_first_user_then_status_and_upgrade_agree(tmp_path: Path, ca
     """Was: users add made the tables with create_all; db status said 'no tables' and db
     upgrade failed with 'table security_roles already exists'. The console has its keyring
     (the documented set-up), which keeps the key that signs the audit checkpoints."""
-    import io
-    import sys
 
     from tests.security.file_keyring import file_keyring
 
