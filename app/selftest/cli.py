@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app import __version__
+from app.core.cli_args import finite
 
 
 class StepFailed(Exception):
@@ -195,7 +196,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``crucible selftest``."""
     p = sub.add_parser("selftest", help="check this installation: layout, simulator, OPC UA, history, PDF")
     p.add_argument("--layout", type=Path, dest="selftest_layout", help="plant layout folder (default: the configured one)")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the simulator (default 60)")
+    p.add_argument("--timeout", type=finite(0.1, 3600.0), default=60.0,
+                   help="seconds to wait for the simulator (default 60)")
     p.set_defaults(handler=handle)
 
 
