@@ -6,6 +6,8 @@ into alarms.yaml and stops when an English text has no translation here.
 
 from __future__ import annotations
 
+from typing import Any
+
 ZH: dict[str, str] = {
     'Too little oxygen per tonne of concentrate': '每吨精矿氧量过少',
     'More converter blowing time and slag': '转炉吹炼时间和渣量增加',
@@ -313,4 +315,41 @@ ZH: dict[str, str] = {
     'A background task of the HMI (a driver, the alarm timers, the historian, a module) stopped or stalled; the status bar names it': 'HMI的后台任务（驱动、报警定时器、历史库或某个模块）停止或停滞；状态栏会显示其名称',
     'Live values, alarms or history may not be current': '实时值、报警或历史数据可能不是最新的',
     "Read the status-bar message; call the control-system engineer; restart the HMI if it stays": '查看状态栏消息；通知控制系统工程师；若持续存在则重启HMI',
+    # module alarms (alarms.d/*.yaml: tools/gen_copper_eqm.py, tools/gen_copper_plant3d.py)
+    'Energy per tonne of cathode above the GB 21248-2007 limit this shift': '本班吨阴极铜能耗超过GB 21248-2007限额',
+    'The plant misses its national energy-consumption limit': '工厂未达到国家能耗限额标准',
+    'Check the energy panel split by area; look for idle load and low output': '查看能源面板的分区能耗；查找空载负荷和低产出',
+    'Matte grade: the latest point breaks a Western Electric rule (the value is the rule)': '冰铜品位：最新数据点违反西电判异规则（数值即规则号）',
+    'Slag copper: the latest point breaks a Western Electric rule (the value is the rule)': '渣含铜：最新数据点违反西电判异规则（数值即规则号）',
+    'Anode mass: the latest point breaks a Western Electric rule (the value is the rule)': '阳极板重：最新数据点违反西电判异规则（数值即规则号）',
+    'Cathode total impurities: the latest point breaks a Western Electric rule (the value is the rule)': '阴极铜杂质总量：最新数据点违反西电判异规则（数值即规则号）',
+    'The process has shifted or become unstable; product may drift off specification': '过程已偏移或失稳；产品可能偏离规格',
+    'Open the SPC panel, find the assignable cause, note it against the lot': '打开SPC面板，查找可查明原因，并记录到该批次',
+    'A cathode lot graded below No. 1 (GB/T 467) this shift': '本班有阴极铜批次低于1号标准铜（GB/T 467）',
+    'Lot cannot be sold as standard cathode': '该批次不能作为标准阴极铜销售',
+    'Hold the lot; check the lot record and the tankhouse': '扣留该批次；核查批次记录和电解车间',
+    "Copper unaccounted for in yesterday's account above 2 % of the copper fed": '昨日铜平衡中未计量铜超过入炉铜量的2 %',
+    'A meter, assay or stock figure is wrong, or copper is lost': '计量表、化验或库存数据有误，或铜有流失',
+    'Check feed weigher, blend assay and stock levels; open the copper account': '检查给料秤、配料化验和库存料位；打开铜平衡',
+    'Exposure to hot metal, gas or moving loads': '人员暴露于高温熔体、有害气体或移动吊运物',
+    'Call the people out of the zone by radio; stop the hazard if it can be stopped': '用对讲机呼叫人员撤离该区域；能停止危险源时立即停止',
 }
+
+
+def with_zh(alarm: dict[str, Any]) -> dict[str, Any]:
+    """``alarm`` with ``cause_zh``, ``consequence_zh`` and ``action_zh`` after its English texts.
+
+    Texts already given in Chinese are kept; an English text with no translation here stops the
+    generator (SystemExit naming it), so a generated alarm never reaches an operator half-translated.
+    """
+    out: dict[str, Any] = {}
+    for key, value in alarm.items():
+        if key.endswith("_zh"):
+            continue
+        out[key] = value
+        if key in ("cause", "consequence", "action"):
+            zh = alarm.get(f"{key}_zh") or ZH.get(str(value))
+            if not zh:
+                raise SystemExit(f"tools/alarm_texts_zh.py: no Chinese for {value!r}: add it and run again")
+            out[f"{key}_zh"] = zh
+    return out
