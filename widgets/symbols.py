@@ -429,6 +429,7 @@ LOOK_COLOUR = {"good": TEXT, "stale": STALE, "bad": BAD, "no_data": BAD}
 VALUE_BOX_PEN = QPen(QColor("#a6a6a6"), 1)
 VALUE_BOX_BRUSH = QBrush(QColor("#d2d2d2"))
 VALUE_PX = 15
+LIMIT_LABEL_PX = 10  # the names of the alarm limits (H, HH, L, LL) over their ticks
 
 
 class ValueItem(BoundItem):
@@ -569,14 +570,19 @@ class AnalogItem(ValueItem):
         self._no_data = translate("Symbols", "no data")
         text = self.element.label(self.ctx.language) or (tag.description(self.ctx.language) if tag else "")
         value_w = min(140.0, self.w * 0.5)
+        # three rows, none over another: description and value | limit names (H, HH, ...) | the bar
+        bar_h = min(10.0, self.h * 0.25)
+        y = self.h - bar_h - 1
+        self._label_top = y - LIMIT_LABEL_PX - 3  # clear of the tick, which rises 2 px over the bar
+        text_h = max(10.0, min(21.0, self._label_top))
         self._desc = elide(text, 14, max(10.0, self.w - value_w - 6))
-        self._vrect = QRectF(self.w - value_w, 0, value_w, min(21.0, self.h * 0.5))
-        self._drect = QRectF(0, 0, self.w - value_w - 6, min(20.0, self.h * 0.5))
+        self._vrect = QRectF(self.w - value_w, 0, value_w, text_h)
+        self._drect = QRectF(0, 0, self.w - value_w - 6, text_h)
         self._desc_pos = QPointF(0, self._drect.center().y() + 5)
         self._prepare_format()
         x0, x1 = 4.0, self.w - 4.0
-        y = self.h - min(14.0, self.h * 0.35)
-        self._bar = QRectF(x0, y, x1 - x0, min(10.0, self.h * 0.25))
+        self._bar = QRectF(x0, y, x1 - x0, bar_h)
+        self._limit_labels: tuple[dict[str, float] | None, list[tuple[float, QRectF | None, str]]] = (None, [])
         self._bar_edges = (self._bar.left(), self._bar.width(), self._bar.top())
         self._band: QRectF | None = None
         if tag is not None and tag.normal_low is not None and tag.normal_high is not None:
@@ -589,6 +595,39 @@ class AnalogItem(ValueItem):
 
     def limits(self) -> dict[str, float]:
         return self.ctx.limits(self.element.tag) or {}
+
+    def limit_labels(self, limits: dict[str, float]) -> list[tuple[float, QRectF | None, str]]:
+        """Each limit's tick x and the box of its name in the row between the value and the bar.
+
+        Names sit over their tick where they can; names that would touch are pushed apart
+        (rightwards, then back from the right edge); a name that still has no room is left out
+        (its tick stays; the faceplate lists every limit). Never over the value box or the
+        description: they have their own row.
+        """
+        cached_for, labels = self._limit_labels
+        if cached_for is limits:
+            return labels
+        bar, gap = self._bar, 2.0
+        ticks = sorted((self._bar.left() + self.fraction(v) * bar.width(), name) for name, v in limits.items())
+        boxes: list[list[float]] = []  # [left, right] per tick, in tick order
+        for lx, name in ticks:
+            width = text_width(name, LIMIT_LABEL_PX, True) + 2
+            left = min(max(0.0, lx - width / 2), self.w - width)
+            if boxes and left < boxes[-1][1] + gap:
+                left = boxes[-1][1] + gap
+            boxes.append([left, left + width])
+        right_edge = self.w
+        for box in reversed(boxes):  # pushed past the right edge: back to the left
+            if box[1] > right_edge:
+                box[0], box[1] = right_edge - (box[1] - box[0]), right_edge
+            right_edge = box[0] - gap
+        labels = []
+        for i, ((lx, name), (left, right)) in enumerate(zip(ticks, boxes, strict=True)):
+            fits = left >= 0 and (i == 0 or left >= boxes[i - 1][1] + gap - 0.01)
+            box = QRectF(left, self._label_top, right - left, LIMIT_LABEL_PX + 1) if fits else None  # ends over the tick
+            labels.append((lx, box, name))
+        self._limit_labels = (limits, labels)
+        return labels
 
     def fraction(self, v: float) -> float:
         tag = self.ctx.tags[self.element.tag]
@@ -630,12 +669,12 @@ class AnalogItem(ValueItem):
             p.fillRect(self._band, BAND)
         limits = self.limits()
         if limits:
-            set_font(p, font(10, True))
-            for name, limit in limits.items():
-                lx = bar.left() + self.fraction(limit) * bar.width()
-                p.setPen(QPen(TEXT, 2))
-                p.drawLine(QPointF(lx, bar.top() - 2), QPointF(lx, bar.bottom() + 2))
-                p.drawText(QRectF(lx - 10, bar.top() - 14, 20, 12), Qt.AlignmentFlag.AlignCenter, name)
+            set_font(p, font(LIMIT_LABEL_PX, True))
+            p.setPen(LIMIT_PEN)
+            for lx, box, name in self.limit_labels(limits):
+                p.drawLine(QPointF(lx, bar.top() - 2), QPointF(lx, bar.bottom() + 1))
+                if box is not None:
+                    p.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
         px = self._pointer
         if px is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -647,6 +686,9 @@ class AnalogItem(ValueItem):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(QPen(LOOK_COLOUR[look], 1.5))
             p.drawPolygon(pointer)
+
+
+LIMIT_PEN = QPen(TEXT, 2)
 
 
 BARS_SCALE_PEN = QPen(QColor("#8c8c8c"), 1)
