@@ -624,8 +624,8 @@ class AnalogItem(ValueItem):
         labels = []
         for i, ((lx, name), (left, right)) in enumerate(zip(ticks, boxes, strict=True)):
             fits = left >= 0 and (i == 0 or left >= boxes[i - 1][1] + gap - 0.01)
-            box = QRectF(left, self._label_top, right - left, LIMIT_LABEL_PX + 1) if fits else None  # ends over the tick
-            labels.append((lx, box, name))
+            label = QRectF(left, self._label_top, right - left, LIMIT_LABEL_PX + 1) if fits else None  # ends over the tick
+            labels.append((lx, label, name))
         self._limit_labels = (limits, labels)
         return labels
 
