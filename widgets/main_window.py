@@ -11,16 +11,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QTabWidget,
+    QWidget,
 )
 
 from app import __version__
@@ -147,6 +150,29 @@ class DisplayWindow(QMainWindow):
         if self in self.main.display_windows:
             self.main.display_windows.remove(self)
         super().closeEvent(event)
+
+
+class DockScroll(QScrollArea):
+    """A dock panel's holder: scrolls vertically when the dock is lower than the panel needs.
+
+    Widths stay the panel's own (the holder asks for the panel's minimum width, so a saved
+    layout that needs more than the screen is still recognised); heights may go down to a few
+    rows, so the tallest panel of the bottom area cannot push the status bar off the screen.
+    """
+
+    MIN_HEIGHT = 120
+
+    def __init__(self, panel: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(panel)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        panel = self.widget()
+        inner = panel.minimumSizeHint() if panel is not None else QSize(0, 0)
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), min(inner.height(), self.MIN_HEIGHT))
 
 
 class MainWindow(QMainWindow):
@@ -462,7 +488,12 @@ class MainWindow(QMainWindow):
     def add_panel(self, panel: DockPanel, area: Qt.DockWidgetArea | None = None) -> QDockWidget:
         dock = QDockWidget(panel.title(), self)
         dock.setObjectName(f"dock_{panel.NAME}")
-        dock.setWidget(panel)
+        # in a scroll area: a panel that needs more room than its dock has scrolls instead of
+        # pushing the window (and its status bar) off the screen; the docks of all modules are
+        # tabs of one bottom area, whose height would otherwise be the tallest panel's minimum
+        holder = DockScroll(panel, dock)
+        holder.setObjectName(f"scroll_{panel.NAME}")
+        dock.setWidget(holder)
         self.addDockWidget(area if area is not None else panel.AREA, dock)
         self.panels[panel.NAME] = panel
         self.docks[panel.NAME] = dock

@@ -63,14 +63,17 @@ settings = load_settings(); settings.db_url = "sqlite:///" + sys.argv[1] + "/u.s
 sec = build_security(settings)
 sec.users.add_user("admin", "admin-pass-1", ["administrator"])
 sec.session.login("admin", "admin-pass-1")
-runtime = Runtime(load_layout(DEFAULT_LAYOUT))
+runtime = Runtime(load_layout(DEFAULT_LAYOUT), db_url=settings.db_url)  # as app.main.build_window: every module's panels
+runtime.attach_security(sec.session, sec.trust.require_trusted)
+runtime.setup_modules()
 for h in runtime.health:  # a link down with a long reason, as on a real first start
     h.last_error = "Connection refused: opc.tcp://127.0.0.1:4840 did not answer within 5 s (retry in 30 s)"
 w = MainWindow(runtime, settings=QSettings(sys.argv[1] + "/ui.ini", QSettings.Format.IniFormat), security=sec)
 w.show(); app.processEvents(); w._refresh_links(); app.processEvents()
 a, f = w.screen().availableGeometry(), w.frameGeometry()
 print(json.dumps({"screen": [a.x(), a.y(), a.width(), a.height()], "frame": [f.x(), f.y(), f.width(), f.height()],
-                  "central": w.centralWidget().height(), "height": w.height()}))
+                  "central": w.centralWidget().height(), "height": w.height(),
+                  "panels": sorted(w.panels)}))
 w.close(); sec.close()
 """
 
@@ -88,6 +91,7 @@ def test_first_start_on_a_1920_screen_fits_and_gives_the_display_most_of_the_hei
     sx, sy, sw, sh = geo["screen"]
     fx, fy, fw, fh = geo["frame"]
     assert (sw, sh) == (1920, 1080)
+    assert {"dispatch_board", "equipment_status", "work_orders", "standards", "plant3d"} <= set(geo["panels"]), geo
     assert sx <= fx and fx + fw <= sx + sw and sy <= fy and fy + fh <= sy + sh, geo
     assert geo["central"] > 0.55 * geo["height"], geo  # the process display gets most of the height
 
