@@ -160,7 +160,7 @@ class DockScroll(QScrollArea):
     rows, so the tallest panel of the bottom area cannot push the status bar off the screen.
     """
 
-    MIN_HEIGHT = 120
+    MIN_HEIGHT = 240  # panels needing less (the alarm list with its buttons) are not wrapped
 
     def __init__(self, panel: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -491,9 +491,12 @@ class MainWindow(QMainWindow):
         # in a scroll area: a panel that needs more room than its dock has scrolls instead of
         # pushing the window (and its status bar) off the screen; the docks of all modules are
         # tabs of one bottom area, whose height would otherwise be the tallest panel's minimum
-        holder = DockScroll(panel, dock)
-        holder.setObjectName(f"scroll_{panel.NAME}")
-        dock.setWidget(holder)
+        if panel.minimumSizeHint().height() > DockScroll.MIN_HEIGHT:
+            holder = DockScroll(panel, dock)
+            holder.setObjectName(f"scroll_{panel.NAME}")
+            dock.setWidget(holder)
+        else:  # low enough (the alarm list with its buttons): never scrolls
+            dock.setWidget(panel)
         self.addDockWidget(area if area is not None else panel.AREA, dock)
         self.panels[panel.NAME] = panel
         self.docks[panel.NAME] = dock

@@ -73,7 +73,9 @@ w.show(); app.processEvents(); w._refresh_links(); app.processEvents()
 a, f = w.screen().availableGeometry(), w.frameGeometry()
 print(json.dumps({"screen": [a.x(), a.y(), a.width(), a.height()], "frame": [f.x(), f.y(), f.width(), f.height()],
                   "central": w.centralWidget().height(), "height": w.height(),
-                  "panels": sorted(w.panels)}))
+                  "panels": sorted(w.panels),
+                  "alarm_list_scrolls": w.docks["alarm_list"].widget() is not w.panels["alarm_list"],
+                  "alarm_list_room": [w.panels["alarm_list"].height(), w.panels["alarm_list"].minimumSizeHint().height()]}))
 w.close(); sec.close()
 """
 
@@ -94,6 +96,8 @@ def test_first_start_on_a_1920_screen_fits_and_gives_the_display_most_of_the_hei
     assert {"dispatch_board", "equipment_status", "work_orders", "standards", "plant3d"} <= set(geo["panels"]), geo
     assert sx <= fx and fx + fw <= sx + sw and sy <= fy and fy + fh <= sy + sh, geo
     assert geo["central"] > 0.55 * geo["height"], geo  # the process display gets most of the height
+    assert not geo["alarm_list_scrolls"], geo  # the alarm list and its buttons are all in view
+    assert geo["alarm_list_room"][0] >= geo["alarm_list_room"][1], geo
 
 
 def test_window_stays_within_the_screen_and_bottom_area_opens_on_alarms(window: MainWindow) -> None:
