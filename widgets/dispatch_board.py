@@ -136,7 +136,7 @@ class DispatchBoardPanel(DockPanel):
         self.level.currentIndexChanged.connect(self._on_level_changed)
         self.item.currentIndexChanged.connect(self._on_level_changed)
         self.chart = pg.PlotWidget(background="#e6e6e6")
-        self.chart.setMinimumHeight(160)
+        self.chart.setMinimumHeight(100)
         self.chart.showGrid(y=True, alpha=0.3)
         self.stats_note = QLabel()
         stats = QWidget()
@@ -169,7 +169,7 @@ class DispatchBoardPanel(DockPanel):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([640, 220])
-        scroll.setMinimumHeight(260)
+        scroll.setMinimumHeight(180)  # the Gantt scrolls: the board must leave room for the alarm list below
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

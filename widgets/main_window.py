@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -545,7 +545,19 @@ class MainWindow(QMainWindow):
         anchor.raise_()
         self._first_start_size()
         # the process display gets most of the height: about a third for the bottom area
-        self.resizeDocks([anchor], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
+        self._size_bottom_area()
+        self._bottom_sized_on_show = False  # sized again once shown: before, the window has no final height
+
+    def _size_bottom_area(self) -> None:
+        anchor = self.docks.get("alarm_list")
+        if anchor is not None:
+            self.resizeDocks([anchor], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_bottom_sized_on_show", True) is False:
+            self._bottom_sized_on_show = True
+            QTimer.singleShot(0, self._size_bottom_area)
 
     def _first_start_size(self) -> None:
         """First start: nearly the whole available screen (never more: see fit_to_screen)."""
