@@ -11,6 +11,7 @@ are historised (HistoryRead) in a SQLite file for the last two hours.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import math
@@ -155,6 +156,19 @@ class SimConditions:
             node = self.opcua.nodes.get(name)
             if node is not None:
                 await server.historize_node_data_change(node, period=timedelta(hours=2), count=0)
+
+    async def stop_history(self) -> None:
+        """Before the server stops: no more history writes, and those under way finished (else
+        they meet the closed SQLite file and log errors at every quit)."""
+        server = self.opcua.server
+        for name in self.history_tags:
+            node = self.opcua.nodes.get(name)
+            if node is not None:
+                try:
+                    await server.dehistorize_node_data_change(node)
+                except Exception:  # noqa: BLE001 - never historised (start failed): nothing to stop
+                    log.debug("history of %s was not running", name)
+        await asyncio.sleep(0.1)  # the inserts and deletes already scheduled complete
 
     def _state_for(self, parent: Any) -> ConditionState:
         node_id = parent if isinstance(parent, ua.NodeId) else getattr(parent, "nodeid", parent)

@@ -236,4 +236,6 @@ class PlantOpcUaServer:
         return changed
 
     async def stop(self) -> None:
+        if self.conditions is not None:
+            await self.conditions.stop_history()
         await self.server.stop()
