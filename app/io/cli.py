@@ -201,6 +201,10 @@ def resolve(texts: list[str], layout: PlantLayout | None, endpoint: str | None =
     for text in texts:
         if text in layout_tags:
             tag = layout_tags[text]
+            if tag.address.startswith("calc://"):
+                module = tag.address.removeprefix("calc://").split("/", 1)[0]
+                raise CliError(f"{text} is computed inside the console by the {module} module ({tag.address}), "
+                               "not read from or written to a PLC or DCS server: see it on the console")
             use_layout_connection(parse_address(tag.address).connection)
             result.tags.append(tag)
             result.shown[tag.name] = text

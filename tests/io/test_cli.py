@@ -102,6 +102,15 @@ def test_bad_addresses_are_refused_with_a_reason() -> None:
         cli.resolve(["KILN.T"], None)
 
 
+def test_a_computed_tag_is_refused_with_where_it_comes_from(layout: PlantLayout) -> None:
+    """Tags a module computes in the console (calc://) have no server to read from or write to."""
+    with pytest.raises(cli.CliError, match=r"EN.CATHODE.KGCE_T is computed inside the console by the energy module"):
+        cli.resolve(["EN.CATHODE.KGCE_T"], layout)
+    with pytest.raises(cli.CliError, match="plant3d module"):
+        cli.resolve_for_write("HSE.Z01.OCCUPIED_UNSAFE", layout)
+    assert cli.resolve(["SMF.T_MATTE"], layout).tags[0].name == "SMF.T_MATTE"  # a server's tag still resolves
+
+
 def test_browse_and_import_from_the_command_line(sim_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = [sys.executable, "-m", "app.cli"]
     browse = subprocess.run(
