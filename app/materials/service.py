@@ -1,12 +1,11 @@
 """The materials module's service: stocks now, consumption and the element accounts per
-period, cost per tonne of cathode; publishes the last shift's copper unaccounted % on
-``MAT.CU_UNACCOUNTED`` (alarm in alarms.d/materials.yaml) for the last production day.
+period, cost per tonne of cathode; publishes the last production day's copper unaccounted % on
+``MAT.CU_UNACCOUNTED`` (alarm in alarms.d/materials.yaml).
 
-Only the in-process stocks a tag measures are in the account (settler matte, anode-furnace
-charges). The simulator does not publish its converter baths, blister, granulated matte or
-anode yard, so on the demo plant the tag account swings with those batch inventories: about
-±25 % of the copper fed per day, 3-8 % over a week. The figure is honest about what is
-measured; it closes once those inventories are measured (or entered from stock-takes).
+The account's in-process stocks are the tags marked ``account: true`` in materials.yaml: on the
+demo plant every stock of the simulator's ledger (converter charges, ladles, anode furnaces,
+anode yard, anodes and cathodes in the cells ...), so a shift's account closes to ~0.1 % and
+what stays unaccounted is copper nobody metered.
 """
 
 from __future__ import annotations

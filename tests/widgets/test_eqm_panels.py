@@ -126,7 +126,8 @@ def test_materials_panel_shows_stocks_account_and_cost(context, qtbot) -> None: 
     stocks = {panel.stocks.item(r, 0).text(): (panel.stocks.item(r, 2).text(), panel.stocks.item(r, 3).text())
               for r in range(panel.stocks.rowCount())}
     assert stocks["Concentrate bin 1"] == ("300", "75")  # 50 % of 600 t at 25 % Cu
-    assert stocks["Anode yard"][0] == "stock-take"
+    assert stocks["Cathode store"][0] == "stock-take"  # a book stock (no tag)
+    assert stocks["Anode yard"][0] == "—"  # measured (CW.YARD_T), no value in this store yet
     panel.period_box.setCurrentIndex(panel.period_box.findData("yesterday"))
     panel.wait()
     cu = {panel.cu.item(r, 0).text(): panel.cu.item(r, 1).text() for r in range(panel.cu.rowCount())}
