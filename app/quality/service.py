@@ -27,8 +27,7 @@ from app.quality.config import IMPURITIES, QualityConfig, load_quality_config
 from app.quality.grading import GradeResult, grade_lot
 from app.quality.models import Assay, LotGrade, QualityEvent
 from app.quality.spc import RULE_TEXT, ChartResult, SpcError, chart
-
-ENTER_ASSAYS = "edit_production_plans"  # nearest existing permission (shift lead, process engineer)
+from app.security.permissions import ENTER_ASSAYS
 
 
 class Times(Sequence[datetime]):
@@ -100,16 +99,24 @@ class QualityService:
         self.after_assays([item])
         return int(new_id)
 
-    def import_lab_csv(self, path: Path, user: str = "") -> int:
-        """Import a laboratory file: all rows or none (:class:`CsvProblems` lists every problem)."""
+    def import_lab_csv(self, path: Path, session: Any) -> int:
+        """Import a laboratory file: all rows or none (:class:`CsvProblems` lists every problem).
+
+        The logged-in user of ``session`` needs ``enter_assays`` (laboratory, shift lead, process
+        engineer, administrator) and is recorded with each assay; a refusal raises the security
+        module's ``PermissionDenied`` before the file is read.
+        """
+        session.require(ENTER_ASSAYS, f"laboratory file {Path(path).name}")
+        user = session.username
         with DbSession(self.engine) as db:
             existing = {(s, c) for s, c in db.execute(select(Assay.sample_id, Assay.characteristic))}
         items = read_lab_csv(self.config, path, existing)
         with DbSession(self.engine) as db, db.begin():
             db.add_all([self._row(i, "lab", user, False, "", str(path)) for i in items])
-        if self.audit is not None:
-            self.audit.record("config", "assay_import", user=user, target=str(path), new=len(items),
-                              detail=f"{len(items)} assays imported")
+        audit = self.audit if self.audit is not None else getattr(session, "audit", None)
+        if audit is not None:
+            audit.record("config", "assay_import", user=user, target=str(path), new=len(items),
+                         detail=f"{len(items)} assays imported", console=getattr(session, "console", None))
         self.after_assays(items)
         return len(items)
 
