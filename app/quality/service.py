@@ -303,6 +303,25 @@ class QualityService:
                                 "lcl": res.limits.lcl, "sample_id": samples[k], "lot_id": lots[k]})
         return sorted(out, key=lambda v: (v["timestamp"], v["characteristic"]))
 
+    def offgrade_lots(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Cathode lots graded below the required grade whose last cathode sample was taken in
+        [start, end) (the shift that made them), oldest first: ``lot_id``, ``grade``,
+        ``total_impurities_pct``, ``cu_ag_pct``, ``reasons``, ``sampled_at``."""
+        from sqlalchemy import func
+
+        last = (select(Assay.lot_id, func.max(Assay.sampled_at).label("sampled"))
+                .where(Assay.characteristic.like("CATH.%")).group_by(Assay.lot_id).subquery())
+        with DbSession(self.engine) as db:
+            rows = db.execute(select(LotGrade, last.c.sampled).join(last, last.c.lot_id == LotGrade.lot_id)
+                              .where(LotGrade.grade == "off-grade").order_by(last.c.sampled)).all()
+        out = []
+        for g, sampled in rows:
+            when = _utc(datetime.fromisoformat(sampled) if isinstance(sampled, str) else sampled)
+            if _utc(start) <= when < _utc(end):
+                out.append({"lot_id": g.lot_id, "grade": g.grade, "total_impurities_pct": g.total_impurities,
+                            "cu_ag_pct": g.cu_ag, "reasons": g.reasons, "sampled_at": when.isoformat()})
+        return out
+
     def events(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         with DbSession(self.engine) as db:
             rows = db.scalars(select(QualityEvent).where(QualityEvent.ts >= _utc(start), QualityEvent.ts < _utc(end))
