@@ -122,7 +122,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "products": ("Products t", "产出 吨"),
     "losses": ("Losses t", "损失 吨"),
     "stock_change": ("Stock change t", "在制品变化 吨"),
-    "unaccounted": ("Unaccounted t", "未计量 吨"),
+    "unaccounted": ("Unacc. t", "未计量 吨"),
     "unaccounted_pct": ("Unacc. %", "未计量 %"),
     "closes": ("Closes", "平衡"),
     "closes_yes": ("yes (limit ±{a} %)", "是(限值 ±{a}%)"),
