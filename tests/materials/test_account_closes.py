@@ -123,3 +123,33 @@ def test_every_inventory_of_the_ledger_is_a_tag_in_the_account(layout: PlantLayo
         assert cu_tags == pytest.approx(cu_model, rel=1e-9, abs=1e-6)
         s_model = sum(v for k, v in model._stocks("s").items() if k != "acid tank")  # acid: booked as it is made
         assert sum(stocks_at(cfg, value, "S").values()) == pytest.approx(s_model, rel=1e-9, abs=1e-6)
+
+
+def test_the_account_is_published_periodically_under_the_supervisor(layout: PlantLayout) -> None:
+    """The shared periodic publisher (app.core.periodic) runs the materials figure under its own
+    name, on its worker pool, and stops with the module."""
+    import asyncio
+
+    from app.core.supervisor import Supervisor
+    from app.energy.source import ArraySource
+
+    store = TagStore(layout.tags.values())
+    svc = MaterialsService(layout, ArraySource({}), store)
+    svc.yesterday_unaccounted_pct = lambda now=None: 0.42  # type: ignore[method-assign]  # the day's figure
+
+    async def go() -> tuple[bool, bool]:
+        svc.supervisor = Supervisor()
+        svc.start()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if store.get(UNACCOUNTED_TAG) is not None:
+                break
+        running = svc.supervisor.handles["materials account"].running
+        svc.close()
+        await asyncio.sleep(0.05)
+        handle = svc.supervisor.handles.get("materials account")
+        svc.supervisor.stop()
+        return running, handle is None or not handle.running
+
+    assert asyncio.run(go()) == (True, True)
+    assert store_value(svc) == 0.42
