@@ -162,25 +162,48 @@ def quality() -> dict[str, Any]:
     }
 
 
+# S in product acid: 98.5 % H2SO4 (the simulator's acid plant) x 32.06 / 98.08 S in H2SO4
+ACID_S_PCT = round(98.5 * 32.06 / 98.08, 4)
+# id, name, 名称, material, tag prefix (tools/gen_copper_layout.py INVENTORIES)
+ACCOUNT_STOCKS = [
+    ("SMF.MATTE", "Matte in the settler", "沉淀池冰铜", "matte", "SMF.MATTE_HELD"),
+    ("SMF.SLAG", "Slag in the settler", "沉淀池炉渣", "slag", "SMF.SLAG_HELD"),
+    ("MATTE.GRANULES", "Matte granules", "冰铜水淬粒", "matte", "SMF.GRANULES"),
+    ("SCF", "Slag in the electric furnace", "电炉存渣", "slag", "SCF.HELD"),
+    *[(f"PSC{n}", f"Converter {n} charge", f"{n}号转炉炉内存料", "matte", f"PSC{n}.HELD") for n in (1, 2, 3)],
+    ("BLISTER", "Blister in ladles and holding", "粗铜包及保温粗铜", "blister", "PSC.LADLES.BLISTER"),
+    ("CW.REJECTS", "Rejected anodes", "待回炉废阳极板", "anode", "CW.REJECTS_HELD"),
+    ("ANODES", "Anode yard", "阳极板库", "anode", "CW.YARD"),
+    ("TH.ANODES", "Anodes in the cells", "槽内阳极", "anode", "TH.ANODES"),
+    ("SLAG.YARD", "Slag yard", "渣场", "slag", "SF.SLAG_YARD"),
+    ("SF.CONC", "Slag concentrate", "渣精矿", "concentrate", "SF.CONC_HELD"),
+]
+
+
 def materials() -> dict[str, Any]:
     return {
         "stocks": [
             *[{"id": f"CB.BIN{i}", "name_en": f"Concentrate bin {i}", "name_zh": f"{i}号精矿仓", "material": "concentrate",
                "level": f"CB.BIN{i}.LEVEL", "capacity_t": 600.0, "cu_pct_tag": "CB.BLEND_CU", "s_pct_tag": "CB.BLEND_S"}
               for i in range(1, 5)],
-            {"id": "SMF.MATTE", "name_en": "Matte in the settler", "name_zh": "沉淀池冰铜", "material": "matte",
-             "level": "SMF.MATTE_LEVEL", "t_per_unit": 0.644, "cu_pct_tag": "SMF.MATTE_CU",
-             "account": True, "note": "t per mm: 140 m² settler x 4.6 t/m³ matte"},
-            {"id": "AF1.CHARGE", "name_en": "Anode furnace 1 charge", "name_zh": "1号阳极炉装料", "material": "blister",
-             "tonnes": "AF1.CHARGE", "cu_pct": 99.5, "account": True},
-            {"id": "AF2.CHARGE", "name_en": "Anode furnace 2 charge", "name_zh": "2号阳极炉装料", "material": "blister",
-             "tonnes": "AF2.CHARGE", "cu_pct": 99.5, "account": True},
+            # the in-process stocks of the copper and sulphur account: every stock of the
+            # simulator's ledger (app/sim/model.py INVENTORY_TAGS), published as mass and assays
+            *[{"id": sid, "name_en": en, "name_zh": zh, "material": material, "tonnes": f"{prefix}_T",
+               "cu_pct_tag": f"{prefix}_CU", "s_pct_tag": f"{prefix}_S", "account": True}
+              for sid, en, zh, material, prefix in ACCOUNT_STOCKS],
+            *[{"id": f"AF{n}.CHARGE", "name_en": f"Anode furnace {n} charge", "name_zh": f"{n}号阳极炉装料", "material": "blister",
+               "tonnes": f"AF{n}.CHARGE", "cu_pct_tag": f"AF{n}.CHARGE_CU", "s_pct_tag": f"AF{n}.CHARGE_S", "account": True}
+              for n in (1, 2)],
+            {"id": "TH.ELECTROLYTE", "name_en": "Copper in the electrolyte", "name_zh": "电解液含铜", "material": "electrolyte",
+             "level": "TH.CU", "t_per_unit": 6.0, "cu_pct": 100.0, "s_pct": 0.0, "account": True,
+             "note": "t of copper per g/L: 6,000 m³ of electrolyte in circulation"},
+            {"id": "TH.CATHODES", "name_en": "Cathodes growing in the cells", "name_zh": "槽内在产阴极铜", "material": "cathode",
+             "tonnes": "TH.CATHODES_T", "cu_pct": 100.0, "s_pct": 0.0, "account": True},
             {"id": "AP.ACID_TANK", "name_en": "Product acid", "name_zh": "成品酸", "material": "acid",
-             "level": "AP.ACID_TANK", "capacity_t": 20000.0, "s_pct": 32.04},
+             "level": "AP.ACID_TANK", "capacity_t": 20000.0, "s_pct": ACID_S_PCT,
+             "note": "outside the account: the sulphur account books acid as it is made (AP.ACID_RATE)"},
             {"id": "FLUX", "name_en": "Silica flux", "name_zh": "石英熔剂", "material": "flux", "book": True},
-            {"id": "MATTE.GRANULES", "name_en": "Matte granules", "name_zh": "冰铜水淬粒", "material": "matte", "book": True},
             {"id": "REVERTS", "name_en": "Reverts", "name_zh": "返料", "material": "reverts", "book": True},
-            {"id": "ANODES", "name_en": "Anode yard", "name_zh": "阳极板库", "material": "anode", "book": True},
             {"id": "CATHODES", "name_en": "Cathode store", "name_zh": "阴极铜库", "material": "cathode", "book": True},
         ],
         "consumption": [
@@ -190,20 +213,27 @@ def materials() -> dict[str, Any]:
             {"id": "natural_gas", "name_en": "Natural gas", "name_zh": "天然气", "rate": ["AF1.FUEL_FLOW", "AF2.FUEL_FLOW"], "eu": "Nm³"},
         ],
         "account": {
-            "note": ("The terms of app/sim/model.py PlantModel.copper_balance / sulphur_balance, measured by tags. "
-                     "Stocks marked account: true are the in-process stocks inside the boundary that tags measure; "
-                     "converter baths, blister ladles and the anode yard are not measured, so a shift's account swings "
-                     "with their batch cycles; the alarm works on the production day."),
+            "note": ("The terms of app/sim/model.py PlantModel.copper_balance / sulphur_balance, measured by tags: "
+                     "fed = products + losses + change of the in-process stocks (account: true) + unaccounted. "
+                     "Every in-process stock of the ledger is in: settler matte and slag, granulated matte, "
+                     "electric furnace, converter charges, blister ladles, anode-furnace charges, rejected anodes, "
+                     "anode yard, anodes and cathodes in the cells, electrolyte, slag yard, slag concentrate; "
+                     "so a shift's account closes and a copper loss nobody metered shows as unaccounted."),
             "copper": {
                 "in": [{"id": "concentrate", "rate": "CB.FEED_RATE", "pct": "CB.BLEND_CU"}],
-                "out": [{"id": "cathode", "counter": "TH.CATHODE_T", "pct_fixed": 100.0}],
-                "losses": [{"id": "flotation tailings", "rate": "SF.FEED_RATE", "pct": "SF.FEED_CU", "recovery": "SF.REC"}],
+                "out": [{"id": "cathode", "counter": "TH.CATHODE_T", "pct_fixed": 100.0},
+                        {"id": "liberator", "counter": "TH.LIBERATOR_CU_TOTAL", "pct_fixed": 100.0}],
+                "losses": [{"id": "flotation tailings", "rate": "SF.FEED_RATE", "pct": "SF.FEED_CU", "recovery": "SF.REC"},
+                           {"id": "dust", "counter": "SMF.DUST_CU_TOTAL", "pct_fixed": 100.0}],
                 "unaccounted_alarm_pct": 2.0,
             },
             "sulphur": {
                 "in": [{"id": "concentrate", "rate": "CB.FEED_RATE", "pct": "CB.BLEND_S"}],
-                "out": [{"id": "acid", "rate": "AP.ACID_RATE", "pct_fixed": 32.04 * 0.985}],
-                "losses": [],
+                "out": [{"id": "acid", "rate": "AP.ACID_RATE", "pct_fixed": ACID_S_PCT}],
+                "losses": [{"id": "tail gas and stacks", "counter": "AP.S_EMITTED_TOTAL", "pct_fixed": 100.0},
+                           {"id": "flotation tailings", "rate": "SF.FEED_RATE", "pct": "SF.FEED_S", "recovery": "SF.REC"},
+                           {"id": "slimes", "counter": "TH.SLIMES_S_TOTAL", "pct_fixed": 100.0},
+                           {"id": "dust", "counter": "SMF.DUST_S_TOTAL", "pct_fixed": 100.0}],
                 "unaccounted_alarm_pct": 5.0,
             },
         },

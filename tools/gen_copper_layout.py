@@ -32,7 +32,8 @@ AREAS = [
         ("PSC2", "Peirce-Smith converter 2", "2号转炉", "converter"),
         ("PSC3", "Peirce-Smith converter 3", "3号转炉", "converter"),
         ("PSC.CRANE1", "Converter aisle crane 1", "转炉跨1号行车", "crane"),
-        ("PSC.CRANE2", "Converter aisle crane 2", "转炉跨2号行车", "crane")]),
+        ("PSC.CRANE2", "Converter aisle crane 2", "转炉跨2号行车", "crane"),
+        ("PSC.LADLES", "Blister ladles and holding", "粗铜包及保温", "ladle")]),
     ("AF", "Anode refining and casting", "阳极精炼与浇铸", [
         ("AF1", "Anode furnace 1", "1号阳极炉", "anode_furnace"),
         ("AF2", "Anode furnace 2", "2号阳极炉", "anode_furnace"),
@@ -344,6 +345,44 @@ def build() -> None:
         "", (0, 20), (0, 0), type="int", address="calc://supervisor/task_problems")
 
 
+# In-process inventories of the copper and sulphur ledger (app/sim/model.py INVENTORY_TAGS):
+# (area, unit, prefix, what in English, in Chinese, tonnes range). Each gets <prefix>_T (t),
+# <prefix>_CU and <prefix>_S (% of the material); the plant's book of what it holds (crane
+# scales, ladle and anode counts, assays). materials.yaml puts them in the copper account.
+INVENTORIES = [
+    ("SMF", "SMF", "SMF.MATTE_HELD", "Matte held in the settler", "沉淀池存冰铜", 3000),
+    ("SMF", "SMF", "SMF.SLAG_HELD", "Slag held in the settler", "沉淀池存渣", 3000),
+    ("SMF", "SMF", "SMF.GRANULES", "Granulated matte in store", "水淬冰铜库存", 20000),
+    ("SCF", "SCF", "SCF.HELD", "Slag held in the electric furnace", "电炉存渣", 2000),
+    *[("PSC", f"PSC{n}", f"PSC{n}.HELD", f"Converter {n} charge (bath and slag)", f"{n}号转炉炉内存料(熔体和渣)", 1000)
+      for n in (1, 2, 3)],
+    ("PSC", "PSC.LADLES", "PSC.LADLES.BLISTER", "Blister in ladles and holding", "粗铜包及保温存粗铜", 3000),
+    ("AF", "CW", "CW.REJECTS_HELD", "Rejected anodes awaiting remelting", "待回炉废阳极板", 2000),
+    ("AF", "CW", "CW.YARD", "Anodes in the anode yard", "阳极板库存", 50000),
+    ("TH", "TH.ELEC", "TH.ANODES", "Anodes in the cells", "槽内阳极", 50000),
+    ("SF", "SF.MILL", "SF.SLAG_YARD", "Slag in the slag yard", "渣场存渣", 50000),
+    ("SF", "SF.FLOT", "SF.CONC_HELD", "Slag concentrate awaiting the furnace", "待返炉渣精矿", 5000),
+]
+
+
+def inventories() -> None:
+    for area, unit, prefix, en, zh, high in INVENTORIES:
+        tag(area, unit, f"{prefix}_T", f"{en}, mass", f"{zh}量", "t", (0, high))
+        tag(area, unit, f"{prefix}_CU", f"{en}, copper", f"{zh}含铜", "% Cu", (0, 100))
+        tag(area, unit, f"{prefix}_S", f"{en}, sulphur", f"{zh}含硫", "% S", (0, 50))
+    for n in (1, 2):  # the charge's mass is AF<n>.CHARGE
+        tag("AF", f"AF{n}", f"AF{n}.CHARGE_CU", f"Anode furnace {n} charge, copper", f"{n}号阳极炉装料含铜", "% Cu", (0, 100))
+        tag("AF", f"AF{n}", f"AF{n}.CHARGE_S", f"Anode furnace {n} charge, sulphur", f"{n}号阳极炉装料含硫", "% S", (0, 50))
+    tag("TH", "TH.ELEC", "TH.CATHODES_T", "Cathode copper growing in the cells", "槽内在产阴极铜", "t", (0, 20000))
+    # totalisers of the flows out of the balance boundary that no process tag meters
+    tag("TH", "TH.ELEC", "TH.LIBERATOR_CU_TOTAL", "Liberator cell copper, total", "脱铜槽产铜累计", "t", (0, 1e9))
+    tag("TH", "TH.ELEC", "TH.SLIMES_S_TOTAL", "Sulphur to anode slimes, total", "阳极泥带走硫累计", "t", (0, 1e9))
+    tag("SMF", "SMF", "SMF.DUST_CU_TOTAL", "Copper in dust out of the circuit, total", "烟尘开路铜累计", "t", (0, 1e9))
+    tag("SMF", "SMF", "SMF.DUST_S_TOTAL", "Sulphur in dust out of the circuit, total", "烟尘开路硫累计", "t", (0, 1e9))
+    tag("AP", "AP.ABS", "AP.S_EMITTED_TOTAL", "Sulphur emitted (tail gas, stacks), total", "硫排放累计(尾气、烟囱)", "t", (0, 1e9))
+    tag("SF", "SF.MILL", "SF.FEED_S", "Flotation feed sulphur", "给矿含硫", "% S", (0, 10))
+
+
 # The shift pattern (app/core/shifts.py reads it) and the per-shift production targets the
 # shift report compares against (until a production plan is kept elsewhere). Targets follow
 # the plant size table of the reference: ~5,000 t/d concentrate, ~2,000 t/d matte, 400 kt/a
@@ -369,6 +408,7 @@ SHIFTS = {
 
 def write() -> None:
     build()
+    inventories()
     tag_files = OUT / "tags"
     tag_files.mkdir(parents=True, exist_ok=True)
     area_files = {f"{a[0].lower()}.yaml" for a in AREAS}

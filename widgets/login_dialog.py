@@ -28,7 +28,7 @@ HEADER_STYLE = "font-size: 14pt; font-weight: bold;"
 # Role names as shown (app.security.permissions.ROLES, "_" -> " "), translated under "Role".
 ROLE_WORDS = (
     QT_TRANSLATE_NOOP("Role", "operator"), QT_TRANSLATE_NOOP("Role", "shift lead"), QT_TRANSLATE_NOOP("Role", "maintenance"),
-    QT_TRANSLATE_NOOP("Role", "process engineer"), QT_TRANSLATE_NOOP("Role", "administrator"),
+    QT_TRANSLATE_NOOP("Role", "process engineer"), QT_TRANSLATE_NOOP("Role", "administrator"), QT_TRANSLATE_NOOP("Role", "laboratory"),
 )
 
 

@@ -124,9 +124,9 @@ class SecurityUi(QObject):
             self.users_panel.reload()
         for faceplate_window in getattr(self.window, "faceplates", {}).values():
             faceplate_window.faceplate.refresh_permissions()  # Change…/Start/Stop follow the user
-        alarm_list = panels.get("alarm_list")
-        if alarm_list is not None and hasattr(alarm_list, "apply_permissions"):
-            alarm_list.apply_permissions()
+        for panel in panels.values():  # buttons a role may not use: disabled, the reason as tooltip
+            if hasattr(panel, "apply_permissions"):
+                panel.apply_permissions()
 
     def faceplate_permission(self, tag: TagDef) -> str | None:
         """Why the logged-in user may not write ``tag`` from a faceplate, or None."""

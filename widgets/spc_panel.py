@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.quality.spc import RULE_TEXT
+from app.security.permissions import ENTER_ASSAYS
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext
@@ -121,6 +123,9 @@ class SpcPanel(DockPanel):
             self.char_box.addItem(f"{c.name(self.language)} ({cid})", cid)
         self.refresh_button = QPushButton()
         self.enter_button = QPushButton()
+        self.import_button = QPushButton()
+        self.import_dialog: QFileDialog | None = None
+        self._import = BackgroundQuery(self, "assay-import", self._on_import_done, self._on_import_error)
         self.status = QLabel()
         self.limits = QLabel()
         self.entry_dialog: AssayEntryDialog | None = None
@@ -130,6 +135,7 @@ class SpcPanel(DockPanel):
         top.addWidget(self.char_box)
         top.addWidget(self.refresh_button)
         top.addWidget(self.enter_button)
+        top.addWidget(self.import_button)
         top.addWidget(self.status, 1)
         from datetime import UTC, datetime
 
@@ -160,13 +166,15 @@ class SpcPanel(DockPanel):
         layout.addWidget(split, 1)
         self.refresh_button.clicked.connect(self.refresh)
         self.enter_button.clicked.connect(self._on_enter_button_clicked)
-        self.enter_button.setEnabled(context.session is not None)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
         self.char_box.currentIndexChanged.connect(self._on_char_box_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.refresh_button.setText(self.tr("Refresh"))
         self.enter_button.setText(self.tr("Enter assay..."))
+        self.import_button.setText(self.tr("Import laboratory file..."))
+        self.apply_permissions()
         self.table_model.setHorizontalHeaderLabels([self.tr("Point"), self.tr("Time"), self.tr("Rule"), self.tr("Lot"),
                                                     self.tr("What")])
         self._show()
@@ -256,10 +264,68 @@ class SpcPanel(DockPanel):
                          QStandardItem(self.tr(RULES[rule]))])
         self.table.resizeColumnsToContents()
 
+    # --- permissions ---------------------------------------------------------------------
+    def assay_refusal(self) -> str | None:
+        """Why the logged-in user may not enter or import assays (translated), or None."""
+        session = self.context.session
+        if session is None or session.user is None:
+            return self.tr("Log in to enter or import assays.")
+        if session.locked:
+            return self.tr("The console is locked: unlock it to enter or import assays.")
+        if not session.may(ENTER_ASSAYS):
+            return self.tr("Entering and importing assays needs the permission to enter assays "
+                           "(laboratory, shift lead, process engineer, administrator).")
+        return None
+
+    def apply_permissions(self) -> None:
+        """Enter and Import are disabled, with the reason as tooltip, for a user who may not use
+        them (called again whenever the session changes: login, switch user, lock)."""
+        refusal = self.assay_refusal()
+        for button in (self.enter_button, self.import_button):
+            button.setEnabled(refusal is None)
+            button.setToolTip(refusal or "")
+
+    # --- laboratory file ------------------------------------------------------------------
+    def _on_import_button_clicked(self) -> None:
+        if self.assay_refusal() is not None:
+            return
+        dialog = QFileDialog(self, self.tr("Import laboratory file"), "", self.tr("Laboratory CSV (*.csv)"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self._on_import_dialog_file_selected)
+        self.import_dialog = dialog
+        dialog.open()  # not exec(): the asyncio loop keeps running
+
+    def _on_import_dialog_file_selected(self, path: str) -> None:
+        from pathlib import Path
+
+        if not path:
+            return
+        self.status.setText(self.tr("Importing {file}...").format(file=Path(path).name))
+        self._import.submit(self.service.import_lab_csv, Path(path), self.context.session)
+
+    def _on_import_done(self, n: int) -> None:
+        self.service.flush_publications()
+        self.notice = self.tr("{n} assays imported").format(n=n)
+        self.status.setText(self.notice)
+        self.refresh()
+
+    def _on_import_error(self, exc: Exception) -> None:
+        from app.quality.csvfile import CsvProblems
+
+        self.service.flush_publications()
+        if isinstance(exc, CsvProblems):
+            first = exc.problems[0] if exc.problems else ""
+            text = self.tr("File rejected, nothing imported ({n} problems). First: {problem}").format(n=len(exc.problems), problem=first)
+            self.status.setToolTip("\n".join(exc.problems[:40]))
+        else:
+            text = self.tr("File not imported: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        self.notice = text
+        self.status.setText(text)
+
     # --- hand entry ----------------------------------------------------------------------
     def _on_enter_button_clicked(self) -> None:
         session = self.context.session
-        if session is None:
+        if session is None or self.assay_refusal() is not None:
             return
         cfg = self.service.config
         chars = [(cid, f"{c.name(self.language)} ({cid})") for cid, c in cfg.characteristics.items() if cid != "CATH.IMPURITIES"]

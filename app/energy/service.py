@@ -3,18 +3,16 @@ store; the calc:// tag of this shift's kgce per tonne of cathode (an alarm again
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.core.periodic import PeriodicPublisher
 from app.core.shifts import ShiftCalendar
 from app.core.tags import Quality, TagValue
 from app.energy.config import EnergyConfig, load_energy_config
 from app.energy.report import energy_report, forecast_day, period_energy
 from app.energy.source import HistorianSource, PeriodSource
 
-log = logging.getLogger(__name__)
 KGCE_TAG = "EN.CATHODE.KGCE_T"
 
 
@@ -22,8 +20,13 @@ def calendar_of(layout: Any) -> ShiftCalendar:
     return ShiftCalendar.from_mapping(getattr(layout, "extra", {}).get("shifts"))
 
 
-class EnergyService:
+class EnergyService(PeriodicPublisher):
     """Energy per period and per tonne from a :class:`PeriodSource` (the historian by default)."""
+
+    TASK_NAME = "energy kgce"
+    POOL = "energy"
+    FAILURE = "energy: could not compute this shift's figures"
+    period_s = 300.0
 
     def __init__(self, layout: Any, source: PeriodSource | None = None, store: Any = None,
                  config: EnergyConfig | None = None, calendar: ShiftCalendar | None = None) -> None:
@@ -32,9 +35,6 @@ class EnergyService:
         self.calendar = calendar or calendar_of(layout)
         self.source = source
         self.store = store
-        self._task: asyncio.Task[None] | None = None
-        self.supervisor: Any = None  # the runtime's, set by setup()
-        self._supervised = False
 
     def _src(self) -> PeriodSource:
         if self.source is None:
@@ -95,46 +95,10 @@ class EnergyService:
         self.apply(value, now)
         return value
 
-    def start(self) -> None:
-        """``Module.start``: publish the calc:// tag periodically once the loop runs (with history
-        only), as a task the runtime's supervisor watches (restarted if it ends, reported if it
-        stalls) where there is one."""
-        if self.source is None or self._task is not None or self._supervised:
-            return
-        if self.supervisor is not None:
-            supervisor = self.supervisor
-            supervisor.spawn("energy kgce", lambda: self.run(beat=lambda: supervisor.beat("energy kgce")),
-                             expected_period_s=3 * self.period_s)
-            self._supervised = True
-        else:
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="energy kgce")
+    def compute(self, now: datetime) -> float | None:
+        """The periodic publisher's figure (``start()``: every ``period_s`` on the "energy" pool)."""
+        return self.cathode_kgce_t(now)
 
-    def close(self) -> None:
-        task = self._task
-        if task is not None:
-            task.cancel()
-            self._task = None
-        if self._supervised and self.supervisor is not None:
-            self.supervisor.cancel("energy kgce")
-            self._supervised = False
-
-    period_s = 300.0
-
-    async def run(self, period_s: float | None = None, beat: Any = None) -> None:
-        """Every ``period_s``: history read on a worker pool, the tag applied on the loop;
-        ``beat()`` after each round (the supervisor's stall watch)."""
-        from app.core.work import run_blocking
-
-        period_s = period_s or self.period_s
-        while True:
-            if beat is not None:
-                beat()
-            try:
-                now = datetime.now(UTC)
-                self.apply(await run_blocking(self.cathode_kgce_t, now, pool="energy"), now)
-            except Exception:  # noqa: BLE001 - keep running; the tag keeps its last value meanwhile
-                log.exception("energy: could not compute this shift's figures")
-            await asyncio.sleep(period_s)
 
 
 def setup(runtime: Any) -> EnergyService:

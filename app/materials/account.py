@@ -5,8 +5,9 @@ The account has the terms the simulator balances (``app/sim/model.py``
 Two ways to fill it:
 
 - :func:`account_from_source`: from the plant's tags (historian), with the terms of
-  ``materials.yaml``: what a real plant has. Unmeasured in-process stocks (converter baths,
-  anodes in cells) show up as "unaccounted" — the figure a metallurgist chases.
+  ``materials.yaml``: what a real plant has. An in-process stock that is not in the account
+  (``account: true``) shows up as "unaccounted", as does copper nobody metered: the figure a
+  metallurgist chases.
 - :func:`account_from_model`: from the simulator's own ledger and stocks between two
   snapshots: the reference the tag account is checked against.
 """

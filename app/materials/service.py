@@ -1,21 +1,19 @@
 """The materials module's service: stocks now, consumption and the element accounts per
-period, cost per tonne of cathode; publishes the last shift's copper unaccounted % on
-``MAT.CU_UNACCOUNTED`` (alarm in alarms.d/materials.yaml) for the last production day.
+period, cost per tonne of cathode; publishes the last production day's copper unaccounted % on
+``MAT.CU_UNACCOUNTED`` (alarm in alarms.d/materials.yaml).
 
-Only the in-process stocks a tag measures are in the account (settler matte, anode-furnace
-charges). The simulator does not publish its converter baths, blister, granulated matte or
-anode yard, so on the demo plant the tag account swings with those batch inventories: about
-±25 % of the copper fed per day, 3-8 % over a week. The figure is honest about what is
-measured; it closes once those inventories are measured (or entered from stock-takes).
+The account's in-process stocks are the tags marked ``account: true`` in materials.yaml: on the
+demo plant every stock of the simulator's ledger (converter charges, ladles, anode furnaces,
+anode yard, anodes and cathodes in the cells ...), so a shift's account closes to ~0.1 % and
+what stays unaccounted is copper nobody metered.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from app.core.periodic import PeriodicPublisher
 from app.core.tags import Quality, TagValue
 from app.energy.service import calendar_of
 from app.energy.source import HistorianSource, PeriodSource
@@ -28,11 +26,18 @@ from app.materials.account import (
 )
 from app.materials.config import MaterialsConfig, load_materials_config
 
-log = logging.getLogger(__name__)
 UNACCOUNTED_TAG = "MAT.CU_UNACCOUNTED"
 
 
-class MaterialsService:
+class MaterialsService(PeriodicPublisher):
+    """Stocks, consumption, the element accounts and cost per tonne from a :class:`PeriodSource`;
+    publishes yesterday's copper unaccounted % (:class:`PeriodicPublisher`)."""
+
+    TASK_NAME = "materials account"
+    POOL = "materials"
+    FAILURE = "materials: could not compute the copper account"
+    period_s = 600.0
+
     def __init__(self, layout: Any, source: PeriodSource | None = None, store: Any = None, energy: Any = None,
                  config: MaterialsConfig | None = None) -> None:
         self.layout = layout
@@ -40,9 +45,6 @@ class MaterialsService:
         self.calendar = calendar_of(layout)
         self.source = source
         self.store = store
-        self._task: asyncio.Task[None] | None = None
-        self.supervisor: Any = None  # the runtime's, set by setup()
-        self._supervised = False
         self.energy = energy
 
     def _src(self) -> PeriodSource:
@@ -108,46 +110,10 @@ class MaterialsService:
         self.apply(pct, now)
         return pct
 
-    def start(self) -> None:
-        """``Module.start``: publish the calc:// tag periodically once the loop runs (with history
-        only), as a task the runtime's supervisor watches (restarted if it ends, reported if it
-        stalls) where there is one."""
-        if self.source is None or self._task is not None or self._supervised:
-            return
-        if self.supervisor is not None:
-            supervisor = self.supervisor
-            supervisor.spawn("materials account", lambda: self.run(beat=lambda: supervisor.beat("materials account")),
-                             expected_period_s=3 * self.period_s)
-            self._supervised = True
-        else:
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="materials account")
+    def compute(self, now: datetime) -> float | None:
+        """The periodic publisher's figure (``start()``: every ``period_s`` on the "materials" pool)."""
+        return self.yesterday_unaccounted_pct(now)
 
-    def close(self) -> None:
-        task = self._task
-        if task is not None:
-            task.cancel()
-            self._task = None
-        if self._supervised and self.supervisor is not None:
-            self.supervisor.cancel("materials account")
-            self._supervised = False
-
-    period_s = 600.0
-
-    async def run(self, period_s: float | None = None, beat: Any = None) -> None:
-        """Every ``period_s``: the account read on a worker pool, the tag applied on the loop;
-        ``beat()`` after each round (the supervisor's stall watch)."""
-        from app.core.work import run_blocking
-
-        period_s = period_s or self.period_s
-        while True:
-            if beat is not None:
-                beat()
-            try:
-                now = datetime.now(UTC)
-                self.apply(await run_blocking(self.yesterday_unaccounted_pct, now, pool="materials"), now)
-            except Exception:  # noqa: BLE001 - keep running; the tag keeps its last value
-                log.exception("materials: could not compute the copper account")
-            await asyncio.sleep(period_s)
 
 
 def setup(runtime: Any) -> MaterialsService:

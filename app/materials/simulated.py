@@ -5,6 +5,7 @@ chosen moments: the reference the tag-based account and energy figures are check
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,12 +26,15 @@ class SimulatedRun:
 
 
 def simulate(layout: Any, start: datetime, hours: float, tags: list[str], sample_s: float = 60.0, seed: int = 3,
-             snapshot_every_h: float = 8.0) -> SimulatedRun:
+             snapshot_every_h: float = 8.0, events: Mapping[float, Callable[[Any], None]] | None = None) -> SimulatedRun:
     """Run the plant model for ``hours`` from ``start`` (sim time 0 = ``start``), sampling
-    ``tags`` every ``sample_s`` and snapshotting the balance every ``snapshot_every_h``."""
+    ``tags`` every ``sample_s`` and snapshotting the balance every ``snapshot_every_h``.
+    ``events``: hour -> a function called with the model at the first sample at or after that
+    hour, before the step (an upset, a leak, a scenario)."""
     from app.sim.model import PlantModel
 
     model = PlantModel(layout.tags, seed=seed)
+    pending = sorted((events or {}).items())
     n = int(hours * 3600 / sample_s)
     ts = np.empty(n + 1, np.int64)
     vals = {t: np.empty(n + 1) for t in tags}
@@ -38,6 +42,8 @@ def simulate(layout: Any, start: datetime, hours: float, tags: list[str], sample
     snaps: dict[datetime, ModelSnapshot] = {start: ModelSnapshot.take(model)}
     every = int(round(snapshot_every_h * 3600 / sample_s))
     for k in range(n + 1):
+        while pending and pending[0][0] * 3600 <= k * sample_s:
+            pending.pop(0)[1](model)
         if k:
             model.step(sample_s)
         ts[k] = t0_us + int(k * sample_s * 1_000_000)

@@ -33,7 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = qsub.add_parser("import", help="import a laboratory CSV (all rows or none)")
     imp.add_argument("--csv", required=True, type=Path)
     imp.add_argument("--db", default="", help="database URL (default: the settings' database)")
-    imp.add_argument("--user", default="", help="who imports (recorded with each assay)")
+    imp.add_argument("--user", required=True,
+                     help="who imports: a user whose role may enter assays (laboratory, shift lead, process engineer, administrator)")
+    imp.add_argument("--password-stdin", action="store_true", help="read the user's password from standard input")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=run_import)
     grade = qsub.add_parser("grade", help="grade a cathode lot against GB/T 467 from its assays")
@@ -131,21 +133,39 @@ def _db_problem(command: str, exc: Exception) -> int:
 
 
 def run_import(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    """Log the user in (their password), then import: ``enter_assays`` is checked by the service."""
+    from app.core.layout import load_layout
+    from app.core.settings import load_settings
+    from app.db.migrate import ensure_current
     from app.quality.assays import AssayError
+    from app.quality.service import QualityService
+    from app.security.cli import read_password
+    from app.security.context import build_security
+    from app.security.users import SecurityError
 
+    settings = settings or load_settings()
     try:
-        svc = _service(args, settings)
-        n = svc.import_lab_csv(args.csv, user=args.user or "lab-import")
+        security = build_security(settings, args.db or None)
+    except Exception as exc:  # noqa: BLE001 - the database or keyring: one line, not a traceback
+        return _db_problem("import", exc)
+    try:
+        ensure_current(security.engine)
+        password = read_password(args.password_stdin, f"Password for {args.user}: ", confirm=False)
+        security.session.login(args.user, password)
+        svc = QualityService(load_layout(settings.layout), security.engine, audit=security.audit)
+        n = svc.import_lab_csv(args.csv, security.session)
     except CsvProblems as exc:
         print(f"{args.csv}: rejected, nothing imported ({len(exc.problems)} problem(s)):", file=sys.stderr)
         for p in exc.problems:
             print(p, file=sys.stderr)
         return 2
-    except AssayError as exc:
+    except (AssayError, SecurityError, ValueError) as exc:  # wrong password, no such user, not permitted, no terminal
         print(f"quality import: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the database: one line, not a traceback
         return _db_problem("import", exc)
+    finally:
+        security.close()
     print(json.dumps({"imported": n}) if args.json else f"imported {n} assays from {args.csv}")
     return 0
 

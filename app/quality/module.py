@@ -36,7 +36,7 @@ def _validate(layout: Any) -> list[str]:
 MODULE = Module(
     name="quality",
     title="Quality",
-    requires=("energy",),  # its layout-file checker and the period helpers of the report entry points
+    requires=("energy", "security"),  # energy: its layout-file checker and period helpers; security: enter_assays
     models="app.quality.models",
     migrations="app.quality.migrations",
     setup=_setup,

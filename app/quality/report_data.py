@@ -24,3 +24,11 @@ def quality_events(period: Any, engine: Any, layout: Any = None) -> list[dict[st
 
     start, end, _ = bounds(period)
     return QualityService(_layout(layout), engine).events(start, end)
+
+
+def offgrade_lots(period: Any, engine: Any, layout: Any = None) -> list[dict[str, Any]]:
+    """Cathode lots below the required grade (GB/T 467 No. 1) sampled in the period."""
+    from app.quality.service import QualityService
+
+    start, end, _ = bounds(period)
+    return QualityService(_layout(layout), engine).offgrade_lots(start, end)

@@ -27,8 +27,7 @@ from app.quality.config import IMPURITIES, QualityConfig, load_quality_config
 from app.quality.grading import GradeResult, grade_lot
 from app.quality.models import Assay, LotGrade, QualityEvent
 from app.quality.spc import RULE_TEXT, ChartResult, SpcError, chart
-
-ENTER_ASSAYS = "edit_production_plans"  # nearest existing permission (shift lead, process engineer)
+from app.security.permissions import ENTER_ASSAYS
 
 
 class Times(Sequence[datetime]):
@@ -100,16 +99,24 @@ class QualityService:
         self.after_assays([item])
         return int(new_id)
 
-    def import_lab_csv(self, path: Path, user: str = "") -> int:
-        """Import a laboratory file: all rows or none (:class:`CsvProblems` lists every problem)."""
+    def import_lab_csv(self, path: Path, session: Any) -> int:
+        """Import a laboratory file: all rows or none (:class:`CsvProblems` lists every problem).
+
+        The logged-in user of ``session`` needs ``enter_assays`` (laboratory, shift lead, process
+        engineer, administrator) and is recorded with each assay; a refusal raises the security
+        module's ``PermissionDenied`` before the file is read.
+        """
+        session.require(ENTER_ASSAYS, f"laboratory file {Path(path).name}")
+        user = session.username
         with DbSession(self.engine) as db:
             existing = {(s, c) for s, c in db.execute(select(Assay.sample_id, Assay.characteristic))}
         items = read_lab_csv(self.config, path, existing)
         with DbSession(self.engine) as db, db.begin():
             db.add_all([self._row(i, "lab", user, False, "", str(path)) for i in items])
-        if self.audit is not None:
-            self.audit.record("config", "assay_import", user=user, target=str(path), new=len(items),
-                              detail=f"{len(items)} assays imported")
+        audit = self.audit if self.audit is not None else getattr(session, "audit", None)
+        if audit is not None:
+            audit.record("config", "assay_import", user=user, target=str(path), new=len(items),
+                         detail=f"{len(items)} assays imported", console=getattr(session, "console", None))
         self.after_assays(items)
         return len(items)
 
@@ -295,6 +302,25 @@ class QualityService:
                                 "value": float(res.points[i]), "centre": res.limits.centre, "ucl": res.limits.ucl,
                                 "lcl": res.limits.lcl, "sample_id": samples[k], "lot_id": lots[k]})
         return sorted(out, key=lambda v: (v["timestamp"], v["characteristic"]))
+
+    def offgrade_lots(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Cathode lots graded below the required grade whose last cathode sample was taken in
+        [start, end) (the shift that made them), oldest first: ``lot_id``, ``grade``,
+        ``total_impurities_pct``, ``cu_ag_pct``, ``reasons``, ``sampled_at``."""
+        from sqlalchemy import func
+
+        last = (select(Assay.lot_id, func.max(Assay.sampled_at).label("sampled"))
+                .where(Assay.characteristic.like("CATH.%")).group_by(Assay.lot_id).subquery())
+        with DbSession(self.engine) as db:
+            rows = db.execute(select(LotGrade, last.c.sampled).join(last, last.c.lot_id == LotGrade.lot_id)
+                              .where(LotGrade.grade == "off-grade").order_by(last.c.sampled)).all()
+        out = []
+        for g, sampled in rows:
+            when = _utc(datetime.fromisoformat(sampled) if isinstance(sampled, str) else sampled)
+            if _utc(start) <= when < _utc(end):
+                out.append({"lot_id": g.lot_id, "grade": g.grade, "total_impurities_pct": g.total_impurities,
+                            "cu_ag_pct": g.cu_ag, "reasons": g.reasons, "sampled_at": when.isoformat()})
+        return out
 
     def events(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         with DbSession(self.engine) as db:

@@ -35,13 +35,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "coverage": ("History", "历史数据"),
     "complete": ("complete for the whole period", "整个时段完整"),
     "no_data": ("no data", "无数据"),
-    "production": ("1  Production against plan", "1  产量与计划对比"),
+    "production": ("Production against plan", "产量与计划对比"),
     "item": ("Item", "项目"),
     "actual": ("Actual", "实际"),
     "plan": ("Plan", "计划"),
     "pct_plan": ("% of plan", "完成率 %"),
     "notes": ("Notes", "备注"),
-    "figures": ("2  Key process figures", "2  主要工艺指标"),
+    "figures": ("Key process figures", "主要工艺指标"),
     "figure": ("Figure", "指标"),
     "unit": ("Unit", "单位"),
     "min": ("Min", "最小"),
@@ -50,14 +50,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "converter_cycles": ("Converter cycles completed", "转炉完成炉次"),
     "permit": ("permit", "排放限值"),
     "min_over": ("min over permit", "分钟超限"),
-    "energy": ("3  Energy", "3  能耗"),
+    "energy": ("Energy", "能耗"),
     "area": ("Area", "区域"),
     "kwh": ("kWh", "千瓦时"),
     "kwh_t": ("kWh/t", "千瓦时/吨"),
     "per_t_of": ("per t of", "按产品"),
     "total": ("Plant total", "全厂合计"),
     "per_t_cathode": ("per t cathode", "每吨阴极铜"),
-    "alarms": ("4  Alarms (EEMUA 191)", "4  报警统计(EEMUA 191)"),
+    "alarms": ("Alarms (EEMUA 191)", "报警统计(EEMUA 191)"),
     "annunciated": ("Alarms annunciated", "报警总数"),
     "per_10min": ("Average per 10 min", "平均每10分钟"),
     "max_10min": ("Most in 10 min", "10分钟内最多"),
@@ -75,14 +75,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "standing": ("Standing alarms at the end", "期末仍在报警"),
     "since": ("Active since", "起始时间"),
     "no_journal": ("no alarm journal available", "无报警记录"),
-    "equipment": ("5  Equipment events", "5  设备事件"),
+    "equipment": ("Equipment events", "设备事件"),
     "time": ("Time", "时间"),
     "equipment_unit": ("Equipment", "设备"),
     "event": ("Event", "事件"),
     "trip": ("trip", "跳车"),
     "out_of_service": ("out of service", "停用"),
     "in_service": ("back in service", "恢复运行"),
-    "handover": ("6  Handover notes", "6  交接班记录"),
+    "handover": ("Handover notes", "交接班记录"),
     "author": ("Author", "记录人"),
     "signed": ("signed by", "签字"),
     "acknowledged": ("acknowledged by", "确认"),
@@ -102,7 +102,63 @@ TEXT: dict[str, tuple[str, str]] = {
     "shifts_of_day": ("Shifts", "班次"),
     "no_target": ("no plan", "无计划"),
     "covered": ("covered {h}", "有数据 {h}"),
+    # energy from the energy module: standard coal per tonne of each route against its benchmark
+    "factors": ("Conversion to standard coal", "折标准煤系数"),
+    "kgce": ("kgce", "千克标准煤"),
+    "route": ("Route", "工序"),
+    "product_t": ("Product t", "产品 吨"),
+    "kgce_t": ("kgce/t", "千克标煤/吨"),
+    "benchmark": ("Benchmark", "限额"),
+    "within": ("within", "达标"),
+    "over": ("OVER", "超限"),
+    "benchmark_source": ("Benchmark source", "限额依据"),
+    "dc_line": ("Tankhouse DC energy {v} kWh/t cathode (limit {limit}: {source})",
+                "电解直流电耗 {v} 千瓦时/吨阴极铜(限值 {limit}:{source})"),
+    "missing_meters": ("Meters without data", "无数据的计量表"),
+    # the copper and sulphur account from the materials module
+    "account": ("Copper and sulphur account", "铜硫平衡"),
+    "element": ("Element", "元素"),
+    "fed": ("Fed t", "投入 吨"),
+    "products": ("Products t", "产出 吨"),
+    "losses": ("Losses t", "损失 吨"),
+    "stock_change": ("Stock change t", "在制品变化 吨"),
+    "unaccounted": ("Unacc. t", "未计量 吨"),
+    "unaccounted_pct": ("Unacc. %", "未计量 %"),
+    "closes": ("Closes", "平衡"),
+    "closes_yes": ("yes (limit ±{a} %)", "是(限值 ±{a}%)"),
+    "closes_no": ("NO (limit ±{a} %)", "否(限值 ±{a}%)"),
+    "copper": ("Copper", "铜"),
+    "sulphur": ("Sulphur", "硫"),
+    "terms": ("Terms (t)", "平衡项(吨)"),
+    "in": ("in", "投入"),
+    "out": ("out", "产出"),
+    "loss": ("loss", "损失"),
+    "stocks_note": ("Stock change over the {n} in-process stocks of the account (converters, ladles, anode furnaces, "
+                    "anode yard, anodes and cathodes in the cells ...)",
+                    "在制品变化含平衡范围内 {n} 项在制品库存(转炉、粗铜包、阳极炉、阳极板库、槽内阳极与阴极铜等)"),
+    # SPC and grading from the quality module
+    "quality": ("Quality: SPC and cathode grading", "质量:统计过程控制与阴极铜分级"),
+    "spc_violations": ("Out-of-control points (Western Electric rules)", "失控点(西方电气判异规则)"),
+    "characteristic": ("Characteristic", "质量特性"),
+    "rule": ("Rule", "规则"),
+    "value": ("Value", "数值"),
+    "lot": ("Lot", "批次"),
+    "offgrade": ("Cathode lots below No. 1 (GB/T 467)", "低于1号标准铜的阴极铜批次(GB/T 467)"),
+    "grade": ("Grade", "等级"),
+    "impurities": ("Impurities %", "杂质总和 %"),
+    "cu_ag": ("Cu+Ag %", "铜+银 %"),
+    "more": ("… and {n} more", "……另有 {n} 条"),
+    "unavailable": ("not available: {why}", "无法提供:{why}"),
 }
+
+# The kgce factors' carriers and bases in Chinese (the layout keeps English names)
+CARRIERS_ZH = {"electricity": "电力", "natural_gas": "天然气", "oil": "燃油", "oxygen": "氧气", "steam": "蒸汽",
+               "compressed_air": "压缩空气", "water": "水", "coal": "煤"}
+BASES_ZH = {"calorific equivalent": "当量值", "equivalent value": "等价值"}
+TERMS_ZH = {"concentrate": "铜精矿", "cathode": "阴极铜", "liberator": "脱铜槽铜", "acid": "硫酸", "flotation tailings": "渣选尾矿",
+            "dust": "烟尘", "tail gas and stacks": "尾气及烟囱", "slimes": "阳极泥"}
+GRADES_ZH = {"off-grade": "不合格", "incomplete": "化验不全"}
+RULES_ZH = {1: "1点超出3σ", 2: "连续3点中2点超出2σ(同侧)", 3: "连续5点中4点超出1σ(同侧)", 4: "连续8点在中心线同侧"}
 
 
 class _T:
@@ -213,6 +269,13 @@ def _build(data: ReportData, language: str) -> bytes:
         key = f"item_{kind}"
         return f"{t(key) if key in TEXT else kind}: {text}"
 
+    numbered = [0]
+
+    def sec(key: str) -> str:
+        """The next section's numbered title (sections a module does not supply are left out)."""
+        numbered[0] += 1
+        return f"{numbered[0]}  {t(key)}"
+
     story: list[Any] = []
     # --- cover -------------------------------------------------------------------------
     title_key = {"shift": "shift_report", "day": "day_report", "month": "month_report"}[data.kind]
@@ -252,7 +315,7 @@ def _build(data: ReportData, language: str) -> bytes:
         story.append(p(f"{t('partial')} {data.local(data.generated_at):%H:%M}", h3))
 
     # --- production ----------------------------------------------------------------------
-    story.append(p(t("production"), h2))
+    story.append(p(sec("production"), h2))
     rows: list[list[Any]] = [[t("item"), t("unit"), t("actual"), t("plan"), t("pct_plan"), t("notes")]]
     for line in data.production:
         dec = 0 if line.item.unit == "pcs" else 1
@@ -291,7 +354,7 @@ def _build(data: ReportData, language: str) -> bytes:
         story.append(d)
 
     # --- key figures ---------------------------------------------------------------------
-    story.append(p(t("figures"), h2))
+    story.append(p(sec("figures"), h2))
     rows = [[t("figure"), t("unit"), t("min"), t("avg"), t("max"), t("notes")]]
     for fl in data.figures:
         st = fl.stats
@@ -340,17 +403,29 @@ def _build(data: ReportData, language: str) -> bytes:
         story.append(KeepTogether([Spacer(1, 4), d]))
 
     # --- energy ----------------------------------------------------------------------------
-    rows = [[t("area"), t("kwh"), t("kwh_t"), t("per_t_of"), t("notes")]]
+    mods = data.modules
     names = {x.item.key: t.name(x.item.name_en, x.item.name_zh) for x in data.production}
-    for el in data.energy:
-        rows.append([p(t.name(el.name_en, el.name_zh)), fmt(el.kwh, 0), fmt(el.per_t, 1),
-                     p(names.get(el.per_t_of, ""), small), p(gap_text(el.gaps), small)])
-    rows.append([p(t("total")), fmt(data.energy_total_kwh, 0), fmt(data.energy_per_t_cathode, 1), p(t("per_t_cathode"), small), ""])
-    story.append(KeepTogether([p(t("energy"), h2),
-                               table(rows, [44 * mm, 28 * mm, 22 * mm, 36 * mm, 40 * mm], (1, 2))]))
+    if mods is not None and mods.energy is not None:
+        story.extend(_energy_section(mods.energy, data, sec("energy"), t, p, table, gap_text, h2, h3, small, mm))
+    else:
+        rows = [[t("area"), t("kwh"), t("kwh_t"), t("per_t_of"), t("notes")]]
+        for el in data.energy:
+            rows.append([p(t.name(el.name_en, el.name_zh)), fmt(el.kwh, 0), fmt(el.per_t, 1),
+                         p(names.get(el.per_t_of, ""), small), p(gap_text(el.gaps), small)])
+        rows.append([p(t("total")), fmt(data.energy_total_kwh, 0), fmt(data.energy_per_t_cathode, 1), p(t("per_t_cathode"), small), ""])
+        title = sec("energy")
+        if mods is not None and "energy" in mods.problems:
+            title += " — " + t("unavailable", why=mods.problems["energy"])
+        story.append(KeepTogether([p(title, h2), table(rows, [44 * mm, 28 * mm, 22 * mm, 36 * mm, 40 * mm], (1, 2))]))
+
+    # --- copper and sulphur account, quality (the materials and quality modules) ----------
+    if mods is not None and (mods.materials is not None or "materials" in mods.problems):
+        story.extend(_account_section(mods, sec("account"), t, p, table, h2, h3, small, mm, fs.bold))
+    if mods is not None and (mods.quality or "quality" in mods.problems):
+        story.extend(_quality_section(mods, data, sec("quality"), t, p, table, local, multi_day, h2, h3, small, mm))
 
     # --- alarms ----------------------------------------------------------------------------
-    story.append(p(t("alarms"), h2))
+    story.append(p(sec("alarms"), h2))
     k = data.alarms
     if k is None:
         story.append(p(t("no_journal")))
@@ -375,7 +450,7 @@ def _build(data: ReportData, language: str) -> bytes:
         story.append(table(stand, [120 * mm, 40 * mm]) if k.standing else p(t("none")))
 
     # --- equipment -------------------------------------------------------------------------
-    story.append(p(t("equipment"), h2))
+    story.append(p(sec("equipment"), h2))
     if data.equipment:
         rows = [[t("time"), t("equipment_unit"), t("event"), t("notes")]]
         for e in data.equipment[:60]:
@@ -385,7 +460,7 @@ def _build(data: ReportData, language: str) -> bytes:
         story.append(p(t("none")))
 
     # --- handover --------------------------------------------------------------------------
-    heading: list[Any] = [p(t("handover"), h2)]
+    heading: list[Any] = [p(sec("handover"), h2)]
     if data.handover:
         for idx, n in enumerate(data.handover):
             head = f"{n.area} — {t('author')}: {n.author}"
@@ -445,3 +520,153 @@ def _build(data: ReportData, language: str) -> bytes:
                             subject=t.name(data.plant_en, data.plant_zh))
     doc.build(story, canvasmaker=_NumberedCanvas)
     return buf.getvalue()
+
+
+def _factors_text(summary: dict[str, Any], t: _T) -> str:
+    """The kgce factors used, in the report's language (the energy module's own text in English)."""
+    factors = summary.get("factors") or {}
+    if not factors:
+        return str(summary.get("factors_text", ""))
+    parts = []
+    for name, f in factors.items():
+        if t.zh:
+            basis = BASES_ZH.get(f.get("basis", ""), f.get("basis", ""))
+            parts.append(f"{CARRIERS_ZH.get(name, name)} {f['kgce_per_unit']:g} kgce/{f['unit']}" + (f"({basis})" if basis else ""))
+        else:
+            basis = f.get("basis", "")
+            parts.append(f"{name.replace('_', ' ')} {f['kgce_per_unit']:g} kgce/{f['unit']}" + (f" ({basis})" if basis else ""))
+    return ";".join(parts) if t.zh else "; ".join(parts)
+
+
+def _energy_section(e: dict[str, Any], data: ReportData, title: str, t: _T, p: Any, table: Any, gap_text: Any,
+                    h2: Any, h3: Any, small: Any, mm: float) -> list[Any]:
+    """Energy per area (kWh, kgce) and kgce per tonne of each route against its benchmark line,
+    the conversion factors printed above the figures (app.energy.report_data.energy_summary)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, Spacer
+
+    out: list[Any] = []
+    areas = e.get("areas", {})
+    rows: list[list[Any]] = [[t("area"), t("kwh"), t("kgce"), t("notes")]]
+    lines = {el.area: el for el in data.energy}
+    order = [a for a in lines if a in areas] + [a for a in areas if a not in lines]
+    total_kwh = 0.0
+    for a in order:
+        el = lines.get(a)
+        name = t.name(el.name_en, el.name_zh) if el is not None else a
+        kwh = areas[a].get("kwh")
+        total_kwh += kwh or 0.0
+        rows.append([p(name), fmt(kwh, 0), fmt(areas[a].get("kgce"), 0), p(gap_text(el.gaps) if el is not None else "", small)])
+    rows.append([p(t("total")), fmt(total_kwh, 0), fmt(e.get("total_kgce"), 0), ""])
+    factors = p(f"{t('factors')}: {_factors_text(e, t)}", small)
+    out.append(KeepTogether([p(title, h2), factors, Spacer(1, 3), table(rows, [50 * mm, 32 * mm, 32 * mm, 56 * mm], (1, 2))]))
+    routes = e.get("routes", [])
+    if routes:
+        rows = [[t("route"), t("product_t"), t("kgce_t"), t("benchmark"), ""]]
+        over_rows = []
+        for i, r in enumerate(routes, 1):
+            within = r.get("within_benchmark")
+            rows.append([p(t.name(r["name_en"], r["name_zh"])), fmt(r.get("tonnes"), 1), fmt(r.get("kgce_per_t"), 1),
+                         f"≤ {fmt(r.get('benchmark'), 0)}", "" if within is None else t("within") if within else t("over")])
+            if within is False:
+                over_rows.append(i)
+        tbl = table(rows, [62 * mm, 26 * mm, 26 * mm, 26 * mm, 30 * mm], (1, 2, 3))
+        for i in over_rows:
+            tbl.setStyle([("TEXTCOLOR", (2, i), (-1, i), colors.HexColor("#B22222"))])
+        sources = sorted({str(r.get("benchmark_source", "")) for r in routes if r.get("benchmark_source")})
+        block: list[Any] = [Spacer(1, 4), tbl]
+        if sources:
+            block.append(p(f"{t('benchmark_source')}: {'; '.join(sources)}", small))
+        if e.get("dc_kwh_per_t") is not None:
+            block.append(p(t("dc_line", v=fmt(e["dc_kwh_per_t"], 1), limit=f"≤ {fmt(e.get('dc_limit'), 0)}",
+                             source=e.get("dc_source", "")), small))
+        if e.get("missing_meters"):
+            block.append(p(f"{t('missing_meters')}: {', '.join(e['missing_meters'])}", small))
+        out.append(KeepTogether(block))
+    return out
+
+
+def _account_section(mods: Any, title: str, t: _T, p: Any, table: Any, h2: Any, h3: Any, small: Any, mm: float,
+                     bold: str) -> list[Any]:
+    """Fed = products + losses + change of in-process stock + unaccounted, copper and sulphur
+    (app.materials.report_data.copper_account), with each term."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import KeepTogether, Spacer
+
+    if mods.materials is None:
+        return [p(title, h2), p(t("unavailable", why=mods.problems.get("materials", "")))]
+    m = mods.materials
+    head = ParagraphStyle("head", parent=small, fontName=bold)
+    rows: list[list[Any]] = [[p(t(k), head) for k in ("element", "fed", "products", "losses", "stock_change", "unaccounted",
+                                                       "unaccounted_pct", "closes")]]
+    bad = []
+    accounts = [(key, m[key]) for key in ("copper", "sulphur") if m.get(key)]
+    for i, (key, a) in enumerate(accounts, 1):
+        limit = a.get("alarm_pct")
+        closes = a.get("closes")
+        verdict = "" if closes is None else t("closes_yes" if closes else "closes_no", a=fmt(limit, 1))
+        if closes is False:
+            bad.append(i)
+        rows.append([p(t(key)), fmt(a.get("fed_t"), 1), fmt(a.get("products_t"), 1), fmt(a.get("lost_t"), 1),
+                     fmt(a.get("stock_change_t"), 1), fmt(a.get("unaccounted_t"), 1), fmt(a.get("unaccounted_pct"), 2),
+                     p(verdict, small)])
+    tbl = table(rows, [18 * mm, 20 * mm, 21 * mm, 18 * mm, 24 * mm, 22 * mm, 17 * mm, 30 * mm], (1, 2, 3, 4, 5, 6))
+    for i in bad:
+        tbl.setStyle([("TEXTCOLOR", (5, i), (6, i), colors.HexColor("#B22222"))])
+    terms: list[list[Any]] = [[t("terms"), "", t("copper"), t("sulphur")]]
+    cu, su = m.get("copper") or {}, m.get("sulphur") or {}
+    for side, key in (("in", "in_t"), ("out", "out_t"), ("loss", "losses_t")):
+        names = list(dict.fromkeys([*(cu.get(key) or {}), *(su.get(key) or {})]))
+        for n in names:
+            terms.append([p(t.name(n, TERMS_ZH.get(n, "")), small), t(side), fmt((cu.get(key) or {}).get(n), 1),
+                          fmt((su.get(key) or {}).get(n), 1)])
+    n_stocks = len(cu.get("stock_close_t") or {})
+    ttbl = table(terms, [60 * mm, 20 * mm, 25 * mm, 25 * mm], (2, 3))
+    return [KeepTogether([p(title, h2), tbl, Spacer(1, 3), p(t("stocks_note", n=n_stocks), small)]), Spacer(1, 4), ttbl]
+
+
+def _quality_section(mods: Any, data: ReportData, title: str, t: _T, p: Any, table: Any, local: Any, multi_day: bool,
+                     h2: Any, h3: Any, small: Any, mm: float) -> list[Any]:
+    """Western Electric violations of the period and cathode lots below No. 1
+    (app.quality.report_data.spc_violations / offgrade_lots)."""
+    from datetime import datetime as _dt
+
+    from reportlab.platypus import KeepTogether
+
+    if not mods.quality:
+        return [p(title, h2), p(t("unavailable", why=mods.problems.get("quality", "")))]
+    out: list[Any] = [p(title, h2)]
+    limit = 40
+    viol = mods.spc_violations or []
+    block: list[Any] = [p(t("spc_violations"), h3)]
+    if viol:
+        rows: list[list[Any]] = [[t("time"), t("characteristic"), t("rule"), t("value"), t("lot")]]
+        for v in viol[:limit]:
+            when = _dt.fromisoformat(v["timestamp"]) if isinstance(v.get("timestamp"), str) else v.get("timestamp")
+            rule = int(v.get("rule", 0))
+            rule_text = RULES_ZH.get(rule, "") if t.zh else str(v.get("rule_text", ""))
+            rows.append([local(when, multi_day or data.kind != "shift") if when else "",
+                         p(t.name(v.get("name_en", ""), v.get("name_zh", "")) or v.get("characteristic", ""), small),
+                         p(f"{rule}: {rule_text}", small), fmt(v.get("value"), 4), p(str(v.get("lot_id") or ""), small)])
+        block.append(table(rows, [26 * mm, 40 * mm, 58 * mm, 20 * mm, 26 * mm], (3,)))
+        if len(viol) > limit:
+            block.append(p(t("more", n=len(viol) - limit), small))
+    else:
+        block.append(p(t("none")))
+    out.append(KeepTogether(block))
+    lots = mods.offgrade_lots or []
+    block = [p(t("offgrade"), h3)]
+    if lots:
+        rows = [[t("lot"), t("grade"), t("impurities"), t("cu_ag"), t("notes")]]
+        for g in lots[:limit]:
+            grade = str(g.get("grade", ""))
+            rows.append([p(g["lot_id"], small), t.name(grade, GRADES_ZH.get(grade, "")), fmt(g.get("total_impurities_pct"), 4),
+                         fmt(g.get("cu_ag_pct"), 3), p(str(g.get("reasons", "")), small)])
+        block.append(table(rows, [30 * mm, 20 * mm, 24 * mm, 20 * mm, 76 * mm], (2, 3)))
+        if len(lots) > limit:
+            block.append(p(t("more", n=len(lots) - limit), small))
+    else:
+        block.append(p(t("none")))
+    out.append(KeepTogether(block))
+    return out

@@ -29,6 +29,7 @@ from app.alarms.kpi import JournalEvent, KpiReport, compute_kpis
 from app.core.shifts import Shift, ShiftCalendar
 from app.historian.reader import HistoryReader, to_us
 from app.historian.schema import US
+from app.reports.module_sections import ModuleSections, collect
 
 #: the historian archives every tag at least this often (``Compressor`` heartbeat, 600 s);
 #: a longer silence means no data was collected.
@@ -196,6 +197,9 @@ class ReportData:
     holiday_days: list[date] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     partial: bool = False  # the period has not ended yet
+    # energy per tonne against the benchmarks, the copper account, SPC and grading: from the
+    # energy, materials and quality modules (None: no plant layout given)
+    modules: ModuleSections | None = None
 
     def local(self, t: datetime) -> datetime:
         from zoneinfo import ZoneInfo
@@ -337,6 +341,8 @@ class ReportSources:
     oos_events: Sequence[EquipmentEvent] = ()
     handover: list[HandoverNote] = field(default_factory=list)
     leads: tuple[str, str] = ("", "")
+    layout: Any = None  # the plant layout: the energy, materials and quality sections need it
+    history: Any = None  # tag figures for those sections (default: the historian in ``engine``)
 
 
 def period_for(calendar: ShiftCalendar, kind: str, day: date, shift: int = 0) -> tuple[datetime, datetime]:
@@ -444,6 +450,8 @@ def gather(src: ReportSources, kind: str, day: date, shift: int = 0, now: dateti
     cathode = next((p for p in rep.production if p.item.key == "cathode"), None)
     if any_kwh and cathode is not None and cathode.actual:
         rep.energy_per_t_cathode = total_kwh / cathode.actual
+    if src.layout is not None:  # kgce/t per route, the copper account, SPC and grading
+        rep.modules = collect(src.layout, src.engine, start.astimezone(UTC), data_end.astimezone(UTC), src.history)
 
     # console off: no tag has data
     common: list[Gap] | None = None

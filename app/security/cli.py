@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     uc = users.add_subparsers(dest="users_command", required=True)
     add = uc.add_parser("add", parents=[db, pw], help="add a user")
     add.add_argument("username")
-    add.add_argument("--role", action="append", required=True, help="role (repeat for several): operator, shift_lead, maintenance, process_engineer, administrator")
+    add.add_argument("--role", action="append", required=True, help="role (repeat for several): operator, shift_lead, maintenance, process_engineer, administrator, laboratory")
     add.add_argument("--full-name", default="")
     add.add_argument("--must-change-password", action="store_true", help="ask for a new password at first log-in")
     uc.add_parser("list", parents=[db], help="list users")

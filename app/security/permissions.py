@@ -20,10 +20,11 @@ CHANGE_SETTINGS = "change_settings"
 CLOSE_CONSOLE = "close_console"  # quit the HMI (an operator hands over or locks instead)
 WRITE_DIRECT = "write_direct"  # write to a server named directly (not a tag of the layout); no default role
 LOCKOUT = "lockout_equipment"  # take equipment (and its alarms) out of service for work, and back
+ENTER_ASSAYS = "enter_assays"  # hand-entered (signed) assays and laboratory file imports
 
 ACTIONS: tuple[str, ...] = (
     VIEW, ACK_ALARMS, SHELVE_ALARMS, WRITE_SETPOINT, START_STOP, EDIT_PLANS, CLOSE_WORK_ORDERS,
-    MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE, WRITE_DIRECT, LOCKOUT,
+    MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE, WRITE_DIRECT, LOCKOUT, ENTER_ASSAYS,
 )
 
 DESCRIPTIONS: dict[str, str] = {
@@ -39,6 +40,7 @@ DESCRIPTIONS: dict[str, str] = {
     CLOSE_CONSOLE: "close the console",
     WRITE_DIRECT: "write to a server named directly (not a tag of the layout)",
     LOCKOUT: "take equipment out of service for work and return it",
+    ENTER_ASSAYS: "enter or import assays",
 }
 
 OPERATOR = "operator"
@@ -46,13 +48,14 @@ SHIFT_LEAD = "shift_lead"
 MAINTENANCE = "maintenance"
 PROCESS_ENGINEER = "process_engineer"
 ADMINISTRATOR = "administrator"
-ROLES: tuple[str, ...] = (OPERATOR, SHIFT_LEAD, MAINTENANCE, PROCESS_ENGINEER, ADMINISTRATOR)
+LABORATORY = "laboratory"  # the assay laboratory: enters and imports assays, nothing on the plant
+ROLES: tuple[str, ...] = (OPERATOR, SHIFT_LEAD, MAINTENANCE, PROCESS_ENGINEER, ADMINISTRATOR, LABORATORY)
 
 ALL_AREAS = f"{WRITE_SETPOINT}:*"
 #: Permissions introduced after the first databases were made: granted once to their default
 #: roles in an existing database that has never seen them (UserStore.ensure_roles); after that
 #: the administrator's grants and revocations stand.
-ADDED_LATER: tuple[str, ...] = (CLOSE_CONSOLE, LOCKOUT)
+ADDED_LATER: tuple[str, ...] = (CLOSE_CONSOLE, LOCKOUT, ENTER_ASSAYS)
 
 #: The permission each alarm-engine action needs (app.alarms.engine.ALARM_ACTIONS). Taking an
 #: alarm out of service (a lock-out for work) needs LOCKOUT.
@@ -64,10 +67,13 @@ ALARM_ACTION_PERMISSIONS: dict[str, str] = {
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     OPERATOR: frozenset({VIEW, ACK_ALARMS, ALL_AREAS, START_STOP}),
-    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS, CLOSE_CONSOLE, LOCKOUT}),
+    SHIFT_LEAD: frozenset({VIEW, ACK_ALARMS, SHELVE_ALARMS, ALL_AREAS, START_STOP, EDIT_PLANS, CLOSE_CONSOLE, LOCKOUT,
+                           ENTER_ASSAYS}),
     MAINTENANCE: frozenset({VIEW, START_STOP, CLOSE_WORK_ORDERS, LOCKOUT}),
-    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS, CLOSE_CONSOLE, LOCKOUT}),
-    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE}),
+    PROCESS_ENGINEER: frozenset({VIEW, ALL_AREAS, EDIT_PLANS, CHANGE_SETTINGS, CLOSE_CONSOLE, LOCKOUT, ENTER_ASSAYS}),
+    ADMINISTRATOR: frozenset({VIEW, MANAGE_USERS, CHANGE_SETTINGS, CLOSE_CONSOLE, ENTER_ASSAYS}),
+    # a laboratory console: assays only (the lab's results reach SPC and grading), no plant actions
+    LABORATORY: frozenset({VIEW, ENTER_ASSAYS}),
 }
 
 

@@ -146,7 +146,7 @@ class ShiftsService:
             area_names = {a.id: (a.name_en, a.name_zh or a.name_en) for a in layout.areas.values()}
             st = state_tags(layout)
         return ReportSources(self.engine, self.calendar, plant_en, plant_zh, self.config.targets,
-                             self.config.permit_mg_m3, area_names=area_names, state_tags=st)
+                             self.config.permit_mg_m3, area_names=area_names, state_tags=st, layout=layout)
 
     def report_data(self, kind: str, day: date, shift: int = 0) -> ReportData:
         """Gather one report's data (blocking: call from a worker thread)."""

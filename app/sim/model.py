@@ -57,6 +57,26 @@ LOOPS = {
 FEED_TRIP_BAR = 2.0  # cooling-water header pressure below which the furnace feed interlock trips
 
 
+# The in-process stocks of the copper and sulphur ledger (:meth:`PlantModel.inventories`), each
+# published as ``<prefix>_T`` (t of material), ``<prefix>_CU`` and ``<prefix>_S`` (% of it): the
+# plant's book of what is held between the feed weigher and the products (crane scales, ladle
+# and anode counts, assays), so the copper account from tags closes like the model's ledger.
+# The anode-furnace charges publish their mass on the existing ``AF<n>.CHARGE``; the electrolyte
+# copper is ``TH.CU`` (g/L) over the circuit's volume, the cathodes in the cells pure copper.
+INVENTORY_TAGS = {
+    "furnace matte": "SMF.MATTE_HELD", "furnace slag": "SMF.SLAG_HELD", "matte store": "SMF.GRANULES",
+    "slag-cleaning furnace": "SCF.HELD", "converter 1": "PSC1.HELD", "converter 2": "PSC2.HELD",
+    "converter 3": "PSC3.HELD", "blister": "PSC.LADLES.BLISTER", "anode furnace 1": "AF1.CHARGE",
+    "anode furnace 2": "AF2.CHARGE", "rejected anodes": "CW.REJECTS_HELD", "anode yard": "CW.YARD",
+    "anodes in cells": "TH.ANODES", "slag yard": "SF.SLAG_YARD", "flotation concentrate": "SF.CONC_HELD",
+}
+# The ledger's flows out of the boundary that no process tag meters, as totalisers (t, never reset).
+FLOW_TOTAL_TAGS = {
+    "cu_liberator": "TH.LIBERATOR_CU_TOTAL", "cu_dust": "SMF.DUST_CU_TOTAL", "s_dust": "SMF.DUST_S_TOTAL",
+    "s_emitted": "AP.S_EMITTED_TOTAL", "s_slimes": "TH.SLIMES_S_TOTAL",
+}
+
+
 class SetpointError(ValueError):
     """A write the simulated controller refuses (not writable, out of its limits)."""
 
@@ -329,6 +349,7 @@ class PlantModel:
         self.float_conc = Lot(100.0, 21.0, 8.0)
         self.sf_feed = 120.0
         self.sf_feed_cu, self.sf_conc_cu, self.sf_tail_cu, self.sf_rec = 1.2, 21.0, 0.28, 80.0
+        self.sf_feed_s = 0.6
         # --- acid plant
         self.ap_gas_flow = 382500.0
         self.ap_so2_pct = 10.0
@@ -394,6 +415,39 @@ class PlantModel:
             "cathodes in cells": g(self.cathode_in_cells), "slag yard": g(self.slag_yard),
             "flotation concentrate": g(self.float_conc), "acid tank": g(self.acid_tank),
         }
+
+    def inventories(self) -> dict[str, Lot]:
+        """Every in-process stock of the ledger, unit by unit (the keys of :data:`INVENTORY_TAGS`,
+        plus the electrolyte, the cathodes in the cells and the acid tank, published otherwise)."""
+        inv = {
+            "furnace matte": self.furnace_matte, "furnace slag": self.furnace_slag, "matte store": self.matte_store,
+            "slag-cleaning furnace": self.scf,
+        }
+        for c in self.converters:
+            held = Lot(c.bath.mass, c.bath.cu, c.bath.s)
+            held.add(c.slag)
+            inv[f"converter {c.n}"] = held
+        inv["blister"] = self.blister
+        for a in self.afs:
+            inv[f"anode furnace {a.n}"] = a.bath
+        inv.update({"rejected anodes": self.rejects, "anode yard": self.anode_yard, "anodes in cells": self.anodes_in_cells,
+                    "slag yard": self.slag_yard, "flotation concentrate": self.float_conc, "electrolyte": self.elec,
+                    "cathodes in cells": self.cathode_in_cells, "acid tank": self.acid_tank})
+        return inv
+
+    def _publish_inventories(self, v: dict[str, Value]) -> None:
+        inv = self.inventories()
+        for key, prefix in INVENTORY_TAGS.items():
+            lot = inv[key]
+            mass = max(lot.mass, 0.0)
+            if not prefix.startswith("AF"):  # the anode furnaces' mass is AF<n>.CHARGE already
+                v[f"{prefix}_T"] = mass
+            v[f"{prefix}_CU"] = 100.0 * lot.cu / mass if mass > 1e-9 else 0.0
+            v[f"{prefix}_S"] = 100.0 * lot.s / mass if mass > 1e-9 else 0.0
+        v["TH.CATHODES_T"] = self.cathode_in_cells.mass
+        for key, name in FLOW_TOTAL_TAGS.items():
+            v[name] = getattr(self.ledger, key)
+        v["SF.FEED_S"] = self.sf_feed_s
 
     def copper_balance(self) -> Balance:
         """Cu fed in concentrate = cathode + liberator Cu + losses (slag tails, dust) + Δstocks."""
@@ -925,6 +979,7 @@ class PlantModel:
         if feed.mass <= 1e-9:
             return
         self.sf_feed_cu = 100 * feed.cu / feed.mass
+        self.sf_feed_s = 100 * feed.s / feed.mass
         self.sf_tail_cu = _clamp(0.26 + 0.0008 * (self.sf_feed - 120) + 0.01 * rng.gauss(0, 1), 0.15, 0.6)
         self.sf_conc_cu = _clamp(21.5 + 0.3 * rng.gauss(0, 1), 15, 30)
         f, c, t = self.sf_feed_cu, self.sf_conc_cu, min(self.sf_tail_cu, self.sf_feed_cu * 0.9)
@@ -1211,6 +1266,7 @@ class PlantModel:
             counts[z] += 1
         for z in range(8):
             v[f"HSE.Z{z + 1:02d}.PERSONS"] = counts[z]
+        self._publish_inventories(v)
         v["HSE.AMBIENT_SO2"] = max(0.0, 0.4 + 0.9 * sum(c.state in (CHARGING, SKIMMING, POURING) for c in self.converters) + n(0.1))
         # clamp into each tag's EU range, apply stuck instruments, report what changed
         changed: dict[str, Value] = {}

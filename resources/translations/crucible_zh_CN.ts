@@ -2658,6 +2658,10 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
         <source>administrator</source>
         <translation>管理员</translation>
     </message>
+    <message>
+        <source>laboratory</source>
+        <translation>化验员</translation>
+    </message>
 </context>
 <context>
     <name>SecurityUi</name>
@@ -2823,6 +2827,10 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
         <translation>录入化验...</translation>
     </message>
     <message>
+        <source>Import laboratory file...</source>
+        <translation>导入化验室文件...</translation>
+    </message>
+    <message>
         <source>Point</source>
         <translation>点</translation>
     </message>
@@ -2893,6 +2901,42 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
     <message>
         <source>{n} points, {v} out of control</source>
         <translation>{n} 点,{v} 点失控</translation>
+    </message>
+    <message>
+        <source>Log in to enter or import assays.</source>
+        <translation>请登录后录入或导入化验结果。</translation>
+    </message>
+    <message>
+        <source>The console is locked: unlock it to enter or import assays.</source>
+        <translation>操作台已锁定：解锁后才能录入或导入化验结果。</translation>
+    </message>
+    <message>
+        <source>Entering and importing assays needs the permission to enter assays (laboratory, shift lead, process engineer, administrator).</source>
+        <translation>录入和导入化验结果需要“录入化验结果”权限(化验员、值班长、工艺工程师、管理员)。</translation>
+    </message>
+    <message>
+        <source>Import laboratory file</source>
+        <translation>导入化验室文件</translation>
+    </message>
+    <message>
+        <source>Laboratory CSV (*.csv)</source>
+        <translation>化验室CSV文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Importing {file}...</source>
+        <translation>正在导入 {file}...</translation>
+    </message>
+    <message>
+        <source>{n} assays imported</source>
+        <translation>已导入 {n} 条化验结果</translation>
+    </message>
+    <message>
+        <source>File rejected, nothing imported ({n} problems). First: {problem}</source>
+        <translation>文件被拒绝，未导入任何数据(共 {n} 处问题)。第一处：{problem}</translation>
+    </message>
+    <message>
+        <source>File not imported: {error}</source>
+        <translation>文件未导入：{error}</translation>
     </message>
     <message>
         <source>Checking the signature...</source>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -48,3 +49,11 @@ def engine(security: Security) -> Engine:
 @pytest.fixture
 def store(layout: PlantLayout) -> TagStore:
     return TagStore(layout.tags.values())
+
+
+@pytest.fixture
+def lab(security: Security) -> Any:
+    """The session of a laboratory technician (role ``laboratory``: may enter assays)."""
+    security.users.add_user("lab1", "lab-bench-7", ["laboratory"])
+    security.session.login("lab1", "lab-bench-7")
+    return security.session

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -50,7 +51,7 @@ def count(engine: Engine) -> int:
         return int(db.scalar(select(func.count()).select_from(Assay)) or 0)
 
 
-def test_bad_lab_file_rejected_whole_with_row_and_column(layout: PlantLayout, engine: Engine, tmp_path: Path) -> None:
+def test_bad_lab_file_rejected_whole_with_row_and_column(layout: PlantLayout, engine: Engine, lab: Any, tmp_path: Path) -> None:
     svc = QualityService(layout, engine)
     rows = [
         f"S1,L1,{T0.isoformat()},SMF.MATTE_CU,62.1",
@@ -63,7 +64,7 @@ def test_bad_lab_file_rejected_whole_with_row_and_column(layout: PlantLayout, en
     ]
     path = write_csv(tmp_path / "lab.csv", rows)
     with pytest.raises(CsvProblems) as err:
-        svc.import_lab_csv(path, "lab1")
+        svc.import_lab_csv(path, lab)
     problems = err.value.problems
     assert problems == [
         f"{path}:3: column sampled_at: 'not-a-time' is not an ISO time (2026-12-01T08:00:00+08:00)",
@@ -75,14 +76,14 @@ def test_bad_lab_file_rejected_whole_with_row_and_column(layout: PlantLayout, en
     ]
     assert count(engine) == 0  # nothing half-imported
     write_csv(path, [rows[0], rows[6]])
-    assert svc.import_lab_csv(path, "lab1") == 2
+    assert svc.import_lab_csv(path, lab) == 2
     with pytest.raises(CsvProblems) as again:  # the same file twice
-        svc.import_lab_csv(path, "lab1")
+        svc.import_lab_csv(path, lab)
     assert "already stored" in again.value.problems[0]
     assert count(engine) == 2
     (tmp_path / "cols.csv").write_text("sample,lot_id,sampled_at,characteristic,value\n")
     with pytest.raises(CsvProblems) as cols:
-        svc.import_lab_csv(tmp_path / "cols.csv")
+        svc.import_lab_csv(tmp_path / "cols.csv", lab)
     assert cols.value.problems == [f"{tmp_path / 'cols.csv'}:1: missing column(s) sample_id "
                                    "(header: sample,lot_id,sampled_at,characteristic,value)"]
 
@@ -93,10 +94,10 @@ def test_bad_lab_file_rejected_whole_with_row_and_column(layout: PlantLayout, en
     (0.0300, 99.949, "1"),         # Cu 99.949 + Ag 0.001 = 99.950: exactly on the No. 1 limit
     (0.0300, 99.948, "off-grade"),  # 99.949 < 99.95
 ])
-def test_cathode_grading_at_the_limits(layout: PlantLayout, engine: Engine, tmp_path: Path, store: TagStore,
+def test_cathode_grading_at_the_limits(layout: PlantLayout, engine: Engine, lab: Any, tmp_path: Path, store: TagStore,
                                        total: float, cu: float, grade: str) -> None:
     svc = QualityService(layout, engine, store)
-    svc.import_lab_csv(write_csv(tmp_path / "c.csv", cathode_rows("LOT-7", "C1", T0, total, cu)), "lab1")
+    svc.import_lab_csv(write_csv(tmp_path / "c.csv", cathode_rows("LOT-7", "C1", T0, total, cu)), lab)
     record = svc.lot_record("LOT-7")
     assert record["grade"]["grade"] == grade
     assert len(record["assays"]) == 19
@@ -109,18 +110,18 @@ def test_cathode_grading_at_the_limits(layout: PlantLayout, engine: Engine, tmp_
         assert not [e for e in record["events"] if e["kind"] == "grade"]
 
 
-def test_grade_a_element_limit(layout: PlantLayout, engine: Engine, tmp_path: Path) -> None:
+def test_grade_a_element_limit(layout: PlantLayout, engine: Engine, lab: Any, tmp_path: Path) -> None:
     svc = QualityService(layout, engine)
     rows = [r.replace("CATH.S,0.0015000", "CATH.S,0.0016000") for r in cathode_rows("LOT-9", "C1", T0, 0.0030, 99.99)]
-    svc.import_lab_csv(write_csv(tmp_path / "c.csv", rows))
+    svc.import_lab_csv(write_csv(tmp_path / "c.csv", rows), lab)
     result = svc.grade_lot("LOT-9")
     assert result.grade == "1" and result.reasons == ["Grade A (Cu-CATH-1): S 0.0016 % > 0.0015 %"]
 
 
-def test_grade_a_needs_every_element_assayed(layout: PlantLayout, engine: Engine, tmp_path: Path) -> None:
+def test_grade_a_needs_every_element_assayed(layout: PlantLayout, engine: Engine, lab: Any, tmp_path: Path) -> None:
     svc = QualityService(layout, engine)
     rows = [r for r in cathode_rows("LOT-8", "C1", T0, 0.0040, 99.99) if ",CATH.Se," not in r]
-    svc.import_lab_csv(write_csv(tmp_path / "c.csv", rows))
+    svc.import_lab_csv(write_csv(tmp_path / "c.csv", rows), lab)
     result = svc.grade_lot("LOT-8")
     assert result.grade == "1" and "not assayed: Se" in result.reasons[0]
 
@@ -150,7 +151,7 @@ def test_signed_hand_entry(layout: PlantLayout, engine: Engine, security: Securi
     assert ("signature", "failure", "assay M-0001 SMF.MATTE_CU") in trail
 
 
-def test_out_of_control_point_raises_the_alarm_and_shows_in_the_lot(layout: PlantLayout, engine: Engine,
+def test_out_of_control_point_raises_the_alarm_and_shows_in_the_lot(layout: PlantLayout, engine: Engine, lab: Any,
                                                                    tmp_path: Path, store: TagStore) -> None:
     svc = QualityService(layout, engine, store)
     alarms = load_alarms(layout)  # alarms.yaml and alarms.d/*.yaml, as the runtime loads them
@@ -163,10 +164,10 @@ def test_out_of_control_point_raises_the_alarm_and_shows_in_the_lot(layout: Plan
     vals = [0.90, 0.92, 0.88, 0.91, 0.89, 0.93, 0.90, 0.87, 0.91, 0.90, 0.92, 0.89, 0.90, 0.91, 0.88,
             0.90, 0.93, 0.89, 0.91, 0.90, 0.88, 0.92, 0.90, 0.91, 0.89]
     rows = [f"SL{k:03d},SLAG-{k // 8},{(T0 + timedelta(hours=k)).isoformat()},SMF.SLAG_CU,{v}" for k, v in enumerate(vals)]
-    svc.import_lab_csv(write_csv(tmp_path / "a.csv", rows))
+    svc.import_lab_csv(write_csv(tmp_path / "a.csv", rows), lab)
     assert store.get("QA.SLAG_CU.SPC").value == 0  # type: ignore[union-attr]
     assert standing() == []
-    svc.import_lab_csv(write_csv(tmp_path / "b.csv", [f"SL100,SLAG-9,{(T0 + timedelta(hours=30)).isoformat()},SMF.SLAG_CU,1.4"]))
+    svc.import_lab_csv(write_csv(tmp_path / "b.csv", [f"SL100,SLAG-9,{(T0 + timedelta(hours=30)).isoformat()},SMF.SLAG_CU,1.4"]), lab)
     assert store.get("QA.SLAG_CU.SPC").value == 1  # type: ignore[union-attr]
     assert standing() == ["QA.SLAG_CU.SPC"]
     events = svc.lot_record("SLAG-9")["events"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from app.alarms.definitions import load_alarms
 from app.core.layout import PlantLayout
 from app.core.settings import Settings
 from app.modules import discover
+from app.security.context import Security
 
 
 def test_modules_are_discovered_and_validate_the_shipped_layout(layout: PlantLayout) -> None:
@@ -46,17 +48,22 @@ def test_alarm_definitions_of_the_calc_tags_load_against_the_layout(layout: Plan
     assert all(layout.tags[t].address.startswith("calc://") for t in tags)
 
 
-def test_cli_import_and_grade(engine: Engine, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_and_grade(engine: Engine, security: Security, settings: Settings, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from app.quality import cli as qcli
     from tests.quality.test_assays import cathode_rows, write_csv
 
+    security.users.add_user("lab1", "lab-bench-7", ["laboratory"])
     parser = argparse.ArgumentParser()
     qcli.register(parser.add_subparsers())
     path = write_csv(tmp_path / "lab.csv", cathode_rows("LOT-1", "C1", datetime(2026, 12, 1, tzinfo=UTC), 0.0050, 99.99))
-    args = parser.parse_args(["quality", "import", "--csv", str(path), "--json"])
+    login = ["--user", "lab1", "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("lab-bench-7\n"))
+    args = parser.parse_args(["quality", "import", "--csv", str(path), *login, "--json"])
     assert args.handler(args, settings) == 0
     assert json.loads(capsys.readouterr().out) == {"imported": 19}
-    args = parser.parse_args(["quality", "import", "--csv", str(path)])
+    monkeypatch.setattr("sys.stdin", io.StringIO("lab-bench-7\n"))
+    args = parser.parse_args(["quality", "import", "--csv", str(path), *login])
     assert args.handler(args, settings) == 2
     err = capsys.readouterr().err
     assert "rejected, nothing imported (19 problem(s))" in err and f"{path}:2: column sample_id" in err

@@ -12,11 +12,12 @@ from app.security.context import Security
 EXPECTED = {
     p.OPERATOR: {p.VIEW, p.ACK_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP},
     p.SHIFT_LEAD: {p.VIEW, p.ACK_ALARMS, p.SHELVE_ALARMS, "write_setpoint:SMF", "write_setpoint:PSC", p.START_STOP, p.EDIT_PLANS,
-                   p.CLOSE_CONSOLE, p.LOCKOUT},
+                   p.CLOSE_CONSOLE, p.LOCKOUT, p.ENTER_ASSAYS},
     p.MAINTENANCE: {p.VIEW, p.START_STOP, p.CLOSE_WORK_ORDERS, p.LOCKOUT},
     p.PROCESS_ENGINEER: {p.VIEW, "write_setpoint:SMF", "write_setpoint:PSC", p.EDIT_PLANS, p.CHANGE_SETTINGS, p.CLOSE_CONSOLE,
-                         p.LOCKOUT},
-    p.ADMINISTRATOR: {p.VIEW, p.MANAGE_USERS, p.CHANGE_SETTINGS, p.CLOSE_CONSOLE},
+                         p.LOCKOUT, p.ENTER_ASSAYS},
+    p.ADMINISTRATOR: {p.VIEW, p.MANAGE_USERS, p.CHANGE_SETTINGS, p.CLOSE_CONSOLE, p.ENTER_ASSAYS},
+    p.LABORATORY: {p.VIEW, p.ENTER_ASSAYS},
 }
 ALL = [a for a in p.ACTIONS if a != p.WRITE_SETPOINT] + ["write_setpoint:SMF", "write_setpoint:PSC"]
 

@@ -50,6 +50,10 @@ async def test_asyncua_client_browses_the_plant_and_reads_values(stepped_sim: Si
         assert {"PSC1", "PSC2", "PSC3"} <= set(units)
         names = {(await n.read_browse_name()).Name for n in await units["PSC1"].get_children()}
         assert {"PSC1.STATE", "PSC1.BLAST_FLOW", "PSC1.BLAST_SP", "PSC1.BATCHES"} <= names
+        assert {"PSC1.HELD_T", "PSC1.HELD_CU", "PSC1.HELD_S"} <= names  # the converter's charge, for the copper account
+        for inventory in ("CW.YARD_T", "TH.ANODES_CU", "TH.LIBERATOR_CU_TOTAL"):
+            dv = await client.get_node(f"ns={ns};s={inventory}").read_data_value()
+            assert dv.StatusCode.is_good() and dv.Value.Value == pytest.approx(stepped_sim.model.values[inventory])
         node = client.get_node(f"ns={ns};s=TH.RECT1.I")
         dv = await node.read_data_value()
         assert dv.StatusCode.is_good() and dv.SourceTimestamp is not None

@@ -93,15 +93,32 @@ def test_energy_panel_shows_factor_live_power_and_per_tonne_against_the_limit(co
     panel.close()
 
 
-def test_spc_panel_marks_violations_with_rule_and_lot(context, qtbot) -> None:  # type: ignore[no-untyped-def]
+def login(context, monkeypatch, user: str, password: str, role: str):  # type: ignore[no-untyped-def]
+    """A real security session on the panel context's database, ``user`` logged in."""
+    from app.core.settings import load_settings
+    from app.security.context import build_security
+
+    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
+    settings = load_settings()
+    settings.db_url = f"sqlite:///{context.tmp}/plant.sqlite"
+    sec = build_security(settings)
+    sec.users.add_user(user, password, [role])
+    sec.session.login(user, password)
+    context.ctx.session = sec.session
+    return sec
+
+
+def test_spc_panel_marks_violations_with_rule_and_lot(context, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from widgets.spc_panel import SpcPanel
+
+    sec = login(context, monkeypatch, "lab1", "lab-bench-7", "laboratory")
 
     t0 = datetime(2026, 11, 1, tzinfo=UTC)
     rows = ["sample_id,lot_id,sampled_at,characteristic,value"]
     vals = [0.9 + 0.02 * ((k * 7) % 5 - 2) for k in range(25)] + [1.5]
     rows += [f"S{k},SLAG-{k},{(t0 + timedelta(hours=k)).isoformat()},SMF.SLAG_CU,{v:.3f}" for k, v in enumerate(vals)]
     (context.tmp / "lab.csv").write_text("\n".join(rows) + "\n")
-    context.quality.import_lab_csv(context.tmp / "lab.csv")
+    context.quality.import_lab_csv(context.tmp / "lab.csv", sec.session)
     panel = SpcPanel(context.ctx)
     qtbot.addWidget(panel)
     panel.char_box.setCurrentIndex(panel.char_box.findData("SMF.SLAG_CU"))
@@ -116,6 +133,7 @@ def test_spc_panel_marks_violations_with_rule_and_lot(context, qtbot) -> None:  
     panel.wait()
     assert panel.status.text().startswith("No chart:") and m.rowCount() == 0
     panel.close()
+    sec.close()
 
 
 def test_materials_panel_shows_stocks_account_and_cost(context, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +144,8 @@ def test_materials_panel_shows_stocks_account_and_cost(context, qtbot) -> None: 
     stocks = {panel.stocks.item(r, 0).text(): (panel.stocks.item(r, 2).text(), panel.stocks.item(r, 3).text())
               for r in range(panel.stocks.rowCount())}
     assert stocks["Concentrate bin 1"] == ("300", "75")  # 50 % of 600 t at 25 % Cu
-    assert stocks["Anode yard"][0] == "stock-take"
+    assert stocks["Cathode store"][0] == "stock-take"  # a book stock (no tag)
+    assert stocks["Anode yard"][0] == "—"  # measured (CW.YARD_T), no value in this store yet
     panel.period_box.setCurrentIndex(panel.period_box.findData("yesterday"))
     panel.wait()
     cu = {panel.cu.item(r, 0).text(): panel.cu.item(r, 1).text() for r in range(panel.cu.rowCount())}
@@ -138,17 +157,9 @@ def test_materials_panel_shows_stocks_account_and_cost(context, qtbot) -> None: 
 
 
 def test_spc_panel_hand_entry_is_signed(context, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from app.core.settings import load_settings
-    from app.security.context import build_security
     from widgets.spc_panel import SpcPanel
 
-    monkeypatch.setenv("CRUCIBLE_SCRYPT_N", "16")
-    settings = load_settings()
-    settings.db_url = f"sqlite:///{context.tmp}/plant.sqlite"
-    sec = build_security(settings)
-    sec.users.add_user("lead1", "smelter-42", ["shift_lead"])
-    sec.session.login("lead1", "smelter-42")
-    context.ctx.session = sec.session
+    sec = login(context, monkeypatch, "lead1", "smelter-42", "shift_lead")
     panel = SpcPanel(context.ctx)
     qtbot.addWidget(panel)
     assert panel.enter_button.isEnabled()
@@ -170,5 +181,41 @@ def test_spc_panel_hand_entry_is_signed(context, qtbot, monkeypatch) -> None:  #
     assert spc_tag is not None and spc_tag.value == 0
     (a,) = context.quality.lot_record("MATTE-77")["assays"]
     assert (a["value"], a["entered_by"], a["signed"]) == (61.5, "lead1", True)
+    panel.close()
+    sec.close()
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("operator", False), ("maintenance", False), ("laboratory", True),
+                                               ("shift_lead", True), ("process_engineer", True), ("administrator", True)])
+def test_spc_panel_assay_buttons_follow_the_role(context, qtbot, monkeypatch, role: str, allowed: bool) -> None:  # type: ignore[no-untyped-def]
+    """Enter and Import are usable for roles with enter_assays; for the others they are greyed
+    out with the reason as tooltip, and follow a user switch."""
+    from widgets.spc_panel import SpcPanel
+
+    sec = login(context, monkeypatch, "u1", "correct horse 9", role)
+    panel = SpcPanel(context.ctx)
+    qtbot.addWidget(panel)
+    for button in (panel.enter_button, panel.import_button):
+        assert button.isEnabled() is allowed
+        assert (button.toolTip() == "") is allowed
+        if not allowed:
+            assert "needs the permission to enter assays" in button.toolTip()
+    if allowed:  # a laboratory file through the panel's own path (the file dialog's choice)
+        t0 = datetime(2026, 11, 1, tzinfo=UTC)
+        (context.tmp / "lab.csv").write_text("sample_id,lot_id,sampled_at,characteristic,value\n"
+                                             f"S1,MATTE-1,{t0.isoformat()},SMF.MATTE_CU,62.1\n")
+        panel._on_import_dialog_file_selected(str(context.tmp / "lab.csv"))
+        panel._import.wait(30)
+        qtbot.waitUntil(lambda: "1 assays imported" in panel.status.text(), timeout=5000)
+        (a,) = context.quality.lot_record("MATTE-1")["assays"]
+        assert a["entered_by"] == "u1"
+        (context.tmp / "bad.csv").write_text("sample_id,lot_id,sampled_at,characteristic,value\nS2,M,yesterday,SMF.MATTE_CU,62\n")
+        panel._on_import_dialog_file_selected(str(context.tmp / "bad.csv"))
+        panel._import.wait(30)
+        qtbot.waitUntil(lambda: "nothing imported" in panel.status.text(), timeout=5000)
+        assert "column sampled_at" in panel.status.text() and "Traceback" not in panel.status.toolTip()
+        sec.session.lock()
+        panel.apply_permissions()  # what the main window does on every session change
+        assert not panel.import_button.isEnabled() and "locked" in panel.import_button.toolTip()
     panel.close()
     sec.close()
