@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from app.core.events import Signal
 from app.core.tags import TagValue
 from app.core.work import run_blocking
+from app.db.notify import WORK_ORDERS, follow
 from app.maintenance import kpi
 from app.maintenance.ledger import Equipment, Ledger, load_for_layout
 from app.maintenance.lockout import install_refusal
@@ -128,6 +129,7 @@ class MaintenanceService:
         if write_path is not None:
             self._remove_refusal = install_refusal(write_path, self.write_refusal)
         self._unsubscribe: Callable[[], None] | None = None
+        self._unfollow: Callable[[], None] = lambda: None  # other consoles' work order changes
         self.task: asyncio.Task[None] | None = None  # run(), when setup started it
         self.supervisor: Any = None  # the runtime's app.core.supervisor.Supervisor, when there is one
         self._beat: Callable[[], None] = lambda: None
@@ -142,6 +144,9 @@ class MaintenanceService:
         self._owner_thread = threading.get_ident()
         with contextlib.suppress(RuntimeError):
             self._loop = asyncio.get_running_loop()
+        self._unfollow()
+        # PostgreSQL: another console's work order or lock-out change reaches the panels at once
+        self._unfollow = follow(self.engine, (WORK_ORDERS,), self._on_shared_change)
         with contextlib.suppress(Exception):
             self.states.update(self.db.last_states())
         for eq_id, info in self.db.open_lockouts().items():
@@ -155,6 +160,8 @@ class MaintenanceService:
 
     def close(self, flush: bool = True) -> None:
         """Unsubscribe, take the write refusal away, write queued transitions (``flush``)."""
+        self._unfollow()
+        self._unfollow = lambda: None
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -473,6 +480,10 @@ class MaintenanceService:
                     second_user=signature.second_user, reason=signature.reason)
         self._refresh_state(equipment)
         self._on_loop(self.lockouts_changed.emit, set(self.locked))
+
+    def _on_shared_change(self, _kind: str, equipment: str) -> None:
+        """A work order changed on another console (listener thread): ``changed`` on the loop."""
+        self._notify(equipment)
 
     def _notify(self, equipment: str) -> None:
         self._on_loop(self.changed.emit, equipment)
