@@ -18,12 +18,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import aliased
 
 from app.alarms.models import AlarmJournalRow, AlarmShelfRow
 from app.alarms.notify import ALARM_CHANNEL, Listener
@@ -309,15 +310,16 @@ class JournalWriter:
         by_alarm: dict[str, list[dict[str, Any]]] = {}
         for row in sorted(rows, key=lambda r: as_utc(r["ts"])):
             by_alarm.setdefault(row["alarm"], []).append(row)
-        # the newest stored event of each alarm: from a day before the oldest held one (an
-        # alarm standing for hours has its activation far back)
-        since = min(as_utc(r["ts"]) for r in rows) - timedelta(days=1)
-        j = AlarmJournalRow
+        # the newest stored process event of each alarm (however old: an alarm standing for
+        # days has its activation far back)
+        j, j2 = AlarmJournalRow, aliased(AlarmJournalRow)
+        newest = (select(func.max(j2.ts)).where(j2.alarm == j.alarm).where(j2.event.in_(PROCESS_EVENTS))
+                  .scalar_subquery())
         try:
             with self.db.begin() as conn:
                 stored = conn.execute(
-                    select(j.alarm, j.event, j.ts).where(j.ts >= since).where(j.alarm.in_(list(by_alarm)))
-                    .where(j.event.in_(PROCESS_EVENTS)).order_by(j.ts, j.id)).all()
+                    select(j.alarm, j.event, j.ts).where(j.alarm.in_(list(by_alarm)))
+                    .where(j.event.in_(PROCESS_EVENTS)).where(j.ts == newest).order_by(j.ts, j.id)).all()
                 last = {alarm: (event, as_utc(ts)) for alarm, event, ts in stored}
                 missing = [r for alarm, held in by_alarm.items() for r in missing_after(held, last.get(alarm))]
                 if missing:

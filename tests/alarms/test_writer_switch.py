@@ -126,3 +126,46 @@ async def test_sigkill_of_the_writer_leaves_no_gap_and_no_duplicate_in_the_alarm
         if b is not None:
             b.close()
         db.dispose()
+
+
+def test_backfill_writes_only_what_the_journal_lacks(tmp_path: Path) -> None:
+    """On the journal itself (SQLite): an alarm standing for two days, one the old writer
+    journaled up to a point, one it never journaled."""
+    from app.alarms.journal import JournalWriter
+
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    now = datetime.now(UTC)
+
+    def row(alarm: str, event: str, at: datetime, console: str) -> dict[str, object]:
+        return {"ts": at, "alarm": alarm, "tag": alarm.split(".")[0], "priority": 1, "area": "X", "event": event,
+                "state": "UNACK", "value": "20", "limit": "10", "who": "", "reason": "", "console": console,
+                "until": None}
+
+    old = JournalWriter(url, "console-a")
+    old.start()
+    for r in (row("STANDING.H", "activate", now - timedelta(days=2), "console-a"),
+              row("PV0.H", "activate", now - timedelta(seconds=3), "console-a"),
+              row("PV0.H", "clear", now - timedelta(seconds=2.45), "console-a")):
+        old.put(r)
+    assert old.flush(10)
+    old.close()
+    new = JournalWriter(url, "console-b")
+    new.start()
+    try:
+        held = [row("STANDING.H", "activate", now - timedelta(seconds=30), "console-b"),  # seen at its start
+                row("PV0.H", "activate", now - timedelta(seconds=3.05), "console-b"),
+                row("PV0.H", "clear", now - timedelta(seconds=2.5), "console-b"),
+                row("PV0.H", "activate", now - timedelta(seconds=2.0), "console-b"),
+                row("PV0.H", "clear", now - timedelta(seconds=1.5), "console-b"),
+                row("PV1.H", "activate", now - timedelta(seconds=1.2), "console-b")]
+        for r in held:
+            new.hold(r)
+        assert new.backfill_held() == len(held)
+        assert new.flush(10)
+        assert new.backfilled == 3
+    finally:
+        new.close()
+    journal = [(r["alarm"], r["event"], r["console"]) for r in read_journal(url)]
+    assert journal == [("STANDING.H", "activate", "console-a"), ("PV0.H", "activate", "console-a"),
+                       ("PV0.H", "clear", "console-a"), ("PV0.H", "activate", "console-b"),
+                       ("PV0.H", "clear", "console-b"), ("PV1.H", "activate", "console-b")]
