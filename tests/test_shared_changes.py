@@ -198,3 +198,42 @@ def test_on_sqlite_changes_work_as_before_and_nothing_listens(tmp_path: Path) ->
     assert got == []
     assert [e.id for e in a.handover.entries("2026-12-01-1")] == [entry.id]
     assert a.users.user("op1") is not None
+
+
+@pytest.mark.postgres
+async def test_the_runtime_wires_the_session_and_the_maintenance_service_to_other_consoles_changes(
+        pg_url: str, layout) -> None:  # type: ignore[no-untyped-def]
+    """The real composition (Runtime.start with security attached, modules set up): a role
+    revoked on console A and a work order opened there reach console B's runtime."""
+    from app.runtime import Runtime
+
+    upgrade(make_engine(pg_url))
+    a, b = Console(pg_url, "console-a"), Console(pg_url, "console-b")
+    a.users.add_user("lead", "lead-pass-12", [perms.SHIFT_LEAD], actor="setup")
+    session = Session(b.users, b.audit, console="console-b")
+    session.login("lead", "lead-pass-12")
+    runtime = Runtime(layout, endpoint_override="opc.tcp://127.0.0.1:1/none", db_url=pg_url, console="console-b")
+    runtime.attach_security(session)
+    runtime.start()
+    try:
+        maintenance: Any = runtime.services.get("maintenance")
+        assert maintenance is not None, runtime.module_problems
+        changed: list[str] = []
+        maintenance.changed.connect(changed.append)
+        for engine in (b.engine, runtime.db):
+            await asyncio.to_thread(feed_ready, engine)
+        await asyncio.sleep(0.2)
+        changed.clear()
+        await asyncio.to_thread(a.users.set_roles, "lead", [perms.OPERATOR], "admin")
+        equipment = next(iter(maintenance.ledger.equipment))
+        await asyncio.to_thread(a.work_orders.create, "corrective", equipment, "belt torn", "lead")
+        for _ in range(100):
+            if not session.may(perms.SHELVE_ALARMS) and equipment in changed:
+                break
+            await asyncio.sleep(0.01)
+        assert not session.may(perms.SHELVE_ALARMS)
+        assert equipment in changed
+    finally:
+        await runtime.stop()
+        a.close()
+        b.close()
