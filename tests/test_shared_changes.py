@@ -204,7 +204,8 @@ def test_on_sqlite_changes_work_as_before_and_nothing_listens(tmp_path: Path) ->
 async def test_the_runtime_wires_the_session_and_the_maintenance_service_to_other_consoles_changes(
         pg_url: str, layout) -> None:  # type: ignore[no-untyped-def]
     """The real composition (Runtime.start with security attached, modules set up): a role
-    revoked on console A and a work order opened there reach console B's runtime."""
+    revoked on console A, a work order opened and a lock-out made there reach console B's
+    runtime."""
     from app.runtime import Runtime
 
     upgrade(make_engine(pg_url))
@@ -233,6 +234,23 @@ async def test_the_runtime_wires_the_session_and_the_maintenance_service_to_othe
             await asyncio.sleep(0.01)
         assert not session.may(perms.SHELVE_ALARMS)
         assert equipment in changed
+        # a machine locked out on console A refuses writes on console B at once
+        tag_name, machine = next(iter(maintenance._tag_owner.items()))
+        tag = layout.tags[tag_name]
+        assert maintenance.write_refusal(None, tag) is None
+        await asyncio.to_thread(a.work_orders.add_lockout, machine, "lead", "belt change", None, datetime.now(UTC))
+        for _ in range(100):
+            if machine in maintenance.locked:
+                break
+            await asyncio.sleep(0.01)
+        refusal = maintenance.write_refusal(None, tag)
+        assert refusal is not None and "locked out" in refusal and "belt change" in refusal
+        await asyncio.to_thread(a.work_orders.end_lockout, machine, "lead", "li", "belt replaced", datetime.now(UTC))
+        for _ in range(100):
+            if machine not in maintenance.locked:
+                break
+            await asyncio.sleep(0.01)
+        assert maintenance.write_refusal(None, tag) is None
     finally:
         await runtime.stop()
         a.close()

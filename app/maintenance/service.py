@@ -124,6 +124,7 @@ class MaintenanceService:
         self.predictions: dict[str, Prediction] = {}
         self._planned: set[str] = set()  # machines with a preventive order in progress
         self.locked: dict[str, dict[str, Any]] = {}
+        self._locked_version = 0  # counts this console's lock-out changes (vs. other consoles')
         self._oos_alarms: dict[str, list[str]] = {}
         self._remove_refusal: Callable[[], None] | None = None
         if write_path is not None:
@@ -456,7 +457,9 @@ class MaintenanceService:
         who = self._who(session)
         self._check_alarm_rule(who, "oos", equipment)
         now = self.clock()
+        self._locked_version += 1
         lid = self.db.add_lockout(equipment, who, reason, work_order, now)
+        self._locked_version += 1
         self.locked[equipment] = {"id": lid, "since": now, "by": who, "reason": reason, "work_order": work_order}
         self._alarms_out_of_service(equipment, who, f"locked out: {reason}", True)
         self._audit("lock_out", equipment, f"locked out: {reason}", user=who, reason=reason)
@@ -473,8 +476,10 @@ class MaintenanceService:
         self._check_signature(session, signature, equipment)
         who = self._who(session)
         self._check_alarm_rule(who, "in_service", equipment)
+        self._locked_version += 1
         self.db.end_lockout(equipment, who, signature.second_user, signature.reason, self.clock())
-        self.locked.pop(equipment)
+        self._locked_version += 1
+        self.locked.pop(equipment, None)
         self._alarms_out_of_service(equipment, who, f"returned to service: {signature.reason}", False)
         self._audit("return_to_service", equipment, f"returned to service: {signature.reason}", user=who,
                     second_user=signature.second_user, reason=signature.reason)
@@ -482,8 +487,32 @@ class MaintenanceService:
         self._on_loop(self.lockouts_changed.emit, set(self.locked))
 
     def _on_shared_change(self, _kind: str, equipment: str) -> None:
-        """A work order changed on another console (listener thread): ``changed`` on the loop."""
+        """A work order or lock-out changed on another console (listener thread): re-read the
+        open lock-outs (a machine locked out there refuses writes here too), then ``changed``
+        on the loop."""
+        version = self._locked_version
+        try:
+            open_now: dict[str, dict[str, Any]] | None = self.db.open_lockouts()
+        except Exception as exc:  # noqa: BLE001 - the next change (or reconnect) tries again
+            log.warning("maintenance: lock-outs of other consoles not read: %s", str(exc).splitlines()[0])
+            open_now = None
+        if open_now is not None:
+            self._on_loop(self._apply_shared_lockouts, open_now, version)
         self._notify(equipment)
+
+    def _apply_shared_lockouts(self, open_now: dict[str, dict[str, Any]], version: int) -> None:
+        """Take the database's open lock-outs, unless this console locked or returned a machine
+        since they were read (then its own newer state stands until the next change)."""
+        if version != self._locked_version:
+            return
+        known = {eq: info for eq, info in open_now.items() if eq in self.ledger.equipment}
+        if set(known) == set(self.locked):
+            return
+        for eq in set(self.locked) - set(known):
+            self.locked.pop(eq, None)
+        for eq, info in known.items():
+            self.locked.setdefault(eq, info)
+        self.lockouts_changed.emit(set(self.locked))
 
     def _notify(self, equipment: str) -> None:
         self._on_loop(self.changed.emit, equipment)
