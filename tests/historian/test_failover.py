@@ -39,7 +39,7 @@ def pair() -> tuple[PgServer, PgServer]:  # type: ignore[misc]
         primary.admin("CREATE DATABASE plant")
         basebackup = Path(os.path.realpath(bin_dir / "pg_ctl")).parent / "pg_basebackup"
         res = standby._run(str(basebackup), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
-                           "-D", str(standby.data), "-R", "-X", "stream", check=False)
+                           "-D", str(standby.data), "-R", "-X", "stream", "-c", "fast", check=False)
         assert res.returncode == 0, res.stderr
         standby.start()
         yield primary, standby
