@@ -84,7 +84,7 @@ class Backfill:
 
 def missing_after(held: list[dict[str, Any]], last: tuple[str, datetime] | None) -> list[dict[str, Any]]:
     """Of one alarm's ``held`` process events (oldest first), those the journal lacks, given
-    the newest event it has of that alarm (``last``: event, time; None: none recent).
+    the newest event it has of that alarm (``last``: event, time; None: none stored).
 
     The stored event is matched to the nearest held one of the same kind within
     :data:`SAME_EVENT_S`; what follows it is missing. Without a match, held events up to the
@@ -253,6 +253,9 @@ class JournalWriter:
                 backfill = backfills[0]
                 backfill.rows += self._take_held()
                 if not self._backfill(backfill.rows):
+                    if stopping:
+                        log.error("alarm journal: %d held process events not back-filled at shutdown: %s",
+                                  len(backfill.rows), self.last_error)
                     break  # the database is down: keep them, try again
                 backfills.pop(0)
                 with self._idle:
