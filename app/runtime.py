@@ -230,6 +230,7 @@ class Runtime:
         self.module_problems: dict[str, str] = {}  # module -> why it could not be set up
         self._started: set[str] = set()
         self._audited_damage: set[str] = set()
+        self._unfollow_users: Callable[[], None] = lambda: None
 
     def attach_security(self, session: Session, trust: CertificateCheck | None = None) -> None:
         """Every write from now on is authorised by ``session`` and recorded in its audit trail;
@@ -353,10 +354,18 @@ class Runtime:
                              expected_period_s=30.0)
         self.setup_modules()
         self.start_modules()
+        if self.session is not None:  # PostgreSQL: user and role changes of other consoles apply at once
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None:
+                self._unfollow_users = self.session.follow_shared_changes(loop)
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Stop the modules and every driver; their tags turn Bad (no longer live)."""
         self.supervisor.stop()  # what ends from now on is the shutdown: no restart, no report
+        self._unfollow_users()
         await self.close_modules()
         await asyncio.gather(*(d.stop() for d in self.drivers), return_exceptions=True)
         self.alarms.close()

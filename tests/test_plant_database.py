@@ -124,3 +124,34 @@ def test_postgres_with_the_password_only_in_the_keyring_serves_history_login_and
         assert schema_status(engine).up_to_date
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("form", ["comma", "key=value"])
+def test_the_libpq_multi_host_forms_work_on_the_command_line_and_in_the_settings(
+        form: str, pg_server, pg_url: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first server named is down (nothing listens there); the command finds the second."""
+    import socket
+
+    from app.db import database_url
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    name = pg_url.rsplit("/", 1)[1]
+    upgrade(make_engine(pg_url))
+    url = (f"postgresql://postgres@127.0.0.1:{dead},127.0.0.1:{pg_server.port}/{name}?target_session_attrs=read-write"
+           if form == "comma" else
+           f"host=127.0.0.1,127.0.0.1 port={dead},{pg_server.port} dbname={name} user=postgres "
+           "target_session_attrs=read-write")
+    parsed = database_url(Settings(), url)
+    assert parsed.drivername == "postgresql+psycopg" and parsed.database == name
+    assert parsed.query["host"] == "127.0.0.1,127.0.0.1" and parsed.query["port"] == f"{dead},{pg_server.port}"
+    assert main(["db", "status", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert f"127.0.0.1:{dead}, 127.0.0.1:{pg_server.port}" in out and "up to date" in out, out
+    monkeypatch.setenv("CRUCIBLE_DB_URL", url)  # the db_url setting takes the same forms
+    assert main(["db", "status"]) == 0
+    assert main(["db", "status", "--db", "host=a,b,c port=1,2 dbname=x"]) == 2
+    err = capsys.readouterr().err
+    assert "names 3 hosts but 2 ports" in err and "Traceback" not in err

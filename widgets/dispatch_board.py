@@ -492,6 +492,7 @@ class DispatchBoardPanel(DockPanel):
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self._timer.stop()
         self._stats_query.shutdown()
+        self.plan_tab.shutdown()
         if self._stop is not None:
             self._stop.set()
         super().closeEvent(event)

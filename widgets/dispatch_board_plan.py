@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db.notify import PLANS
 from app.security.permissions import EDIT_PLANS
 from widgets.background_query import BackgroundQuery
+from widgets.shared_changes import SharedChanges
 
 
 class PlanApprovalDialog(QDialog):
@@ -89,6 +91,11 @@ class PlanTab(QWidget):
         layout.addWidget(self.view)
         self.dialog: PlanApprovalDialog | None = None
         self._query = BackgroundQuery(self, "production-plan", self._on_query_result, self._on_query_error)
+        # plan versions imported or approved on other consoles (PostgreSQL): the list re-reads
+        self._versions_query = BackgroundQuery(self, "production-plan", self._on_query_result, lambda _exc: None)
+        self.shared: SharedChanges | None = None
+        if service.plan_store is not None:
+            self.shared = SharedChanges(self, service.plan_store.engine, (PLANS,), self._on_shared_changes)
         self.retranslate()
         self.refresh()
 
@@ -111,6 +118,19 @@ class PlanTab(QWidget):
     def refresh(self) -> None:
         if self.service.plan_store is not None:
             self._query.submit(lambda: ("versions", self.service.plan_store.versions(self.year)))
+
+    def _on_shared_changes(self, changes: set[tuple[str, str]]) -> None:
+        store = self.service.plan_store
+        if store is not None and any(not key or key == str(self.year) for _kind, key in changes):
+            year = self.year
+            self._versions_query.submit(lambda: ("versions", store.versions(year)))
+
+    def shutdown(self) -> None:
+        """Stop the queries and the shared-change feed (the board's closeEvent)."""
+        self._query.shutdown()
+        self._versions_query.shutdown()
+        if self.shared is not None:
+            self.shared.shutdown()
 
     def _on_query_result(self, result: tuple[str, Any]) -> None:
         kind, value = result

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.db.notify import HANDOVER
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext
+from widgets.shared_changes import SharedChanges
 
 ITEM_KINDS = {
     "out_of_service": QT_TRANSLATE_NOOP("HandoverPanel", "out of service"),
@@ -120,6 +122,10 @@ class HandoverPanel(DockPanel):
         box.addWidget(self.message)
 
         self.query = BackgroundQuery(self, "handover", self._on_query_result, self._on_query_error)
+        self._showing = "entries"  # or "search": other consoles' entries refresh the shift view only
+        # other consoles' entries and sign-offs (PostgreSQL): re-read without touching the message
+        self.shared_query = BackgroundQuery(self, "handover", self._on_shared_result, lambda _exc: None)
+        self.shared = SharedChanges(self, self.service.handover.engine, (HANDOVER,), self._on_shared_changes)
         self.date_edit.dateChanged.connect(self._on_shift_changed)
         self.shift_spin.valueChanged.connect(self._on_shift_changed)
         self.search_button.clicked.connect(self._on_search_button_clicked)
@@ -151,9 +157,22 @@ class HandoverPanel(DockPanel):
             name=name, crew=s.crew, start=s.start.strftime("%H:%M"), end=s.end.strftime("%H:%M")))
 
     def reload(self) -> None:
+        self._showing = "entries"
+        self._run(self._entries_query())
+
+    def _entries_query(self) -> Any:
         sid = self.shift.id
         log = self.service.handover
-        self._run(lambda: ("entries", log.entries(sid), log.signoff(sid), log.verify(sid)))
+        return lambda: ("entries", log.entries(sid), log.signoff(sid), log.verify(sid))
+
+    def _on_shared_changes(self, changes: set[tuple[str, str]]) -> None:
+        """Another console wrote, changed or signed a handover: show it if it is this shift's."""
+        if self._showing == "entries" and any(not key or key == self.shift.id for _kind, key in changes):
+            self.shared_query.submit(self._entries_query())
+
+    def _on_shared_result(self, result: Any) -> None:
+        if self._showing == "entries" and result[0] == "entries":
+            self._on_query_result(result)
 
     def _run(self, fn: Any) -> None:
         self.message.clear()
@@ -197,6 +216,7 @@ class HandoverPanel(DockPanel):
     def _on_search_button_clicked(self) -> None:
         text = self.search_field.text().strip()
         log = self.service.handover
+        self._showing = "search"
         self._run(lambda: ("search", log.search(text)))
 
     def _on_add_button_clicked(self) -> None:
@@ -286,4 +306,6 @@ class HandoverPanel(DockPanel):
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.query.shutdown()
+        self.shared_query.shutdown()
+        self.shared.shutdown()
         super().closeEvent(event)

@@ -6,6 +6,8 @@ Every change goes through :class:`app.security.users.UserStore` (audited) and ne
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -22,13 +24,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.db.notify import USERS
 from app.security import permissions as perms
 from app.security.session import PermissionDenied, Session
 from app.security.users import SecurityError, UserInfo, UserStore
+from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.login_dialog import ERROR_STYLE, _Form, _password_field, role_text
 from widgets.panel import DockPanel
+from widgets.shared_changes import SharedChanges
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -143,8 +149,30 @@ class UsersPanel(DockPanel):
         layout.addLayout(bar)
         layout.addWidget(self.view)
         layout.addWidget(self.message)
+        # users and roles changed on other consoles (PostgreSQL): the table re-reads at once,
+        # on a worker thread
+        self.shared_query = BackgroundQuery(self, "users", self._on_shared_result, self._on_shared_error)
+        self.shared = SharedChanges(self, users.engine, (USERS,), self._on_shared_changes)
         self.retranslate()
         self.reload()
+
+    def _on_shared_changes(self, _changes: set[tuple[str, str]]) -> None:
+        self.shared_query.submit(self.users.list_users)
+
+    def _on_shared_result(self, users: list[UserInfo]) -> None:
+        self.model.set_users(users)
+        self.view.resizeColumnsToContents()
+
+    def _on_shared_error(self, exc: Exception) -> None:
+        if isinstance(exc, SQLAlchemyError):  # the database went away meanwhile: the next change re-reads
+            self._say(self.tr("The user list could not be refreshed: the plant database does not answer."), error=True)
+        else:
+            self._say(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, error=True)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.shared.shutdown()
+        self.shared_query.shutdown()
+        super().closeEvent(event)
 
     def retranslate(self) -> None:
         self.add_button.setText(self.tr("Add user ..."))

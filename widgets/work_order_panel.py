@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db.notify import WORK_ORDERS
 from app.maintenance.workorders import NEXT_STATUS, WorkOrderView
 from app.security import permissions as perms
 from app.security.session import Session, Signature
@@ -39,6 +40,7 @@ from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.login_dialog import _Form, _password_field
 from widgets.panel import DockPanel, PanelContext
+from widgets.shared_changes import SharedChanges
 
 CTX = "WorkOrderPanel"
 STATUS_WORDS = {
@@ -290,6 +292,8 @@ class WorkOrderPanel(DockPanel):
         self.action = BackgroundQuery(self, "work-order-action", weak_slot(self._on_action_result), weak_slot(self._on_query_error))
         self._dirty = True
         self.service.changed.connect(self._on_service_changed)
+        # work orders changed on other consoles (PostgreSQL): the list re-reads at once, not on the timer
+        self.shared = SharedChanges(self, self.service.engine, (WORK_ORDERS,), weak_slot(self._on_shared_changes))
         self.timer = QTimer(self)
         self.timer.setInterval(2000)
         self.timer.timeout.connect(self._on_timer_timeout)
@@ -306,6 +310,9 @@ class WorkOrderPanel(DockPanel):
 
     def _on_service_changed(self, _equipment: str) -> None:
         self._dirty = True  # may come from a worker thread: only a flag
+
+    def _on_shared_changes(self, _changes: set[tuple[str, str]]) -> None:
+        self.reload()
 
     def _on_timer_timeout(self) -> None:
         if self._dirty:
@@ -444,5 +451,6 @@ class WorkOrderPanel(DockPanel):
         if self.service is None:
             return
         self.timer.stop()
+        self.shared.shutdown()
         self.service.changed.disconnect(self._on_service_changed)
         finish_queries(self.query, self.action)

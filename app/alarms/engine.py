@@ -179,6 +179,10 @@ class AlarmEngine:
         # system (``external_ack(record, who, reason)``); its state follows the system's events.
         self.external_ack: Callable[[AlarmRecord, str, str], None] | None = None
         self.record_process_events = record_process_events
+        # A standby console (another one writes history and process events) keeps its own
+        # process events for a while, so that it can back-fill the writer switch's gap when it
+        # takes over (JournalWriter.hold / backfill_held; set by app.historian.roles).
+        self.hold_process_events = False
         self.records: dict[str, AlarmRecord] = {}
         self._list: list[AlarmRecord] = []
         for i, d in enumerate(self.definitions):
@@ -714,17 +718,24 @@ class AlarmEngine:
         who: str = "", reason: str = "", until: datetime | None = None,
     ) -> None:
         self._dirty[rec.id] = rec
-        if self.journal is None or (process and not self.record_process_events):
+        if self.journal is None:
+            return
+        standby = process and not self.record_process_events
+        if standby and not self.hold_process_events:
             return
         d = rec.definition
         tag = self.tags.get(d.tag)
         value = self._current_value(rec)
         text = tag.format_value(value) if tag else str(value or "")
-        self.journal.put({  # cut to the column sizes: one over-long reason must not block the journal
+        row = {  # cut to the column sizes: one over-long reason must not block the journal
             "ts": now, "alarm": d.id[:160], "tag": d.tag[:160], "priority": int(d.priority), "area": d.area[:40],
             "event": event, "state": rec.state.value, "value": text[:40], "limit": d.limit_text[:40],
             "who": who[:80], "reason": reason[:400], "console": self.console[:80], "until": until,
-        })
+        }
+        if standby:
+            self.journal.hold(row)  # the writer journals it; kept here for a hand-over
+        else:
+            self.journal.put(row)
 
     # --- alarms raised by another system (a DCS over OPC UA Alarms & Conditions) --------------
     def add_external(self, definition: AlarmDef, source: str) -> AlarmRecord:

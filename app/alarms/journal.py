@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import aliased
 
 from app.alarms.models import AlarmJournalRow, AlarmShelfRow
 from app.alarms.notify import ALARM_CHANNEL, Listener
@@ -31,6 +32,13 @@ from app.alarms.notify import ALARM_CHANNEL, Listener
 log = logging.getLogger(__name__)
 
 OPERATOR_EVENTS = ("ack", "shelve", "unshelve", "oos", "in_service")
+#: Events every console's engine sees for itself from the field (the writer journals them).
+PROCESS_EVENTS = ("activate", "clear", "suppress", "unsuppress")
+#: How long a standby console keeps its own process events for a hand-over back-fill.
+HOLD_S = 120.0
+#: Two consoles' records of one event differ by their engines' clocks and drivers: one
+#: alarm's rows of one event this close together are the same event.
+SAME_EVENT_S = 2.0
 JOURNAL_EVENTS = ("activate", "clear", "ack", "shelve", "unshelve", "suppress", "unsuppress", "oos", "in_service")
 
 
@@ -67,6 +75,34 @@ class ShelfOp:
 POLL_NOW = ShelfOp("", None)
 
 
+@dataclass(slots=True)
+class Backfill:
+    """Process events this console saw while another one journaled them (a hand-over)."""
+
+    rows: list[dict[str, Any]]
+
+
+def missing_after(held: list[dict[str, Any]], last: tuple[str, datetime] | None) -> list[dict[str, Any]]:
+    """Of one alarm's ``held`` process events (oldest first), those the journal lacks, given
+    the newest event it has of that alarm (``last``: event, time; None: none stored).
+
+    The stored event is matched to the nearest held one of the same kind within
+    :data:`SAME_EVENT_S`; what follows it is missing. Without a match, held events up to the
+    stored one are taken as stored, and a leading repeat of the stored event (the alarm was
+    already in that state: this console saw it late, e.g. at its start) is not an event."""
+    if last is None:
+        return list(held)
+    event, ts = last
+    near = [(abs((as_utc(h["ts"]) - ts).total_seconds()), i) for i, h in enumerate(held) if h["event"] == event]
+    best = min(near, default=None)
+    if best is not None and best[0] <= SAME_EVENT_S:
+        return held[best[1] + 1:]
+    rest = [h for h in held if as_utc(h["ts"]) > ts]
+    while rest and rest[0]["event"] == event:
+        rest.pop(0)
+    return rest
+
+
 class JournalWriter:
     """Writes journal rows on its own thread; polls other consoles' operator actions."""
 
@@ -74,7 +110,7 @@ class JournalWriter:
         self.db = make_db_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
         self.console = console
         self.poll_s = poll_s
-        self._queue: queue.Queue[dict[str, Any] | ShelfOp | None] = queue.Queue()
+        self._queue: queue.Queue[dict[str, Any] | ShelfOp | Backfill | None] = queue.Queue()
         self._remote: deque[dict[str, Any]] = deque()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -89,6 +125,10 @@ class JournalWriter:
         self.on_remote: Callable[[], None] | None = None
         self.listener: Listener | None = None
         self._notify = self.db.dialect.name == "postgresql"
+        # standby: this console's own process events, (monotonic time, row), for a hand-over
+        self.hold_s = HOLD_S
+        self._held: deque[tuple[float, dict[str, Any]]] = deque()
+        self.backfilled = 0  # process events written at hand-overs (missing from the journal)
 
     @property
     def notifies(self) -> bool:
@@ -114,6 +154,34 @@ class JournalWriter:
         with self._idle:
             self._pending += 1
         self._queue.put(row)
+
+    def hold(self, row: dict[str, Any]) -> None:
+        """Keep a process event another console journals (this one is on standby), for
+        :data:`HOLD_S` seconds: if that console dies before its journal commits it, this one
+        writes it on taking over (:meth:`backfill_held`)."""
+        now = time.monotonic()
+        with self._lock:
+            self._held.append((now, row))
+            while self._held and self._held[0][0] < now - self.hold_s:
+                self._held.popleft()
+
+    def backfill_held(self) -> int:
+        """This console has just become the writer: journal the held process events that the
+        journal lacks (the old writer's last uncommitted ones and the switch's gap), without
+        duplicates. Returns how many were held (the check runs on the journal thread)."""
+        with self._lock:
+            count = len(self._held)
+        if count:
+            with self._idle:
+                self._pending += 1
+            self._queue.put(Backfill([]))  # the rows are taken on the journal thread, late ones too
+        return count
+
+    def _take_held(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = [r for _, r in self._held]
+            self._held.clear()
+        return rows
 
     def take_remote(self) -> list[dict[str, Any]]:
         """Operator actions from other consoles seen since the last call (oldest first)."""
@@ -154,6 +222,7 @@ class JournalWriter:
     # --- the thread -----------------------------------------------------------------------
     def _run(self) -> None:
         batch: list[dict[str, Any] | ShelfOp] = []
+        backfills: list[Backfill] = []
         next_poll = 0.0
         stopping = False
         while not stopping:
@@ -163,6 +232,8 @@ class JournalWriter:
                     stopping = True
                 elif item is POLL_NOW:
                     next_poll = 0.0
+                elif isinstance(item, Backfill):
+                    backfills.append(item)
                 else:
                     batch.append(item)
                 while True:  # drain what is there: one transaction for the lot
@@ -172,10 +243,24 @@ class JournalWriter:
                         break
                     if item is POLL_NOW:
                         next_poll = 0.0
+                    elif isinstance(item, Backfill):
+                        backfills.append(item)
                     else:
                         batch.append(item)
             except queue.Empty:
                 pass
+            while backfills:
+                backfill = backfills[0]
+                backfill.rows += self._take_held()
+                if not self._backfill(backfill.rows):
+                    if stopping:
+                        log.error("alarm journal: %d held process events not back-filled at shutdown: %s",
+                                  len(backfill.rows), self.last_error)
+                    break  # the database is down: keep them, try again
+                backfills.pop(0)
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
             if batch:
                 if self._write(batch):
                     with self._idle:
@@ -218,6 +303,41 @@ class JournalWriter:
             return False
         self.rows_written += len(journal)
         self.last_error = ""
+        return True
+
+    def _backfill(self, rows: list[dict[str, Any]]) -> bool:
+        """Write the held process events the journal lacks (:func:`missing_after`, per alarm)
+        in one transaction; False when the database cannot be reached (kept, retried)."""
+        if not rows:
+            return True
+        by_alarm: dict[str, list[dict[str, Any]]] = {}
+        for row in sorted(rows, key=lambda r: as_utc(r["ts"])):
+            by_alarm.setdefault(row["alarm"], []).append(row)
+        # the newest stored process event of each alarm (however old: an alarm standing for
+        # days has its activation far back)
+        j, j2 = AlarmJournalRow, aliased(AlarmJournalRow)
+        newest = (select(func.max(j2.ts)).where(j2.alarm == j.alarm).where(j2.event.in_(PROCESS_EVENTS))
+                  .scalar_subquery())
+        try:
+            with self.db.begin() as conn:
+                stored = conn.execute(
+                    select(j.alarm, j.event, j.ts).where(j.alarm.in_(list(by_alarm)))
+                    .where(j.event.in_(PROCESS_EVENTS)).where(j.ts == newest).order_by(j.ts, j.id)).all()
+                last = {alarm: (event, as_utc(ts)) for alarm, event, ts in stored}
+                missing = [r for alarm, held in by_alarm.items() for r in missing_after(held, last.get(alarm))]
+                if missing:
+                    conn.execute(insert(AlarmJournalRow), missing)
+        except (DataError, IntegrityError) as exc:
+            log.error("alarm journal: hand-over back-fill rejected and dropped: %s", str(exc).splitlines()[0])
+            return True
+        except SQLAlchemyError as exc:
+            self.last_error = str(exc).splitlines()[0]
+            log.warning("alarm journal: hand-over back-fill failed, will retry: %s", self.last_error)
+            return False
+        self.rows_written += len(missing)
+        self.backfilled += len(missing)
+        log.warning("alarm journal: took over; back-filled %d of %d process events seen on standby",
+                    len(missing), len(rows))
         return True
 
     def _write_one_by_one(self, batch: list[dict[str, Any] | ShelfOp]) -> bool:

@@ -44,13 +44,18 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
     override = getattr(args, "db_cmd", None) or getattr(args, "db_sub", None) or getattr(args, "db", None)
     try:
         if args.db_command == "set-password":
-            from sqlalchemy.engine import make_url
-
             from app.core.secrets import SecretsUnavailable, set_secret
+            from app.db.engine import parse_url
 
-            url = make_url(args.url) if args.url else database_url(settings, override)
+            url = parse_url(args.url) if args.url else database_url(settings, override)
             if url.get_backend_name() != "postgresql":
                 print("crucible db set-password: only PostgreSQL databases have a password", file=sys.stderr)
+                return 2
+            if not url.host:
+                print("crucible db set-password: this address names no single host (a multi-host or socket address): "
+                      "put the password in the account's ~/.pgpass (one line per server, see docs/deployment.md), "
+                      "or store it per server: crucible db set-password postgresql+psycopg://USER@HOST/DB",
+                      file=sys.stderr)
                 return 2
             secret = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
             try:

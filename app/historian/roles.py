@@ -29,17 +29,27 @@ class WriterRole:
 
 
 def setup(runtime: Any) -> WriterRole:
-    """Follow the election: process alarm events are journaled by the writer only."""
-    role = WriterRole(runtime.console, bool(runtime.alarms.record_process_events), writer=runtime.console)
+    """Follow the election: process alarm events are journaled by the writer only.
+
+    On standby the alarm engine keeps its own process events for a while; on becoming the
+    writer this console back-fills those the journal lacks (the old writer's last ones, lost
+    with it, and the switch's gap), as the history writer back-fills samples."""
+    alarms = runtime.alarms
+    role = WriterRole(runtime.console, bool(alarms.record_process_events), writer=runtime.console)
     historian = getattr(runtime, "historian", None)
     election = getattr(historian, "election", None)
     if election is None:
         return role
+    alarms.hold_process_events = role.journal_process_events and getattr(alarms, "journal", None) is not None
 
     def follow(is_writer: bool, writer: str) -> None:
+        took_over = is_writer and not role.is_writer
         role.is_writer, role.writer = is_writer, writer
-        runtime.alarms.record_process_events = role.journal_process_events and is_writer
+        alarms.record_process_events = role.journal_process_events and is_writer
+        if took_over and alarms.hold_process_events:
+            alarms.journal.backfill_held()
 
+    role.is_writer = False  # until the election says so (a writer at start has nothing held)
     follow(election.is_writer, election.writer)
     election.listeners.append(follow)
     return role

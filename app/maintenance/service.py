@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from app.core.events import Signal
 from app.core.tags import TagValue
 from app.core.work import run_blocking
+from app.db.notify import WORK_ORDERS, follow
 from app.maintenance import kpi
 from app.maintenance.ledger import Equipment, Ledger, load_for_layout
 from app.maintenance.lockout import install_refusal
@@ -123,11 +124,13 @@ class MaintenanceService:
         self.predictions: dict[str, Prediction] = {}
         self._planned: set[str] = set()  # machines with a preventive order in progress
         self.locked: dict[str, dict[str, Any]] = {}
+        self._locked_version = 0  # counts this console's lock-out changes (vs. other consoles')
         self._oos_alarms: dict[str, list[str]] = {}
         self._remove_refusal: Callable[[], None] | None = None
         if write_path is not None:
             self._remove_refusal = install_refusal(write_path, self.write_refusal)
         self._unsubscribe: Callable[[], None] | None = None
+        self._unfollow: Callable[[], None] = lambda: None  # other consoles' work order changes
         self.task: asyncio.Task[None] | None = None  # run(), when setup started it
         self.supervisor: Any = None  # the runtime's app.core.supervisor.Supervisor, when there is one
         self._beat: Callable[[], None] = lambda: None
@@ -142,6 +145,9 @@ class MaintenanceService:
         self._owner_thread = threading.get_ident()
         with contextlib.suppress(RuntimeError):
             self._loop = asyncio.get_running_loop()
+        self._unfollow()
+        # PostgreSQL: another console's work order or lock-out change reaches the panels at once
+        self._unfollow = follow(self.engine, (WORK_ORDERS,), self._on_shared_change)
         with contextlib.suppress(Exception):
             self.states.update(self.db.last_states())
         for eq_id, info in self.db.open_lockouts().items():
@@ -155,6 +161,8 @@ class MaintenanceService:
 
     def close(self, flush: bool = True) -> None:
         """Unsubscribe, take the write refusal away, write queued transitions (``flush``)."""
+        self._unfollow()
+        self._unfollow = lambda: None
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -449,7 +457,9 @@ class MaintenanceService:
         who = self._who(session)
         self._check_alarm_rule(who, "oos", equipment)
         now = self.clock()
+        self._locked_version += 1
         lid = self.db.add_lockout(equipment, who, reason, work_order, now)
+        self._locked_version += 1
         self.locked[equipment] = {"id": lid, "since": now, "by": who, "reason": reason, "work_order": work_order}
         self._alarms_out_of_service(equipment, who, f"locked out: {reason}", True)
         self._audit("lock_out", equipment, f"locked out: {reason}", user=who, reason=reason)
@@ -466,13 +476,43 @@ class MaintenanceService:
         self._check_signature(session, signature, equipment)
         who = self._who(session)
         self._check_alarm_rule(who, "in_service", equipment)
+        self._locked_version += 1
         self.db.end_lockout(equipment, who, signature.second_user, signature.reason, self.clock())
-        self.locked.pop(equipment)
+        self._locked_version += 1
+        self.locked.pop(equipment, None)
         self._alarms_out_of_service(equipment, who, f"returned to service: {signature.reason}", False)
         self._audit("return_to_service", equipment, f"returned to service: {signature.reason}", user=who,
                     second_user=signature.second_user, reason=signature.reason)
         self._refresh_state(equipment)
         self._on_loop(self.lockouts_changed.emit, set(self.locked))
+
+    def _on_shared_change(self, _kind: str, equipment: str) -> None:
+        """A work order or lock-out changed on another console (listener thread): re-read the
+        open lock-outs (a machine locked out there refuses writes here too), then ``changed``
+        on the loop."""
+        version = self._locked_version
+        try:
+            open_now: dict[str, dict[str, Any]] | None = self.db.open_lockouts()
+        except Exception as exc:  # noqa: BLE001 - the next change (or reconnect) tries again
+            log.warning("maintenance: lock-outs of other consoles not read: %s", str(exc).splitlines()[0])
+            open_now = None
+        if open_now is not None:
+            self._on_loop(self._apply_shared_lockouts, open_now, version)
+        self._notify(equipment)
+
+    def _apply_shared_lockouts(self, open_now: dict[str, dict[str, Any]], version: int) -> None:
+        """Take the database's open lock-outs, unless this console locked or returned a machine
+        since they were read (then its own newer state stands until the next change)."""
+        if version != self._locked_version:
+            return
+        known = {eq: info for eq, info in open_now.items() if eq in self.ledger.equipment}
+        if set(known) == set(self.locked):
+            return
+        for eq in set(self.locked) - set(known):
+            self.locked.pop(eq, None)
+        for eq, info in known.items():
+            self.locked.setdefault(eq, info)
+        self.lockouts_changed.emit(set(self.locked))
 
     def _notify(self, equipment: str) -> None:
         self._on_loop(self.changed.emit, equipment)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session as DbSession
 
+from app.db.notify import WORK_ORDERS, notify_change
 from app.maintenance.models import Lockout, StateTransition, WorkOrder, WorkOrderEvent
 
 KINDS = ("corrective", "preventive", "predictive")
@@ -148,6 +149,7 @@ class MaintenanceStore:
             s.add(wo)
             s.flush()
             s.add(WorkOrderEvent(work_order_id=wo.id, ts=t, who=who, from_status="", to_status="requested", note=title[:200]))
+            notify_change(s, WORK_ORDERS, equipment)  # the other consoles' work order lists re-read at commit
             s.flush()
             return _view(wo)
 
@@ -205,6 +207,7 @@ class MaintenanceStore:
                 wo.closed_at, wo.closed_by, wo.second_user = t, closed_by or who, second_user
             s.add(WorkOrderEvent(work_order_id=wo_id, ts=t, who=who, from_status=old, to_status=to_status, note=note[:1000]))
             s.flush()
+            notify_change(s, WORK_ORDERS, wo.equipment)
             return _view(wo)
 
     def last_done(self, plan_id: str) -> WorkOrderView | None:
@@ -234,6 +237,7 @@ class MaintenanceStore:
                           returned_by="", returned_second_user="", return_reason="")
             s.add(row)
             s.flush()
+            notify_change(s, WORK_ORDERS, equipment)
             return row.id
 
     def end_lockout(self, equipment: str, who: str, second_user: str, reason: str, when: dt.datetime) -> None:
@@ -241,6 +245,7 @@ class MaintenanceStore:
             for row in s.scalars(select(Lockout).where(Lockout.equipment == equipment, Lockout.returned_at.is_(None))):
                 row.returned_at, row.returned_by = when, who
                 row.returned_second_user, row.return_reason = second_user, reason[:400]
+            notify_change(s, WORK_ORDERS, equipment)
 
 
 def plan_records(engine: Engine) -> dict[str, tuple[dt.datetime, float | None]]:

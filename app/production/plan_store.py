@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session as DbSession
 
+from app.db.notify import PLANS, notify_change
 from app.production.config import MaintenanceWindow, PlanConfig
 from app.production.models import PlanVersion
 from app.security import audit as au
@@ -70,6 +71,7 @@ class PlanStore:
             last = db.execute(select(func.max(PlanVersion.version)).where(PlanVersion.year == plan.year)).scalar() or 0
             db.add(PlanVersion(year=plan.year, version=last + 1, status="draft", created_at=datetime.now(UTC),
                                created_by=user, source=source, content=_dump(plan)))
+            notify_change(db, PLANS, str(plan.year))  # the other consoles' plan lists re-read at commit
         if self.audit is not None:
             self.audit.record(au.CONFIG, "plan_import", au.SUCCESS, user=user, target=f"plan {plan.year} v{last + 1}",
                               detail=f"imported from {source}" if source else "imported")
@@ -106,6 +108,7 @@ class PlanStore:
             row.approved_at = datetime.now(UTC)
             row.reason = reason
             info = _info(row)
+            notify_change(db, PLANS, str(year))
         session.audit.record(au.CONFIG, "plan_approve", au.SUCCESS, user=signature.user, target=target, new="approved",
                              second_user=second_user, reason=reason, console=session.console)
         return info

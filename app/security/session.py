@@ -10,11 +10,18 @@ electronic signatures for critical actions. No Qt: the GUI drives it, the write 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.core.tags import DataType, TagDef
+from app.db.notify import USERS, follow
 from app.io.writes import WriteRequest, WriteResult
 from app.security import audit as au
 from app.security import permissions as perms
@@ -22,6 +29,7 @@ from app.security.audit import AuditTrail
 from app.security.users import AuthenticationError, SecurityError, UserInfo, UserStore
 
 SIGNATURE_VALID_S = 120.0
+log = logging.getLogger(__name__)
 
 
 class PermissionDenied(SecurityError):
@@ -116,6 +124,37 @@ class Session:
         info = self.login(username, password)
         self.audit.record(au.ACCESS, "switch_user", user=username, console=self.console, old=previous, new=username)
         return info
+
+    def follow_shared_changes(self, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+        """Apply user and role changes made on other consoles (PostgreSQL ``NOTIFY``) to this
+        session within a moment: a revoked permission or a disabled account takes effect
+        without a new log-in. The database is read on the listener thread; the session changes
+        on ``loop``'s thread (its listeners may be views). Returns the unsubscribe."""
+
+        def on_change(kind: str, key: str) -> None:  # the listener thread
+            user = self.user
+            if user is None or (key and key != user.username and key not in user.roles):
+                return
+            try:
+                info = self.users.user(user.username)
+                granted = self.users.permissions_of(user.username)
+            except SQLAlchemyError as exc:  # the next change (or reconnect) tries again
+                log.warning("session: shared user change not applied: %s", str(exc).splitlines()[0])
+                return
+            with contextlib.suppress(RuntimeError):  # the loop closed: the console is quitting
+                loop.call_soon_threadsafe(self._apply_shared, user.username, info, granted)
+
+        return follow(self.users.engine, (USERS,), on_change)
+
+    def _apply_shared(self, username: str, info: UserInfo | None, granted: frozenset[str]) -> None:
+        if self.user is None or self.username != username:
+            return
+        if info is not None and info.roles != self.user.roles:
+            self.user = dataclasses.replace(self.user, roles=info.roles)
+        elif granted == self._permissions:
+            return
+        self._permissions = granted
+        self._changed()
 
     def touch(self) -> None:
         """The user did something (key, mouse): restart the inactivity timer."""

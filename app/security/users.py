@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session as DbSession
 
 from app.core.tags import utcnow
+from app.db.notify import USERS, notify_change
 from app.security import audit as au
 from app.security import permissions as perms
 from app.security.audit import AuditTrail
@@ -100,6 +101,7 @@ class UserStore:
                 row.permissions.append(RolePermission(permission=permission))
             elif not granted and permission in have:
                 row.permissions.remove(have[permission])
+            notify_change(db, USERS, role)  # other consoles re-read at commit
         self.audit.record(au.USER, "role_grant" if granted else "role_revoke", user=actor, target=role, new=permission)
 
     # --- users ------------------------------------------------------------------------
@@ -133,6 +135,7 @@ class UserStore:
                 enabled=True, failed_logins=0, created_at=now, password_changed_at=now, roles=role_rows,
                 must_change_password=must_change_password,
             ))
+            notify_change(db, USERS, username)
         self.audit.record(au.USER, "user_add", user=actor, target=username, new=",".join(roles))
 
     def _roles(self, db: DbSession, names: list[str]) -> list[Role]:
@@ -168,6 +171,7 @@ class UserStore:
             row.enabled = enabled
             if enabled:
                 row.failed_logins, row.locked_until = 0, None
+            notify_change(db, USERS, username)
         self.audit.record(au.USER, "user_enable" if enabled else "user_disable", user=actor, target=username, old=old, new=enabled)
 
     def set_roles(self, username: str, roles: list[str], actor: str = "") -> None:
@@ -177,6 +181,7 @@ class UserStore:
             row = self._user(db, username)
             old = ",".join(r.name for r in row.roles)
             row.roles = self._roles(db, roles)
+            notify_change(db, USERS, username)
         self.audit.record(au.USER, "user_roles", user=actor, target=username, old=old, new=",".join(roles))
 
     def reset_password(self, username: str, password: str, actor: str = "", must_change: bool = True) -> None:
@@ -188,6 +193,7 @@ class UserStore:
             row.failed_logins, row.locked_until = 0, None
             row.password_changed_at = utcnow()
             row.must_change_password = must_change
+            notify_change(db, USERS, username)
         self.audit.record(au.USER, "password_reset", user=actor, target=username)
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
@@ -201,6 +207,7 @@ class UserStore:
             row.password_hash = hash_password(new_password, self.policy.scrypt_n)
             row.password_changed_at = utcnow()
             row.must_change_password = False
+            notify_change(db, USERS, username)
         self.audit.record(au.ACCESS, "password_change", user=username, target=username)
 
     def permissions_of(self, username: str) -> frozenset[str]:
@@ -251,6 +258,7 @@ class UserStore:
                         if row.failed_logins >= self.policy.lockout_failures:
                             row.locked_until = now + timedelta(minutes=self.policy.lockout_minutes)
                             row.failed_logins = 0
+                            notify_change(db, USERS, username)  # the Users panels show the lock-out
                             detail = (f"wrong password; account locked for {self.policy.lockout_minutes:g} minutes "
                                       f"after {self.policy.lockout_failures} failures")
                 else:

@@ -8,12 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.core.cli_args import integer
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve = sub.add_parser("serve", help="run drivers, alarms and the history writer without a GUI (server room)")
     serve.add_argument("--console", help="name this service shows as (default: the console_name setting)")
     serve.add_argument("--status-file", type=Path, help="where to keep the status (default: <data dir>/serve-status.json)")
     serve.add_argument("--spool", type=Path, help="store-and-forward folder (default: <data dir>/spool)")
+    serve.add_argument("--health", type=integer(0, 65535, "port"), metavar="PORT",
+                       help="answer GET http://<bind>:PORT/health with the status as JSON: 200 healthy, 503 not")
+    serve.add_argument("--health-bind", default="127.0.0.1", metavar="ADDRESS",
+                       help="address the health endpoint listens on (default 127.0.0.1: this machine only)")
     serve.set_defaults(handler=handle_serve)
     status = sub.add_parser("status", help="state of the crucible serve running on this machine")
     status.add_argument("--json", action="store_true", help="print it as JSON")

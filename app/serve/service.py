@@ -50,11 +50,22 @@ def build_runtime(args: argparse.Namespace, settings: Any) -> Any:
         raise ServeError(f"the alarm definitions of {layout.folder} have mistakes: {exc.problems[0]}") from None
 
 
-async def run(runtime: Any, status_file: Path | None = None, stop: asyncio.Event | None = None) -> None:
-    """Run ``runtime`` until ``stop`` is set (SIGTERM/SIGINT set it), writing the status file."""
+async def run(runtime: Any, status_file: Path | None = None, stop: asyncio.Event | None = None,
+              health: tuple[str, int] | None = None) -> None:
+    """Run ``runtime`` until ``stop`` is set (SIGTERM/SIGINT set it), writing the status file;
+    with ``health`` (address, port) also answering ``GET /health`` (:mod:`app.serve.health`)."""
+    from app.serve.health import HealthServer
     from app.serve.status import PERIOD_S, snapshot, write_status
 
     stop = stop or asyncio.Event()
+    endpoint: HealthServer | None = None
+    if health is not None:
+        endpoint = HealthServer(lambda: snapshot(runtime), health[1], health[0])
+        try:
+            await endpoint.start()
+        except OSError as exc:
+            raise ServeError(f"the health endpoint cannot listen on {health[0]}:{health[1]}: "
+                             f"{exc.strerror or exc}") from None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
@@ -74,6 +85,8 @@ async def run(runtime: Any, status_file: Path | None = None, stop: asyncio.Event
             except TimeoutError:
                 pass
     finally:
+        if endpoint is not None:
+            await endpoint.stop()
         await runtime.stop()
         try:
             data = snapshot(runtime)
@@ -85,5 +98,7 @@ async def run(runtime: Any, status_file: Path | None = None, stop: asyncio.Event
 
 def serve(args: argparse.Namespace, settings: Any) -> int:
     runtime = build_runtime(args, settings)
-    asyncio.run(run(runtime, getattr(args, "status_file", None)))
+    port = getattr(args, "health", None)
+    health = (getattr(args, "health_bind", None) or "127.0.0.1", port) if port is not None else None
+    asyncio.run(run(runtime, getattr(args, "status_file", None), health=health))
     return 0

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session as DbSession
 
+from app.db.notify import HANDOVER, notify_change
 from app.shifts.models import HandoverEntryRow, HandoverSignoffRow
 
 ITEM_KINDS = ("out_of_service", "work_order", "standing_alarm", "shelved_alarm", "safety", "note")
@@ -133,6 +134,7 @@ class HandoverLog:
                                    text=text, items=json.dumps([i.as_dict() for i in clean], ensure_ascii=False))
             db.add(row)
             db.flush()
+            notify_change(db, HANDOVER, shift_id)  # the other consoles' handover panels re-read at commit
             return _entry(row)
 
     def edit(self, entry_id: int, user: str, text: str,
@@ -150,6 +152,7 @@ class HandoverLog:
                 row.items = json.dumps([i.as_dict() for i in _clean_items(items)], ensure_ascii=False)
             row.updated_at = self.clock()
             db.flush()
+            notify_change(db, HANDOVER, row.shift_id)
             return _entry(row)
 
     def delete(self, entry_id: int, user: str) -> None:
@@ -161,6 +164,7 @@ class HandoverLog:
                 raise HandoverError(f"only {row.author} can delete this entry (it is theirs)")
             self._refuse_if_signed(db, row.shift_id)
             db.delete(row)
+            notify_change(db, HANDOVER, row.shift_id)
 
     def entries(self, shift_id: str) -> list[HandoverEntry]:
         with DbSession(self.engine) as db:
@@ -207,6 +211,7 @@ class HandoverLog:
             self._refuse_if_signed(db, shift_id)
             db.add(HandoverSignoffRow(shift_id=shift_id, signed_by=user, signed_at=now, acknowledged_by="",
                                       acknowledged_at=None, checksum=digest))
+            notify_change(db, HANDOVER, shift_id)
         self._audit("handover_sign", user, shift_id, digest, f"{len(entries)} entries")
         return Signoff(shift_id, user, now, "", None, digest)
 
@@ -226,6 +231,7 @@ class HandoverLog:
             if row.signed_by == user:
                 raise HandoverError("the incoming lead acknowledges: someone other than the one who signed")
             row.acknowledged_by, row.acknowledged_at = user, now
+            notify_change(db, HANDOVER, shift_id)
             digest = row.checksum
             signed_by, signed_at = row.signed_by, _utc(row.signed_at) or row.signed_at
         self._audit("handover_acknowledge", user, shift_id, digest, f"signed by {signed_by}")

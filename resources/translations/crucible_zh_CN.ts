@@ -3589,6 +3589,10 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
         <translation>用户</translation>
     </message>
     <message>
+        <source>The user list could not be refreshed: the plant database does not answer.</source>
+        <translation>用户列表无法刷新：工厂数据库没有响应。</translation>
+    </message>
+    <message>
         <source>Add user ...</source>
         <translation>添加用户 ...</translation>
     </message>
