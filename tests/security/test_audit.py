@@ -73,3 +73,30 @@ def test_two_consoles_on_one_database_share_one_chain(security: Security, settin
     assert [e.seq for e in entries] == list(range(1, 11))
     assert {e.console for e in entries} == {"CR-01", "CR-02"}
     assert security.audit.verify() == []
+
+
+def test_verify_without_a_keyring_says_not_checked_not_tampered(security: Security, settings: Settings,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    _fill(security)
+    before = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        assert crucible(["audit", "verify", "--db", settings.db_url]) == 1  # not proven: not a pass
+    finally:
+        keyring.set_keyring(before)
+    out = capsys.readouterr()
+    assert "NOT CHECKED: checkpoints of console 'CR-01' cannot be checked: no key" in out.out
+    assert "FAIL:" not in out.out and "tampered with" not in out.err
+    assert "the hash chain is intact, but its signed checkpoints cannot be checked" in out.err
+    with security.engine.begin() as db:  # a real edit on top is still called what it is
+        db.execute(update(AuditRecord).where(AuditRecord.target == "PSC2.BLAST_SP").values(new_value="34000.0"))
+    keyring.set_keyring(NoKeyring())
+    try:
+        assert crucible(["audit", "verify", "--db", settings.db_url]) == 1
+    finally:
+        keyring.set_keyring(before)
+    out = capsys.readouterr()
+    assert "FAIL: record 5 (setpoint_write by op1): content was altered" in out.out and "1 problem(s) - it has been tampered with" in out.err
