@@ -270,56 +270,99 @@ class Plant3DPanel(DockPanel):
         from vtkmodules.vtkRenderingCore import (
             vtkActor,
             vtkCellPicker,
+            vtkLight,
             vtkPolyDataMapper,
             vtkRenderer,
+        )
+
+        from widgets.plant3d_geometry import (
+            AMBIENT,
+            DIFFUSE,
+            FILL_INTENSITY,
+            FILL_LIGHT,
+            KEY_INTENSITY,
+            KEY_LIGHT,
         )
 
         assert self.scene is not None
         scene = self.scene
         self.meshes = geo
         ren = vtkRenderer()
-        ren.GradientBackgroundOn()
-        ren.SetBackground(0.70, 0.72, 0.74)
-        ren.SetBackground2(0.86, 0.88, 0.90)
-        ren.UseFXAAOff()  # FXAA costs a third of a software-rendered frame
-        # translucency (zones, label backgrounds) by plain blending: VTK's default order-independent
-        # transparency doubles a software-rendered frame
+        # Render settings for a software-rendered (Mesa llvmpipe) control-room PC, where every
+        # frame is paid per pixel: one plain background colour (a gradient is one more shaded
+        # full-window pass), no MSAA (VTK's default of 8 samples), no FXAA (a third of a frame),
+        # no order-independent transparency or depth peeling (the zones and label backgrounds
+        # blend plainly), back faces culled, and the static plant drawn unlit with its lighting
+        # baked into vertex colours (plant3d_geometry.bake_lighting). bench/plant3d.py measures it.
+        ren.SetBackground(0.80, 0.82, 0.84)
+        ren.UseFXAAOff()
         ren.UseOITOff()
         ren.UseDepthPeelingOff()
+        # the moving parts are lit by the same fixed key and fill lights the static plant is baked with
+        ren.AutomaticLightCreationOff()
+        ren.RemoveAllLights()
+        for direction, intensity in ((KEY_LIGHT, KEY_INTENSITY), (FILL_LIGHT, FILL_INTENSITY)):
+            light = vtkLight()
+            light.SetLightTypeToSceneLight()
+            light.PositionalOff()
+            light.SetPosition(*direction)
+            light.SetFocalPoint(0.0, 0.0, 0.0)
+            light.SetIntensity(intensity)
+            ren.AddLight(light)
         self.renderer = ren
         window = self._vtk.GetRenderWindow()
         window.AddRenderer(ren)
         window.SetMultiSamples(0)
 
-        def actor_for(poly: Any, colours: str = "rgb") -> Any:
+        def actor_for(poly: Any, baked: bool = False) -> Any:
             mapper = vtkPolyDataMapper()
             mapper.SetInputData(poly)
-            mapper.SetScalarModeToUseCellFieldData()
-            mapper.SelectColorArray(colours)
+            if baked:
+                mapper.SetScalarModeToUsePointFieldData()
+                mapper.SelectColorArray("prgb")
+            else:
+                mapper.SetScalarModeToUseCellFieldData()
+                mapper.SelectColorArray("rgb")
             mapper.SetColorModeToDirectScalars()
             mapper.ScalarVisibilityOn()
             mapper.StaticOn()
             actor = vtkActor()
             actor.SetMapper(mapper)
-            actor.GetProperty().SetAmbient(0.25)
-            actor.GetProperty().SetDiffuse(0.8)
+            prop = actor.GetProperty()
+            if baked:
+                prop.LightingOff()
+                prop.BackfaceCullingOn()
+            else:
+                prop.SetAmbient(AMBIENT)
+                prop.SetDiffuse(DIFFUSE)
             ren.AddActor(actor)
             return actor
 
-        self._buildings_actor = actor_for(geo.buildings)
+        # equipment before the buildings (whose ground comes last): hidden floor is not shaded
+        self._equip_actor = actor_for(geo.equipment, baked=True)
+        self._buildings_actor = actor_for(geo.buildings, baked=True)
         self._buildings_actor.PickableOff()
-        self._equip_actor = actor_for(geo.equipment)
-        rgb_array = geo.equipment.GetCellData().GetArray("rgb")
+        rgb_array = geo.equipment.GetPointData().GetArray("prgb")
         self._rgb_array = rgb_array
         self._rgb = vtk_to_numpy(rgb_array)
         self._rgb_base = self._rgb.copy()
-        owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
-        self._cells = [np.flatnonzero(owners == k) for k in range(len(scene.equipment))]
+        self._shade = vtk_to_numpy(geo.equipment.GetPointData().GetArray("shade"))[:, None]
+        owners = vtk_to_numpy(geo.equipment.GetPointData().GetArray("peq"))
+        self._cells = [np.flatnonzero(owners == k) for k in range(len(scene.equipment))]  # points
         # moving parts: one actor each, moved by a user transform
         self._moving: dict[int, dict[str, Any]] = {}
         self._actor_owner: dict[int, int] = {}
+        # parts that only translate (cranes, hooks, loads) are baked like the static plant; the
+        # converter drums turn, so the renderer's lights shade them
+        self._baked_parts: dict[int, tuple[Any, Any, Any, Any]] = {}
         for part in geo.moving:
-            actor = actor_for(part.poly)
+            baked = part.kind != "drum"
+            actor = actor_for(part.poly, baked=baked)
+            if baked:
+                data = part.poly.GetPointData()
+                rgb = vtk_to_numpy(data.GetArray("prgb"))
+                self._baked_parts[id(actor)] = (data.GetArray("prgb"), rgb, rgb.copy(),
+                                                vtk_to_numpy(data.GetArray("shade"))[:, None])
             transform = vtkTransform()
             actor.SetUserTransform(transform)
             self._moving.setdefault(part.equipment, {})[part.kind] = (actor, transform, part)
@@ -364,20 +407,28 @@ class Plant3DPanel(DockPanel):
     def _build_zones(self) -> None:
         import numpy as np
         from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
-        from vtkmodules.vtkCommonCore import vtkPoints
         from vtkmodules.vtkCommonDataModel import vtkPolyData
-        from vtkmodules.vtkFiltersCore import vtkAppendPolyData
-        from vtkmodules.vtkFiltersSources import vtkCubeSource, vtkOutlineSource
-        from vtkmodules.vtkRenderingCore import vtkActor, vtkGlyph3DMapper, vtkPolyDataMapper
+        from vtkmodules.vtkFiltersCore import vtkAppendPolyData, vtkTriangleFilter
+        from vtkmodules.vtkFiltersSources import vtkCubeSource, vtkOutlineSource, vtkPlaneSource
+        from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
-        from widgets.plant3d_geometry import frustum, sphere, tf, transformed
+        from widgets.plant3d_geometry import frustum, light_shade, sphere, tf, transformed
 
         assert self.scene is not None
+        # A zone is its outline and a translucent floor patch; only while it is dangerous
+        # (people in it while unsafe) is it also a red translucent volume. Six translucent faces
+        # over every zone in every frame cost a software renderer a sixth of its frame.
         fills, lines = vtkAppendPolyData(), vtkAppendPolyData()
+        self._zone_volumes: list[Any] = []
         for k, z in enumerate(self.scene.zones):
-            for source, append in ((vtkCubeSource(), fills), (vtkOutlineSource(), lines)):
-                # lifted off the floor: coplanar faces would flicker (z-fighting)
-                source.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], z.min[2] + 0.08, z.max[2])
+            floor = vtkPlaneSource()  # lifted off the floor: coplanar faces would flicker (z-fighting)
+            zf = z.min[2] + 0.08
+            floor.SetOrigin(z.min[0], z.min[1], zf)
+            floor.SetPoint1(z.max[0], z.min[1], zf)
+            floor.SetPoint2(z.min[0], z.max[1], zf)
+            outline = vtkOutlineSource()
+            outline.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], zf, z.max[2])
+            for source, append in ((floor, fills), (outline, lines)):
                 source.Update()
                 poly = vtkPolyData()
                 poly.ShallowCopy(source.GetOutput())
@@ -386,12 +437,27 @@ class Plant3DPanel(DockPanel):
                 owner.SetName("zone")
                 poly.GetCellData().AddArray(owner)
                 append.AddInputData(poly)
+            box = vtkCubeSource()
+            box.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], zf, z.max[2])
+            volume = vtkActor()
+            volume_mapper = vtkPolyDataMapper()
+            volume_mapper.SetInputConnection(box.GetOutputPort())
+            volume_mapper.ScalarVisibilityOff()
+            volume.SetMapper(volume_mapper)
+            volume.GetProperty().SetColor(*(c / 255 for c in DANGER_RGB))
+            volume.GetProperty().SetOpacity(0.25)
+            volume.GetProperty().LightingOff()
+            volume.GetProperty().BackfaceCullingOn()
+            volume.PickableOff()
+            volume.VisibilityOff()
+            self.renderer.AddActor(volume)
+            self._zone_volumes.append(volume)
         fills.Update()
         lines.Update()
         self._zone_polys = []
         self._zone_rgba: list[Any] = []
         self._zone_owner: list[Any] = []
-        for append, comps, alpha in ((fills, 4, 20), (lines, 3, 0)):
+        for append, comps, alpha in ((fills, 4, 30), (lines, 3, 0)):
             poly = vtkPolyData()
             poly.ShallowCopy(append.GetOutput())
             n = poly.GetNumberOfCells()
@@ -407,32 +473,39 @@ class Plant3DPanel(DockPanel):
             actor = vtkActor()
             actor.SetMapper(mapper)
             actor.PickableOff()
+            actor.GetProperty().LightingOff()
             if comps == 3:
                 actor.GetProperty().SetLineWidth(2.0)
-                actor.GetProperty().LightingOff()
             self.renderer.AddActor(actor)
             self._zone_polys.append(poly)
             self._zone_rgba.append(vtk_to_numpy(poly.GetCellData().GetArray("rgba")))
             self._zone_owner.append(vtk_to_numpy(poly.GetCellData().GetArray("zone")))
-        self._zone_fill_actor = self.renderer.GetActors().GetLastActor()
-        # people: one glyph mapper for every marker in every zone
+        # people: one small mesh of every marker in every zone, rebuilt when a count changes
+        # (a glyph mapper costs a software renderer about a tenth of each frame)
         body = frustum(0.35, 0.25, 1.3)
         head = transformed(sphere(0.28), tf(z=1.6))
         pawn = vtkAppendPolyData()
         pawn.AddInputData(body)
         pawn.AddInputData(head)
         pawn.Update()
-        self._people_points = vtkPoints()
+        tri = vtkTriangleFilter()
+        tri.SetInputConnection(pawn.GetOutputPort())
+        tri.Update()
+        mesh = tri.GetOutput()
+        self._pawn_points = vtk_to_numpy(mesh.GetPoints().GetData()).astype(np.float64)
+        self._pawn_triangles = vtk_to_numpy(mesh.GetPolys().GetConnectivityArray()).reshape(-1, 3).astype(np.int64)
+        shade = light_shade(vtk_to_numpy(mesh.GetPointData().GetNormals()).astype(np.float64))
+        self._pawn_rgb = np.clip(shade[:, None] * np.array(PERSON_RGB) + 0.5, 0, 255).astype(np.uint8)
+        self._people_drawn = 0
         self._people_poly = vtkPolyData()
-        self._people_poly.SetPoints(self._people_points)
-        glyphs = vtkGlyph3DMapper()
-        glyphs.SetInputData(self._people_poly)
-        glyphs.SetSourceConnection(pawn.GetOutputPort())
-        glyphs.ScalingOff()
-        glyphs.OrientOff()
+        people_mapper = vtkPolyDataMapper()
+        people_mapper.SetInputData(self._people_poly)
+        people_mapper.SetScalarModeToUsePointData()
+        people_mapper.SetColorModeToDirectScalars()
         self.people_actor = vtkActor()
-        self.people_actor.SetMapper(glyphs)
-        self.people_actor.GetProperty().SetColor(*(c / 255 for c in PERSON_RGB))
+        self.people_actor.SetMapper(people_mapper)
+        self.people_actor.GetProperty().LightingOff()  # lit like the static plant: baked
+        self.people_actor.GetProperty().BackfaceCullingOn()
         self.people_actor.PickableOff()
         self.renderer.AddActor(self.people_actor)
 
@@ -570,18 +643,24 @@ class Plant3DPanel(DockPanel):
 
     def _colour(self, k: int, eq: Equipment, look: EquipmentLook) -> bool:
         colour = self._override(look)
-        cells = self._cells[k]
+        cells = self._cells[k]  # its points in the baked equipment mesh
         if len(cells):
             if colour is None:
                 self._rgb[cells] = self._rgb_base[cells]
             else:
-                self._rgb[cells] = colour
+                self._rgb[cells] = (self._shade[cells] * colour + 0.5).astype(self._rgb.dtype)
         for actor, _t, part in self._moving.get(k, {}).values():
             if part.kind in ("hook",):
                 continue
             mapper = actor.GetMapper()
-            if colour is None or (look.running is not None and not look.priority and look.data == "good"
-                                  and part.kind != "drum"):
+            own_colours = colour is None or (look.running is not None and not look.priority and look.data == "good"
+                                             and part.kind != "drum")
+            baked = self._baked_parts.get(id(actor))
+            if baked is not None:
+                array, rgb, base, shade = baked
+                rgb[:] = base if own_colours or colour is None else (shade * colour + 0.5).astype(rgb.dtype)
+                array.Modified()
+            elif own_colours or colour is None:
                 mapper.ScalarVisibilityOn()
             else:
                 mapper.ScalarVisibilityOff()
@@ -621,14 +700,15 @@ class Plant3DPanel(DockPanel):
     def _colour_zone(self, k: int, look: ZoneLook) -> None:
         fill, line = self._zone_rgba
         fill_owner, line_owner = self._zone_owner
+        self._zone_volumes[k].SetVisibility(look.danger)
         if look.danger:
-            fill[fill_owner == k] = (*DANGER_RGB, 90)
+            fill[fill_owner == k] = (*DANGER_RGB, 110)
             line[line_owner == k] = DANGER_RGB
         elif look.data == "bad":
-            fill[fill_owner == k] = (*BAD_RGB, 25)
+            fill[fill_owner == k] = (*BAD_RGB, 40)
             line[line_owner == k] = BAD_RGB
         else:
-            fill[fill_owner == k] = (*ZONE_RGB, 20 if look.persons == 0 else 35)
+            fill[fill_owner == k] = (*ZONE_RGB, 30 if look.persons == 0 else 50)
             line[line_owner == k] = (60, 62, 66) if look.unsafe else ZONE_RGB
         for poly in self._zone_polys:
             poly.GetCellData().GetArray("rgba").Modified()
@@ -641,9 +721,13 @@ class Plant3DPanel(DockPanel):
         return tuple(int(v) for v in fill[owner == k][0])
 
     def _place_people(self) -> None:
+        import numpy as np
+        from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+        from vtkmodules.vtkCommonCore import vtkPoints
+        from vtkmodules.vtkCommonDataModel import vtkCellArray
+
         assert self.scene is not None
-        pts = self._people_points
-        pts.Reset()
+        spots: list[tuple[float, float]] = []
         for k, z in enumerate(self.scene.zones):
             look = self._zone_looks[k]
             n = min(look.persons if look else 0, 30)
@@ -651,12 +735,26 @@ class Plant3DPanel(DockPanel):
             cols = max(1, int(math.ceil(math.sqrt(n))))
             for i in range(n):
                 r, c = divmod(i, cols)
-                pts.InsertNextPoint(cx + (c - (cols - 1) / 2) * 2.2, cy + (r - (cols - 1) / 2) * 2.2, 0.0)
-        pts.Modified()
-        self._people_poly.Modified()
+                spots.append((cx + (c - (cols - 1) / 2) * 2.2, cy + (r - (cols - 1) / 2) * 2.2))
+        self._people_drawn = len(spots)
+        m = len(self._pawn_points)
+        at = np.array(spots, dtype=np.float64).reshape(-1, 2)
+        points = np.tile(self._pawn_points, (len(spots), 1))
+        points[:, :2] += np.repeat(at, m, axis=0)
+        triangles = (self._pawn_triangles[None, :, :] + (np.arange(len(spots)) * m)[:, None, None]).reshape(-1)
+        pts = vtkPoints()
+        pts.SetData(numpy_to_vtk(points, deep=True))
+        cells = vtkCellArray()
+        cells.SetData(numpy_to_vtkIdTypeArray(np.arange(0, len(triangles) + 1, 3, dtype=np.int64), deep=True),
+                      numpy_to_vtkIdTypeArray(triangles.astype(np.int64), deep=True))
+        poly = self._people_poly
+        poly.SetPoints(pts)
+        poly.SetPolys(cells)
+        poly.GetPointData().SetScalars(numpy_to_vtk(np.tile(self._pawn_rgb, (len(spots), 1)), deep=True))
+        poly.Modified()
 
     def people_count_drawn(self) -> int:
-        return int(self._people_points.GetNumberOfPoints()) if self.ready else 0
+        return self._people_drawn if self.ready else 0
 
     def _update_label_lod(self) -> None:
         """Far away only the hall names show; nearer, equipment and zone labels appear."""

@@ -64,7 +64,8 @@ def test_an_stl_mesh_can_stand_in_for_a_shape(tmp_path: Path) -> None:
     from vtkmodules.util.numpy_support import vtk_to_numpy
 
     owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
-    assert (owners == scene.equipment.index(blower)).sum() == sphere.GetOutput().GetNumberOfCells()
+    # both sides of every face (a mesh file's faces may point either way; back faces are culled)
+    assert (owners == scene.equipment.index(blower)).sum() == 2 * sphere.GetOutput().GetNumberOfCells()
     # a missing mesh file is named with its line
     (folder / "blower.stl").unlink()
     with pytest.raises(Plant3DError) as err:
