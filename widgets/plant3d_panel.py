@@ -788,10 +788,13 @@ class Plant3DPanel(DockPanel):
         return True
 
     def show_unit(self, unit: str, animate: bool = True) -> bool:
-        """Fly the camera to plant unit ``unit`` ("show in 3D" from the alarm list)."""
+        """Fly the camera to plant unit ``unit`` ("show in 3D" from the alarm list), from a side
+        that sees it: first from where its area's camera preset looks, then round about it, higher
+        and nearer, until nothing of the buildings or other equipment hides its centre."""
         if not self.ready or self.scene is None:
             return False
         eq = self.scene.for_unit(unit)
+        k = -1
         if eq is None:
             zone = next((z for z in self.scene.zones if unit in (z.id, z.alarm_tag.rsplit(".", 1)[0])), None)
             if zone is None:
@@ -800,13 +803,83 @@ class Plant3DPanel(DockPanel):
             size = max(zone.max[0] - zone.min[0], zone.max[1] - zone.min[1])
         else:
             k = self.scene.equipment.index(eq)
-            focal = self.meshes.centres[k]
+            focal = self._unit_centre(k)
             size = self.meshes.sizes[k]
-        # always the same angle, so an operator recognises it: from the south-west, 38 degrees down
-        d = [-0.36, -0.67, 0.65]
         distance = max(45.0, size * 3.0 + 20.0)
-        self.fly_to(focal, tuple(f + v * distance for f, v in zip(focal, d, strict=True)), animate)
+        self.fly_to(focal, self._viewpoint(focal, distance, k), animate)
         return True
+
+    def _unit_centre(self, k: int) -> tuple[float, ...]:
+        """Where equipment ``k`` is now: a crane's trolley or a converter's drum where the tags
+        put them, else the centre of its static mesh."""
+        parts = self._moving.get(k, {})
+        for kind in ("trolley", "drum"):
+            if kind in parts:
+                x0, x1, y0, y1, z0, z1 = parts[kind][0].GetBounds()
+                return ((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2)
+        return tuple(self.meshes.centres[k])
+
+    def _viewpoint(self, focal: tuple[float, ...], distance: float, k: int) -> tuple[float, ...]:
+        """A camera position ``distance`` from ``focal`` with a clear line of sight to it."""
+        assert self.scene is not None
+        # the preset of the unit's area (the nearest preset focal point) looks from the aisle side
+        presets = [v for v in self.scene.views if v.id != "OVERVIEW"] or list(self.scene.views)
+        directions: list[tuple[float, float, float]] = []
+        if presets:
+            view = min(presets, key=lambda v: math.dist(v.focal, focal))
+            directions.append(tuple(p - f for p, f in zip(view.position, view.focal, strict=True)))  # type: ignore[arg-type]
+        directions.append((-0.36, -0.67, 0.65))  # from the south-west, 40 degrees down
+        for elevation in (40.0, 60.0, 80.0):
+            for azimuth in range(225, 225 + 360, 45):
+                e, a = math.radians(elevation), math.radians(azimuth)
+                directions.append((math.cos(e) * math.cos(a), math.cos(e) * math.sin(a), math.sin(e)))
+        best: tuple[float, tuple[float, ...]] | None = None
+        for scale in (1.0, 0.5):
+            for d in directions:
+                norm = math.sqrt(sum(c * c for c in d)) or 1.0
+                position = tuple(f + c / norm * distance * scale for f, c in zip(focal, d, strict=True))
+                blocked = self._blocked_fraction(position, focal, k)
+                if blocked == 0.0:
+                    return position
+                if best is None or blocked < best[0]:
+                    best = (blocked, position)
+        assert best is not None
+        return best[1]
+
+    def _blocked_fraction(self, eye: tuple[float, ...], focal: tuple[float, ...], k: int) -> float:
+        """How much of the view from ``eye`` to ``focal`` the buildings or other equipment hide
+        (0 = clear): the line of sight to the centre and to four points around it."""
+        from vtkmodules.vtkCommonCore import reference
+        from vtkmodules.vtkCommonDataModel import vtkCellLocator
+
+        if not hasattr(self, "_locators"):
+            self._locators = []
+            for poly in (self.meshes.buildings, self.meshes.equipment):
+                locator = vtkCellLocator()
+                locator.SetDataSet(poly)
+                locator.BuildLocator()
+                self._locators.append(locator)
+            self._owners = self.meshes.equipment.GetCellData().GetArray("eq")
+        size = self.meshes.sizes[k] if k >= 0 else 4.0
+        offset = max(0.5, size * 0.15)
+        targets = [focal, *((focal[0] + dx, focal[1] + dy, focal[2]) for dx, dy in
+                            ((offset, 0), (-offset, 0), (0, offset), (0, -offset)))]
+        blocked = 0
+        for target in targets:
+            # stop short of the target: what stands at it is the unit itself
+            end = tuple(t + (e - t) * min(0.5, 1.5 / max(math.dist(eye, target), 1e-6)) for t, e in zip(target, eye, strict=True))
+            first: tuple[float, int, int] | None = None  # (t along the line, mesh, cell)
+            for index, locator in enumerate(self._locators):
+                along: Any = reference(0.0)
+                cell: Any = reference(0)
+                sub: Any = reference(0)
+                x, pcoords = [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
+                if locator.IntersectWithLine(eye, end, 0.001, along, x, pcoords, sub, cell):
+                    if first is None or float(along) < first[0]:
+                        first = (float(along), index, int(cell))
+            if first is not None and not (first[1] == 1 and int(self._owners.GetValue(first[2])) == k):
+                blocked += 1  # a building or another unit comes first (the unit's own parts do not count)
+        return blocked / len(targets)
 
     def fly_to(self, focal: tuple[float, ...], position: tuple[float, ...], animate: bool = True) -> None:
         cam = self.renderer.GetActiveCamera()
@@ -908,6 +981,87 @@ class Plant3DPanel(DockPanel):
             lines.append(QCoreApplication.translate("Plant3DPanel", "In alarm: {priority}").format(priority=names.get(look.priority, str(look.priority))))
         return "\n".join(lines)
 
+    def pick_zone(self, x: int, y: int) -> str | None:
+        """The id of the nearest safety zone whose volume the view ray through display position
+        (x, y) passes (VTK: origin bottom-left), or None."""
+        if not self.ready or self.scene is None:
+            return None
+        ren = self.renderer
+        ends = []
+        for depth in (0.0, 1.0):
+            ren.SetDisplayPoint(float(x), float(y), depth)
+            ren.DisplayToWorld()
+            wx, wy, wz, w = ren.GetWorldPoint()
+            ends.append((wx / w, wy / w, wz / w))
+        (ax, ay, az), (bx, by, bz) = ends
+        origin, direction = (ax, ay, az), (bx - ax, by - ay, bz - az)
+        best: tuple[float, str] | None = None
+        for z in self.scene.zones:
+            t_in, t_out = 0.0, 1.0
+            for o, d, lo, hi in zip(origin, direction, z.min, z.max, strict=True):
+                if abs(d) < 1e-12:
+                    if not lo <= o <= hi:
+                        t_in, t_out = 1.0, 0.0
+                    continue
+                t0, t1 = sorted(((lo - o) / d, (hi - o) / d))
+                t_in, t_out = max(t_in, t0), min(t_out, t1)
+            if t_in <= t_out and (best is None or t_in < best[0]):
+                best = (t_in, z.id)
+        return best[1] if best else None
+
+    def zone_hover_text(self, zone_id: str) -> str:
+        """Name, people, gas (value, unit, limit), the other unsafe conditions and whether the
+        zone is unsafe now, as the hover shows them."""
+        assert self.scene is not None
+        k = next((i for i, z in enumerate(self.scene.zones) if z.id == zone_id), -1)
+        if k < 0:
+            return ""
+        zone = self.scene.zones[k]
+        tags = self.runtime.layout.tags
+        values = self.runtime.store.values
+
+        def shown(name: str, with_unit: bool = True) -> tuple[str, str]:
+            """(value with unit, unit) of tag ``name`` now."""
+            tag = tags.get(name)
+            unit = "" if tag is None or not with_unit or tag.eng_unit in ("state", "bool", "") or tag.states else tag.eng_unit
+            v = values.get(name)
+            if tag is None or v is None or v.value is None:
+                return QCoreApplication.translate("Plant3DPanel", "no data"), unit
+            text = f"{tag.format_value(v.value)} {unit}".strip()
+            if v.quality.name != "GOOD":
+                text += f" ({v.reason or v.quality.name.lower()})"
+            return text, unit
+
+        def description(name: str) -> str:
+            tag = tags.get(name)
+            return tag.description(self.language) if tag is not None else name
+
+        lines = [zone.name(self.language)]
+        people, _unit = shown(zone.persons, with_unit=False)
+        lines.append(QCoreApplication.translate("Plant3DPanel", "People in the zone: {n}").format(n=people))
+        for cond in sorted(zone.unsafe_when, key=lambda c: c.tag != zone.gas):  # the gas first
+            value, unit = shown(cond.tag)
+            if cond.above is not None:
+                limit = QCoreApplication.translate("Plant3DPanel", "unsafe above {limit}").format(limit=f"{cond.above:g} {unit}".strip())
+            elif cond.below is not None:
+                limit = QCoreApplication.translate("Plant3DPanel", "unsafe below {limit}").format(limit=f"{cond.below:g} {unit}".strip())
+            else:
+                limit = QCoreApplication.translate("Plant3DPanel", "unsafe when {states}").format(states="/".join(cond.states))
+            lines.append(f"{description(cond.tag)}: {value} ({limit})")
+        if zone.gas and all(c.tag != zone.gas for c in zone.unsafe_when):
+            value, _unit = shown(zone.gas)
+            lines.append(f"{description(zone.gas)}: {value}")
+        look = self._zone_looks[k] if k < len(self._zone_looks) else None
+        if look is None or look.data == "bad":
+            lines.append(QCoreApplication.translate("Plant3DPanel", "Safety unknown: no data"))
+        elif look.danger:
+            lines.append(QCoreApplication.translate("Plant3DPanel", "UNSAFE, people in danger"))
+        elif look.unsafe:
+            lines.append(QCoreApplication.translate("Plant3DPanel", "Unsafe: keep out"))
+        else:
+            lines.append(QCoreApplication.translate("Plant3DPanel", "Safe"))
+        return "\n".join(lines)
+
     def _on_vtk_mouse_move(self, interactor: Any, _event: str) -> None:
         self._hover_pos = interactor.GetEventPosition()
         self._hover_timer.start()
@@ -916,7 +1070,8 @@ class Plant3DPanel(DockPanel):
         if self._hover_pos is None:
             return
         eq_id = self.pick(*self._hover_pos)
-        text = self.hover_text(eq_id) if eq_id else ""
+        zone_id = None if eq_id else self.pick_zone(*self._hover_pos)
+        text = self.hover_text(eq_id) if eq_id else self.zone_hover_text(zone_id) if zone_id else ""
         self.hover_label.setText(text.replace("\n", "  ·  "))
         if text:
             QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self._vtk)
