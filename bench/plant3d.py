@@ -10,14 +10,18 @@ Run under Xvfb with Mesa software rendering and the xcb platform (VTK cannot dra
 - ``bare``: a bare VTK render window (no Qt) of the same size with the same triangles as ONE
   merged mesh (one actor, no labels, no zones, no people) orbiting the same way, in two set-ups:
 
-  * ``bare_same``: the panel's render settings — no MSAA, no FXAA, plain background, back faces
-    culled, unlit, the lighting baked into vertex colours (the same arrays the panel draws; the
-    panel lights its few small moving parts with two scene lights instead). ``ratio`` = bare_same
-    frame time / panel frame time: what the panel's extras (zones, people, labels, moving actors,
-    Qt) cost on top of the same drawing. 1.0 = nothing.
-  * ``bare_default``: VTK's defaults for one lit single-colour mesh — the render window's default
-    multisampling (``GetMultiSamples()``, 8 in VTK 9.7), a headlight, no culling.
-    ``ratio_default`` = bare_default frame time / panel frame time.
+  * same settings (``bare_fps``, ``ratio``): the panel's render settings — no MSAA, no FXAA,
+    plain background, back faces culled, unlit, the lighting baked into vertex colours (the same
+    arrays the panel draws; the panel lights only its three turning converter drums, with two
+    scene lights). ``ratio`` = this frame time / panel frame time: what the panel's extras
+    (zones, people, labels on their layer, 15 moving actors, Qt) cost on top of the same
+    drawing. 1.0 = nothing.
+  * VTK's defaults (``bare_default_fps``, ``ratio_default``): one lit single-colour mesh with the
+    render window's default multisampling (``GetMultiSamples()``, 8 in VTK 9.7), a headlight, no
+    culling, plain background. ``ratio_default`` = this frame time / panel frame time.
+
+  Each side's settings are printed in the JSON (``settings_panel``, ``settings_bare``,
+  ``settings_bare_default``).
 
   Panel and bare_same frames are interleaved one by one, so both see the same load of a shared
   machine; bare_default runs after them (its 8x multisampling would slow the others down too).
