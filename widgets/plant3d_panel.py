@@ -4,13 +4,16 @@ ISA-101 look: everything grey; colour only for an alarm (by priority, as on the 
 bad (purple) or stale (brown) data. Converters tilt with their angle or stage, cranes run along
 their rails with their load on the hook, people are markers and counts in their zones, and a zone
 turns red while people are in it and it is unsafe (that is also an alarm: see
-``app.plant3d.state.ZoneMonitor``). Hover names a piece of equipment and its key values; a click
-opens its faceplate; :meth:`Plant3DPanel.show_unit` flies the camera to a unit.
+``app.plant3d.state.ZoneMonitor``). Hover names a piece of equipment and its key values, or a
+safety zone with its people, gas and whether it is unsafe; a click opens the faceplate;
+:meth:`Plant3DPanel.show_unit` flies the camera to a unit, from a side that sees it.
 
 Performance: meshes are built once in a worker thread; the static plant is two merged meshes
-(buildings, equipment with per-cell colour and owner arrays), moving parts are a few small actors,
-and an update only changes colour arrays, properties and transforms (at most at the store
-bridge's 10 Hz, and only re-renders when something visible changed).
+(buildings, equipment with owner arrays and a fixed light baked into point colours, drawn unlit
+with back faces culled), moving parts are a few small actors, and an update only changes colour
+arrays, properties and transforms (at most at the store bridge's 10 Hz, and only re-renders when
+something visible changed). The render settings are chosen for Mesa's software renderer, which
+pays per pixel (see ``_build_actors`` and ``bench/plant3d.py``).
 
 VTK is imported lazily (``vtkmodules`` inside functions) so the HMI starts fast, and the panel
 says in plain words why there is no 3D view where OpenGL is missing (the ``offscreen``/``minimal``
