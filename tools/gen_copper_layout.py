@@ -264,6 +264,7 @@ def build() -> None:
     motor("TH", e, "TH.CIRC_P2", "Circulation pump 2", "2号循环泵", (0.5, 2.8), (60, 110))
     tag("TH", "TH.CRANE", "TH.CRANE.X", "Tankhouse crane bridge position", "电解行车大车位置", "m", (0, 200))
     tag("TH", "TH.CRANE", "TH.CRANE.Y", "Tankhouse crane trolley position", "电解行车小车位置", "m", (0, 30))
+    tag("TH", "TH.CRANE", "TH.CRANE.LOAD", "Tankhouse crane hook load", "电解行车吊重", "t", (0, 30), (0, 20))
 
     # Acid plant
     tag("AP", "AP.GC", "AP.SO2_FEED", "SO2 at converter inlet", "转化器入口SO2浓度", "vol %", (0, 20), (8, 12))

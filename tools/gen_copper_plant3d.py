@@ -127,7 +127,7 @@ def equipment() -> list[dict[str, Any]]:
              "bind": {"value": f"TH.S{n}.SHORTS"}, "show": [f"TH.S{n}.SHORTS", f"TH.S{n}.C01.V", "TH.T_ELEC", "TH.RECT1.I" if n == 1 else "TH.RECT2.I"]})
     add({"id": "TH.CRANE", "unit": "TH.CRANE", "shape": "crane", "at": [TH_X0, TH_Y0, 0],
          "params": {"span": 30, "run": 200, "rail_height": 11, "carry": "rack", "carry_above": 2.5},
-         "bind": {"x": "TH.CRANE.X", "y": "TH.CRANE.Y"}})
+         "bind": {"x": "TH.CRANE.X", "y": "TH.CRANE.Y", "load": "TH.CRANE.LOAD"}})
     for n in (1, 2):
         add({"id": f"TH.RECT{n}", "unit": f"TH.RECT{n}", "shape": "box", "at": [TH_X0 - 20, TH_Y0 + 6 + 12 * (n - 1), 0],
              "params": {"size": [10, 8, 6]}, "bind": {"value": f"TH.RECT{n}.I"}})

@@ -3,7 +3,9 @@
 :func:`build_geometry` turns a :class:`~app.plant3d.scene.Scene` into a few merged meshes —
 buildings, all static equipment (cell arrays ``eq`` = equipment index, ``rgb`` = colour, so one
 actor draws and picks every vessel), zones — and one small mesh per moving part (converter drums,
-crane bridges, trolleys, hooks and their loads), whose transforms follow the tags.
+crane bridges, trolleys, hooks and their loads), whose transforms follow the tags. Every mesh also
+carries point arrays with a fixed key and fill light baked into its colours (:func:`bake_lighting`),
+so the panel can draw it unlit: a software renderer's frame is mostly per-pixel lighting.
 Imported only inside ``widgets/`` (and ``bench/``), lazily: ``vtk`` is heavy.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
 from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkCommonTransforms import vtkTransform
@@ -32,6 +34,17 @@ CLADDING = (168, 170, 172)
 VESSEL = (150, 152, 154)
 VESSEL_DARK = (112, 114, 118)
 REFRACTORY = (138, 132, 128)
+
+# The light: a fixed key light from the south-west, high, and a weak fill from the north-east
+# (directions towards the light), the same for the baked static plant and the renderer's lights
+# on the moving parts. Baking it into the static meshes' vertex colours lets them be drawn
+# unlit, which halves the fragment work of a software-rendered (llvmpipe) frame.
+KEY_LIGHT = (-0.4, -0.6, 0.7)
+FILL_LIGHT = (0.5, 0.6, 0.35)
+KEY_INTENSITY = 0.75
+FILL_INTENSITY = 0.3
+AMBIENT = 0.5
+DIFFUSE = 0.5
 
 
 def _poly_from_arrays(points: np.ndarray, faces: list[list[int]]) -> vtkPolyData:
@@ -78,6 +91,58 @@ def _smooth(poly: vtkPolyData) -> vtkPolyData:
     out = vtkPolyData()
     out.ShallowCopy(normals.GetOutput())
     return out
+
+
+def two_sided(poly: vtkPolyData) -> vtkPolyData:
+    """``poly`` plus a copy facing the other way: open shapes (a ladle's inside) stay visible
+    with back-face culling on."""
+    from vtkmodules.vtkFiltersCore import vtkReverseSense
+
+    rev = vtkReverseSense()
+    rev.SetInputData(poly)
+    rev.ReverseCellsOn()
+    rev.ReverseNormalsOn()
+    rev.Update()
+    app = vtkAppendPolyData()
+    app.AddInputData(poly)
+    app.AddInputData(rev.GetOutput())
+    app.Update()
+    out = vtkPolyData()
+    out.ShallowCopy(app.GetOutput())
+    return out
+
+
+def light_shade(normals: np.ndarray) -> np.ndarray:
+    """Lambert shade (ambient + diffuse of the key and fill lights) for unit ``normals`` (n, 3)."""
+    shade = np.full(len(normals), AMBIENT, dtype=np.float64)
+    for direction, intensity in ((KEY_LIGHT, KEY_INTENSITY), (FILL_LIGHT, FILL_INTENSITY)):
+        d = np.asarray(direction, dtype=np.float64)
+        d /= np.linalg.norm(d)
+        shade += DIFFUSE * intensity * np.clip(normals @ d, 0.0, None)
+    return np.minimum(shade, 1.0)
+
+
+def bake_lighting(poly: vtkPolyData) -> None:
+    """Add the point arrays ``prgb`` (the cell colour ``rgb`` lit by :func:`light_shade` of the
+    point normals), ``shade`` and ``peq`` (the owner ``eq`` of the point's cells) to ``poly``.
+
+    Every part of a merged mesh has its own points (nothing is merged across parts), so a point
+    has one colour and one owner."""
+    n_points = poly.GetNumberOfPoints()
+    cells = poly.GetPolys()
+    conn = vtk_to_numpy(cells.GetConnectivityArray())
+    sizes = np.diff(vtk_to_numpy(cells.GetOffsetsArray()))
+    rgb = np.zeros((n_points, 3), dtype=np.float64)
+    owner = np.full(n_points, -1, dtype=np.int32)
+    rgb[conn] = np.repeat(vtk_to_numpy(poly.GetCellData().GetArray("rgb")), sizes, axis=0)
+    owner[conn] = np.repeat(vtk_to_numpy(poly.GetCellData().GetArray("eq")), sizes)
+    normals = poly.GetPointData().GetNormals()
+    shade = light_shade(vtk_to_numpy(normals)) if normals is not None else np.full(n_points, AMBIENT + DIFFUSE * KEY_INTENSITY)
+    for name, values in (("prgb", np.clip(rgb * shade[:, None] + 0.5, 0, 255).astype(np.uint8)),
+                         ("shade", shade.astype(np.float32)), ("peq", owner)):
+        arr = numpy_to_vtk(values, deep=True)
+        arr.SetName(name)
+        poly.GetPointData().AddArray(arr)
 
 
 def cube(lx: float, ly: float, lz: float) -> vtkPolyData:
@@ -344,7 +409,8 @@ def _equipment(mb: MeshBuilder, eq: Equipment, k: int, geo: SceneGeometry) -> No
         geo.moving.append(MovingPart(k, "load", ladle_mesh(4.0, 4.0) if carry == "ladle" else anode_rack()))
         size, centre = span, (cx + run / 2, cy + span / 2, rh)
     elif s == "mesh" and eq.mesh is not None:
-        mb.add(read_mesh(str(eq.mesh), float(eq.p("scale", 1.0))), c, k, _place(eq))
+        # a mesh file's faces may point either way: draw both sides
+        mb.add(two_sided(read_mesh(str(eq.mesh), float(eq.p("scale", 1.0)))), c, k, _place(eq))
     geo.centres.append(centre)
     geo.sizes.append(size)
 
@@ -357,8 +423,8 @@ def _coloured(poly: vtkPolyData, colour: tuple[int, int, int]) -> vtkPolyData:
 
 def ladle_mesh(d: float, h: float) -> vtkPolyData:
     mb = MeshBuilder()
-    mb.add(frustum(d * 0.4, d * 0.5, h, top=False), REFRACTORY)
-    mb.add(frustum(d * 0.52, d * 0.52, 0.4, bottom=False, top=False), STEEL, -1, tf(z=h - 0.4))
+    mb.add(two_sided(frustum(d * 0.4, d * 0.5, h, top=False)), REFRACTORY)
+    mb.add(two_sided(frustum(d * 0.52, d * 0.52, 0.4, bottom=False, top=False)), STEEL, -1, tf(z=h - 0.4))
     mb.add(cube(0.3, 0.3, h * 0.9), STEEL, -1, tf(-d * 0.55, 0, h * 0.7))
     mb.add(cube(0.3, 0.3, h * 0.9), STEEL, -1, tf(d * 0.55, 0, h * 0.7))
     mb.add(cube(d * 1.2, 0.3, 0.3), STEEL, -1, tf(0, 0, h * 1.15))
@@ -409,16 +475,20 @@ def read_mesh(path: str, scale: float) -> vtkPolyData:
 def build_geometry(scene: Scene) -> SceneGeometry:
     """Every mesh of ``scene`` (pure VTK data, safe to build in a worker thread)."""
     bm = MeshBuilder()
-    (gx0, gy0), (gx1, gy1) = scene.ground_min, scene.ground_max
-    bm.box(gx0, gy0, -0.8, gx1, gy1, -0.3, GROUND)
     for b in scene.buildings:
         _building(bm, b)
+    # the ground last: what stands on it is drawn first, so the depth test skips the ground's
+    # hidden pixels instead of shading them twice (a software renderer pays per pixel)
+    (gx0, gy0), (gx1, gy1) = scene.ground_min, scene.ground_max
+    bm.box(gx0, gy0, -0.8, gx1, gy1, -0.3, GROUND)
     em = MeshBuilder()
     geo = SceneGeometry(vtkPolyData(), vtkPolyData())
     for k, eq in enumerate(scene.equipment):
         _equipment(em, eq, k, geo)
     geo.buildings = bm.build()
     geo.equipment = em.build()
+    for poly in (geo.buildings, geo.equipment, *(part.poly for part in geo.moving)):
+        bake_lighting(poly)
     geo.triangles = (geo.buildings.GetNumberOfCells() + geo.equipment.GetNumberOfCells()
                      + sum(m.poly.GetNumberOfCells() for m in geo.moving))
     return geo

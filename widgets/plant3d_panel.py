@@ -4,13 +4,16 @@ ISA-101 look: everything grey; colour only for an alarm (by priority, as on the 
 bad (purple) or stale (brown) data. Converters tilt with their angle or stage, cranes run along
 their rails with their load on the hook, people are markers and counts in their zones, and a zone
 turns red while people are in it and it is unsafe (that is also an alarm: see
-``app.plant3d.state.ZoneMonitor``). Hover names a piece of equipment and its key values; a click
-opens its faceplate; :meth:`Plant3DPanel.show_unit` flies the camera to a unit.
+``app.plant3d.state.ZoneMonitor``). Hover names a piece of equipment and its key values, or a
+safety zone with its people, gas and whether it is unsafe; a click opens the faceplate;
+:meth:`Plant3DPanel.show_unit` flies the camera to a unit, from a side that sees it.
 
 Performance: meshes are built once in a worker thread; the static plant is two merged meshes
-(buildings, equipment with per-cell colour and owner arrays), moving parts are a few small actors,
-and an update only changes colour arrays, properties and transforms (at most at the store
-bridge's 10 Hz, and only re-renders when something visible changed).
+(buildings, equipment with owner arrays and a fixed light baked into point colours, drawn unlit
+with back faces culled), moving parts are a few small actors, and an update only changes colour
+arrays, properties and transforms (at most at the store bridge's 10 Hz, and only re-renders when
+something visible changed). The render settings are chosen for Mesa's software renderer, which
+pays per pixel (see ``_build_actors`` and ``bench/plant3d.py``).
 
 VTK is imported lazily (``vtkmodules`` inside functions) so the HMI starts fast, and the panel
 says in plain words why there is no 3D view where OpenGL is missing (the ``offscreen``/``minimal``
@@ -270,56 +273,99 @@ class Plant3DPanel(DockPanel):
         from vtkmodules.vtkRenderingCore import (
             vtkActor,
             vtkCellPicker,
+            vtkLight,
             vtkPolyDataMapper,
             vtkRenderer,
+        )
+
+        from widgets.plant3d_geometry import (
+            AMBIENT,
+            DIFFUSE,
+            FILL_INTENSITY,
+            FILL_LIGHT,
+            KEY_INTENSITY,
+            KEY_LIGHT,
         )
 
         assert self.scene is not None
         scene = self.scene
         self.meshes = geo
         ren = vtkRenderer()
-        ren.GradientBackgroundOn()
-        ren.SetBackground(0.70, 0.72, 0.74)
-        ren.SetBackground2(0.86, 0.88, 0.90)
-        ren.UseFXAAOff()  # FXAA costs a third of a software-rendered frame
-        # translucency (zones, label backgrounds) by plain blending: VTK's default order-independent
-        # transparency doubles a software-rendered frame
+        # Render settings for a software-rendered (Mesa llvmpipe) control-room PC, where every
+        # frame is paid per pixel: one plain background colour (a gradient is one more shaded
+        # full-window pass), no MSAA (VTK's default of 8 samples), no FXAA (a third of a frame),
+        # no order-independent transparency or depth peeling (the zones and label backgrounds
+        # blend plainly), back faces culled, and the static plant drawn unlit with its lighting
+        # baked into vertex colours (plant3d_geometry.bake_lighting). bench/plant3d.py measures it.
+        ren.SetBackground(0.80, 0.82, 0.84)
+        ren.UseFXAAOff()
         ren.UseOITOff()
         ren.UseDepthPeelingOff()
+        # the moving parts are lit by the same fixed key and fill lights the static plant is baked with
+        ren.AutomaticLightCreationOff()
+        ren.RemoveAllLights()
+        for direction, intensity in ((KEY_LIGHT, KEY_INTENSITY), (FILL_LIGHT, FILL_INTENSITY)):
+            light = vtkLight()
+            light.SetLightTypeToSceneLight()
+            light.PositionalOff()
+            light.SetPosition(*direction)
+            light.SetFocalPoint(0.0, 0.0, 0.0)
+            light.SetIntensity(intensity)
+            ren.AddLight(light)
         self.renderer = ren
         window = self._vtk.GetRenderWindow()
         window.AddRenderer(ren)
         window.SetMultiSamples(0)
 
-        def actor_for(poly: Any, colours: str = "rgb") -> Any:
+        def actor_for(poly: Any, baked: bool = False) -> Any:
             mapper = vtkPolyDataMapper()
             mapper.SetInputData(poly)
-            mapper.SetScalarModeToUseCellFieldData()
-            mapper.SelectColorArray(colours)
+            if baked:
+                mapper.SetScalarModeToUsePointFieldData()
+                mapper.SelectColorArray("prgb")
+            else:
+                mapper.SetScalarModeToUseCellFieldData()
+                mapper.SelectColorArray("rgb")
             mapper.SetColorModeToDirectScalars()
             mapper.ScalarVisibilityOn()
             mapper.StaticOn()
             actor = vtkActor()
             actor.SetMapper(mapper)
-            actor.GetProperty().SetAmbient(0.25)
-            actor.GetProperty().SetDiffuse(0.8)
+            prop = actor.GetProperty()
+            if baked:
+                prop.LightingOff()
+                prop.BackfaceCullingOn()
+            else:
+                prop.SetAmbient(AMBIENT)
+                prop.SetDiffuse(DIFFUSE)
             ren.AddActor(actor)
             return actor
 
-        self._buildings_actor = actor_for(geo.buildings)
+        # equipment before the buildings (whose ground comes last): hidden floor is not shaded
+        self._equip_actor = actor_for(geo.equipment, baked=True)
+        self._buildings_actor = actor_for(geo.buildings, baked=True)
         self._buildings_actor.PickableOff()
-        self._equip_actor = actor_for(geo.equipment)
-        rgb_array = geo.equipment.GetCellData().GetArray("rgb")
+        rgb_array = geo.equipment.GetPointData().GetArray("prgb")
         self._rgb_array = rgb_array
         self._rgb = vtk_to_numpy(rgb_array)
         self._rgb_base = self._rgb.copy()
-        owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
-        self._cells = [np.flatnonzero(owners == k) for k in range(len(scene.equipment))]
+        self._shade = vtk_to_numpy(geo.equipment.GetPointData().GetArray("shade"))[:, None]
+        owners = vtk_to_numpy(geo.equipment.GetPointData().GetArray("peq"))
+        self._cells = [np.flatnonzero(owners == k) for k in range(len(scene.equipment))]  # points
         # moving parts: one actor each, moved by a user transform
         self._moving: dict[int, dict[str, Any]] = {}
         self._actor_owner: dict[int, int] = {}
+        # parts that only translate (cranes, hooks, loads) are baked like the static plant; the
+        # converter drums turn, so the renderer's lights shade them
+        self._baked_parts: dict[int, tuple[Any, Any, Any, Any]] = {}
         for part in geo.moving:
-            actor = actor_for(part.poly)
+            baked = part.kind != "drum"
+            actor = actor_for(part.poly, baked=baked)
+            if baked:
+                data = part.poly.GetPointData()
+                rgb = vtk_to_numpy(data.GetArray("prgb"))
+                self._baked_parts[id(actor)] = (data.GetArray("prgb"), rgb, rgb.copy(),
+                                                vtk_to_numpy(data.GetArray("shade"))[:, None])
             transform = vtkTransform()
             actor.SetUserTransform(transform)
             self._moving.setdefault(part.equipment, {})[part.kind] = (actor, transform, part)
@@ -364,20 +410,28 @@ class Plant3DPanel(DockPanel):
     def _build_zones(self) -> None:
         import numpy as np
         from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
-        from vtkmodules.vtkCommonCore import vtkPoints
         from vtkmodules.vtkCommonDataModel import vtkPolyData
-        from vtkmodules.vtkFiltersCore import vtkAppendPolyData
-        from vtkmodules.vtkFiltersSources import vtkCubeSource, vtkOutlineSource
-        from vtkmodules.vtkRenderingCore import vtkActor, vtkGlyph3DMapper, vtkPolyDataMapper
+        from vtkmodules.vtkFiltersCore import vtkAppendPolyData, vtkTriangleFilter
+        from vtkmodules.vtkFiltersSources import vtkCubeSource, vtkOutlineSource, vtkPlaneSource
+        from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
-        from widgets.plant3d_geometry import frustum, sphere, tf, transformed
+        from widgets.plant3d_geometry import frustum, light_shade, sphere, tf, transformed
 
         assert self.scene is not None
+        # A zone is its outline and a translucent floor patch; only while it is dangerous
+        # (people in it while unsafe) is it also a red translucent volume. Six translucent faces
+        # over every zone in every frame cost a software renderer a sixth of its frame.
         fills, lines = vtkAppendPolyData(), vtkAppendPolyData()
+        self._zone_volumes: list[Any] = []
         for k, z in enumerate(self.scene.zones):
-            for source, append in ((vtkCubeSource(), fills), (vtkOutlineSource(), lines)):
-                # lifted off the floor: coplanar faces would flicker (z-fighting)
-                source.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], z.min[2] + 0.08, z.max[2])
+            floor = vtkPlaneSource()  # lifted off the floor: coplanar faces would flicker (z-fighting)
+            zf = z.min[2] + 0.08
+            floor.SetOrigin(z.min[0], z.min[1], zf)
+            floor.SetPoint1(z.max[0], z.min[1], zf)
+            floor.SetPoint2(z.min[0], z.max[1], zf)
+            outline = vtkOutlineSource()
+            outline.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], zf, z.max[2])
+            for source, append in ((floor, fills), (outline, lines)):
                 source.Update()
                 poly = vtkPolyData()
                 poly.ShallowCopy(source.GetOutput())
@@ -386,12 +440,27 @@ class Plant3DPanel(DockPanel):
                 owner.SetName("zone")
                 poly.GetCellData().AddArray(owner)
                 append.AddInputData(poly)
+            box = vtkCubeSource()
+            box.SetBounds(z.min[0], z.max[0], z.min[1], z.max[1], zf, z.max[2])
+            volume = vtkActor()
+            volume_mapper = vtkPolyDataMapper()
+            volume_mapper.SetInputConnection(box.GetOutputPort())
+            volume_mapper.ScalarVisibilityOff()
+            volume.SetMapper(volume_mapper)
+            volume.GetProperty().SetColor(*(c / 255 for c in DANGER_RGB))
+            volume.GetProperty().SetOpacity(0.25)
+            volume.GetProperty().LightingOff()
+            volume.GetProperty().BackfaceCullingOn()
+            volume.PickableOff()
+            volume.VisibilityOff()
+            self.renderer.AddActor(volume)
+            self._zone_volumes.append(volume)
         fills.Update()
         lines.Update()
         self._zone_polys = []
         self._zone_rgba: list[Any] = []
         self._zone_owner: list[Any] = []
-        for append, comps, alpha in ((fills, 4, 20), (lines, 3, 0)):
+        for append, comps, alpha in ((fills, 4, 30), (lines, 3, 0)):
             poly = vtkPolyData()
             poly.ShallowCopy(append.GetOutput())
             n = poly.GetNumberOfCells()
@@ -407,32 +476,39 @@ class Plant3DPanel(DockPanel):
             actor = vtkActor()
             actor.SetMapper(mapper)
             actor.PickableOff()
+            actor.GetProperty().LightingOff()
             if comps == 3:
                 actor.GetProperty().SetLineWidth(2.0)
-                actor.GetProperty().LightingOff()
             self.renderer.AddActor(actor)
             self._zone_polys.append(poly)
             self._zone_rgba.append(vtk_to_numpy(poly.GetCellData().GetArray("rgba")))
             self._zone_owner.append(vtk_to_numpy(poly.GetCellData().GetArray("zone")))
-        self._zone_fill_actor = self.renderer.GetActors().GetLastActor()
-        # people: one glyph mapper for every marker in every zone
+        # people: one small mesh of every marker in every zone, rebuilt when a count changes
+        # (a glyph mapper costs a software renderer about a tenth of each frame)
         body = frustum(0.35, 0.25, 1.3)
         head = transformed(sphere(0.28), tf(z=1.6))
         pawn = vtkAppendPolyData()
         pawn.AddInputData(body)
         pawn.AddInputData(head)
         pawn.Update()
-        self._people_points = vtkPoints()
+        tri = vtkTriangleFilter()
+        tri.SetInputConnection(pawn.GetOutputPort())
+        tri.Update()
+        mesh = tri.GetOutput()
+        self._pawn_points = vtk_to_numpy(mesh.GetPoints().GetData()).astype(np.float64)
+        self._pawn_triangles = vtk_to_numpy(mesh.GetPolys().GetConnectivityArray()).reshape(-1, 3).astype(np.int64)
+        shade = light_shade(vtk_to_numpy(mesh.GetPointData().GetNormals()).astype(np.float64))
+        self._pawn_rgb = np.clip(shade[:, None] * np.array(PERSON_RGB) + 0.5, 0, 255).astype(np.uint8)
+        self._people_drawn = 0
         self._people_poly = vtkPolyData()
-        self._people_poly.SetPoints(self._people_points)
-        glyphs = vtkGlyph3DMapper()
-        glyphs.SetInputData(self._people_poly)
-        glyphs.SetSourceConnection(pawn.GetOutputPort())
-        glyphs.ScalingOff()
-        glyphs.OrientOff()
+        people_mapper = vtkPolyDataMapper()
+        people_mapper.SetInputData(self._people_poly)
+        people_mapper.SetScalarModeToUsePointData()
+        people_mapper.SetColorModeToDirectScalars()
         self.people_actor = vtkActor()
-        self.people_actor.SetMapper(glyphs)
-        self.people_actor.GetProperty().SetColor(*(c / 255 for c in PERSON_RGB))
+        self.people_actor.SetMapper(people_mapper)
+        self.people_actor.GetProperty().LightingOff()  # lit like the static plant: baked
+        self.people_actor.GetProperty().BackfaceCullingOn()
         self.people_actor.PickableOff()
         self.renderer.AddActor(self.people_actor)
 
@@ -570,18 +646,24 @@ class Plant3DPanel(DockPanel):
 
     def _colour(self, k: int, eq: Equipment, look: EquipmentLook) -> bool:
         colour = self._override(look)
-        cells = self._cells[k]
+        cells = self._cells[k]  # its points in the baked equipment mesh
         if len(cells):
             if colour is None:
                 self._rgb[cells] = self._rgb_base[cells]
             else:
-                self._rgb[cells] = colour
+                self._rgb[cells] = (self._shade[cells] * colour + 0.5).astype(self._rgb.dtype)
         for actor, _t, part in self._moving.get(k, {}).values():
             if part.kind in ("hook",):
                 continue
             mapper = actor.GetMapper()
-            if colour is None or (look.running is not None and not look.priority and look.data == "good"
-                                  and part.kind != "drum"):
+            own_colours = colour is None or (look.running is not None and not look.priority and look.data == "good"
+                                             and part.kind != "drum")
+            baked = self._baked_parts.get(id(actor))
+            if baked is not None:
+                array, rgb, base, shade = baked
+                rgb[:] = base if own_colours or colour is None else (shade * colour + 0.5).astype(rgb.dtype)
+                array.Modified()
+            elif own_colours or colour is None:
                 mapper.ScalarVisibilityOn()
             else:
                 mapper.ScalarVisibilityOff()
@@ -621,14 +703,15 @@ class Plant3DPanel(DockPanel):
     def _colour_zone(self, k: int, look: ZoneLook) -> None:
         fill, line = self._zone_rgba
         fill_owner, line_owner = self._zone_owner
+        self._zone_volumes[k].SetVisibility(look.danger)
         if look.danger:
-            fill[fill_owner == k] = (*DANGER_RGB, 90)
+            fill[fill_owner == k] = (*DANGER_RGB, 110)
             line[line_owner == k] = DANGER_RGB
         elif look.data == "bad":
-            fill[fill_owner == k] = (*BAD_RGB, 25)
+            fill[fill_owner == k] = (*BAD_RGB, 40)
             line[line_owner == k] = BAD_RGB
         else:
-            fill[fill_owner == k] = (*ZONE_RGB, 20 if look.persons == 0 else 35)
+            fill[fill_owner == k] = (*ZONE_RGB, 30 if look.persons == 0 else 50)
             line[line_owner == k] = (60, 62, 66) if look.unsafe else ZONE_RGB
         for poly in self._zone_polys:
             poly.GetCellData().GetArray("rgba").Modified()
@@ -641,9 +724,13 @@ class Plant3DPanel(DockPanel):
         return tuple(int(v) for v in fill[owner == k][0])
 
     def _place_people(self) -> None:
+        import numpy as np
+        from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+        from vtkmodules.vtkCommonCore import vtkPoints
+        from vtkmodules.vtkCommonDataModel import vtkCellArray
+
         assert self.scene is not None
-        pts = self._people_points
-        pts.Reset()
+        spots: list[tuple[float, float]] = []
         for k, z in enumerate(self.scene.zones):
             look = self._zone_looks[k]
             n = min(look.persons if look else 0, 30)
@@ -651,12 +738,26 @@ class Plant3DPanel(DockPanel):
             cols = max(1, int(math.ceil(math.sqrt(n))))
             for i in range(n):
                 r, c = divmod(i, cols)
-                pts.InsertNextPoint(cx + (c - (cols - 1) / 2) * 2.2, cy + (r - (cols - 1) / 2) * 2.2, 0.0)
-        pts.Modified()
-        self._people_poly.Modified()
+                spots.append((cx + (c - (cols - 1) / 2) * 2.2, cy + (r - (cols - 1) / 2) * 2.2))
+        self._people_drawn = len(spots)
+        m = len(self._pawn_points)
+        at = np.array(spots, dtype=np.float64).reshape(-1, 2)
+        points = np.tile(self._pawn_points, (len(spots), 1))
+        points[:, :2] += np.repeat(at, m, axis=0)
+        triangles = (self._pawn_triangles[None, :, :] + (np.arange(len(spots)) * m)[:, None, None]).reshape(-1)
+        pts = vtkPoints()
+        pts.SetData(numpy_to_vtk(points, deep=True))
+        cells = vtkCellArray()
+        cells.SetData(numpy_to_vtkIdTypeArray(np.arange(0, len(triangles) + 1, 3, dtype=np.int64), deep=True),
+                      numpy_to_vtkIdTypeArray(triangles.astype(np.int64), deep=True))
+        poly = self._people_poly
+        poly.SetPoints(pts)
+        poly.SetPolys(cells)
+        poly.GetPointData().SetScalars(numpy_to_vtk(np.tile(self._pawn_rgb, (len(spots), 1)), deep=True))
+        poly.Modified()
 
     def people_count_drawn(self) -> int:
-        return int(self._people_points.GetNumberOfPoints()) if self.ready else 0
+        return self._people_drawn if self.ready else 0
 
     def _update_label_lod(self) -> None:
         """Far away only the hall names show; nearer, equipment and zone labels appear."""
@@ -690,10 +791,13 @@ class Plant3DPanel(DockPanel):
         return True
 
     def show_unit(self, unit: str, animate: bool = True) -> bool:
-        """Fly the camera to plant unit ``unit`` ("show in 3D" from the alarm list)."""
+        """Fly the camera to plant unit ``unit`` ("show in 3D" from the alarm list), from a side
+        that sees it: first from where its area's camera preset looks, then round about it, higher
+        and nearer, until nothing of the buildings or other equipment hides its centre."""
         if not self.ready or self.scene is None:
             return False
         eq = self.scene.for_unit(unit)
+        k = -1
         if eq is None:
             zone = next((z for z in self.scene.zones if unit in (z.id, z.alarm_tag.rsplit(".", 1)[0])), None)
             if zone is None:
@@ -702,13 +806,83 @@ class Plant3DPanel(DockPanel):
             size = max(zone.max[0] - zone.min[0], zone.max[1] - zone.min[1])
         else:
             k = self.scene.equipment.index(eq)
-            focal = self.meshes.centres[k]
+            focal = self._unit_centre(k)
             size = self.meshes.sizes[k]
-        # always the same angle, so an operator recognises it: from the south-west, 38 degrees down
-        d = [-0.36, -0.67, 0.65]
         distance = max(45.0, size * 3.0 + 20.0)
-        self.fly_to(focal, tuple(f + v * distance for f, v in zip(focal, d, strict=True)), animate)
+        self.fly_to(focal, self._viewpoint(focal, distance, k), animate)
         return True
+
+    def _unit_centre(self, k: int) -> tuple[float, ...]:
+        """Where equipment ``k`` is now: a crane's trolley or a converter's drum where the tags
+        put them, else the centre of its static mesh."""
+        parts = self._moving.get(k, {})
+        for kind in ("trolley", "drum"):
+            if kind in parts:
+                x0, x1, y0, y1, z0, z1 = parts[kind][0].GetBounds()
+                return ((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2)
+        return tuple(self.meshes.centres[k])
+
+    def _viewpoint(self, focal: tuple[float, ...], distance: float, k: int) -> tuple[float, ...]:
+        """A camera position ``distance`` from ``focal`` with a clear line of sight to it."""
+        assert self.scene is not None
+        # the preset of the unit's area (the nearest preset focal point) looks from the aisle side
+        presets = [v for v in self.scene.views if v.id != "OVERVIEW"] or list(self.scene.views)
+        directions: list[tuple[float, float, float]] = []
+        if presets:
+            view = min(presets, key=lambda v: math.dist(v.focal, focal))
+            directions.append(tuple(p - f for p, f in zip(view.position, view.focal, strict=True)))  # type: ignore[arg-type]
+        directions.append((-0.36, -0.67, 0.65))  # from the south-west, 40 degrees down
+        for elevation in (40.0, 60.0, 80.0):
+            for azimuth in range(225, 225 + 360, 45):
+                e, a = math.radians(elevation), math.radians(azimuth)
+                directions.append((math.cos(e) * math.cos(a), math.cos(e) * math.sin(a), math.sin(e)))
+        best: tuple[float, tuple[float, ...]] | None = None
+        for scale in (1.0, 0.5):
+            for d in directions:
+                norm = math.sqrt(sum(c * c for c in d)) or 1.0
+                position = tuple(f + c / norm * distance * scale for f, c in zip(focal, d, strict=True))
+                blocked = self._blocked_fraction(position, focal, k)
+                if blocked == 0.0:
+                    return position
+                if best is None or blocked < best[0]:
+                    best = (blocked, position)
+        assert best is not None
+        return best[1]
+
+    def _blocked_fraction(self, eye: tuple[float, ...], focal: tuple[float, ...], k: int) -> float:
+        """How much of the view from ``eye`` to ``focal`` the buildings or other equipment hide
+        (0 = clear): the line of sight to the centre and to four points around it."""
+        from vtkmodules.vtkCommonCore import reference
+        from vtkmodules.vtkCommonDataModel import vtkCellLocator
+
+        if not hasattr(self, "_locators"):
+            self._locators = []
+            for poly in (self.meshes.buildings, self.meshes.equipment):
+                locator = vtkCellLocator()
+                locator.SetDataSet(poly)
+                locator.BuildLocator()
+                self._locators.append(locator)
+            self._owners = self.meshes.equipment.GetCellData().GetArray("eq")
+        size = self.meshes.sizes[k] if k >= 0 else 4.0
+        offset = max(0.5, size * 0.15)
+        targets = [focal, *((focal[0] + dx, focal[1] + dy, focal[2]) for dx, dy in
+                            ((offset, 0), (-offset, 0), (0, offset), (0, -offset)))]
+        blocked = 0
+        for target in targets:
+            # stop short of the target: what stands at it is the unit itself
+            end = tuple(t + (e - t) * min(0.5, 1.5 / max(math.dist(eye, target), 1e-6)) for t, e in zip(target, eye, strict=True))
+            first: tuple[float, int, int] | None = None  # (t along the line, mesh, cell)
+            for index, locator in enumerate(self._locators):
+                along: Any = reference(0.0)
+                cell: Any = reference(0)
+                sub: Any = reference(0)
+                x, pcoords = [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
+                if locator.IntersectWithLine(eye, end, 0.001, along, x, pcoords, sub, cell):
+                    if first is None or float(along) < first[0]:
+                        first = (float(along), index, int(cell))
+            if first is not None and not (first[1] == 1 and int(self._owners.GetValue(first[2])) == k):
+                blocked += 1  # a building or another unit comes first (the unit's own parts do not count)
+        return blocked / len(targets)
 
     def fly_to(self, focal: tuple[float, ...], position: tuple[float, ...], animate: bool = True) -> None:
         cam = self.renderer.GetActiveCamera()
@@ -810,6 +984,87 @@ class Plant3DPanel(DockPanel):
             lines.append(QCoreApplication.translate("Plant3DPanel", "In alarm: {priority}").format(priority=names.get(look.priority, str(look.priority))))
         return "\n".join(lines)
 
+    def pick_zone(self, x: int, y: int) -> str | None:
+        """The id of the nearest safety zone whose volume the view ray through display position
+        (x, y) passes (VTK: origin bottom-left), or None."""
+        if not self.ready or self.scene is None:
+            return None
+        ren = self.renderer
+        ends = []
+        for depth in (0.0, 1.0):
+            ren.SetDisplayPoint(float(x), float(y), depth)
+            ren.DisplayToWorld()
+            wx, wy, wz, w = ren.GetWorldPoint()
+            ends.append((wx / w, wy / w, wz / w))
+        (ax, ay, az), (bx, by, bz) = ends
+        origin, direction = (ax, ay, az), (bx - ax, by - ay, bz - az)
+        best: tuple[float, str] | None = None
+        for z in self.scene.zones:
+            t_in, t_out = 0.0, 1.0
+            for o, d, lo, hi in zip(origin, direction, z.min, z.max, strict=True):
+                if abs(d) < 1e-12:
+                    if not lo <= o <= hi:
+                        t_in, t_out = 1.0, 0.0
+                    continue
+                t0, t1 = sorted(((lo - o) / d, (hi - o) / d))
+                t_in, t_out = max(t_in, t0), min(t_out, t1)
+            if t_in <= t_out and (best is None or t_in < best[0]):
+                best = (t_in, z.id)
+        return best[1] if best else None
+
+    def zone_hover_text(self, zone_id: str) -> str:
+        """Name, people, gas (value, unit, limit), the other unsafe conditions and whether the
+        zone is unsafe now, as the hover shows them."""
+        assert self.scene is not None
+        k = next((i for i, z in enumerate(self.scene.zones) if z.id == zone_id), -1)
+        if k < 0:
+            return ""
+        zone = self.scene.zones[k]
+        tags = self.runtime.layout.tags
+        values = self.runtime.store.values
+
+        def shown(name: str, with_unit: bool = True) -> tuple[str, str]:
+            """(value with unit, unit) of tag ``name`` now."""
+            tag = tags.get(name)
+            unit = "" if tag is None or not with_unit or tag.eng_unit in ("state", "bool", "") or tag.states else tag.eng_unit
+            v = values.get(name)
+            if tag is None or v is None or v.value is None:
+                return QCoreApplication.translate("Plant3DPanel", "no data"), unit
+            text = f"{tag.format_value(v.value)} {unit}".strip()
+            if v.quality.name != "GOOD":
+                text += f" ({v.reason or v.quality.name.lower()})"
+            return text, unit
+
+        def description(name: str) -> str:
+            tag = tags.get(name)
+            return tag.description(self.language) if tag is not None else name
+
+        lines = [zone.name(self.language)]
+        people, _unit = shown(zone.persons, with_unit=False)
+        lines.append(QCoreApplication.translate("Plant3DPanel", "People in the zone: {n}").format(n=people))
+        for cond in sorted(zone.unsafe_when, key=lambda c: c.tag != zone.gas):  # the gas first
+            value, unit = shown(cond.tag)
+            if cond.above is not None:
+                limit = QCoreApplication.translate("Plant3DPanel", "unsafe above {limit}").format(limit=f"{cond.above:g} {unit}".strip())
+            elif cond.below is not None:
+                limit = QCoreApplication.translate("Plant3DPanel", "unsafe below {limit}").format(limit=f"{cond.below:g} {unit}".strip())
+            else:
+                limit = QCoreApplication.translate("Plant3DPanel", "unsafe when {states}").format(states="/".join(cond.states))
+            lines.append(f"{description(cond.tag)}: {value} ({limit})")
+        if zone.gas and all(c.tag != zone.gas for c in zone.unsafe_when):
+            value, _unit = shown(zone.gas)
+            lines.append(f"{description(zone.gas)}: {value}")
+        look = self._zone_looks[k] if k < len(self._zone_looks) else None
+        if look is None or look.data == "bad":
+            lines.append(QCoreApplication.translate("Plant3DPanel", "Safety unknown: no data"))
+        elif look.danger:
+            lines.append(QCoreApplication.translate("Plant3DPanel", "UNSAFE, people in danger"))
+        elif look.unsafe:
+            lines.append(QCoreApplication.translate("Plant3DPanel", "Unsafe: keep out"))
+        else:
+            lines.append(QCoreApplication.translate("Plant3DPanel", "Safe"))
+        return "\n".join(lines)
+
     def _on_vtk_mouse_move(self, interactor: Any, _event: str) -> None:
         self._hover_pos = interactor.GetEventPosition()
         self._hover_timer.start()
@@ -818,7 +1073,8 @@ class Plant3DPanel(DockPanel):
         if self._hover_pos is None:
             return
         eq_id = self.pick(*self._hover_pos)
-        text = self.hover_text(eq_id) if eq_id else ""
+        zone_id = None if eq_id else self.pick_zone(*self._hover_pos)
+        text = self.hover_text(eq_id) if eq_id else self.zone_hover_text(zone_id) if zone_id else ""
         self.hover_label.setText(text.replace("\n", "  ·  "))
         if text:
             QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self._vtk)

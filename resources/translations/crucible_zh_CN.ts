@@ -2521,6 +2521,38 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
         <translation>报警中:{priority}</translation>
     </message>
     <message>
+        <source>People in the zone: {n}</source>
+        <translation>区内人数:{n}</translation>
+    </message>
+    <message>
+        <source>unsafe above {limit}</source>
+        <translation>高于 {limit} 即不安全</translation>
+    </message>
+    <message>
+        <source>unsafe below {limit}</source>
+        <translation>低于 {limit} 即不安全</translation>
+    </message>
+    <message>
+        <source>unsafe when {states}</source>
+        <translation>处于 {states} 时不安全</translation>
+    </message>
+    <message>
+        <source>Safety unknown: no data</source>
+        <translation>安全状态未知:无数据</translation>
+    </message>
+    <message>
+        <source>UNSAFE, people in danger</source>
+        <translation>不安全,人员处于危险中</translation>
+    </message>
+    <message>
+        <source>Unsafe: keep out</source>
+        <translation>不安全:禁止进入</translation>
+    </message>
+    <message>
+        <source>Safe</source>
+        <translation>安全</translation>
+    </message>
+    <message>
         <source>View:</source>
         <translation>视角:</translation>
     </message>

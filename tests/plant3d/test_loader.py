@@ -44,6 +44,7 @@ def test_copper_scene_is_complete_and_bound(layout) -> None:  # type: ignore[no-
         assert tag in layout.tags, tag
     assert scene.equipment_by_id("PSC2").bind["tilt"] == "PSC2.TILT"
     assert scene.equipment_by_id("PSC.CRANE1").bind == {"x": "PSC.CRANE1.X", "y": "PSC.CRANE1.Y", "load": "PSC.CRANE1.LOAD"}
+    assert scene.equipment_by_id("TH.CRANE").bind == {"x": "TH.CRANE.X", "y": "TH.CRANE.Y", "load": "TH.CRANE.LOAD"}
     aisle = next(z for z in scene.zones if z.id == "Z02")
     assert aisle.persons == "HSE.Z02.PERSONS" and aisle.gas == "HSE.AMBIENT_SO2"
     assert layout.tags[aisle.alarm_tag].address == f"calc://plant3d/{aisle.alarm_tag}"

@@ -300,6 +300,19 @@ def test_people_move_between_zones_and_cranes_travel(layout: PlantLayout) -> Non
     assert len(xs | {round(x0)}) > 3
 
 
+def test_the_tankhouse_crane_publishes_its_hook_load(layout: PlantLayout) -> None:
+    """It carries a rack of anodes or cathodes on one leg and runs back empty on the next."""
+    assert layout.tags["TH.CRANE.LOAD"].eng_unit == "t"
+    model = PlantModel(layout.tags, seed=9)
+    loads, xs = set(), set()
+    for _ in range(120):
+        model.step(30)
+        loads.add(float(model.values["TH.CRANE.LOAD"]))
+        xs.add(round(float(model.values["TH.CRANE.X"])))
+    assert 0.0 in loads and any(load > 1.0 for load in loads)
+    assert len(xs) > 3
+
+
 def test_energy_meters_only_count_up(layout: PlantLayout) -> None:
     model = PlantModel(layout.tags, seed=9)
     before = {a: float(model.values[f"EM.{a}.KWH"]) for a in ("TH", "AP", "OX")}

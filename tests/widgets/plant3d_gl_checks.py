@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 import pytest
 
 from app.core.tags import utcnow
@@ -69,7 +68,9 @@ def _pixel(panel: Plant3DPanel, x: int, y: int) -> tuple[int, int, int]:
 
 def test_the_plant_is_drawn_as_a_few_draw_calls(view) -> None:  # type: ignore[no-untyped-def]
     actors = view.renderer.GetActors()
-    assert actors.GetNumberOfItems() < 25  # buildings + equipment merged; moving parts; zones; people
+    actors.InitTraversal()
+    drawn = [a for a in (actors.GetNextActor() for _ in range(actors.GetNumberOfItems())) if a.GetVisibility()]
+    assert len(drawn) < 25  # buildings + equipment merged; moving parts; zones; people (a zone's volume only in danger)
     assert view.meshes.triangles > 10000
     from vtkmodules.util.numpy_support import vtk_to_numpy
     from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
@@ -128,6 +129,17 @@ def test_a_value_change_moves_the_right_crane_and_tilts_the_right_converter(view
     assert drum.GetOrientation()[0] == pytest.approx(75.0)
     drum1 = view._moving[view.scene.equipment.index(view.scene.equipment_by_id("PSC1"))]["drum"][1]
     assert drum1.GetOrientation()[0] != pytest.approx(75.0) or plant.store.values["PSC1.TILT"].value == 75.0
+    # the tankhouse crane carries its rack of anodes/cathodes while its hook load says so
+    th_crane = view._moving[view.scene.equipment.index(view.scene.equipment_by_id("TH.CRANE"))]
+    plant.set("TH.CRANE.X", 60.0)
+    plant.set("TH.CRANE.LOAD", 12.0)
+    view.bridge.flush()
+    assert th_crane["load"][0].GetVisibility()
+    assert th_crane["load"][1].GetPosition()[0] == pytest.approx(th_crane["bridge"][1].GetPosition()[0])
+    assert "Tankhouse crane hook load: 12" in view.hover_text("TH.CRANE")
+    plant.set("TH.CRANE.LOAD", 0.0)
+    view.bridge.flush()
+    assert not th_crane["load"][0].GetVisibility()
 
 
 def test_an_alarm_colours_its_equipment_on_screen(view) -> None:  # type: ignore[no-untyped-def]
@@ -168,16 +180,48 @@ def test_an_occupied_unsafe_zone_turns_red_and_is_alarmed(view) -> None:  # type
     assert "IN DANGER" in view._labels[len(view._labels) - len(view.scene.zones) + 1][0].GetInput()
 
 
+def _seen_at_centre(view) -> str | None:  # type: ignore[no-untyped-def]
+    """What the middle of the view shows: an equipment id, "building" when a hall (floor, wall,
+    column, roof) is in front, or None (sky, ground, nothing)."""
+    from vtkmodules.vtkRenderingCore import vtkCellPicker
+
+    view.render_view()
+    w, h = view._vtk.GetRenderWindow().GetSize()
+    x, y = w // 2, h // 2
+    everything = vtkCellPicker()  # every pickable actor, the halls included
+    everything.SetTolerance(0.0005)
+    view._buildings_actor.PickableOn()
+    try:
+        if everything.Pick(x, y, 0, view.renderer) and everything.GetActor() is view._buildings_actor:
+            return "building"
+    finally:
+        view._buildings_actor.PickableOff()
+    return view.pick(x, y)
+
+
 def test_show_unit_flies_the_camera_there(view, qtbot) -> None:  # type: ignore[no-untyped-def]
     view.set_view("OVERVIEW", animate=False)
     assert view.show_unit("PSC3")
-    target = view.meshes.centres[view.scene.equipment.index(view.scene.equipment_by_id("PSC3"))]
-    cam = view.renderer.GetActiveCamera()
-    qtbot.waitUntil(lambda: np.allclose(cam.GetFocalPoint(), target, atol=0.01), timeout=30000)
-    x, y = view.display_position("PSC3")
-    w, h = view._vtk.GetRenderWindow().GetSize()
-    assert abs(x - w / 2) < 5 and abs(y - h / 2) < 5
+    qtbot.waitUntil(lambda: not view._fly_timer.isActive(), timeout=30000)
+    assert _seen_at_centre(view) == "PSC3"
     assert not view.show_unit("NO.SUCH.UNIT")
+
+
+def test_show_in_3d_sees_every_unit_unhidden_by_halls_or_other_units(view) -> None:  # type: ignore[no-untyped-def]
+    for n, x in ((1, 30.0), (2, 60.0)):  # the converter-aisle cranes somewhere along the aisle
+        view.plant.set(f"PSC.CRANE{n}.X", x)
+    view.bridge.flush()
+    units = sorted({eq.unit for eq in view.scene.equipment})
+    assert len(units) > 30
+    missed = []
+    for unit in units:
+        view.set_view("OVERVIEW", animate=False)
+        assert view.show_unit(unit, animate=False)
+        seen = _seen_at_centre(view)
+        eq = view.scene.equipment_by_id(seen) if seen not in (None, "building") else None
+        if eq is None or eq.unit != unit:
+            missed.append((unit, seen))
+    assert missed == []
 
 
 def test_labels_switch_to_chinese(view, qapp) -> None:  # type: ignore[no-untyped-def]
@@ -213,6 +257,53 @@ def test_the_real_mouse_hovers_and_clicks_through_to_the_faceplate(view, qtbot) 
     assert "Converter 2 stage:" in view.hover_label.text()
     QTest.mouseClick(view._vtk, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
     qtbot.waitUntil(lambda: view.opened == ["PSC2"], timeout=10000)
+
+
+def test_hovering_a_safety_zone_shows_its_people_gas_and_safety(view, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    from vtkmodules.vtkRenderingCore import vtkCoordinate
+
+    plant = view.plant
+    for n, x in ((1, 110.0), (2, 118.0)):  # cranes parked beyond converter 3, hooks empty
+        plant.set(f"PSC.CRANE{n}.X", x)
+        plant.set(f"PSC.CRANE{n}.LOAD", 0.0)
+    plant.set("HSE.Z02.PERSONS", 4)
+    plant.set("HSE.AMBIENT_SO2", 3.5)
+    view.bridge.flush()
+    view.set_view("PSC", animate=False)
+    coord = vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+    coord.SetValue(140.0, 55.0, 0.2)  # the converter aisle's floor between converters 1 and 2
+    x, y = coord.GetComputedDisplayValue(view.renderer)
+    w, h = view._vtk.GetRenderWindow().GetSize()
+    assert 0 < x < w and 0 < y < h
+    assert view.pick(x, y) is None and view.pick_zone(x, y) == "Z02"
+    ratio = view._vtk.devicePixelRatioF()
+
+    def hover(dx: int) -> None:
+        QTest.mouseMove(view._vtk, QPoint(int(x / ratio) + dx, int(view._vtk.height() - y / ratio)))
+
+    hover(0)
+    qtbot.waitUntil(lambda: view.hover_label.text().startswith("Converter aisle"), timeout=10000)
+    text = view.hover_label.text()
+    assert "People in the zone: 4" in text
+    assert "Ambient SO2 at converter aisle: 3.5 ppm (unsafe above 2 ppm)" in text
+    assert "UNSAFE, people in danger" in text
+    plant.set("HSE.Z02.PERSONS", 0)
+    view.bridge.flush()
+    hover(2)
+    qtbot.waitUntil(lambda: "Unsafe: keep out" in view.hover_label.text(), timeout=10000)
+    assert "People in the zone: 0" in view.hover_label.text()
+    plant.set("HSE.AMBIENT_SO2", 0.8)
+    view.bridge.flush()
+    hover(0)
+    qtbot.waitUntil(lambda: view.hover_label.text().endswith("Safe"), timeout=10000)
+    assert "0.8 ppm (unsafe above 2 ppm)" in view.hover_label.text()
+    # over a converter the hover is the converter's, not the zone's
+    cx, cy = view.display_position("PSC2")
+    QTest.mouseMove(view._vtk, QPoint(int(cx / ratio), int(view._vtk.height() - cy / ratio)))
+    qtbot.waitUntil(lambda: view.hover_label.text().startswith("Peirce-Smith converter 2"), timeout=10000)
 
 
 def test_the_main_window_with_its_default_wiring_shows_the_live_plant(qtbot, run_async, sim_process, layout, tmp_path) -> None:  # type: ignore[no-untyped-def]

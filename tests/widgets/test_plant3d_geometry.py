@@ -64,9 +64,32 @@ def test_an_stl_mesh_can_stand_in_for_a_shape(tmp_path: Path) -> None:
     from vtkmodules.util.numpy_support import vtk_to_numpy
 
     owners = vtk_to_numpy(geo.equipment.GetCellData().GetArray("eq"))
-    assert (owners == scene.equipment.index(blower)).sum() == sphere.GetOutput().GetNumberOfCells()
+    # both sides of every face (a mesh file's faces may point either way; back faces are culled)
+    assert (owners == scene.equipment.index(blower)).sum() == 2 * sphere.GetOutput().GetNumberOfCells()
     # a missing mesh file is named with its line
     (folder / "blower.stl").unlink()
     with pytest.raises(Plant3DError) as err:
         load_scene(load_layout(folder))
     assert "equipment 'AP.BLOWER': mesh file 'blower.stl' not found" in err.value.problems[0]
+
+
+def test_the_light_is_baked_into_point_colours_with_their_owners(scene) -> None:  # type: ignore[no-untyped-def]
+    """The panel draws the static plant unlit: its point colours carry the key and fill light."""
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    from widgets.plant3d_geometry import build_geometry, light_shade
+
+    geo = build_geometry(scene)
+    poly = geo.equipment
+    data = poly.GetPointData()
+    prgb, shade, owner = (vtk_to_numpy(data.GetArray(n)) for n in ("prgb", "shade", "peq"))
+    conn = vtk_to_numpy(poly.GetPolys().GetConnectivityArray())
+    sizes = np.diff(vtk_to_numpy(poly.GetPolys().GetOffsetsArray()))
+    cell_rgb = np.repeat(vtk_to_numpy(poly.GetCellData().GetArray("rgb")), sizes, axis=0)
+    cell_eq = np.repeat(vtk_to_numpy(poly.GetCellData().GetArray("eq")), sizes)
+    assert (owner[conn] == cell_eq).all()  # a point belongs to its cells' equipment
+    assert np.abs(prgb[conn].astype(float) - cell_rgb * shade[conn, None]).max() <= 1.0
+    up, north, south = light_shade(np.array([[0.0, 0, 1], [0, 1, 0], [0, -1, 0]]))
+    assert up > south > north >= 0.5  # the sun is high in the south-west; nothing goes black
+    for part in geo.moving:
+        assert part.poly.GetPointData().GetArray("prgb") is not None
