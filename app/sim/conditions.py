@@ -117,6 +117,7 @@ class SimConditions:
         self.states = {c.id: ConditionState(c) for c in conditions}
         self.history_tags = history_tags
         self.history_file = history_file
+        self._historized: list[Any] = []  # the nodes start_history historised (stop_history undoes them)
         self._template: Any = None
         self._nodes: dict[str, ua.NodeId] = {}
         self._by_node: dict[ua.NodeId, ConditionState] = {}
@@ -156,19 +157,20 @@ class SimConditions:
             node = self.opcua.nodes.get(name)
             if node is not None:
                 await server.historize_node_data_change(node, period=timedelta(hours=2), count=0)
+                self._historized.append(node)
 
     async def stop_history(self) -> None:
         """Before the server stops: no more history writes, and those under way finished (else
         they meet the closed SQLite file and log errors at every quit)."""
         server = self.opcua.server
-        for name in self.history_tags:
-            node = self.opcua.nodes.get(name)
-            if node is not None:
-                try:
-                    await server.dehistorize_node_data_change(node)
-                except Exception:  # noqa: BLE001 - never historised (start failed): nothing to stop
-                    log.debug("history of %s was not running", name)
-        await asyncio.sleep(0.1)  # the inserts and deletes already scheduled complete
+        nodes, self._historized = self._historized, []
+        for node in nodes:  # only what start_history historised, once
+            try:
+                await server.dehistorize_node_data_change(node)
+            except Exception:  # noqa: BLE001 - the server is going away anyway
+                log.debug("history of %s could not be stopped", node)
+        if nodes:
+            await asyncio.sleep(0.1)  # the inserts and deletes already scheduled complete
 
     def _state_for(self, parent: Any) -> ConditionState:
         node_id = parent if isinstance(parent, ua.NodeId) else getattr(parent, "nodeid", parent)

@@ -99,7 +99,7 @@ async def test_restarted_server_brings_every_value_back_without_restarting_the_c
         assert await wait_for(lambda: all(v.is_good for v in store.values.values()), 20)
         assert all(store.values[n].server_ts > before[n] for n in before), "every value is new"
         assert driver.health.state is LinkState.CONNECTED and driver.health.reconnects >= 1
-        assert driver.health.bad_tags == 0 and len(driver._groups) == 5
+        assert driver.health.bad_tags == 0 and len(driver._groups) == len(plan)  # every subscription again
         t_proc = store.get("SMF.T_PROC")
         assert await wait_for(lambda: store.get("SMF.T_PROC").server_ts > t_proc.server_ts), "still live"
     finally:
