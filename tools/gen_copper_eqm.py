@@ -88,7 +88,8 @@ def energy() -> dict[str, Any]:
         {"id": "blister", "name_en": "Blister copper", "name_zh": "粗铜", "counter": "SMF.MATTE_TAPPED",
          "factor": 0.63, "note": "t blister per t matte tapped: 62 % Cu matte to 98.5 % Cu blister (0.62 / 0.985)"},
         {"id": "anode", "name_en": "Anode copper", "name_zh": "阳极铜", "counter": "CW.COUNT", "factor": 0.37,
-         "note": "t per anode at the 370 kg target mass (CW.TARGET_MASS)"},
+         "note": "t per anode at the 370 kg target mass (CW.TARGET_MASS); cast in campaigns that span shifts, so its "
+                 "kgce/t is judged per day, not per shift", "batch": True},
         {"id": "cathode", "name_en": "Cathode copper", "name_zh": "阴极铜", "counter": "TH.CATHODE_T", "factor": 1.0},
     ]
     gb = "GB 21248-2007, comprehensive energy consumption per t of product, existing plants [GBE]"

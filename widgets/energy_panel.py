@@ -316,6 +316,8 @@ class EnergyPanel(DockPanel):
             limit.setPos(r["benchmark"], y + 0.3)
             p.addItem(limit)
             value = "—" if r["kgce_per_t"] is None else f"{r['kgce_per_t']:.0f}"
+            if r.get("batch_not_compared"):  # cast in campaigns: a shift's figure is not judged
+                value += "  " + self.tr("(batch: judged per day)")
             label = pg.TextItem(value, color="#000", anchor=(0.0, 0.5))
             label.setPos(widths[y], y)
             p.addItem(label)

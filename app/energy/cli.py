@@ -80,6 +80,7 @@ def format_report(report: dict[str, Any]) -> str:
                      + (f", DC {p['dc_kwh_per_t']:.1f} kWh/t" if p["dc_kwh_per_t"] else ""))
         for r in p["routes"]:
             per_t = "no production" if r["kgce_per_t"] is None else f"{r['kgce_per_t']:.1f} kgce/t"
-            mark = "" if r["within_benchmark"] is None else (" ok" if r["within_benchmark"] else " ABOVE LIMIT")
+            mark = (" batch product: judged per day" if r.get("batch_not_compared") else "" if r["within_benchmark"] is None
+                    else " ok" if r["within_benchmark"] else " ABOVE LIMIT")
             lines.append(f"  {r['name_en']}: {per_t} (limit {r['benchmark']:g}){mark}")
     return "\n".join(lines)

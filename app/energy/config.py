@@ -60,6 +60,9 @@ class Product:
     counter: str
     factor: float = 1.0
     note: str = ""
+    # made in batches whose cycle spans shifts (anodes are cast in campaigns): a shift's tonnes
+    # say when casting happened, not how efficiently, so per tonne it is compared per day or longer
+    batch: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,8 @@ def load_energy_config(layout: Any, path: Path | None = None) -> EnergyConfig:
         pid = ck.text(e, "id", "product")
         products[pid] = Product(pid, str(e.get("name_en", pid)), str(e.get("name_zh", "")),
                                 ck.tag(e, "counter", f"product {pid!r}", layout.tags),
-                                ck.number(e, "factor", f"product {pid!r}", default=1.0, positive=True), str(e.get("note", "")))
+                                ck.number(e, "factor", f"product {pid!r}", default=1.0, positive=True), str(e.get("note", "")),
+                                bool(e.get("batch", False)))
     routes: list[Route] = []
     for e in ck.items(doc, "routes"):
         rid = ck.text(e, "id", "route")

@@ -60,14 +60,19 @@ def period_energy(cfg: EnergyConfig, src: PeriodSource, start: datetime, end: da
         d = src.counter_delta(p.counter, start, end)
         products[p.id] = None if d is None else d * p.factor
     routes: list[dict[str, Any]] = []
+    shorter_than_a_day = (end - start) < timedelta(hours=23)  # a shift (a DST day is still a day)
     for r in cfg.routes:
         kgce = sum(areas.get(a, {}).get("kgce", 0.0) for a in r.areas)
         tonnes = products.get(r.product)
         per_t = kgce / tonnes if tonnes else None
+        product = cfg.products.get(r.product)
+        # a batch product's shift figure is shown, not judged: see Product.batch
+        compared = per_t is not None and not (product is not None and product.batch and shorter_than_a_day)
         routes.append({"id": r.id, "name_en": r.name_en, "name_zh": r.name_zh, "kgce": _r(kgce), "product": r.product,
                        "tonnes": _r(tonnes), "kgce_per_t": _r(per_t, 2), "benchmark": r.limit,
                        "process_benchmark": r.process_limit, "benchmark_source": r.source,
-                       "within_benchmark": None if per_t is None else per_t <= r.limit})
+                       "batch_not_compared": per_t is not None and not compared,
+                       "within_benchmark": None if per_t is None or not compared else per_t <= r.limit})
     dc = None
     if cfg.dc_meter and cfg.dc_product:
         kwh = next((x["quantity"] for x in meters if x["id"] == cfg.dc_meter), None)

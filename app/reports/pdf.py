@@ -111,6 +111,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "benchmark": ("Benchmark", "限额"),
     "within": ("within", "达标"),
     "over": ("OVER", "超限"),
+    "batch": ("batch: see the day", "批次生产:按日考核"),
     "benchmark_source": ("Benchmark source", "限额依据"),
     "dc_line": ("Tankhouse DC energy {v} kWh/t cathode (limit {limit}: {source})",
                 "电解直流电耗 {v} 千瓦时/吨阴极铜(限值 {limit}:{source})"),
@@ -567,7 +568,8 @@ def _energy_section(e: dict[str, Any], data: ReportData, title: str, t: _T, p: A
         for i, r in enumerate(routes, 1):
             within = r.get("within_benchmark")
             rows.append([p(t.name(r["name_en"], r["name_zh"])), fmt(r.get("tonnes"), 1), fmt(r.get("kgce_per_t"), 1),
-                         f"≤ {fmt(r.get('benchmark'), 0)}", "" if within is None else t("within") if within else t("over")])
+                         f"≤ {fmt(r.get('benchmark'), 0)}",
+                         t("batch") if r.get("batch_not_compared") else "" if within is None else t("within") if within else t("over")])
             if within is False:
                 over_rows.append(i)
         tbl = table(rows, [62 * mm, 26 * mm, 26 * mm, 26 * mm, 30 * mm], (1, 2, 3))

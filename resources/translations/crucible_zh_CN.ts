@@ -1229,6 +1229,10 @@
         <translation>{period}:{start} 至 {end}</translation>
     </message>
     <message>
+        <source>(batch: judged per day)</source>
+        <translation>(批次生产:按日考核)</translation>
+    </message>
+    <message>
         <source>Dashed: GB 21248-2007 comprehensive limit. Output: {tonnes}. Tankhouse DC: {dc} kWh/t (limit {limit}).</source>
         <translation>虚线:GB 21248-2007综合能耗限额。产量:{tonnes}。电解直流电耗:{dc} kWh/t(限值 {limit})。</translation>
     </message>

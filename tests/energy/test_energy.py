@@ -84,8 +84,14 @@ def test_kgce_per_tonne_on_a_hand_worked_shift(history: Engine) -> None:
     assert fig["dc_kwh_per_t"] == pytest.approx(280.0)
     # against the benchmark lines kept in the layout, with their source
     assert [(r["id"], r["benchmark"]) for r in fig["routes"]] == [("blister", 800), ("anode", 850), ("electrolysis", 220), ("cathode", 950)]
-    assert all(r["within_benchmark"] for r in fig["routes"])
+    assert all(r["within_benchmark"] for r in fig["routes"] if r["id"] != "anode")
     assert "GB 21248-2007" in routes["cathode"]["benchmark_source"]
+    # anodes are cast in campaigns that span shifts (batch: true): a shift's figure is shown, not judged ...
+    assert routes["anode"]["batch_not_compared"] and routes["anode"]["within_benchmark"] is None
+    assert not any(r["batch_not_compared"] for r in fig["routes"] if r["id"] != "anode")
+    # ... a day's is judged
+    day = {r["id"]: r for r in svc.summary(shift.start - timedelta(hours=8), shift.start + timedelta(hours=16))["routes"]}
+    assert not day["anode"]["batch_not_compared"] and day["anode"]["within_benchmark"] is not None
 
 
 def test_benchmark_exceeded_on_a_poor_shift_and_cli_report(history: Engine, tmp_path: Path,
