@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from app import __version__
+from app import version
 from app.core.cli_args import finite, integer, port
 from app.core.layout import LayoutError, load_layout
 from app.core.settings import SettingsError, load_settings
@@ -30,11 +30,24 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked (a git call in a checkout)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version (the installed package's) and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        print(f"crucible {version()}")
+        parser.exit()
+
+
 def build_parser(registry: Registry | None = None) -> argparse.ArgumentParser:
     """The ``crucible`` parser: the GUI options, ``sim`` and ``validate``, and every module's
     sub-commands (each sets ``handler(args, settings) -> int``)."""
     parser = argparse.ArgumentParser(prog="crucible", description="Crucible control-room HMI for copper smelters")
-    parser.add_argument("--version", action="version", version=f"crucible {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--layout", type=Path, help="plant layout folder (default: the copper smelter)")
     parser.add_argument("--no-sim", action="store_true", help="do not start the built-in simulator")

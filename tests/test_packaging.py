@@ -26,6 +26,19 @@ def test_no_code_finds_its_data_relative_to_its_own_file() -> None:
     assert [o for o in offenders if not o.startswith("widgets/i18n.py")] == []
 
 
+def test_the_version_is_the_one_the_package_gets() -> None:
+    """`crucible --version` in a checkout says what installers/version names the .deb (the bundle
+    reads the same text stamped into it: tests/installers/test_deb_install.py)."""
+    from app import version
+
+    expected = subprocess.run(["bash", str(ROOT / "installers" / "version")], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    done = subprocess.run([sys.executable, "-m", "app.cli", "--version"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == f"crucible {expected}" == f"crucible {version()}"
+    assert "+git" in expected or expected[0].isdigit()
+
+
 def test_resources_resolve_to_real_files() -> None:
     from app.core.layout import DEFAULT_LAYOUT
     from app.core.resources import layouts_dir, resource
