@@ -129,6 +129,11 @@ class JournalWriter:
         self.hold_s = HOLD_S
         self._held: deque[tuple[float, dict[str, Any]]] = deque()
         self.backfilled = 0  # process events written at hand-overs (missing from the journal)
+        #: The writer election's fence (SQL returning a row while this console may journal process
+        #: events): a writer cut off from the database that lost the election meanwhile must not
+        #: commit its late process events on reconnecting; the new writer back-filled them already.
+        self.fence: Callable[[], str | None] | None = None
+        self.fenced_off = 0  # process events dropped because this console was no longer the writer
 
     @property
     def notifies(self) -> bool:
@@ -279,6 +284,8 @@ class JournalWriter:
         journal = [r for r in batch if isinstance(r, dict)]
         try:
             with self.db.begin() as conn:
+                if journal and self.fence is not None and any(r.get("event") in PROCESS_EVENTS for r in journal):
+                    journal = self._fenced(conn, journal)
                 if journal:
                     conn.execute(insert(AlarmJournalRow), journal)
                 for op in batch:
@@ -304,6 +311,19 @@ class JournalWriter:
         self.rows_written += len(journal)
         self.last_error = ""
         return True
+
+    def _fenced(self, conn: Any, journal: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``journal`` without its process events when this console no longer holds the writer
+        lock (checked in the transaction that would commit them); operator actions always stay."""
+        sql = self.fence() if self.fence is not None else None
+        if sql is None or conn.execute(text(sql)).first() is not None:
+            return journal
+        kept = [r for r in journal if r.get("event") not in PROCESS_EVENTS]
+        dropped = len(journal) - len(kept)
+        self.fenced_off += dropped
+        log.warning("alarm journal: %d process event(s) not written: another console is the writer now "
+                    "(it journals them)", dropped)
+        return kept
 
     def _backfill(self, rows: list[dict[str, Any]]) -> bool:
         """Write the held process events the journal lacks (:func:`missing_after`, per alarm)

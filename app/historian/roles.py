@@ -41,6 +41,8 @@ def setup(runtime: Any) -> WriterRole:
     if election is None:
         return role
     alarms.hold_process_events = role.journal_process_events and getattr(alarms, "journal", None) is not None
+    if getattr(alarms, "journal", None) is not None:
+        alarms.journal.fence = election.fence_sql  # a deposed writer's late process events are not committed
 
     def follow(is_writer: bool, writer: str) -> None:
         took_over = is_writer and not role.is_writer

@@ -169,3 +169,48 @@ def test_backfill_writes_only_what_the_journal_lacks(tmp_path: Path) -> None:
     assert journal == [("STANDING.H", "activate", "console-a"), ("PV0.H", "activate", "console-a"),
                        ("PV0.H", "clear", "console-a"), ("PV0.H", "activate", "console-b"),
                        ("PV0.H", "clear", "console-b"), ("PV1.H", "activate", "console-b")]
+
+
+@pytest.mark.postgres
+def test_a_deposed_writer_does_not_commit_late_process_events(pg_url: str) -> None:
+    """A writer whose lock connection was cut (a network split) and who lost the election meanwhile
+    keeps its journal queue: on reconnecting it must not commit its late process events (the new
+    writer journals them, from its own engine); its operator actions still go in."""
+    from sqlalchemy import text
+
+    from app.alarms.journal import JournalWriter
+    from app.historian.election import WriterElection
+
+    db = make_engine(pg_url)
+    upgrade(db)
+    old = WriterElection(db, "console-a", interval_s=0.2)
+    old.start()
+    journal = JournalWriter(db, "console-a")
+    journal.fence = old.fence_sql
+    journal.start()
+    new: WriterElection | None = None
+    try:
+        assert old.wait_decided() and old.is_writer
+        row = {"alarm": "SMF.T_PROC.H", "tag": "SMF.T_PROC", "priority": 2, "area": "SMF", "state": "ACTIVE",
+               "value": "1301", "limit": "1300", "who": "", "reason": "", "console": "console-a", "until": None}
+        journal.put({**row, "event": "activate", "ts": T})
+        assert journal.flush()
+        with db.begin() as conn:  # the old writer's lock connection is cut; another console is elected
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"))
+        new = WriterElection(db, "console-b", interval_s=0.2)
+        new.start()
+        deadline = time.monotonic() + 10
+        while not new.is_writer and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert new.is_writer
+        journal.put({**row, "event": "clear", "ts": T + timedelta(seconds=5)})  # late: the new writer owns it
+        journal.put({**row, "event": "ack", "ts": T + timedelta(seconds=6), "who": "op1"})  # an operator action
+        assert journal.flush()
+        events = [r["event"] for r in read_journal(db, T - timedelta(minutes=1), T + timedelta(minutes=1))]
+        assert events == ["activate", "ack"] and journal.fenced_off == 1, events
+    finally:
+        journal.close()
+        old.stop()
+        if new is not None:
+            new.stop()
+        db.dispose()
