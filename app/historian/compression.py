@@ -172,13 +172,19 @@ class Compressor:
         order = np.lexsort((ts, idx))
         idx, ts, value, quality = idx[order], ts[order], value[order], quality[order]
         states = [self.state(n) for n in names]
-        last = np.array([s.last_ts for s in states] or [0], dtype=np.int64)
-        p_ts = np.array([self._prev_ts(s.arch) for s in states] or [0], dtype=np.int64)
-        p_v = np.array([self._prev_v(s.arch) for s in states] or [0.0], dtype=np.float64)
+        n_tags = len(states)
+        last = np.fromiter((s.last_ts for s in states), np.int64, n_tags) if n_tags else np.zeros(1, np.int64)
+        p_ts = np.fromiter((-1 if s.arch is None or s.arch[2] == 0 else s.arch[0] for s in states), np.int64, n_tags)
+        p_v = np.fromiter((math.nan if s.arch is None or s.arch[2] == 0 else s.arch[1] for s in states), np.float64,
+                          n_tags)
+        if not n_tags:
+            p_ts, p_v = np.zeros(1, np.int64), np.zeros(1, np.float64)
         newer = np.ones(len(idx), dtype=bool)
         newer[1:] = ~((idx[1:] == idx[:-1]) & (ts[1:] <= ts[:-1]))
         keep = newer & (ts > last[idx])
-        compressing = np.array([s.deadband > 0 or s.deviation > 0 for s in states] or [False])
+        compressing = np.fromiter((s.deadband > 0 or s.deviation > 0 for s in states), bool, n_tags)
+        if not n_tags:
+            compressing = np.zeros(1, bool)
         if compressing.any():
             plain = keep & ~compressing[idx]
             parts: list[tuple[int, Point]] = []
@@ -198,10 +204,12 @@ class Compressor:
         # remember the newest archived point per tag
         if len(idx):
             ends = np.flatnonzero(np.r_[idx[1:] != idx[:-1], True])
-            for e in ends:
-                st = states[idx[e]]
-                if not (st.deadband > 0 or st.deviation > 0):
-                    st.arch = (int(ts[e]), float(value[e]), int(quality[e]))
-                    st.last_ts = max(st.last_ts, int(ts[e]))
+            ends = ends[~compressing[idx[ends]]]
+            for i, t, v, q in zip(idx[ends].tolist(), ts[ends].tolist(), value[ends].tolist(),
+                                  quality[ends].tolist(), strict=True):
+                st = states[i]
+                st.arch = (t, v, q)
+                if t > st.last_ts:
+                    st.last_ts = t
         rollups = compute_rollups(idx.astype(np.int32), ts, value, quality, p_ts, p_v, self.max_hold_s)
         return Chunk(list(names), idx.astype(np.int32), ts, value, quality, rollups)
