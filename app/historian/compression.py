@@ -104,6 +104,9 @@ class Compressor:
         self.heartbeat_us = int(heartbeat_s * US)
         self.max_hold_s = max_hold_s
         self.states: dict[str, TagState] = {}
+        # the bulk path's names and their states (a plant's importer sends the same list each time)
+        self._bulk_names: tuple[str, ...] = ()
+        self._bulk_states: list[TagState] = []
 
     def state(self, name: str) -> TagState:
         st = self.states.get(name)
@@ -171,7 +174,10 @@ class Compressor:
         """Bulk path (imports, benchmarks): tags without deadband/compression pass vectorised."""
         order = np.lexsort((ts, idx))
         idx, ts, value, quality = idx[order], ts[order], value[order], quality[order]
-        states = [self.state(n) for n in names]
+        key = tuple(names)
+        if key != self._bulk_names:  # TagState objects live as long as the compressor: safe to keep
+            self._bulk_names, self._bulk_states = key, [self.state(n) for n in names]
+        states = self._bulk_states
         n_tags = len(states)
         last = np.fromiter((s.last_ts for s in states), np.int64, n_tags) if n_tags else np.zeros(1, np.int64)
         p_ts = np.fromiter((-1 if s.arch is None or s.arch[2] == 0 else s.arch[0] for s in states), np.int64, n_tags)

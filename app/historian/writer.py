@@ -30,7 +30,6 @@ from app.historian.database import describe
 from app.historian.election import Election
 from app.historian.partitions import PartitionMaker
 from app.historian.pgcopy import Column, binary_copy
-from app.historian.schema import US
 from app.historian.spool import Spool
 
 log = logging.getLogger(__name__)
@@ -319,8 +318,7 @@ class SampleSink:
         r = chunk.rollups
         if not len(r):
             return
-        keys = (ids[r.idx].astype(np.int64) << 40) ^ (r.width_s.astype(np.int64) << 32) ^ (r.ts // US)
-        if len(np.unique(keys)) < len(keys):
+        if not _distinct_keys(r):
             r = combine_rollups(r)  # one row per key: ON CONFLICT may touch a row only once
         # COPY the increments (binary, built with numpy), then one INSERT ... ON CONFLICT merges all
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS rollups_in (LIKE rollups) ON COMMIT DELETE ROWS")
@@ -328,6 +326,20 @@ class SampleSink:
         with cur.copy(f"COPY rollups_in ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.write(binary_copy_rollups(ids, r))
         cur.execute(self._upsert_select)
+
+
+def _distinct_keys(r: Rollups) -> bool:
+    """Whether every (tag, width, bucket) of ``r`` is there once. Rollups come sorted by
+    (width, tag, bucket) from :func:`compute_rollups` or by (tag, width, bucket) from
+    :func:`combine_rollups`: strictly increasing in either order is the cheap proof."""
+    if len(r) < 2:
+        return True
+    for a, b in ((r.width_s, r.idx), (r.idx, r.width_s)):
+        da, db, dt = np.diff(a.astype(np.int64)), np.diff(b.astype(np.int64)), np.diff(r.ts)
+        if bool(((da > 0) | ((da == 0) & ((db > 0) | ((db == 0) & (dt > 0))))).all()):
+            return True
+    keys = np.stack([r.idx.astype(np.int64), r.width_s.astype(np.int64), r.ts])
+    return len(np.unique(keys, axis=1)[0]) == len(r)
 
 
 def binary_copy_rollups(ids: np.ndarray, r: Rollups) -> bytes:
