@@ -100,6 +100,8 @@ def real_time(url: str, folder: Path, names: list[str], seconds: int, rng: np.ra
     writer.stop()
     engine.dispose()
     return {"rt_seconds": seconds, "rt_max_backlog_batches": max(backlog), "rt_final_drain_s": drain,
+            "rt_seconds_backlog_over_1": sum(b > 1 for b in backlog),
+            "rt_backlog_last_minute_max": max(backlog[-60:]),
             "rt_flushed": float(ok), "rt_written": writer.status.written_samples}
 
 
@@ -228,6 +230,8 @@ def main() -> None:
         ("bare binary COPY /s", f"{f['bare_copy_samples_per_s']:,.0f}", "same rows, same partitions"),
         ("ratio", f"{f['ratio']:.2f}", "goal >= 0.7"),
         ("real-time max backlog", f"{f['rt_max_backlog_batches']}", f"batches waiting, {args.tags:,} tags at 1 Hz"),
+        ("real-time s with backlog > 1", f"{f['rt_seconds_backlog_over_1']}", f"of {seconds} s sampled"),
+        ("real-time last-minute max", f"{f['rt_backlog_last_minute_max']}", "batches waiting: does it grow?"),
         ("real-time final drain s", f"{f['rt_final_drain_s']:.2f}", "time to empty the queue at the end"),
         ("trend query s", f"{f['trend_query_s']:.3f}",
          f"{args.trend_days} d x 8 pens, 2,000 px ({f['trend_buckets']} hour buckets/pen); goal <= 0.5"),
