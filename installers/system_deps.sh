@@ -15,6 +15,13 @@ qt_pkgs="libxcb-icccm4 libxcb-cursor0 libxcb-keysyms1 libxcb-shape0 libxcb-xiner
 # installers/: apt-ftparchive (apt-utils), gpg, sqv (apt's signature checker, refuses SHA-1),
 # makensis and osslsigncode for the Windows installer recipe.
 test_pkgs="xvfb xauth postgresql poppler-utils apt-utils dpkg-dev gnupg sqv nsis osslsigncode"
+# pg_partman for the PostgreSQL the tests start (tests/pg.py takes the newest installed major
+# version; before any is installed, the one the distribution's "postgresql" depends on).
+pg_major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1 || true)
+if [ -z "$pg_major" ]; then
+  pg_major=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -1 || true)
+fi
+[ -n "$pg_major" ] && test_pkgs="$test_pkgs postgresql-$pg_major-partman"
 
 if [ "$what" = "list" ]; then
   echo $qt_pkgs | tr ' ' '\n' | paste -sd, | sed 's/,/, /g'

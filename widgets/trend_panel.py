@@ -386,7 +386,7 @@ class TrendPanel(DockPanel):
             return
         try:
             t0, t1 = int(x0 * US), int(min(x1, time.time() + 1) * US)
-            agg = reader.aggregate(name, t0, t1, buckets)
+            agg = reader.aggregate(name, t0, t1, buckets, display=True)
             if agg.source == "raw" and (t1 - t0) / buckets < 5 * US:
                 s = reader.raw(name, t0, t1)
                 before = reader.last_before(name, t0)

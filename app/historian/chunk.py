@@ -190,10 +190,13 @@ def compute_rollups(
     p_ts = prev_ts[f_idx]
     p_v = prev_value[f_idx]
     has_prev = (p_ts >= 0) & np.isfinite(p_v) & (p_ts < f_ts)
-    a = np.concatenate([p_ts[has_prev], a_in])
-    b = np.concatenate([f_ts[has_prev], b_in])
-    v = np.concatenate([p_v[has_prev], v_in])
-    ti = np.concatenate([f_idx[has_prev], t_in]).astype(np.int64)
+    # each tag's hold from the previous chunk goes before its holds inside the chunk, so the
+    # intervals stay ordered by (tag, time) and their bucket keys come out sorted
+    at = np.searchsorted(t_in, f_idx[has_prev])
+    a = np.insert(a_in, at, p_ts[has_prev])
+    b = np.insert(b_in, at, f_ts[has_prev])
+    v = np.insert(v_in, at, p_v[has_prev])
+    ti = np.insert(t_in, at, f_idx[has_prev]).astype(np.int64)
     b = np.minimum(b, a + int(max_hold_s * US))
 
     out: list[Rollups] = []
@@ -233,13 +236,19 @@ def compute_rollups(
             end = np.minimum(b[rep], (k + 1) * w)
             dur = (end - start) / US
             ikey = (ti[rep] << 32) | k
-            ukeys, inv = np.unique(ikey, return_inverse=True)
-            tw_sum_i = np.bincount(inv, weights=v[rep] * dur, minlength=len(ukeys))
-            tw_dur_i = np.bincount(inv, weights=dur, minlength=len(ukeys))
+            if len(ikey) < 2 or bool((ikey[1:] >= ikey[:-1]).all()):  # sorted: group by runs, no sort
+                run = np.flatnonzero(np.r_[True, ikey[1:] != ikey[:-1]])
+                ukeys = ikey[run]
+                tw_sum_i = np.add.reduceat(v[rep] * dur, run)
+                tw_dur_i = np.add.reduceat(dur, run)
+            else:
+                ukeys, inv = np.unique(ikey, return_inverse=True)
+                tw_sum_i = np.bincount(inv, weights=v[rep] * dur, minlength=len(ukeys))
+                tw_dur_i = np.bincount(inv, weights=dur, minlength=len(ukeys))
         else:
             ukeys = np.empty(0, np.int64)
             tw_sum_i = tw_dur_i = np.empty(0, np.float64)
-        all_keys = np.union1d(keys, ukeys)
+        all_keys = _sorted_union(keys, ukeys)
         m = len(all_keys)
         si = np.searchsorted(all_keys, keys)
         ii = np.searchsorted(all_keys, ukeys)
@@ -266,3 +275,11 @@ def compute_rollups(
             spread(tw_dur_i, ii, 0.0, np.float64),
         ))
     return Rollups(*[np.concatenate(parts) for parts in zip(*(r.arrays() for r in out), strict=True)])
+
+
+def _sorted_union(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of two sorted arrays (a merge: O(n), where union1d sorts)."""
+    both = np.sort(np.concatenate([x, y]), kind="stable")  # timsort: two sorted runs merge in one pass
+    if len(both) < 2:
+        return both
+    return both[np.r_[True, both[1:] != both[:-1]]]

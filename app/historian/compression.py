@@ -104,6 +104,8 @@ class Compressor:
         self.heartbeat_us = int(heartbeat_s * US)
         self.max_hold_s = max_hold_s
         self.states: dict[str, TagState] = {}
+        #: the bulk path's tags as arrays (a plant's importer sends the same name list each time)
+        self._bulk: _BulkTags | None = None
 
     def state(self, name: str) -> TagState:
         st = self.states.get(name)
@@ -117,7 +119,14 @@ class Compressor:
         tag = self.definitions.get(name)
         return tag is None or tag.historise  # names without a definition are kept, like the store
 
+    def _end_bulk(self) -> None:
+        """Before the states are read one by one: bring them up to date from the bulk arrays."""
+        if self._bulk is not None:
+            self._bulk.sync()
+            self._bulk = None
+
     def chunk_from_batches(self, batches: Iterable[Mapping[str, TagValue]]) -> Chunk:
+        self._end_bulk()
         archived: dict[str, list[Point]] = {}
         prev: dict[str, Point | None] = {}
         hb = self.heartbeat_us
@@ -135,6 +144,7 @@ class Compressor:
 
     def flush(self) -> Chunk:
         """Archive every held point (on stop), as a chunk."""
+        self._end_bulk()
         archived: dict[str, list[Point]] = {}
         prev: dict[str, Point | None] = {}
         for name, st in self.states.items():
@@ -171,14 +181,43 @@ class Compressor:
         """Bulk path (imports, benchmarks): tags without deadband/compression pass vectorised."""
         order = np.lexsort((ts, idx))
         idx, ts, value, quality = idx[order], ts[order], value[order], quality[order]
-        states = [self.state(n) for n in names]
-        last = np.array([s.last_ts for s in states] or [0], dtype=np.int64)
-        p_ts = np.array([self._prev_ts(s.arch) for s in states] or [0], dtype=np.int64)
-        p_v = np.array([self._prev_v(s.arch) for s in states] or [0.0], dtype=np.float64)
+        key = tuple(names)
+        if self._bulk is None or self._bulk.names != key:
+            self._end_bulk()
+            bulk = _BulkTags(key, [self.state(n) for n in names])
+            if bulk.plain and names:
+                self._bulk = bulk
+            else:
+                return self._chunk_from_arrays_by_state(names, bulk.states, idx, ts, value, quality)
+        bulk = self._bulk
+        # every tag without deadband/compression: all vectorised, the states kept as arrays
+        p_ts, p_v = bulk.prev()
+        newer = np.ones(len(idx), dtype=bool)
+        newer[1:] = ~((idx[1:] == idx[:-1]) & (ts[1:] <= ts[:-1]))
+        keep = newer & (ts > bulk.last_ts[idx])
+        idx, ts, value, quality = idx[keep], ts[keep], value[keep], quality[keep]
+        if len(idx):
+            ends = np.flatnonzero(np.r_[idx[1:] != idx[:-1], True])
+            bulk.archived(idx[ends], ts[ends], value[ends], quality[ends])
+        rollups = compute_rollups(idx.astype(np.int32), ts, value, quality, p_ts, p_v, self.max_hold_s)
+        return Chunk(list(names), idx.astype(np.int32), ts, value, quality, rollups)
+
+    def _chunk_from_arrays_by_state(self, names: list[str], states: list[TagState], idx: np.ndarray, ts: np.ndarray,
+                                    value: np.ndarray, quality: np.ndarray) -> Chunk:
+        """The bulk path where some tags compress: their points go through their states."""
+        n_tags = len(states)
+        last = np.fromiter((s.last_ts for s in states), np.int64, n_tags) if n_tags else np.zeros(1, np.int64)
+        p_ts = np.fromiter((-1 if s.arch is None or s.arch[2] == 0 else s.arch[0] for s in states), np.int64, n_tags)
+        p_v = np.fromiter((math.nan if s.arch is None or s.arch[2] == 0 else s.arch[1] for s in states), np.float64,
+                          n_tags)
+        if not n_tags:
+            p_ts, p_v = np.zeros(1, np.int64), np.zeros(1, np.float64)
         newer = np.ones(len(idx), dtype=bool)
         newer[1:] = ~((idx[1:] == idx[:-1]) & (ts[1:] <= ts[:-1]))
         keep = newer & (ts > last[idx])
-        compressing = np.array([s.deadband > 0 or s.deviation > 0 for s in states] or [False])
+        compressing = np.fromiter((s.deadband > 0 or s.deviation > 0 for s in states), bool, n_tags)
+        if not n_tags:
+            compressing = np.zeros(1, bool)
         if compressing.any():
             plain = keep & ~compressing[idx]
             parts: list[tuple[int, Point]] = []
@@ -198,10 +237,49 @@ class Compressor:
         # remember the newest archived point per tag
         if len(idx):
             ends = np.flatnonzero(np.r_[idx[1:] != idx[:-1], True])
-            for e in ends:
-                st = states[idx[e]]
-                if not (st.deadband > 0 or st.deviation > 0):
-                    st.arch = (int(ts[e]), float(value[e]), int(quality[e]))
-                    st.last_ts = max(st.last_ts, int(ts[e]))
+            ends = ends[~compressing[idx[ends]]]
+            for i, t, v, q in zip(idx[ends].tolist(), ts[ends].tolist(), value[ends].tolist(),
+                                  quality[ends].tolist(), strict=True):
+                st = states[i]
+                st.arch = (t, v, q)
+                if t > st.last_ts:
+                    st.last_ts = t
         rollups = compute_rollups(idx.astype(np.int32), ts, value, quality, p_ts, p_v, self.max_hold_s)
         return Chunk(list(names), idx.astype(np.int32), ts, value, quality, rollups)
+
+
+class _BulkTags:
+    """The states of the bulk path's tags as arrays, when none of them compresses.
+
+    While in use the arrays are the truth; :meth:`sync` writes them back to the
+    :class:`TagState` objects before anything reads those one by one.
+    """
+
+    def __init__(self, names: tuple[str, ...], states: list[TagState]) -> None:
+        self.names = names
+        self.states = states
+        self.plain = not any(s.deadband > 0 or s.deviation > 0 for s in states)
+        n = len(states)
+        self.last_ts = np.fromiter((s.last_ts for s in states), np.int64, n)
+        self.arch_ts = np.fromiter((-1 if s.arch is None else s.arch[0] for s in states), np.int64, n)
+        self.arch_v = np.fromiter((math.nan if s.arch is None else s.arch[1] for s in states), np.float64, n)
+        self.arch_q = np.fromiter((-1 if s.arch is None else s.arch[2] for s in states), np.int64, n)
+        self.touched = np.zeros(n, dtype=bool)
+
+    def prev(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per tag the archived point a chunk's rollups hold from: (ts or -1, value or NaN)."""
+        none = self.arch_q <= 0  # no point yet, or a Bad one
+        return np.where(none, -1, self.arch_ts), np.where(none, np.nan, self.arch_v)
+
+    def archived(self, i: np.ndarray, ts: np.ndarray, value: np.ndarray, quality: np.ndarray) -> None:
+        """Tags ``i`` archived their newest points (ts, value, quality)."""
+        self.arch_ts[i], self.arch_v[i], self.arch_q[i] = ts, value, quality
+        self.last_ts[i] = np.maximum(self.last_ts[i], ts)
+        self.touched[i] = True
+
+    def sync(self) -> None:
+        for i in np.flatnonzero(self.touched).tolist():
+            st = self.states[i]
+            st.arch = (int(self.arch_ts[i]), float(self.arch_v[i]), int(self.arch_q[i]))
+            st.last_ts = int(self.last_ts[i])
+        self.touched[:] = False

@@ -115,10 +115,23 @@ class HistoryReader:
         return _series(rows)
 
     # --- aggregates -----------------------------------------------------------------
-    def aggregate(self, tag: str, start: datetime | int, end: datetime | int, buckets: int) -> Buckets:
-        """``buckets`` equal buckets over [start, end): min, max, avg, first, last, counts."""
+    def aggregate(self, tag: str, start: datetime | int, end: datetime | int, buckets: int, *,
+                  display: bool = False) -> Buckets:
+        """``buckets`` equal buckets over [start, end): min, max, avg, first, last, counts.
+
+        ``display``: ``buckets`` is a trend's width in pixels. Where the next coarser rollup
+        still gives a bucket per 4 pixels or fewer, the buckets are that rollup's width
+        (fewer of them) and read from it: a 30-day trend 2,000 pixels wide gets 720 hour
+        buckets (min and max of each hour, so no peak is lost) instead of reading 43,200
+        minute rows per pen."""
         t0, t1 = to_us(start), to_us(end)
         n = max(1, int(buckets))
+        if display:
+            for rollup in (HOUR_S, MINUTE_S):
+                w = rollup * US
+                if (t1 - t0) // n < w <= 4 * ((t1 - t0) // n):
+                    n = max(1, (t1 - t0) // w)
+                    break
         width = max(1, (t1 - t0) // n)
         starts = t0 + np.arange(n, dtype=np.int64) * width
         tid = self.tag_id(tag)

@@ -24,12 +24,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.events import Signal
 from app.core.tags import TagDef, TagValue
-from app.historian.chunk import BAD, Chunk, Rollups, compute_rollups, merge_chunks
+from app.historian.chunk import BAD, Chunk, Rollups, combine_rollups, compute_rollups, merge_chunks
 from app.historian.compression import Compressor, to_us
 from app.historian.database import describe
 from app.historian.election import Election
 from app.historian.partitions import PartitionMaker
-from app.historian.schema import US
+from app.historian.pgcopy import Column, binary_copy
 from app.historian.spool import Spool
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,14 @@ class SampleSink:
 
     def _ensure_tags(self, cur, names: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
         missing = [n for n in names if n not in self.tag_ids]
-        if missing:
+        if missing and self.dialect == "postgresql":
+            # one statement each, whatever the number of new tags (50,000 at a plant's first start)
+            cur.execute("INSERT INTO tags (name, eng_unit, description) SELECT n, '', '' FROM unnest(%s::text[]) "
+                        "AS n ON CONFLICT (name) DO NOTHING", (missing,))
+            cur.execute("SELECT id, name FROM tags WHERE name = ANY(%s::text[])", (missing,))
+            for tag_id, name in cur.fetchall():
+                self.tag_ids[name] = int(tag_id)
+        elif missing:
             p = self.p
             cur.executemany(
                 f"INSERT INTO tags (name, eng_unit, description) VALUES ({p}, '', '') ON CONFLICT (name) DO NOTHING",
@@ -311,17 +318,43 @@ class SampleSink:
         r = chunk.rollups
         if not len(r):
             return
-        keys = (ids[r.idx] << 40) ^ (r.width_s.astype(np.int64) << 32) ^ (r.ts // US)
-        if len(np.unique(keys)) < len(keys) or len(r) < 200:
-            cur.executemany(self._upsert, self._rollup_rows(ids, r))  # one statement per row
-            return
-        # many rows with distinct keys: COPY them, then one INSERT ... ON CONFLICT merges all
+        if not _distinct_keys(r):
+            r = combine_rollups(r)  # one row per key: ON CONFLICT may touch a row only once
+        # COPY the increments (binary, built with numpy), then one INSERT ... ON CONFLICT merges all
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS rollups_in (LIKE rollups) ON COMMIT DELETE ROWS")
         cols = ", ".join(_q(c) for c in ROLLUP_COLS)
-        with cur.copy(f"COPY rollups_in ({cols}) FROM STDIN") as copy:
-            for row in self._rollup_rows(ids, r):
-                copy.write_row(row)
+        with cur.copy(f"COPY rollups_in ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(binary_copy_rollups(ids, r))
         cur.execute(self._upsert_select)
+
+
+def _distinct_keys(r: Rollups) -> bool:
+    """Whether every (tag, width, bucket) of ``r`` is there once. Rollups come sorted by
+    (width, tag, bucket) from :func:`compute_rollups` or by (tag, width, bucket) from
+    :func:`combine_rollups`: strictly increasing in either order is the cheap proof."""
+    if len(r) < 2:
+        return True
+    for a, b in ((r.width_s, r.idx), (r.idx, r.width_s)):
+        da, db, dt = np.diff(a.astype(np.int64)), np.diff(b.astype(np.int64)), np.diff(r.ts)
+        if bool(((da > 0) | ((da == 0) & ((db > 0) | ((db == 0) & (dt > 0))))).all()):
+            return True
+    keys = np.stack([r.idx.astype(np.int64), r.width_s.astype(np.int64), r.ts])
+    return len(np.unique(keys, axis=1)[0]) == len(r)
+
+
+def binary_copy_rollups(ids: np.ndarray, r: Rollups) -> bytes:
+    """Rollup increments in binary COPY format, columns in ``ROLLUP_COLS`` order (NaN / -1 -> NULL)."""
+    def nan(a: np.ndarray) -> Column:
+        return Column(a, "float8", np.isnan(a))
+
+    def neg(a: np.ndarray) -> Column:
+        return Column(a, "int8", a < 0)
+
+    return binary_copy([
+        Column(ids[r.idx], "int4"), Column(r.width_s, "int4"), Column(r.ts, "int8"), nan(r.vmin), nan(r.vmax),
+        Column(r.total, "float8"), Column(r.count, "int4"), Column(r.bad_count, "int4"), neg(r.first_ts),
+        nan(r.first), neg(r.last_ts), nan(r.last), Column(r.tw_sum, "float8"), Column(r.tw_dur_s, "float8"),
+    ])
 
 
 class HistorianWriter:

@@ -98,14 +98,22 @@ def test_rollups_equal_numpy_over_raw_samples(filled: Engine, width_s: int) -> N
                 assert r[8] / r[9] == pytest.approx(e["twa"])
 
 
-@pytest.mark.parametrize("buckets", [40, 1000])  # 40 -> minute rollups (180 s), 1000 -> raw (7.2 s)
-def test_reader_buckets_equal_numpy(filled: Engine, buckets: int) -> None:
+@pytest.mark.parametrize(("buckets", "display", "source", "returned"), [
+    (40, False, "rollup60", 40),  # 180 s buckets from minute rollups
+    (1000, False, "raw", 1000),  # 7.2 s buckets from raw samples
+    (3, False, "rollup60", 3),  # exact buckets when asked for: 40-minute buckets from minutes
+    (3, True, "rollup3600", 2),  # a 3-pixel trend: hour buckets (at least one per 4 pixels)
+    (200, True, "rollup60", 120),  # a 200-pixel trend: minute buckets instead of raw 36 s ones
+    (40, True, "rollup60", 40),  # the hour would be coarser than 4 pixels: as asked
+])
+def test_reader_buckets_equal_numpy(filled: Engine, buckets: int, display: bool, source: str, returned: int) -> None:
     reader = HistoryReader(filled)
     t0, t1 = to_us(T0), to_us(T0) + 2 * 3600 * US
     for tag in TAGS:
-        agg = reader.aggregate(tag, t0, t1, buckets)
-        assert agg.source == ("rollup60" if buckets == 40 else "raw")
+        agg = reader.aggregate(tag, t0, t1, buckets, display=display)
+        assert agg.source == source and len(agg) == returned
         ts, v, q = raw_samples(filled, tag)
+        buckets = len(agg)
         width = (t1 - t0) // buckets
         good = (q != 0) & np.isfinite(v) & (ts < t1)
         k = (ts - t0) // width

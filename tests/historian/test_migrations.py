@@ -18,10 +18,15 @@ def test_upgrade_from_empty_creates_the_tables_and_reaches_every_head(db_url: st
     assert after.up_to_date, after.message
     assert frozenset(script_heads()) <= after.applied  # every module's head is applied
     # security, alarms and partitioned samples branch off 0001_initial: every head is applied
-    assert {"0002_security", "0003_alarms", "0004_partitioned_samples"} <= after.applied
+    assert {"0002_security", "0003_alarms", "0004_partitioned_samples",
+            "0005_rollups_fillfactor"} <= after.applied
     assert {"security_users", "security_audit", "alarm_journal"} <= set(inspect(engine).get_table_names())
     tables = set(inspect(engine).get_table_names())
     assert {"tags", "samples", "rollups", "writer_checkpoints", "events", "alembic_version"} <= tables
+    if engine.dialect.name == "postgresql":  # room for in-place (HOT) rollup merges
+        with engine.connect() as conn:
+            options = conn.exec_driver_sql("SELECT reloptions FROM pg_class WHERE relname = 'rollups'").scalar()
+        assert options == ["fillfactor=70"]
     assert upgrade(engine).up_to_date  # running it again changes nothing
     engine.dispose()
 

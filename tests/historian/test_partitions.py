@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sqlalchemy import text
 
 from app.cli import main
@@ -43,6 +44,7 @@ def test_writer_makes_daily_partitions_and_retention_drops_whole_days(pg_url: st
     assert writer.flush(60)
     writer.stop()
     assert writer.status.state == "stopped" and writer.status.spooled_samples == 0
+    assert writer.sink.partitions is not None and writer.sink.partitions.partman is None  # no pg_partman here
     with engine.connect() as conn:
         parts = partitions(conn)
         assert conn.execute(text("SELECT count(*) FROM samples")).scalar() == written
@@ -63,6 +65,46 @@ def test_writer_makes_daily_partitions_and_retention_drops_whole_days(pg_url: st
         assert not set(p[0] for p in doomed) & set(left)
         assert conn.execute(text("SELECT count(*) FROM samples")).scalar() == written - gone
         assert conn.execute(text("SELECT min(ts) FROM samples")).scalar() >= cut - DAY_US
+    engine.dispose()
+
+
+def test_with_pg_partman_installed_it_makes_the_partitions(pg_url: str, tmp_path: Path) -> None:
+    engine = make_engine(pg_url)
+    upgrade(engine)  # our partitions for today and 2 days ahead exist already
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE SCHEMA partman"))
+            conn.execute(text("CREATE EXTENSION pg_partman SCHEMA partman"))
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"pg_partman is not installed for this PostgreSQL ({exc}); on Debian: apt-get install "
+                    "postgresql-<version>-partman (installers/system_deps.sh test does it)")
+    with engine.connect() as conn:
+        ours = {p[0] for p in partitions(conn)}
+    writer = HistorianWriter(engine, tmp_path / "spool")
+    start = NOW - timedelta(days=5)
+    written = _samples(writer, start, days=5)
+    writer.start()
+    assert writer.flush(60)
+    writer.stop()
+    assert writer.status.state == "stopped" and writer.status.spooled_samples == 0
+    assert writer.sink.partitions is not None and writer.sink.partitions.partman == "partman"
+    today = int(NOW.timestamp()) * US // DAY_US
+    first_day = int(start.timestamp()) * US // DAY_US
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT partition_interval FROM partman.part_config "
+                                 "WHERE parent_table = 'public.samples'")).scalar() == str(DAY_US)
+        names = {p[0] for p in partitions(conn)}
+        assert ours <= names  # the partitions made before pg_partman stay as they are
+        # the past days the data needed were made by pg_partman (its names: the day's first µs)
+        assert {f"samples_p{d * DAY_US}" for d in range(first_day, today)} <= names
+        # and it premade the week after ours
+        assert {f"samples_p{d * DAY_US}" for d in range(today + 3, today + 3 + 7)} <= names
+        assert conn.execute(text("SELECT count(*) FROM samples")).scalar() == written
+        assert conn.execute(text("SELECT count(*) FROM samples_default")).scalar() == 0
+        conn.execute(text("SELECT partman.run_maintenance('public.samples')"))  # its own upkeep works
+    gone, _ = prune(engine, raw_days=2.5, rollup_years=10)  # retention still drops whole days
+    with engine.connect() as conn:
+        assert gone > 0 and conn.execute(text("SELECT count(*) FROM samples")).scalar() == written - gone
     engine.dispose()
 
 
