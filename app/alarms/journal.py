@@ -284,7 +284,8 @@ class JournalWriter:
         journal = [r for r in batch if isinstance(r, dict)]
         try:
             with self.db.begin() as conn:
-                if journal and self.fence is not None and any(r.get("event") in PROCESS_EVENTS for r in journal):
+                if (journal and self.fence is not None and self._notify  # the fence is PostgreSQL's pg_locks
+                        and any(r.get("event") in PROCESS_EVENTS for r in journal)):
                     journal = self._fenced(conn, journal)
                 if journal:
                     conn.execute(insert(AlarmJournalRow), journal)

@@ -28,6 +28,15 @@ class WriterRole:
         return f"history writer: {self.writer}" + (" (this console)" if self.is_writer else "")
 
 
+def _same_database(a: Any, b: Any) -> bool:
+    """Whether two engines reach one PostgreSQL database (the election's fence reads pg_locks there)."""
+    try:
+        return bool(a.dialect.name == b.dialect.name == "postgresql"
+                    and a.url.render_as_string(hide_password=True) == b.url.render_as_string(hide_password=True))
+    except AttributeError:
+        return False
+
+
 def setup(runtime: Any) -> WriterRole:
     """Follow the election: process alarm events are journaled by the writer only.
 
@@ -41,8 +50,9 @@ def setup(runtime: Any) -> WriterRole:
     if election is None:
         return role
     alarms.hold_process_events = role.journal_process_events and getattr(alarms, "journal", None) is not None
-    if getattr(alarms, "journal", None) is not None:
-        alarms.journal.fence = election.fence_sql  # a deposed writer's late process events are not committed
+    journal = getattr(alarms, "journal", None)
+    if journal is not None and _same_database(journal.db, election.engine):
+        journal.fence = election.fence_sql  # a deposed writer's late process events are not committed
 
     def follow(is_writer: bool, writer: str) -> None:
         took_over = is_writer and not role.is_writer
