@@ -122,6 +122,10 @@ class NotWriter(RuntimeError):
     """This console is no longer the elected history writer (the commit was fenced off)."""
 
 
+class _Duplicates(Exception):
+    """Some samples of a chunk are in the database already (see :meth:`SampleSink.write`)."""
+
+
 class SampleSink:
     """Writes chunks to one database (SQLite or PostgreSQL) — the writer thread's half."""
 
@@ -136,6 +140,8 @@ class SampleSink:
         self.p = "?" if self.dialect == "sqlite" else "%s"
         self.tag_ids: dict[str, int] = {}
         self.checkpoint: int | None = None
+        self.max_hold_s = 3600.0  # the compressor's (HistorianWriter sets it): rollups of a partial chunk
+        self.partial_writes = 0  # chunks that met samples already stored (written without them)
         self._upsert = _rollup_upsert_sql(self.p)
         cols = ", ".join(_q(c) for c in ROLLUP_COLS)
         head, _, tail = self._upsert.partition(" VALUES (")
@@ -186,7 +192,19 @@ class SampleSink:
                 raise
 
     def write(self, chunk: Chunk) -> int:
-        """Commit ``chunk`` (samples, rollups, checkpoint) in one transaction; skip if already in."""
+        """Commit ``chunk`` (samples, rollups, checkpoint) in one transaction; skip if already in.
+
+        When some of its samples are stored already (the previous writer committed them just
+        before a hand-over, a restored backup), the chunk is written again without them and with
+        its rollups recomputed for what is written: a stored sample is never counted twice."""
+        try:
+            return self._write(chunk)
+        except _Duplicates:
+            self.partial_writes += 1
+            log.info("historian: chunk %d meets samples already stored; writing only the newer ones", chunk.seq)
+            return self.write_new(chunk, self.max_hold_s, checkpoint=True)
+
+    def _write(self, chunk: Chunk) -> int:
         self._prepare(chunk)
         with self.engine.begin() as conn:
             dbapi = conn.connection.dbapi_connection
@@ -223,10 +241,11 @@ class SampleSink:
             if cur.fetchone() is None:
                 raise NotWriter("another console is the history writer now")
 
-    def write_new(self, chunk: Chunk, max_hold_s: float) -> int:
+    def write_new(self, chunk: Chunk, max_hold_s: float, checkpoint: bool = False) -> int:
         """Hand-over back-fill: commit only the samples of ``chunk`` newer than the newest
         sample of their tag already in the database, with rollups recomputed for exactly those
-        (held from that newest sample), so nothing is stored or counted twice."""
+        (held from that newest sample), so nothing is stored or counted twice. ``checkpoint``:
+        also record the chunk's sequence number (a spooled chunk, written partly)."""
         if not len(chunk):
             return 0
         order = np.lexsort((chunk.ts, chunk.idx))
@@ -251,10 +270,19 @@ class SampleSink:
                     newest[i] = int(t)
                     if int(q) != BAD and v is not None:
                         prev_ts[i], prev_v[i] = int(t), float(v)
+                if checkpoint and chunk.seq:
+                    p = self.p
+                    cur.execute(
+                        f"INSERT INTO writer_checkpoints (writer_id, last_seq) VALUES ({p}, {p}) "
+                        "ON CONFLICT (writer_id) DO UPDATE SET last_seq = excluded.last_seq",
+                        (self.writer_id, chunk.seq),
+                    )
                 c_idx, c_ts = chunk.idx[order], chunk.ts[order]
                 new = c_ts > newest[c_idx]
                 order = order[new]
                 if not len(order):
+                    if checkpoint and chunk.seq:
+                        self.checkpoint = chunk.seq  # committed when the block ends
                     return 0
                 c_idx, c_ts = chunk.idx[order], chunk.ts[order]
                 c_v, c_q = chunk.value[order], chunk.quality[order]
@@ -266,6 +294,8 @@ class SampleSink:
                     self._write_sqlite(cur, ids, part)
             finally:
                 cur.close()
+        if checkpoint and chunk.seq:
+            self.checkpoint = chunk.seq
         return len(order)
 
     def _newest(self, cur, tag_ids: list[int]) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
@@ -295,6 +325,8 @@ class SampleSink:
             rows = zip(ids[chunk.idx].tolist(), chunk.ts.tolist(), _none_nan(chunk.value), chunk.quality.tolist(),
                        strict=True)
             cur.executemany("INSERT OR IGNORE INTO samples (tag_id, ts, value, quality) VALUES (?, ?, ?, ?)", rows)
+            if cur.rowcount != len(chunk):
+                raise _Duplicates  # rolled back; written again without them (SampleSink.write)
         if len(chunk.rollups):
             cur.executemany(self._upsert, self._rollup_rows(ids, chunk.rollups))
 
@@ -303,18 +335,14 @@ class SampleSink:
 
         if len(chunk):
             data = binary_copy_samples(ids[chunk.idx], chunk.ts, chunk.value, chunk.quality)
-            cur.execute("SAVEPOINT samples_copy")
             try:
                 with cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.write(data)
-                cur.execute("RELEASE SAVEPOINT samples_copy")
             except psycopg.errors.UniqueViolation:
-                # Some samples are already there (another console, a restored backup): keep the rest.
-                cur.execute("ROLLBACK TO SAVEPOINT samples_copy")
-                cur.execute("CREATE TEMP TABLE IF NOT EXISTS samples_in (LIKE samples) ON COMMIT DELETE ROWS")
-                with cur.copy("COPY samples_in (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.write(data)
-                cur.execute("INSERT INTO samples SELECT * FROM samples_in ON CONFLICT DO NOTHING")
+                # Some samples are already there (the previous writer's last commit, a restored
+                # backup): their rollups are in too, so this chunk's must not be merged as they
+                # are. Rolled back; written again without them (SampleSink.write).
+                raise _Duplicates from None
         r = chunk.rollups
         if not len(r):
             return
@@ -380,6 +408,7 @@ class HistorianWriter:
         self.spool = Spool(spool_dir)
         self.sink = SampleSink(engine, self.spool.writer_id)
         self.compressor = Compressor(definitions, heartbeat_s=heartbeat_s)
+        self.sink.max_hold_s = self.compressor.max_hold_s
         self.commit_interval_s = commit_interval_s
         self.retry_interval_s = retry_interval_s
         self.max_replay_samples = max_replay_samples
