@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
-from widgets.panel import DockPanel, PanelContext
+from widgets.panel import DockPanel, PanelContext, plant_time
 
 PERIODS = (
     (QT_TRANSLATE_NOOP("EnergyPanel", "This shift"), "shift"),
@@ -283,7 +283,8 @@ class EnergyPanel(DockPanel):
         if f is None:
             return
         self.status.setText(self.tr("{period}: {start} to {end}").format(
-            period=f["period"], start=f["from"][:16].replace("T", " "), end=f["to"][:16].replace("T", " ")))
+            period=f["period"], start=plant_time(f["from"], self.service.calendar.tz),
+            end=plant_time(f["to"], self.service.calendar.tz)))
         for m in f["meters"]:
             items = self._meter_items.get(m["id"])
             if items is None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
-from widgets.panel import DockPanel, PanelContext
+from widgets.panel import DockPanel, PanelContext, plant_time
 
 PERIODS = (
     (QT_TRANSLATE_NOOP("MaterialsPanel", "Last shift"), "last_shift"),
@@ -204,8 +204,9 @@ class MaterialsPanel(DockPanel):
         s = self.summary
         if s is None:
             return
-        self.status.setText(self.tr("{period}: {start} to {end}").format(period=s["period"], start=s["from"][:16].replace("T", " "),
-                                                                        end=s["to"][:16].replace("T", " ")))
+        tz = self.service.calendar.tz
+        self.status.setText(self.tr("{period}: {start} to {end}").format(
+            period=s["period"], start=plant_time(s["from"], tz), end=plant_time(s["to"], tz)))
         self._fill_account(self.cu, s["copper"])
         self._fill_account(self.s, s["sulphur"])
         u = self.use

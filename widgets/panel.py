@@ -82,3 +82,17 @@ def load_factory(dotted: str) -> Callable[[PanelContext], DockPanel | None]:
     if not callable(factory):
         raise TypeError(f"panel factory {dotted!r} is not callable")
     return factory  # type: ignore[no-any-return]
+
+
+def plant_time(iso: str, tz: Any) -> str:
+    """An ISO timestamp of a report period as ``YYYY-MM-DD HH:MM`` in the plant's time zone
+    (periods start on the plant's shift clock; "now" comes in the console's own zone)."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:16].replace("T", " ")
+    if when.tzinfo is not None and tz is not None:
+        when = when.astimezone(tz)
+    return when.strftime("%Y-%m-%d %H:%M")

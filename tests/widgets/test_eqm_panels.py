@@ -90,6 +90,11 @@ def test_energy_panel_shows_factor_live_power_and_per_tonne_against_the_limit(co
     assert "0.1229 kgce/kWh" in panel.per_t_note.text() and "GB 21248-2007" in panel.per_t_group.title()
     assert panel._meter_items["EM.TH"][2].text() == f"{240_000 * 0.1229:,.0f}"
     assert "No forecast" in panel.forecast_note.text()  # two days of history: too few for a regression
+    # the console's clock in another zone (UTC) than the plant's shifts: the period reads in plant time
+    panel.clock = lambda: context.clock().astimezone(UTC)
+    panel.period_box.setCurrentIndex(panel.period_box.findData("shift"))
+    panel.wait()
+    assert panel.status.text() == f"{DAY.isoformat()}/2: {DAY.isoformat()} 08:00 to {DAY.isoformat()} 09:00"
     panel.close()
 
 
