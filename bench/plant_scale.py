@@ -1,10 +1,15 @@
 """Plant scale on PostgreSQL (issue 21): one writer, partitioned history, shared acknowledgements.
 
-* Ingest: 50,000 tags, 1 s samples, through one :class:`HistorianWriter` (compression pass,
-  rollup increments, checkpoint, daily partitions made ahead) into partitioned ``samples``,
-  vs bare psycopg binary ``COPY`` of the same rows into an identically partitioned table.
+* Ingest: 50,000 tags, 1 s samples in 10 s batches, offered as a stream to one
+  :class:`HistorianWriter` (a commit per batch: compression pass, rollups, checkpoint, daily
+  partitions made ahead) into partitioned ``samples``, vs bare psycopg binary ``COPY`` of the
+  same rows, a commit per batch, into an identically partitioned table. Each side writes one
+  warm-up batch first (bare: after making its table; ours: the tag ids, marks, partition) and
+  starts from a CHECKPOINT; ``--rounds`` alternating rounds, medians.
 * Real time: the same 50,000 tags offered at 1 Hz for ``--minutes``; the writer's backlog
   (batches waiting) is sampled every second: it must stay at zero or one.
+* Take-over: a writer dies with 90 s of open minutes (rows are written once a minute is whole);
+  the successor's first commit takes them up again from the samples.
 * Trend: a 30-day, 8-pen trend 2,000 pixels wide, as the trend panel asks for it (hour rollups:
   720 min/max buckets per pen); for comparison exactly 2,000 buckets per pen (minute rollups).
 * Notify: an acknowledgement on one of 5 consoles (alarm engines with their journals, LISTEN/
@@ -39,43 +44,67 @@ def batch(tags: int, seconds: int, t0_us: int, rng: np.random.Generator) -> tupl
     return idx, ts, rng.normal(100, 10, len(idx)), np.full(len(idx), 2, np.int8)
 
 
-def ingest_ours(url: str, folder: Path, names: list[str], data: list[tuple[np.ndarray, ...]]) -> float:
+def _checkpoint(url: str) -> None:
+    """Start each timed run with no dirty pages left over from the one before."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+
+
+def ingest_ours(url: str, folder: Path, names: list[str], warm: tuple[np.ndarray, ...],
+                data: list[tuple[np.ndarray, ...]]) -> float:
+    """The writer offered the batches as a stream (each its own commit, as bare COPY's):
+    seconds until the last is committed. The warm-up batch (the 50,000 tag ids, the first
+    partition, the marks) is written before the clock starts, as bare COPY's table is made."""
     from app.db.migrate import upgrade
 
     engine = make_engine(url)
     upgrade(engine)
-    writer = HistorianWriter(engine, folder, commit_interval_s=0.01)
+    writer = HistorianWriter(engine, folder, commit_interval_s=0.01, max_commit_samples=len(data[0][0]))
     writer.start()
+    writer.enqueue_arrays(names, *warm)
+    writer.flush(600)
+    _checkpoint(url)
     start = time.perf_counter()
     for idx, ts, value, quality in data:
         writer.enqueue_arrays(names, idx, ts, value, quality)
-        writer.flush(600)
+    assert writer.flush(600)
     elapsed = time.perf_counter() - start
     writer.stop()
     assert writer.status.state != "buffering", writer.status
+    assert writer.status.written_samples == len(warm[0]) + sum(len(b[0]) for b in data), writer.status
     engine.dispose()
     return elapsed
 
 
-def ingest_bare(url: str, data: list[tuple[np.ndarray, ...]]) -> float:
+def ingest_bare(url: str, warm: tuple[np.ndarray, ...], data: list[tuple[np.ndarray, ...]]) -> float:
     import psycopg
     from sqlalchemy.engine import make_url
+
+    def copy(conn: psycopg.Connection, idx: np.ndarray, ts: np.ndarray, value: np.ndarray,  # type: ignore[type-arg]
+             quality: np.ndarray) -> None:
+        payload = binary_copy_samples(idx.astype(np.int64) + 1, ts, value, quality)
+        with conn.cursor() as cur, cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.write(payload)
+        conn.commit()
 
     u = make_url(url)
     with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database) as conn:
         conn.execute("CREATE TABLE samples (tag_id INTEGER NOT NULL, ts BIGINT NOT NULL, value FLOAT, "
                      "quality SMALLINT NOT NULL, PRIMARY KEY (tag_id, ts)) PARTITION BY RANGE (ts)")
-        lo = min(int(b[1].min()) for b in data) // DAY_US
-        hi = max(int(b[1].max()) for b in data) // DAY_US
+        lo = min(int(b[1].min()) for b in [warm, *data]) // DAY_US
+        hi = max(int(b[1].max()) for b in [warm, *data]) // DAY_US
         for day in range(lo, hi + 3):
             conn.execute(create_sql(day))  # type: ignore[arg-type]
         conn.commit()
+        copy(conn, *warm)
+        _checkpoint(url)
         start = time.perf_counter()
-        for idx, ts, value, quality in data:
-            payload = binary_copy_samples(idx.astype(np.int64) + 1, ts, value, quality)
-            with conn.cursor() as cur, cur.copy("COPY samples (tag_id, ts, value, quality) FROM STDIN (FORMAT BINARY)") as cp:
-                cp.write(payload)
-            conn.commit()
+        for b in data:
+            copy(conn, *b)
         return time.perf_counter() - start
 
 
@@ -103,6 +132,43 @@ def real_time(url: str, folder: Path, names: list[str], seconds: int, rng: np.ra
             "rt_seconds_backlog_over_1": sum(b > 1 for b in backlog),
             "rt_backlog_last_minute_max": max(backlog[-60:]),
             "rt_flushed": float(ok), "rt_written": writer.status.written_samples}
+
+
+def takeover(url: str, names: list[str], rng: np.random.Generator, open_s: int = 90) -> dict[str, float]:
+    """A writer dies with ``open_s`` seconds of open minutes (in its memory only); its successor's
+    first commit takes them up again from the stored samples: how much longer that commit takes."""
+    from app.db.migrate import upgrade
+    from app.historian.compression import Compressor
+    from app.historian.writer import SampleSink
+
+    engine = make_engine(url)
+    upgrade(engine)
+    comp = Compressor()
+    minute = time.time_ns() // 1000 // (60 * US) * 60 * US
+    start = minute - (open_s + 60) * US  # a whole minute written, then open_s seconds open
+    first = SampleSink(engine, "first")
+    seq = 0
+
+    def chunk(t0: int) -> object:
+        nonlocal seq
+        seq += 1
+        c = comp.chunk_from_arrays(names, *batch(len(names), 10, t0, rng))
+        c.seq = seq
+        return c
+
+    for t in range(start, minute - 10 * US, 10 * US):
+        first.write(chunk(t))  # type: ignore[arg-type]
+    open_minutes = len(first._open or ())
+    second = SampleSink(engine, "second")
+    t0 = time.perf_counter()
+    second.write(chunk(minute - 10 * US))  # type: ignore[arg-type]
+    taking_up = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    second.write(chunk(minute))  # type: ignore[arg-type]
+    normal = time.perf_counter() - t0
+    engine.dispose()
+    return {"takeover_open_s": open_s, "takeover_open_minute_rows": open_minutes,
+            "takeover_first_commit_s": taking_up, "takeover_next_commit_s": normal}
 
 
 def trend(url: str, folder: Path, days: int = 30, step_s: int = 10) -> dict[str, float]:
@@ -193,6 +259,7 @@ def main() -> None:
     p.add_argument("--minutes", type=float, default=1.0, help="real-time run length and ingest volume (default 1)")
     p.add_argument("--tags", type=int, default=50_000)
     p.add_argument("--trend-days", type=int, default=30)
+    p.add_argument("--rounds", type=int, default=3, help="ingest rounds of each side (medians; default 3)")
     args = p.parse_args()
     import sys
 
@@ -207,6 +274,7 @@ def main() -> None:
     seconds = max(10, int(args.minutes * 60))
     rng = np.random.default_rng(1)
     now = time.time_ns() // 1000 // US * US
+    warm = batch(args.tags, 10, now - (seconds + 10) * US, rng)
     data = [batch(args.tags, 10, now - (seconds - s) * US, rng) for s in range(0, seconds, 10)]
     n = sum(len(b[0]) for b in data)
     server = PgServer(bin_dir)
@@ -214,25 +282,40 @@ def main() -> None:
     try:
         server.init()
         server.start()
-        t_bare = ingest_bare(server.url(server.create_database()), data)
-        t_ours = ingest_ours(server.url(server.create_database()), tmp / "ours", names, data)
+        bare: list[float] = []
+        ours: list[float] = []
+        for r in range(args.rounds):  # alternating which goes first: the machine drifts
+            for side in ("bare", "ours") if r % 2 == 0 else ("ours", "bare"):
+                url = server.url(server.create_database())
+                if side == "bare":
+                    bare.append(ingest_bare(url, warm, data))
+                else:
+                    ours.append(ingest_ours(url, tmp / f"ours{r}", names, warm, data))
+        t_bare, t_ours = statistics.median(bare), statistics.median(ours)
         figures.update(ingest_samples=n, ours_samples_per_s=n / t_ours, bare_copy_samples_per_s=n / t_bare,
-                       ratio=t_bare / t_ours)
+                       ratio=t_bare / t_ours, ingest_rounds=args.rounds,
+                       ratio_per_round=[round(b / o, 3) for b, o in zip(bare, ours, strict=True)],
+                       ours_s=[round(t, 3) for t in ours], bare_s=[round(t, 3) for t in bare])
         figures.update(real_time(server.url(server.create_database()), tmp / "rt", names, seconds, rng))
+        figures.update(takeover(server.url(server.create_database()), names, rng))
         figures.update(trend(server.url(server.create_database()), tmp / "trend", args.trend_days))
         figures.update(asyncio.run(notify_latency(server.url(server.create_database()))))
     finally:
         server.destroy()
     f = figures
     rows = [
-        ("ingest samples", f"{n:,}", f"{args.tags:,} tags x {seconds} s, 10 s batches"),
-        ("writer samples/s", f"{f['ours_samples_per_s']:,.0f}", "partitioned, incl. rollups + checkpoint"),
+        ("ingest samples", f"{n:,}", f"{args.tags:,} tags x {seconds} s, 10 s batches, a commit each"),
+        ("writer samples/s", f"{f['ours_samples_per_s']:,.0f}", f"median of {args.rounds}; rollups + checkpoint"),
         ("bare binary COPY /s", f"{f['bare_copy_samples_per_s']:,.0f}", "same rows, same partitions"),
-        ("ratio", f"{f['ratio']:.2f}", "goal >= 0.7"),
+        ("ratio", f"{f['ratio']:.2f}", "goal >= 0.7; per round: "
+         + " ".join(f"{x:.2f}" for x in f["ratio_per_round"])),  # type: ignore[attr-defined]
         ("real-time max backlog", f"{f['rt_max_backlog_batches']}", f"batches waiting, {args.tags:,} tags at 1 Hz"),
         ("real-time s with backlog > 1", f"{f['rt_seconds_backlog_over_1']}", f"of {seconds} s sampled"),
         ("real-time last-minute max", f"{f['rt_backlog_last_minute_max']}", "batches waiting: does it grow?"),
         ("real-time final drain s", f"{f['rt_final_drain_s']:.2f}", "time to empty the queue at the end"),
+        ("take-over: first commit s", f"{f['takeover_first_commit_s']:.2f}",
+         f"successor takes up {f['takeover_open_s']} s of open minutes (next commit "
+         f"{f['takeover_next_commit_s']:.2f} s)"),
         ("trend query s", f"{f['trend_query_s']:.3f}",
          f"{args.trend_days} d x 8 pens, 2,000 px ({f['trend_buckets']} hour buckets/pen); goal <= 0.5"),
         ("trend, exact 2,000 buckets s", f"{f['trend_exact_2000_query_s']:.3f}", "minute rollups, for comparison"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.core.tags import Quality
-from app.historian.schema import ROLLUP_WIDTHS_S, US
+from app.historian.schema import HOUR_S, INCREMENT_WIDTHS_S, MINUTE_S, US
 
 BAD = int(Quality.BAD)
 ROLLUP_FIELDS = ("vmin", "vmax", "total", "count", "bad_count", "first_ts", "first", "last_ts", "last",
@@ -128,6 +128,21 @@ def combine_rollups(r: Rollups) -> Rollups:
     )
 
 
+def take_rollups(r: Rollups, keep: np.ndarray) -> Rollups:
+    """The rows of ``r`` selected by ``keep`` (a mask or indices)."""
+    return Rollups(*[a[keep] for a in r.arrays()])
+
+
+def hours_from_minutes(r: Rollups) -> Rollups:
+    """Hour increments from minute increments: minutes partition hours (holds are split at
+    minute edges), so an hour's sums are its minutes' sums, its first/last their earliest/
+    latest. Rows of other widths are left out; one row per (tag, hour)."""
+    minutes = take_rollups(r, r.width_s == MINUTE_S)
+    hour_us = HOUR_S * US
+    return combine_rollups(Rollups(minutes.idx, np.full(len(minutes), HOUR_S, np.int32),
+                                   minutes.ts // hour_us * hour_us, *minutes.arrays()[3:]))
+
+
 def merge_chunks(chunks: list[Chunk]) -> Chunk:
     """One chunk holding all of ``chunks`` (names re-indexed), seq of the last."""
     if len(chunks) == 1:
@@ -161,7 +176,7 @@ def compute_rollups(
     prev_ts: np.ndarray,
     prev_value: np.ndarray,
     max_hold_s: float,
-    widths_s: tuple[int, ...] = ROLLUP_WIDTHS_S,
+    widths_s: tuple[int, ...] = INCREMENT_WIDTHS_S,
 ) -> Rollups:
     """Rollup increments caused by archived samples (sorted by idx, then ts).
 

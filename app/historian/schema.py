@@ -4,7 +4,10 @@ Timestamps are integer microseconds since 1970-01-01 UTC (``BIGINT``): compact, 
 fast to index and to bucket on both SQLite and PostgreSQL. ``samples`` has the primary key
 (tag_id, ts), so a replayed sample can never be stored twice. ``rollups`` holds one row per
 tag, bucket width (60 s or 3600 s) and bucket start; the running sums let the writer merge
-increments and let the reader re-bucket without going back to raw samples.
+increments and let the reader re-bucket without going back to raw samples. The writer writes
+a minute row (and adds it to its hour row) when the minute is whole (``rollup_marks`` says up
+to which minute): a row is written about once a minute, not at every commit. Readers take the
+newer minutes from the samples.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from app.db.base import Base
 MINUTE_S = 60
 HOUR_S = 3600
 ROLLUP_WIDTHS_S = (MINUTE_S, HOUR_S)
+#: The rollup widths a chunk carries increments for: hour rows are folded from minute rows.
+INCREMENT_WIDTHS_S = (MINUTE_S,)
+#: ``rollup_marks`` row: minute (and their hour) rows hold the minutes with ``ts <= upto``;
+#: later minutes are added up by the writer, and read from the samples meanwhile.
+MINUTES_MARK = "minutes"
 US = 1_000_000
 
 
@@ -68,6 +76,15 @@ class Rollup(Base):
     last: Mapped[float | None] = mapped_column(Float, nullable=True)
     tw_sum: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     tw_dur_s: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+
+
+class RollupMark(Base):
+    """``minutes``: the newest minute bucket (start, µs) whose minute and hour rows are written."""
+
+    __tablename__ = "rollup_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    upto: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
 class WriterCheckpoint(Base):

@@ -208,10 +208,6 @@ class ReportData:
 
 
 # --- rollup access --------------------------------------------------------------------------
-_ROWS_SQL = ('SELECT ts, vmin, vmax, total, "count", "first", "last", tw_sum, tw_dur_s FROM rollups '
-             "WHERE tag_id = ? AND width_s = ? AND ts >= ? AND ts < ? ORDER BY ts")
-
-
 @dataclass
 class _Rows:
     ts: np.ndarray
@@ -227,7 +223,7 @@ class _Rows:
 
 def _fetch(reader: HistoryReader, tag: str, t0: int, t1: int, width_s: int) -> _Rows:
     tid = reader.tag_id(tag)
-    rows: list[tuple[Any, ...]] = [] if tid is None else reader._query(_ROWS_SQL, (tid, width_s, t0, t1))
+    rows: list[tuple[Any, ...]] = [] if tid is None else reader.rollup_rows(tid, width_s, t0, t1)
     if not rows:
         e = np.empty(0)
         return _Rows(np.empty(0, np.int64), e, e, e, np.empty(0, np.int64), e, e, e, e)

@@ -17,6 +17,7 @@ from app.db.migrate import upgrade
 from app.historian.backfill import Backfiller
 from app.historian.service import Historian
 from app.io.opcua import OpcUaDriver
+from tests.historian.test_election import rollups_match_samples
 from tests.io.test_opcua_driver import wait_for
 
 TAG = "SMF.T_PROC"
@@ -68,11 +69,12 @@ async def test_an_outage_is_back_filled_without_gap_or_duplicate(layout: PlantLa
                                      "AND s.ts >= :a AND s.ts < :b AND s.quality = 2 ORDER BY s.ts"),
                                 {"n": TAG, "a": int(gap_start.timestamp() * 1e6), "b": int(gap_end.timestamp() * 1e6)}).scalars().all()
             raw = conn.execute(text("SELECT count(*) FROM samples")).scalar_one()
-            rolled = conn.execute(text("SELECT sum(count) + sum(bad_count) FROM rollups WHERE width_s = 60")).scalar_one()
             events = conn.execute(text("SELECT count(*) FROM events WHERE kind = 'backfill'")).scalar_one()
         assert len(server_ts) >= 2 and server_ts <= set(rows)  # every value the DCS kept of the gap is in the history
         assert again.samples == 0 and again.skipped_existing >= result.samples  # nothing written twice
-        assert rolled == raw  # every sample, live or back-filled, is counted once in the rollups
+        # every sample, live or back-filled, is counted once in the rollups (as readers count:
+        # the rows and the minutes the writer has not written yet)
+        assert raw > 0 and rollups_match_samples(engine) == []
         assert events == 1  # the back-fill is recorded (the second call found nothing to add)
     finally:
         await asyncio.to_thread(historian.stop)

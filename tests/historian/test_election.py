@@ -65,13 +65,21 @@ def history(engine: Engine) -> set[tuple[str, int]]:
             "SELECT t.name, s.ts FROM samples s JOIN tags t ON t.id = s.tag_id"))}
 
 
-def rollups_match_samples(engine: Engine) -> list[tuple[str, int, int]]:
-    """Tags whose minute rollups do not count exactly their raw samples: (tag, rollup, raw)."""
+def rollups_match_samples(engine: Engine, open_too: bool = True) -> list[tuple[str, int, int]]:
+    """Tags whose minute rollups do not count exactly their raw samples: (tag, counted, raw).
+
+    ``open_too``: as readers count them, the rows plus the samples of the minutes the writer
+    has not written yet (after the ``minutes`` mark; one statement, one snapshot). Without it
+    the rows alone: once every writer has stopped (a stopping writer writes its open minutes)."""
+    open_samples = ("SELECT tag_id, count(*) AS n FROM samples WHERE (quality = 0 OR value IS NOT NULL) AND ts >= "
+                    "(SELECT upto FROM rollup_marks WHERE name = 'minutes') + 60000000 GROUP BY tag_id"
+                    if open_too else "SELECT 0 AS tag_id, 0 AS n")
     with engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT t.name, coalesce(r.n, 0), coalesce(s.n, 0) FROM tags t "
+            "SELECT t.name, coalesce(r.n, 0) + coalesce(o.n, 0), coalesce(s.n, 0) FROM tags t "
             "LEFT JOIN (SELECT tag_id, sum(count + bad_count) AS n FROM rollups WHERE width_s = :w GROUP BY tag_id) r "
             "ON r.tag_id = t.id "
+            f"LEFT JOIN ({open_samples}) o ON o.tag_id = t.id "
             "LEFT JOIN (SELECT tag_id, count(*) AS n FROM samples WHERE quality = 0 OR value IS NOT NULL "
             "GROUP BY tag_id) s ON s.tag_id = t.id"), {"w": MINUTE_S}).all()
     return [(n, int(r), int(s)) for n, r, s in rows if int(r) != int(s)]

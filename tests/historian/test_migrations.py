@@ -19,7 +19,7 @@ def test_upgrade_from_empty_creates_the_tables_and_reaches_every_head(db_url: st
     assert frozenset(script_heads()) <= after.applied  # every module's head is applied
     # security, alarms and partitioned samples branch off 0001_initial: every head is applied
     assert {"0002_security", "0003_alarms", "0004_partitioned_samples",
-            "0005_rollups_fillfactor"} <= after.applied
+            "0005_rollups_fillfactor", "0006_rollup_marks"} <= after.applied
     assert {"security_users", "security_audit", "alarm_journal"} <= set(inspect(engine).get_table_names())
     tables = set(inspect(engine).get_table_names())
     assert {"tags", "samples", "rollups", "writer_checkpoints", "events", "alembic_version"} <= tables
