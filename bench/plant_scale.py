@@ -8,8 +8,8 @@
   starts from a CHECKPOINT; ``--rounds`` alternating rounds, medians.
 * Real time: the same 50,000 tags offered at 1 Hz for ``--minutes``; the writer's backlog
   (batches waiting) is sampled every second: it must stay at zero or one.
-* Take-over: a writer dies with 90 s of open minutes (rows are written once a minute is whole);
-  the successor's first commit takes them up again from the samples.
+* Take-over: a writer dies with open minutes (rows are written once a minute is whole; ~50 s
+  here); the successor's first commit takes them up again from the samples.
 * Trend: a 30-day, 8-pen trend 2,000 pixels wide, as the trend panel asks for it (hour rollups:
   720 min/max buckets per pen); for comparison exactly 2,000 buckets per pen (minute rollups).
 * Notify: an acknowledgement on one of 5 consoles (alarm engines with their journals, LISTEN/
@@ -135,8 +135,9 @@ def real_time(url: str, folder: Path, names: list[str], seconds: int, rng: np.ra
 
 
 def takeover(url: str, names: list[str], rng: np.random.Generator, open_s: int = 90) -> dict[str, float]:
-    """A writer dies with ``open_s`` seconds of open minutes (in its memory only); its successor's
-    first commit takes them up again from the stored samples: how much longer that commit takes."""
+    """A writer dies after ``open_s`` seconds of writing (the minutes not yet whole were added up
+    in its memory only); its successor's first commit takes them up again from the stored
+    samples: how much longer that commit takes than the next."""
     from app.db.migrate import upgrade
     from app.historian.compression import Compressor
     from app.historian.writer import SampleSink
@@ -168,6 +169,7 @@ def takeover(url: str, names: list[str], rng: np.random.Generator, open_s: int =
     normal = time.perf_counter() - t0
     engine.dispose()
     return {"takeover_open_s": open_s, "takeover_open_minute_rows": open_minutes,
+            "takeover_samples_taken_up": second.taken_up,
             "takeover_first_commit_s": taking_up, "takeover_next_commit_s": normal}
 
 
@@ -314,7 +316,7 @@ def main() -> None:
         ("real-time last-minute max", f"{f['rt_backlog_last_minute_max']}", "batches waiting: does it grow?"),
         ("real-time final drain s", f"{f['rt_final_drain_s']:.2f}", "time to empty the queue at the end"),
         ("take-over: first commit s", f"{f['takeover_first_commit_s']:.2f}",
-         f"successor takes up {f['takeover_open_s']} s of open minutes (next commit "
+         f"successor takes up {f['takeover_samples_taken_up']:,} samples of open minutes (next commit "
          f"{f['takeover_next_commit_s']:.2f} s)"),
         ("trend query s", f"{f['trend_query_s']:.3f}",
          f"{args.trend_days} d x 8 pens, 2,000 px ({f['trend_buckets']} hour buckets/pen); goal <= 0.5"),

@@ -10,6 +10,7 @@ the writer retries; the spool replays in order before anything newer is written.
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import contextlib
 import logging
 import math
@@ -160,6 +161,7 @@ class SampleSink:
         #: None: to be taken up again from the stored samples (see _write_rows).
         self._open: Rollups | None = None
         self._open_next: Rollups | None = None
+        self.taken_up = 0  # samples the last take-up of the open minutes read
         self._upsert = _rollup_upsert_sql(self.p)
         cols = ", ".join(_q(c) for c in ROLLUP_COLS)
         head, _, tail = self._upsert.partition(" VALUES (")
@@ -432,6 +434,7 @@ class SampleSink:
         r = compute_rollups(idx.astype(np.int32), ts, value, quality, prev_ts, prev_v, self.max_hold_s)
         r = take_rollups(r, r.ts > m_min)  # a held value's part before the mark is in its rows already
         r.idx = tag_ids[r.idx].astype(np.int32)
+        self.taken_up = len(tag)
         log.info("historian: %d samples after the newest written minute taken up again", len(tag))
         return r
 
@@ -585,6 +588,8 @@ class HistorianWriter:
         #: batches waiting are merged (fewer rollup-row updates) but a transaction stays bounded.
         self.max_commit_samples = max_commit_samples
         self._capped = False  # the last cycle left batches waiting (it took its bounded share)
+        self._builder: concurrent.futures.ThreadPoolExecutor | None = None
+        self._next: concurrent.futures.Future[tuple[list[Chunk], bool]] | None = None
         # Both fire on the writer's thread: GUI listeners hop to the GUI thread themselves.
         self.status_changed: Signal[[HistorianStatus]] = Signal(fires_on="worker")
         self.durable: Signal[[int]] = Signal(fires_on="worker")  # seq of a chunk now in the DB or the spool
@@ -648,6 +653,9 @@ class HistorianWriter:
             self._thread = None
         else:
             self._drain()
+        if self._builder is not None:
+            self._builder.shutdown(wait=True)
+            self._builder = None
         self._set_status()
 
     def flush(self, timeout_s: float = 30.0) -> bool:
@@ -675,10 +683,10 @@ class HistorianWriter:
 
     def _drain(self) -> None:
         """Stopping: everything queued, then the compressor's held points."""
-        while self._queue:
-            before = len(self._queue)
+        while self._queue or self._next is not None:
+            before, built = len(self._queue), self._next is not None
             self._cycle()
-            if len(self._queue) >= before:
+            if not built and len(self._queue) >= before:
                 break  # nothing taken (the spool's disk is full too): the final cycle tries once more
         self._cycle(final=True)
 
@@ -686,11 +694,12 @@ class HistorianWriter:
         self._last_seq = max(self._last_seq + 1, time.time_ns() // 1000)
         return self._last_seq
 
-    def _cycle(self, final: bool = False) -> None:
+    def _take(self) -> tuple[list[Chunk], bool]:
+        """Pop what is queued, up to one commit's worth, and build its chunks (compression,
+        rollup increments); and whether more was left waiting."""
         chunks: list[Chunk] = []
         pending: list[dict[str, TagValue]] = []
-        size = 0  # samples taken this cycle: a backlog is written in commits of bounded size
-        self._capped = False
+        size = 0  # samples taken: a backlog is written in commits of bounded size
         while (self._queue and size < self.max_commit_samples) or pending:
             item = self._queue.popleft() if self._queue and size < self.max_commit_samples else None
             if isinstance(item, dict):
@@ -707,7 +716,23 @@ class HistorianWriter:
             except Exception:  # noqa: BLE001 - a bad value must not stop history
                 log.exception("historian: could not archive a batch")
                 pending = []
-        self._capped = bool(self._queue) and size >= self.max_commit_samples
+        return chunks, bool(self._queue) and size >= self.max_commit_samples
+
+    def _cycle(self, final: bool = False) -> None:
+        if self._next is not None:  # built while the last commit was written
+            chunks, self._capped = self._next.result()
+            self._next = None
+        else:
+            chunks, self._capped = self._take()
+        while final and self._queue:  # stopping: everything left, whatever the size
+            chunks += self._take()[0]
+        if self._capped and not final:
+            # A backlog: build the next commit's chunks on a second thread while this one is
+            # written (the writer thread mostly waits for the database meanwhile). Only that
+            # thread touches the compressor until this cycle's successor takes the result.
+            if self._builder is None:
+                self._builder = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="historian-build")
+            self._next = self._builder.submit(self._take)
         if final:
             chunks.append(self.compressor.flush())
         chunks = [c for c in chunks if len(c) or len(c.rollups)]
