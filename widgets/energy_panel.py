@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext, plant_time
+from widgets.reasons import reason_text
 
 PERIODS = (
     (QT_TRANSLATE_NOOP("EnergyPanel", "This shift"), "shift"),
@@ -72,7 +73,7 @@ class EnergyPanel(DockPanel):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.figures: dict[str, Any] | None = None
         self.forecast: dict[str, Any] | None = None
-        self.forecast_error = ""
+        self.forecast_error: ValueError | None = None
         self._shown_once = False
         self._query = BackgroundQuery(self, "energy", self._on_query_result, self._on_query_error)
 
@@ -255,12 +256,12 @@ class EnergyPanel(DockPanel):
         day = self.service.calendar.shift_at(self.clock()).day + timedelta(days=1)
         self.status.setText(self.tr("Reading history..."))
 
-        def work() -> tuple[dict[str, Any], dict[str, Any] | None, str]:
+        def work() -> tuple[dict[str, Any], dict[str, Any] | None, ValueError | None]:
             figures = self.service.summary(start, end, label)
             try:
-                return figures, self.service.forecast(day), ""
-            except ValueError as exc:
-                return figures, None, str(exc)
+                return figures, self.service.forecast(day), None
+            except ValueError as exc:  # shown translated (a Reason: template and values)
+                return figures, None, exc
 
         self._query.submit(work)
 
@@ -273,7 +274,7 @@ class EnergyPanel(DockPanel):
     def _on_query_error(self, exc: Exception) -> None:
         self.status.setText(self.tr("Cannot read history: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
 
-    def _on_query_result(self, result: tuple[dict[str, Any], dict[str, Any] | None, str]) -> None:
+    def _on_query_result(self, result: tuple[dict[str, Any], dict[str, Any] | None, ValueError | None]) -> None:
         self.figures, self.forecast, self.forecast_error = result
         self._show()
 
@@ -365,7 +366,8 @@ class EnergyPanel(DockPanel):
         p.clear()
         fc = self.forecast
         if fc is None:
-            self.forecast_note.setText(self.tr("No forecast: {why}").format(why=self.forecast_error or "—"))
+            why = reason_text(self.forecast_error) if self.forecast_error is not None else "—"
+            self.forecast_note.setText(self.tr("No forecast: {why}").format(why=why))
             return
         back = fc["backtest"]
         xs = list(range(len(back)))

@@ -36,6 +36,7 @@ from app.security.permissions import ENTER_ASSAYS
 from widgets.background_query import BackgroundQuery
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.panel import DockPanel, PanelContext
+from widgets.reasons import reason_text
 
 RULES = {
     1: QT_TRANSLATE_NOOP("SpcPanel", "one point beyond 3 sigma"),
@@ -204,7 +205,7 @@ class SpcPanel(DockPanel):
         self.x_plot.clear()
         self.r_plot.clear()
         self.table_model.removeRows(0, self.table_model.rowCount())
-        self.status.setText(self.tr("No chart: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        self.status.setText(self.tr("No chart: {error}").format(error=reason_text(exc))
                             + (f" — {self.notice}" if self.notice else ""))
 
     def _on_query_result(self, value: tuple[Any, list[Any], list[str]]) -> None:
@@ -318,7 +319,7 @@ class SpcPanel(DockPanel):
             text = self.tr("File rejected, nothing imported ({n} problems). First: {problem}").format(n=len(exc.problems), problem=first)
             self.status.setToolTip("\n".join(exc.problems[:40]))
         else:
-            text = self.tr("File not imported: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            text = self.tr("File not imported: {error}").format(error=reason_text(exc))
         self.notice = text
         self.status.setText(text)
 
@@ -354,7 +355,7 @@ class SpcPanel(DockPanel):
 
     def _on_entry_error(self, exc: Exception) -> None:
         self.service.flush_publications()
-        self.status.setText(self.tr("Assay not stored: {error}").format(error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        self.status.setText(self.tr("Assay not stored: {error}").format(error=reason_text(exc)))
 
     def service_tz(self) -> Any:
         from app.energy.service import calendar_of

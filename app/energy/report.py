@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.reasons import Reason
 from app.core.shifts import ShiftCalendar
 from app.energy.config import EnergyConfig, Meter
 from app.energy.source import PeriodSource
@@ -158,7 +159,8 @@ def forecast_day(days: list[dict[str, Any]], features: tuple[str, ...], plan_t: 
     rows = [(p, x, y) for p, x, y in rows if y is not None and all(v is not None for v in x)]
     need = len(features) + 3  # more days than coefficients, or the "fit" is exact and says nothing
     if len(rows) < need:
-        raise ValueError(f"a forecast needs at least {need} past days with energy and production, got {len(rows)}")
+        raise Reason("a forecast needs at least {need} past days with energy and production, got {got}",
+                     need=need, got=len(rows))
     x = np.array([r[1] for r in rows], dtype=np.float64)
     y = np.array([r[2] for r in rows], dtype=np.float64)
     coef = _fit(x, y)

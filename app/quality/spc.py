@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.core.reasons import Reason
+
 # Control-chart constants (ASTM STP 15D / Montgomery, Table VI): d2 by subgroup size, D3, D4.
 D2 = {2: 1.128, 3: 1.693, 4: 2.059, 5: 2.326, 6: 2.534, 7: 2.704, 8: 2.847, 9: 2.970, 10: 3.078}
 D3 = {2: 0.0, 3: 0.0, 4: 0.0, 5: 0.0, 6: 0.0, 7: 0.076, 8: 0.136, 9: 0.184, 10: 0.223}
@@ -46,8 +48,9 @@ RULE_TEXT = {
 }
 
 
-class SpcError(ValueError):
-    """Data or limits an SPC chart cannot be drawn from; the message says what is wrong."""
+class SpcError(Reason):
+    """Data or limits an SPC chart cannot be drawn from; the message says what is wrong
+    (a translatable template and its values, see :mod:`app.core.reasons`)."""
 
 
 def _phi_upper(z: float) -> float:
@@ -118,7 +121,7 @@ def imr_limits(values: np.ndarray, baseline: int | None = None) -> Limits:
     x = np.asarray(values, dtype=np.float64)
     n = len(x) if baseline is None else min(int(baseline), len(x))
     if n < 2:
-        raise SpcError(f"an I-MR chart needs at least 2 baseline points, got {n}")
+        raise SpcError("an I-MR chart needs at least 2 baseline points, got {n}", n=n)
     base = x[:n]
     mr = np.abs(np.diff(base))
     mrbar = float(mr.mean())
@@ -132,7 +135,7 @@ def imr_limits(values: np.ndarray, baseline: int | None = None) -> Limits:
 def subgroups(values: np.ndarray, size: int) -> np.ndarray:
     """Consecutive subgroups of ``size`` points as rows (a trailing partial subgroup is dropped)."""
     if size not in D2:
-        raise SpcError(f"subgroup size {size} is not between 2 and 10")
+        raise SpcError("subgroup size {size} is not between 2 and 10", size=size)
     x = np.asarray(values, dtype=np.float64)
     k = len(x) // size
     return x[: k * size].reshape(k, size)
@@ -143,7 +146,7 @@ def xbar_r_limits(groups: np.ndarray, baseline: int | None = None) -> Limits:
     k, size = groups.shape
     m = k if baseline is None else min(int(baseline), k)
     if m < 2:
-        raise SpcError(f"an X̄-R chart needs at least 2 baseline subgroups, got {m}")
+        raise SpcError("an X̄-R chart needs at least 2 baseline subgroups, got {m}", m=m)
     base = groups[:m]
     rbar = float((base.max(axis=1) - base.min(axis=1)).mean())
     centre = float(base.mean())
@@ -221,7 +224,7 @@ def chart(
     else:
         groups = subgroups(x, subgroup)
         if len(groups) == 0:
-            raise SpcError(f"fewer points ({len(x)}) than one subgroup of {subgroup}")
+            raise SpcError("fewer points ({n}) than one subgroup of {subgroup}", n=len(x), subgroup=subgroup)
         points = groups.mean(axis=1)
         ranges = groups.max(axis=1) - groups.min(axis=1)
         if limits is None:
@@ -237,6 +240,6 @@ def chart(
 def _given(limits: tuple[float, float], root_n: float, d2: float, d4: float, d3: float) -> Limits:
     centre, sigma = float(limits[0]), float(limits[1])
     if not math.isfinite(centre) or not math.isfinite(sigma) or sigma <= 0:
-        raise SpcError(f"limits need a centre and a positive sigma, got {centre}, {sigma}")
+        raise SpcError("limits need a centre and a positive sigma, got {centre}, {sigma}", centre=centre, sigma=sigma)
     rbar = d2 * sigma
     return Limits(centre, sigma / root_n, rbar, d4 * rbar, d3 * rbar, "given")

@@ -2590,6 +2590,41 @@ Crucible 的其他功能照常工作。三维视图需要 OpenGL:远程桌面请
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>an I-MR chart needs at least 2 baseline points, got {n}</source>
+        <translation>单值-移动极差(I-MR)图至少需要 2 个基准点,现有 {n} 个</translation>
+    </message>
+    <message>
+        <source>the baseline points are all equal: sigma would be zero</source>
+        <translation>基准点全部相同:标准差将为零</translation>
+    </message>
+    <message>
+        <source>subgroup size {size} is not between 2 and 10</source>
+        <translation>子组大小 {size} 不在 2 到 10 之间</translation>
+    </message>
+    <message>
+        <source>an X̄-R chart needs at least 2 baseline subgroups, got {m}</source>
+        <translation>均值-极差(X̄-R)图至少需要 2 个基准子组,现有 {m} 个</translation>
+    </message>
+    <message>
+        <source>the baseline subgroups have no spread: sigma would be zero</source>
+        <translation>基准子组没有离散:标准差将为零</translation>
+    </message>
+    <message>
+        <source>fewer points ({n}) than one subgroup of {subgroup}</source>
+        <translation>数据点({n} 个)不足一个 {subgroup} 点的子组</translation>
+    </message>
+    <message>
+        <source>limits need a centre and a positive sigma, got {centre}, {sigma}</source>
+        <translation>控制限需要中心值和正的标准差,现为 {centre}、{sigma}</translation>
+    </message>
+    <message>
+        <source>a forecast needs at least {need} past days with energy and production, got {got}</source>
+        <translation>预测至少需要 {need} 个有能耗和产量数据的历史日,现有 {got} 个</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPanel</name>
     <message>
         <source>Shift report</source>

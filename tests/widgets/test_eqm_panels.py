@@ -141,6 +141,31 @@ def test_spc_panel_marks_violations_with_rule_and_lot(context, qtbot, monkeypatc
     sec.close()
 
 
+def test_the_services_reasons_read_in_chinese_on_a_chinese_console(context, qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    from widgets.energy_panel import EnergyPanel
+    from widgets.i18n import Translations
+    from widgets.spc_panel import SpcPanel
+
+    translations = Translations(qapp)
+    assert translations.install("zh_CN")
+    try:
+        spc = SpcPanel(context.ctx)
+        qtbot.addWidget(spc)
+        spc.char_box.setCurrentIndex(spc.char_box.findData("CW.ANODE_MASS"))  # no assays: no chart
+        spc.wait()
+        assert spc.status.text() == "无控制图:数据点(0 个)不足一个 5 点的子组", spc.status.text()  # X̄-R, n = 5
+        energy = EnergyPanel(context.ctx, clock=context.clock)
+        qtbot.addWidget(energy)
+        energy.period_box.setCurrentIndex(energy.period_box.findData("yesterday"))
+        energy.wait()
+        note = energy.forecast_note.text()  # two days of history: too few for a regression
+        assert "预测至少需要" in note and "past days" not in note, note
+        spc.close()
+        energy.close()
+    finally:
+        translations.install("en")
+
+
 def test_materials_panel_shows_stocks_account_and_cost(context, qtbot) -> None:  # type: ignore[no-untyped-def]
     from widgets.materials_panel import MaterialsPanel
 
